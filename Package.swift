@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+// Scorecard: a sales-performance analytics engine on the balanced scorecard.
+// Targets follow the data flow: input → panel → analyses → output.
+import PackageDescription
+
+let package = Package(
+    name: "Scorecard",
+    products: [
+        .executable(name: "scorecard", targets: ["scorecard"]),
+        .library(name: "ScorecardKit", targets: ["LinearAlgebra", "Ingest", "SampleData", "Analysis", "Rendering"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: - Implementation details
+        .systemLibrary(
+            name: "CLapack",
+            pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
+        ),
+
+        // MARK: - Public API, in the order data flows through them
+        .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
+        .target(name: "Ingest", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "SampleData"),
+        .target(name: "Analysis", dependencies: ["LinearAlgebra", "Ingest"]),
+        .target(name: "Rendering", dependencies: ["Analysis", "Ingest"]),
+        .executableTarget(
+            name: "scorecard",
+            dependencies: [
+                "LinearAlgebra", "Ingest", "SampleData", "Analysis", "Rendering",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Unit test bundles
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], resources: [.copy("Reference")]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData"]),
+    ]
+)

@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Parses the decimal numbers METHODS.md allows (`-12`, `3.5`, `1e-3`, `+4`, `.5`, `5.`)
+/// straight from bytes, correctly rounded, with no allocation.
+///
+/// Most values take Clinger's fast path: a mantissa of at most 15 significant digits and a
+/// power of ten of at most 22 in magnitude are both exact doubles, so one multiplication or
+/// division rounds correctly. Anything else (long mantissas, large exponents) is handed to
+/// the C library's `strtod` on a NUL-terminated copy, after our own syntax check — so `strtod`
+/// never sees hex floats, `inf` or `nan`, which are not decimal numbers.
+enum DecimalParser {
+    enum Result: Equatable {
+        case number(Double)
+        /// Syntax is not a decimal number.
+        case invalid
+        /// A decimal number too large for a Double (e.g. 1e400).
+        case overflow
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { e in
+        var v = 1.0
+        for _ in 0..<e { v *= 10 }
+        return v
+    }
+
+    @inline(__always)
+    static func parse(_ p: UnsafePointer<UInt8>, _ count: Int) -> Result {
+        var i = 0
+        // Surrounding blanks are tolerated, as spreadsheets and pandas do.
+        var end = count
+        while i < end && (p[i] == 32 || p[i] == 9) { i += 1 }
+        while end > i && (p[end - 1] == 32 || p[end - 1] == 9) { end -= 1 }
+        if i == end { return .invalid }
+        let start = i
+        var negative = false
+        if p[i] == 45 || p[i] == 43 {  // - +
+            negative = p[i] == 45
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var digits = 0
+        var exponent = 0
+        var truncated = false
+        while i < end, p[i] &- 48 < 10 {
+            let d = UInt64(p[i] &- 48)
+            digits += 1
+            if significant > 0 || d != 0 {
+                if significant < 19 { mantissa = mantissa &* 10 &+ d; significant += 1 } else { exponent += 1; truncated = truncated || d != 0 }
+            }
+            i += 1
+        }
+        if i < end, p[i] == 46 {  // .
+            i += 1
+            while i < end, p[i] &- 48 < 10 {
+                let d = UInt64(p[i] &- 48)
+                digits += 1
+                if significant > 0 || d != 0 {
+                    if significant < 19 { mantissa = mantissa &* 10 &+ d; significant += 1; exponent -= 1 } else { truncated = truncated || d != 0 }
+                } else {
+                    exponent -= 1
+                }
+                i += 1
+            }
+        }
+        if digits == 0 { return .invalid }
+        if i < end, p[i] == 101 || p[i] == 69 {  // e E
+            i += 1
+            var expNegative = false
+            if i < end, p[i] == 45 || p[i] == 43 {
+                expNegative = p[i] == 45
+                i += 1
+            }
+            var e = 0
+            var expDigits = 0
+            while i < end, p[i] &- 48 < 10 {
+                if e < 100_000 { e = e * 10 + Int(p[i] &- 48) }
+                expDigits += 1
+                i += 1
+            }
+            if expDigits == 0 { return .invalid }
+            exponent += expNegative ? -e : e
+        }
+        if i != end { return .invalid }
+        var value: Double
+        if mantissa == 0 {
+            value = 0
+        } else if !truncated && significant <= 15 && exponent >= -22 && exponent <= 22 {
+            value = Double(mantissa)
+            if exponent >= 0 { value *= powersOfTen[exponent] } else { value /= powersOfTen[-exponent] }
+            if negative { value = -value }
+        } else {
+            value = slowPath(p + start, end - start)
+        }
+        if !value.isFinite { return .overflow }
+        // -0 is 0 (METHODS.md).
+        return .number(value + 0.0)
+    }
+
+    static func slowPath(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double {
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: count + 1)
+        defer { buffer.deallocate() }
+        for k in 0..<count { buffer[k] = CChar(bitPattern: p[k]) }
+        buffer[count] = 0
+        return strtod(buffer, nil)
+    }
+}

@@ -1,0 +1,303 @@
+/// How the measurements file lays out its values, decided from the header.
+enum MeasurementLayout: Equatable {
+    /// `team,period,measure,value`.
+    case tidy
+    /// `team,period,<measure>,<measure>,…`; the measure names in column order.
+    case wide([[UInt8]])
+
+    var fieldCount: Int {
+        switch self {
+        case .tidy: 4
+        case .wide(let names): 2 + names.count
+        }
+    }
+}
+
+/// Parses the data records of one stretch of a measurements file into `MeasurementRows`,
+/// collecting problems instead of stopping at the first. Two of these run side by side on
+/// the two halves of a large file; their results are merged by `MeasurementsReader`.
+final class SegmentParser {
+    let file: String
+    let layout: MeasurementLayout
+    let limits: ReadLimits
+    var teams = NameTable()
+    var measures = NameTable()
+    var rows = MeasurementRows()
+    var errors: [InputError] = []
+    /// The physical line of the next record (relative numbering for a second segment).
+    var line: Int
+    /// Frequency of the first good period, with its line and label.
+    var frequency: Frequency?
+    var frequencyLine = 0
+    var frequencyLabel = ""
+    var minPeriod = Int32.max
+    var maxPeriod = Int32.min
+    /// Set when the input cannot be read further (an unclosed quote, too many errors).
+    var stopped = false
+    /// A quote was left open at the very end of the segment.
+    var endedInsideQuote = false
+
+    private var scanner = RecordScanner()
+    private var scratch: [UInt8] = []
+    private var lastPeriodBytes: (UInt64, Int) = (0, -1)
+    private var lastPeriod: Period?
+
+    init(file: String, layout: MeasurementLayout, limits: ReadLimits, firstLine: Int) {
+        self.file = file
+        self.layout = layout
+        self.limits = limits
+        self.line = firstLine
+        if case .wide(let names) = layout {
+            for name in names { name.withUnsafeBufferPointer { _ = measures.intern($0.baseAddress!, $0.count) } }
+        }
+    }
+
+    var isFull: Bool { errors.count >= limits.maxErrors }
+
+    /// Parses whole records in `b[0..<count]`; returns the bytes consumed. Without `final`,
+    /// an incomplete record at the end is left for the next call (with more bytes).
+    func parse(_ b: UnsafePointer<UInt8>, count: Int, final: Bool) -> Int {
+        var pos = 0
+        while pos < count && !stopped {
+            if isFull {
+                stopped = true
+                break
+            }
+            switch scanner.scan(b, count: count, from: pos, final: final) {
+            case .needMore:
+                return pos
+            case .record(let next):
+                process(b, recordStart: pos)
+                line += scanner.lineBreaks
+                pos = next
+            case let .malformed(offset, problem, expected, resumeAt):
+                if resumeAt == nil && !final { return pos }
+                report(b, recordStart: pos, at: offset, problem: problem, expected: expected)
+                if let r = resumeAt {
+                    line += countLineBreaks(b, from: pos, to: r)
+                    pos = r
+                } else {
+                    if problem.hasPrefix("a quoted field is never closed") { endedInsideQuote = true }
+                    stopped = true
+                    return count
+                }
+            }
+        }
+        return stopped ? count : pos
+    }
+
+    // MARK: Records
+
+    @inline(__always)
+    private func process(_ b: UnsafePointer<UInt8>, recordStart: Int) {
+        let fields = scanner.fields
+        // A blank line is skipped, as pandas does.
+        if fields.count == 1 && fields[0].start == fields[0].end && !fields[0].quoted { return }
+        let want = layout.fieldCount
+        if fields.count != want {
+            let at = fields.count > want ? fields[want].start : fields[fields.count - 1].end
+            report(
+                b, recordStart: recordStart, at: at,
+                problem: "\(fields.count) fields",
+                expected: "\(want) fields as in the header (\(headerDescription)); quote names that hold commas")
+            return
+        }
+        let recordLine = Int32(truncatingIfNeeded: line)
+        guard let team = intern(b, field: fields[0], recordStart: recordStart, isTeam: true, what: "team") else { return }
+        guard let period = period(b, field: fields[1], recordStart: recordStart) else { return }
+        switch layout {
+        case .tidy:
+            guard let measure = intern(b, field: fields[2], recordStart: recordStart, isTeam: false, what: "measure")
+            else { return }
+            guard let v = value(b, field: fields[3], recordStart: recordStart) else { return }
+            rows.append(team: team, measure: measure, period: period, value: v, line: recordLine)
+        case .wide(let names):
+            for j in 0..<names.count {
+                guard let v = value(b, field: fields[2 + j], recordStart: recordStart) else { continue }
+                rows.append(team: team, measure: Int32(j), period: period, value: v, line: recordLine)
+            }
+        }
+    }
+
+    private var headerDescription: String {
+        switch layout {
+        case .tidy: "team,period,measure,value"
+        case .wide(let names): "team,period and \(names.count) measure\(names.count == 1 ? "" : "s")"
+        }
+    }
+
+    /// The bytes of a field, with doubled quotes undone (into `scratch` when needed).
+    @inline(__always)
+    private func withFieldBytes<R>(_ b: UnsafePointer<UInt8>, _ f: RecordScanner.Field, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
+        if !f.hasEscapes { return body(b + f.start, f.end - f.start) }
+        scratch.removeAll(keepingCapacity: true)
+        var i = f.start
+        while i < f.end {
+            scratch.append(b[i])
+            i += b[i] == 34 ? 2 : 1
+        }
+        return scratch.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
+    }
+
+    @inline(__always)
+    private func intern(
+        _ b: UnsafePointer<UInt8>, field f: RecordScanner.Field, recordStart: Int,
+        isTeam: Bool, what: String
+    ) -> Int32? {
+        let n = f.end - f.start
+        if n > limits.maxFieldBytes {
+            report(b, recordStart: recordStart, at: f.start, problem: "a \(what) name of \(n) bytes",
+                   expected: "at most \(limits.maxFieldBytes) bytes (raise with --max-field-bytes)")
+            return nil
+        }
+        let (index, _, problem): (Int, Bool, String?) = withFieldBytes(b, f) { p, len in
+            if len == 0 { return (0, false, "an empty \(what) name") }
+            let (index, isNew) = isTeam ? self.teams.intern(p, len) : self.measures.intern(p, len)
+            if isNew, let problem = SegmentParser.nameProblem(p, len) { return (index, true, problem) }
+            return (index, isNew, nil)
+        }
+        if let problem {
+            report(b, recordStart: recordStart, at: f.start - (f.quoted ? 1 : 0), problem: "\(problem) in the \(what) column",
+                   expected: "a non-empty \(what) name in UTF-8 text")
+            return nil
+        }
+        return Int32(index)
+    }
+
+    /// Why bytes are not acceptable as a name: invalid UTF-8, NUL, or a byte-order mark
+    /// (a BOM in the middle of a file means two files were pasted together).
+    static func nameProblem(_ p: UnsafePointer<UInt8>, _ n: Int) -> String? {
+        let buffer = UnsafeBufferPointer(start: p, count: n)
+        if buffer.contains(0) { return "a NUL byte" }
+        guard let s = String(validating: buffer, as: UTF8.self) else { return "bytes that are not valid UTF-8" }
+        if s.unicodeScalars.contains("\u{FEFF}") { return "a byte-order mark (U+FEFF) inside the file" }
+        return nil
+    }
+
+    @inline(__always)
+    private func period(_ b: UnsafePointer<UInt8>, field f: RecordScanner.Field, recordStart: Int) -> Int32? {
+        let n = f.end - f.start
+        var parsed: Period?
+        if n <= 8 && !f.hasEscapes {
+            var key: UInt64 = 0
+            for k in 0..<n { key = key << 8 | UInt64(b[f.start + k]) }
+            if lastPeriodBytes == (key, n), let last = lastPeriod {
+                parsed = last
+            } else {
+                parsed = Period.parse(UnsafeBufferPointer(start: b + f.start, count: n))
+                lastPeriodBytes = (key, n)
+                lastPeriod = parsed
+            }
+        } else if n <= 16 {
+            parsed = withFieldBytes(b, f) { Period.parse(UnsafeBufferPointer(start: $0, count: $1)) }
+        }
+        guard let period = parsed else {
+            let text = withFieldBytes(b, f) { SegmentParser.quote($0, Swift.min($1, 40)) }
+            report(b, recordStart: recordStart, at: f.start, problem: "period \(text) is not a period",
+                   expected: "a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31")
+            return nil
+        }
+        if let frequency {
+            if period.frequency != frequency {
+                report(b, recordStart: recordStart, at: f.start,
+                       problem: "period \(period) is a \(period.frequency.rawValue), but line \(frequencyLine) has \(frequencyLabel), a \(frequency.rawValue)",
+                       expected: "one frequency per dataset: every period a \(frequency.rawValue) such as \(frequency.example)")
+                return nil
+            }
+        } else {
+            frequency = period.frequency
+            frequencyLine = line
+            frequencyLabel = period.description
+        }
+        let o = Int32(truncatingIfNeeded: period.ordinal)
+        if o < minPeriod { minPeriod = o }
+        if o > maxPeriod { maxPeriod = o }
+        return o
+    }
+
+    /// The cell's value: NaN for the missing tokens (empty, NA, NaN, null — exact), else a
+    /// finite decimal number; nil after reporting anything else.
+    @inline(__always)
+    private func value(_ b: UnsafePointer<UInt8>, field f: RecordScanner.Field, recordStart: Int) -> Double? {
+        let p = b + f.start
+        let n = f.end - f.start
+        switch n {
+        case 0: return .nan
+        case 2 where p[0] == 78 && p[1] == 65: return .nan  // NA
+        case 3 where p[0] == 78 && p[1] == 97 && p[2] == 78: return .nan  // NaN
+        case 4 where p[0] == 110 && p[1] == 117 && p[2] == 108 && p[3] == 108: return .nan  // null
+        default: break
+        }
+        switch DecimalParser.parse(p, n) {
+        case .number(let v):
+            return v
+        case .overflow:
+            report(b, recordStart: recordStart, at: f.start, problem: "value \(SegmentParser.quote(p, Swift.min(n, 40))) is not a finite number",
+                   expected: "a decimal number within ±1.8e308, or empty/NA/NaN/null for a missing value")
+            return nil
+        case .invalid:
+            let hint: String
+            if memchr(p, 44, n) != nil || (n > 0 && SegmentParser.looksLikeDecimalComma(p, n)) {
+                hint = "; use a point as the decimal separator and no thousands separators"
+            } else {
+                hint = ""
+            }
+            report(b, recordStart: recordStart, at: f.start, problem: "value \(SegmentParser.quote(p, Swift.min(n, 40))) is not a number",
+                   expected: "a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value\(hint)")
+            return nil
+        }
+    }
+
+    static func looksLikeDecimalComma(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        (0..<n).contains { p[$0] == 44 || p[$0] == 39 || p[$0] == 32 }
+    }
+
+    static func quote(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
+        let s = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\0": out += "\\0"
+            default:
+                if scalar.value < 32 || scalar == "\u{FEFF}" || scalar == "\u{FFFD}" {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    // MARK: Errors
+
+    private func countLineBreaks(_ b: UnsafePointer<UInt8>, from: Int, to: Int) -> Int {
+        var n = 0
+        for i in from..<to where b[i] == 10 { n += 1 }
+        return n
+    }
+
+    /// Records a problem at byte `offset`, computing its physical line and its column in
+    /// Unicode scalars (both 1-based).
+    func report(_ b: UnsafePointer<UInt8>, recordStart: Int, at offset: Int, problem: String, expected: String) {
+        guard !isFull else { return }
+        var lineStart = recordStart
+        var extraLines = 0
+        for i in recordStart..<offset where b[i] == 10 {
+            extraLines += 1
+            lineStart = i + 1
+        }
+        var column = 1
+        for i in lineStart..<offset where b[i] & 0xC0 != 0x80 { column += 1 }
+        errors.append(InputError(.badData, file: file, line: line + extraLines, column: column, problem: problem, expected: expected))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

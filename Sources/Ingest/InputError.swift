@@ -1,0 +1,82 @@
+/// A problem with the user's input that the user can fix: where it is and what was expected.
+///
+/// `description` reads `file:line:column: problem; expected …`, the form compilers use, so
+/// editors and terminals can jump to the place. Line and column are 1-based; a column counts
+/// Unicode scalars of the line (a BOM at the start of the file is not counted).
+public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of failure, which fixes the exit code (sysexits.h).
+    public enum Kind: Sendable, Equatable {
+        /// The data is malformed or inconsistent (exit 65, `EX_DATAERR`).
+        case badData
+        /// An input file or folder does not exist or cannot be opened (exit 66, `EX_NOINPUT`).
+        case missingInput
+        /// The command line is inconsistent with the data (exit 64, `EX_USAGE`).
+        case usage
+        /// A resource limit was exceeded; the message names the flag that raises it (exit 65).
+        case limit
+    }
+
+    public var kind: Kind
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    /// What is wrong, e.g. `value "1,5" is not a number`.
+    public var problem: String
+    /// What was expected, e.g. `a decimal number such as 1.5, or empty/NA/NaN/null for missing`.
+    public var expected: String
+
+    public init(
+        _ kind: Kind = .badData, file: String, line: Int? = nil, column: Int? = nil,
+        problem: String, expected: String
+    ) {
+        self.kind = kind
+        self.file = file
+        self.line = line
+        self.column = column
+        self.problem = problem
+        self.expected = expected
+    }
+
+    public var location: String {
+        var s = file
+        if let line { s += ":\(line)" }
+        if let column { s += ":\(column)" }
+        return s
+    }
+
+    public var description: String {
+        expected.isEmpty ? "\(location): \(problem)" : "\(location): \(problem); expected \(expected)"
+    }
+
+    public var exitCode: Int32 {
+        switch kind {
+        case .badData, .limit: return 65
+        case .missingInput: return 66
+        case .usage: return 64
+        }
+    }
+}
+
+/// Several input problems found in one pass (`scorecard validate` reports them all at once).
+public struct InputErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [InputError]
+    public init(_ errors: [InputError]) { self.errors = errors }
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+    public var exitCode: Int32 { errors.map(\.exitCode).max() ?? 65 }
+}
+
+/// Something worth telling the user that does not stop the work (e.g. a measure in the
+/// data that the scorecard does not name).
+public struct InputNote: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var message: String
+    public init(file: String, line: Int? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+    public var description: String {
+        line.map { "\(file):\($0): note: \(message)" } ?? "\(file): note: \(message)"
+    }
+}

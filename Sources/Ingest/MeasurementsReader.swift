@@ -1,0 +1,365 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+
+/// Reads a measurements CSV — tidy (`team,period,measure,value`) or wide
+/// (`team,period,<measure>,…`), told apart by the header — into a `Panel`.
+///
+/// The file is read in blocks with `pread` (never mapped whole, so resident memory follows
+/// the panel, not the file), and a large file is split at a line break into two halves
+/// parsed on both cores. The second half's parser assumes it starts at a record boundary;
+/// the first half's parser, which starts at the true beginning, confirms it (it must end
+/// outside any quoted field) — otherwise the file is parsed again on one core. Every problem
+/// is collected (up to `ReadLimits.maxErrors`) and thrown together as `InputErrors`.
+public enum MeasurementsReader {
+    /// Files smaller than this are parsed on one core.
+    static let parallelThreshold = 4 << 20
+    static let blockSize = 8 << 20
+
+    public struct Result: Sendable {
+        public var panel: Panel
+        public var notes: [InputNote]
+        /// Number of data rows (tidy) or cells (wide) read, missing ones included.
+        public var rowCount: Int
+    }
+
+    /// - Throws: `InputErrors` (every problem found), or a single `InputError` when the file
+    ///   cannot be opened (exit 66) or is empty.
+    public static func read(path: String, limits: ReadLimits = ReadLimits(), threads: Int = 2) throws -> Result {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let reason = String(cString: strerror(errno))
+            throw InputError(.missingInput, file: path, problem: "cannot open the measurements file (\(reason))",
+                             expected: "a readable CSV file; pass it with --data or a dataset folder holding measurements.csv")
+        }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) == S_IFDIR {
+            throw InputError(.missingInput, file: path, problem: "not a regular file",
+                             expected: "a CSV file of measurements")
+        }
+        let size = Int(st.st_size)
+        return try read(fd: fd, size: size, file: path, limits: limits, threads: threads)
+    }
+
+    /// Parses CSV text held in memory (tests, small inputs).
+    public static func read(text: String, file: String = "<memory>", limits: ReadLimits = ReadLimits()) throws -> Result {
+        let bytes = Array(text.utf8)
+        return try read(bytes: bytes, file: file, limits: limits)
+    }
+
+    public static func read(bytes: [UInt8], file: String, limits: ReadLimits = ReadLimits()) throws -> Result {
+        try bytes.withUnsafeBufferPointer { buf in
+            let source = MemorySource(buffer: buf)
+            return try read(source: source, size: buf.count, file: file, limits: limits, threads: 1)
+        }
+    }
+
+    static func read(fd: Int32, size: Int, file: String, limits: ReadLimits, threads: Int) throws -> Result {
+        try read(source: FileSource(fd: fd), size: size, file: file, limits: limits, threads: threads)
+    }
+
+    // MARK: - Driver
+
+    static func read(source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int) throws -> Result {
+        // Header: the first record, after an optional UTF-8 BOM.
+        let headBytes = try source.bytes(at: 0, count: Swift.min(size, limits.maxRecordBytes + 3), file: file)
+        if headBytes.isEmpty || headBytes.allSatisfy({ $0 == 10 || $0 == 13 || $0 == 32 }) {
+            throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "the file is empty",
+                                          expected: "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)")])
+        }
+        let bom = headBytes.count >= 3 && headBytes[0] == 0xEF && headBytes[1] == 0xBB && headBytes[2] == 0xBF ? 3 : 0
+        let (layout, headerEnd) = try parseHeader(Array(headBytes[bom...]), file: file, final: headBytes.count == size - 0, limits: limits)
+        let dataStart = bom + headerEnd
+        let headerLines = 2  // data starts on line 2 (a header with quoted line breaks is refused)
+
+        var segments: [SegmentParser]
+        let dataSize = size - dataStart
+        if threads > 1 && dataSize >= parallelThreshold, let split = try findSplit(source, from: dataStart + dataSize / 2, size: size, file: file) {
+            let first = SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines)
+            let second = SegmentParser(file: file, layout: layout, limits: limits, firstLine: 1)
+            let ranges = [(dataStart, split), (split, size)]
+            let parsers = [first, second]
+            nonisolated(unsafe) var failures: [Error?] = [nil, nil]
+            failures.withUnsafeMutableBufferPointer { f in
+                nonisolated(unsafe) let f = f
+                nonisolated(unsafe) let parsers = parsers
+                nonisolated(unsafe) let source = source
+                DispatchQueue.concurrentPerform(iterations: 2) { i in
+                    do { try run(parsers[i], source: source, range: ranges[i], file: file, limits: limits) } catch { f[i] = error }
+                }
+            }
+            if let e = failures.compactMap({ $0 }).first { throw e }
+            // The split is right if the first half ended cleanly at it and both halves agree on
+            // the frequency; otherwise parse the whole file on one core.
+            if !first.endedInsideQuote && !first.stopped && (first.frequency == nil || second.frequency == nil || first.frequency == second.frequency) {
+                let offset = first.line - 1
+                for i in second.errors.indices { second.errors[i].line? += offset }
+                second.line += offset
+                second.frequencyLine += offset
+                segments = [first, second]
+                return try merge(segments, lineOffsets: [0, offset], layout: layout, file: file, limits: limits)
+            }
+        }
+        let only = SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines)
+        try run(only, source: source, range: (dataStart, size), file: file, limits: limits)
+        segments = [only]
+        return try merge(segments, lineOffsets: [0], layout: layout, file: file, limits: limits)
+    }
+
+    /// Feeds a byte range to a parser block by block, carrying an incomplete record over.
+    static func run(_ parser: SegmentParser, source: some ByteSource, range: (Int, Int), file: String, limits: ReadLimits) throws {
+        var capacity = Swift.min(blockSize, Swift.max(range.1 - range.0, 1))
+        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        var filled = 0
+        var position = range.0
+        while true {
+            let want = Swift.min(capacity - filled, range.1 - position)
+            if want > 0 {
+                try source.read(into: buffer + filled, at: position, count: want, file: file)
+                filled += want
+                position += want
+            }
+            let final = position >= range.1
+            let used = parser.parse(buffer, count: filled, final: final)
+            if final || parser.stopped { return }
+            if used == 0 && filled == capacity {
+                // One record fills the whole buffer: grow up to the record limit.
+                if capacity >= limits.maxRecordBytes {
+                    parser.errors.append(InputError(.limit, file: file, line: parser.line, column: 1,
+                        problem: "a line longer than \(limits.maxRecordBytes) bytes",
+                        expected: "shorter lines (raise the limit with --max-line-bytes)"))
+                    parser.stopped = true
+                    return
+                }
+                let newCapacity = Swift.min(capacity * 2, limits.maxRecordBytes)
+                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+                bigger.update(from: buffer, count: filled)
+                buffer.deallocate()
+                buffer = bigger
+                capacity = newCapacity
+                continue
+            }
+            // Keep the incomplete tail.
+            (buffer).update(from: buffer + used, count: filled - used)
+            filled -= used
+        }
+    }
+
+    /// The start of the line after `offset`, or nil when none is near.
+    static func findSplit(_ source: some ByteSource, from offset: Int, size: Int, file: String) throws -> Int? {
+        let probe = try source.bytes(at: offset, count: Swift.min(1 << 16, size - offset), file: file)
+        guard let nl = probe.firstIndex(of: 10) else { return nil }
+        return offset + nl + 1
+    }
+
+    static func parseHeader(_ bytes: [UInt8], file: String, final: Bool, limits: ReadLimits) throws -> (MeasurementLayout, Int) {
+        var scanner = RecordScanner()
+        let outcome = bytes.withUnsafeBufferPointer { scanner.scan($0.baseAddress!, count: $0.count, from: 0, final: true) }
+        let expectedHeader = "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)"
+        guard case .record(let next) = outcome else {
+            throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "the header row cannot be read as CSV", expected: expectedHeader)])
+        }
+        if scanner.lineBreaks > 1 {
+            throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "a line break inside a header name", expected: expectedHeader)])
+        }
+        var names: [[UInt8]] = []
+        var columns: [Int] = []
+        for f in scanner.fields {
+            var out: [UInt8] = []
+            var i = f.start
+            while i < f.end {
+                out.append(bytes[i])
+                i += f.hasEscapes && bytes[i] == 34 ? 2 : 1
+            }
+            names.append(out)
+            columns.append(String(decoding: bytes[0..<f.start], as: UTF8.self).unicodeScalars.count + (f.quoted ? 0 : 1))
+        }
+        func lower(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self).lowercased() }
+        if names.count < 3 || lower(names[0]) != "team" || lower(names[1]) != "period" {
+            let found = names.prefix(4).map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",")
+            throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "header \"\(found)\" is not a measurements header", expected: expectedHeader)])
+        }
+        if names.count == 4 && lower(names[2]) == "measure" && lower(names[3]) == "value" {
+            return (.tidy, next)
+        }
+        var errors: [InputError] = []
+        var seen: [[UInt8]: Int] = [:]
+        for (j, name) in names.enumerated().dropFirst(2) {
+            let text = String(decoding: name, as: UTF8.self)
+            if name.isEmpty {
+                errors.append(InputError(file: file, line: 1, column: columns[j], problem: "an empty measure name in the header", expected: "a name for every measure column"))
+            } else if let problem = name.withUnsafeBufferPointer({ SegmentParser.nameProblem($0.baseAddress!, $0.count) }) {
+                errors.append(InputError(file: file, line: 1, column: columns[j], problem: "\(problem) in a measure name", expected: "measure names in UTF-8 text"))
+            } else if let first = seen[name] {
+                errors.append(InputError(file: file, line: 1, column: columns[j], problem: "measure \"\(text)\" appears twice in the header (also column \(first + 1))", expected: "each measure once"))
+            }
+            seen[name] = seen[name] ?? j
+        }
+        if !errors.isEmpty { throw InputErrors(errors) }
+        return (.wide(Array(names.dropFirst(2))), next)
+    }
+
+    // MARK: - Merge into the panel
+
+    static func merge(_ segments: [SegmentParser], lineOffsets: [Int], layout: MeasurementLayout, file: String, limits: ReadLimits) throws -> Result {
+        var errors = segments.flatMap(\.errors)
+        if errors.count > limits.maxErrors { errors = Array(errors.prefix(limits.maxErrors)) }
+        // Global names in first-seen order, then sorted bytewise.
+        var teamTable = NameTable()
+        var measureTable = NameTable()
+        var teamMaps: [[Int32]] = []
+        var measureMaps: [[Int32]] = []
+        for s in segments {
+            teamMaps.append((0..<s.teams.count).map { i in
+                s.teams.bytes(i).withUnsafeBufferPointer { Int32(teamTable.intern($0.baseAddress!, $0.count).index) }
+            })
+            measureMaps.append((0..<s.measures.count).map { i in
+                s.measures.bytes(i).withUnsafeBufferPointer { Int32(measureTable.intern($0.baseAddress!, $0.count).index) }
+            })
+        }
+        let rowCount = segments.reduce(0) { $0 + $1.rows.count }
+        let minPeriod = segments.map(\.minPeriod).min() ?? Int32.max
+        let maxPeriod = segments.map(\.maxPeriod).max() ?? Int32.min
+        guard let frequency = segments.compactMap(\.frequency).first else {
+            if errors.isEmpty {
+                errors.append(InputError(file: file, line: 2, column: 1, problem: "no data rows after the header",
+                                         expected: "at least one row of measurements"))
+            }
+            throw InputErrors(errors)
+        }
+        if !errors.isEmpty { throw InputErrors(errors) }
+        let teamOrder = (0..<teamTable.count).sorted { teamTable.bytes($0).lexicographicallyPrecedes(teamTable.bytes($1)) }
+        let measureOrder = (0..<measureTable.count).sorted { measureTable.bytes($0).lexicographicallyPrecedes(measureTable.bytes($1)) }
+        var teamRank = [Int32](repeating: 0, count: teamOrder.count)
+        for (r, i) in teamOrder.enumerated() { teamRank[i] = Int32(r) }
+        var measureRank = [Int32](repeating: 0, count: measureOrder.count)
+        for (r, i) in measureOrder.enumerated() { measureRank[i] = Int32(r) }
+
+        let teams = teamOrder.count
+        let measures = measureOrder.count
+        let periods = Int(maxPeriod) - Int(minPeriod) + 1
+        let (cells, overflow) = teams.multipliedReportingOverflow(by: measures)
+        let (cells2, overflow2) = cells.multipliedReportingOverflow(by: periods)
+        if overflow || overflow2 || cells2 > limits.maxPanelCells {
+            let first = Period(frequency: frequency, ordinal: Int(minPeriod))
+            let last = Period(frequency: frequency, ordinal: Int(maxPeriod))
+            throw InputErrors([InputError(.limit, file: file, problem: "the panel would have \(teams) teams × \(measures) measures × \(periods) periods (\(first) to \(last)) = \(overflow || overflow2 ? "more than 2^63" : String(cells2)) cells",
+                expected: "at most \(limits.maxPanelCells) cells (raise with --max-cells, or cut the periods with --from/--to)")])
+        }
+        var values = [Double](repeating: .nan, count: cells2)
+        var filled = [UInt64](repeating: 0, count: (cells2 + 63) / 64)
+        var duplicates: [(cell: Int, segment: Int, row: Int)] = []
+        for (si, s) in segments.enumerated() {
+            let tm = teamMaps[si].map { teamRank[Int($0)] }
+            let mm = measureMaps[si].map { measureRank[Int($0)] }
+            s.rows.team.withUnsafeBufferPointer { team in
+            s.rows.measure.withUnsafeBufferPointer { measure in
+            s.rows.period.withUnsafeBufferPointer { period in
+            s.rows.value.withUnsafeBufferPointer { value in
+                for r in 0..<s.rows.count {
+                    let cell = (Int(tm[Int(team[r])]) * measures + Int(mm[Int(measure[r])])) * periods + Int(period[r] - minPeriod)
+                    let bit = UInt64(1) << UInt64(cell & 63)
+                    if filled[cell >> 6] & bit != 0 {
+                        duplicates.append((cell, si, r))
+                        continue
+                    }
+                    filled[cell >> 6] |= bit
+                    values[cell] = value[r]
+                }
+            }}}}
+        }
+        if !duplicates.isEmpty {
+            throw InputErrors(duplicateErrors(duplicates, segments: segments, lineOffsets: lineOffsets, teamMaps: teamMaps, measureMaps: measureMaps,
+                                              teamRank: teamRank, measureRank: measureRank, measures: measures, periods: periods,
+                                              minPeriod: minPeriod, frequency: frequency, layout: layout, file: file, limits: limits))
+        }
+        let panel = Panel(teams: teamOrder.map { teamTable.name($0) }, measures: measureOrder.map { measureTable.name($0) },
+                          frequency: frequency, firstPeriod: Period(frequency: frequency, ordinal: Int(minPeriod)),
+                          periodCount: periods, values: values)
+        return Result(panel: panel, notes: [], rowCount: rowCount)
+    }
+
+    static func duplicateErrors(
+        _ duplicates: [(cell: Int, segment: Int, row: Int)], segments: [SegmentParser], lineOffsets: [Int],
+        teamMaps: [[Int32]], measureMaps: [[Int32]], teamRank: [Int32], measureRank: [Int32], measures: Int, periods: Int,
+        minPeriod: Int32, frequency: Frequency, layout: MeasurementLayout, file: String, limits: ReadLimits
+    ) -> [InputError] {
+        // First occurrence of each duplicated cell: one more pass over the rows (error path only).
+        var wanted = Set(duplicates.map(\.cell))
+        var firstLine: [Int: Int] = [:]
+        func cellOf(_ si: Int, _ r: Int) -> Int {
+            let s = segments[si]
+            let t = Int(teamRank[Int(teamMaps[si][Int(s.rows.team[r])])])
+            let m = Int(measureRank[Int(measureMaps[si][Int(s.rows.measure[r])])])
+            return (t * measures + m) * periods + Int(s.rows.period[r] - minPeriod)
+        }
+        outer: for (si, s) in segments.enumerated() {
+            for r in 0..<s.rows.count {
+                let c = cellOf(si, r)
+                if wanted.contains(c) {
+                    firstLine[c] = Int(s.rows.line[r]) + lineOffsets[si]
+                    wanted.remove(c)
+                    if wanted.isEmpty { break outer }
+                }
+            }
+        }
+        return duplicates.prefix(limits.maxErrors).map { d in
+            let s = segments[d.segment]
+            let line = Int(s.rows.line[d.row]) + lineOffsets[d.segment]
+            let team = s.teams.name(Int(s.rows.team[d.row]))
+            let measure: String
+            if case .wide(let names) = layout { measure = String(decoding: names[Int(s.rows.measure[d.row])], as: UTF8.self) } else {
+                measure = s.measures.name(Int(s.rows.measure[d.row]))
+            }
+            let period = Period(frequency: frequency, ordinal: Int(s.rows.period[d.row]))
+            return InputError(file: file, line: line, column: 1,
+                              problem: "duplicate row for team \"\(team)\", period \(period), measure \"\(measure)\" (first on line \(firstLine[d.cell] ?? 0))",
+                              expected: "one value per team, period and measure")
+        }
+    }
+}
+
+// MARK: - Byte sources
+
+protocol ByteSource {
+    func read(into buffer: UnsafeMutablePointer<UInt8>, at offset: Int, count: Int, file: String) throws
+}
+
+extension ByteSource {
+    func bytes(at offset: Int, count: Int, file: String) throws -> [UInt8] {
+        if count <= 0 { return [] }
+        return try [UInt8](unsafeUninitializedCapacity: count) { buf, n in
+            try read(into: buf.baseAddress!, at: offset, count: count, file: file)
+            n = count
+        }
+    }
+}
+
+struct FileSource: ByteSource {
+    let fd: Int32
+    func read(into buffer: UnsafeMutablePointer<UInt8>, at offset: Int, count: Int, file: String) throws {
+        var done = 0
+        while done < count {
+            let n = pread(fd, buffer + done, count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                throw InputError(.missingInput, file: file, problem: "cannot read the file (\(reason))", expected: "a readable file")
+            }
+            if n == 0 {
+                throw InputError(file: file, problem: "the file shrank while being read", expected: "a file that is not being written to")
+            }
+            done += n
+        }
+    }
+}
+
+struct MemorySource: ByteSource, @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<UInt8>
+    func read(into out: UnsafeMutablePointer<UInt8>, at offset: Int, count: Int, file: String) throws {
+        out.update(from: buffer.baseAddress! + offset, count: count)
+    }
+}
