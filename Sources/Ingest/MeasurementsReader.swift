@@ -74,42 +74,55 @@ public enum MeasurementsReader {
         let dataStart = bom + headerEnd
         let headerLines = 2  // data starts on line 2 (a header with quoted line breaks is refused)
 
-        var segments: [SegmentParser]
         let dataSize = size - dataStart
         if threads > 1 && dataSize >= parallelThreshold, let split = try findSplit(source, from: dataStart + dataSize / 2, size: size, file: file) {
-            let first = SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines)
-            let second = SegmentParser(file: file, layout: layout, limits: limits, firstLine: 1)
+            var parsers = [SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines),
+                           SegmentParser(file: file, layout: layout, limits: limits, firstLine: 1)]
             let ranges = [(dataStart, split), (split, size)]
-            let parsers = [first, second]
-            nonisolated(unsafe) var failures: [Error?] = [nil, nil]
-            failures.withUnsafeMutableBufferPointer { f in
-                nonisolated(unsafe) let f = f
-                nonisolated(unsafe) let parsers = parsers
-                nonisolated(unsafe) let source = source
-                DispatchQueue.concurrentPerform(iterations: 2) { i in
-                    do { try run(parsers[i], source: source, range: ranges[i], file: file, limits: limits) } catch { f[i] = error }
+            var failures: [Error?] = [nil, nil]
+            parsers.withUnsafeMutableBufferPointer { ps in
+                failures.withUnsafeMutableBufferPointer { f in
+                    nonisolated(unsafe) let ps = ps
+                    nonisolated(unsafe) let f = f
+                    nonisolated(unsafe) let source = source
+                    DispatchQueue.concurrentPerform(iterations: 2) { i in
+                        let t0 = DispatchTime.now().uptimeNanoseconds
+                        defer { if getenv("SC_TRACE") != nil { let m = "segment \(i): \(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)s\n"; _ = m.withCString { write(2, $0, strlen($0)) } } }
+                        do { try run(&ps[i], source: source, range: ranges[i], file: file, limits: limits) } catch { f[i] = error }
+                    }
                 }
             }
-            if let e = failures.compactMap({ $0 }).first { throw e }
+            if let e = failures.compactMap({ $0 }).first {
+                parsers.forEach { $0.cells.deallocate() }
+                throw e
+            }
             // The split is right if the first half ended cleanly at it and both halves agree on
             // the frequency; otherwise parse the whole file on one core.
+            let first = parsers[0]
+            let second = parsers[1]
             if !first.endedInsideQuote && !first.stopped && (first.frequency == nil || second.frequency == nil || first.frequency == second.frequency) {
                 let offset = first.line - 1
-                for i in second.errors.indices { second.errors[i].line? += offset }
-                second.line += offset
-                second.frequencyLine += offset
-                segments = [first, second]
-                return try merge(segments, lineOffsets: [0, offset], layout: layout, file: file, limits: limits)
+                parsers[0].wordDuplicates(lineOffset: 0)
+                for i in parsers[1].errors.indices { parsers[1].errors[i].line? += offset }
+                parsers[1].wordDuplicates(lineOffset: offset)
+                parsers[1].line += offset
+                parsers[1].frequencyLine += offset
+                defer { parsers.forEach { $0.cells.deallocate() } }
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                defer { if getenv("SC_TRACE") != nil { let m = "merge: \(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)s\n"; _ = m.withCString { write(2, $0, strlen($0)) } } }
+                return try merge(parsers, layout: layout, file: file, limits: limits)
             }
+            parsers.forEach { $0.cells.deallocate() }
         }
-        let only = SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines)
-        try run(only, source: source, range: (dataStart, size), file: file, limits: limits)
-        segments = [only]
-        return try merge(segments, lineOffsets: [0], layout: layout, file: file, limits: limits)
+        var only = SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines)
+        defer { only.cells.deallocate() }
+        try run(&only, source: source, range: (dataStart, size), file: file, limits: limits)
+        only.wordDuplicates(lineOffset: 0)
+        return try merge([only], layout: layout, file: file, limits: limits)
     }
 
     /// Feeds a byte range to a parser block by block, carrying an incomplete record over.
-    static func run(_ parser: SegmentParser, source: some ByteSource, range: (Int, Int), file: String, limits: ReadLimits) throws {
+    static func run(_ parser: inout SegmentParser, source: some ByteSource, range: (Int, Int), file: String, limits: ReadLimits) throws {
         var capacity = Swift.min(blockSize, Swift.max(range.1 - range.0, 1))
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
@@ -143,7 +156,7 @@ public enum MeasurementsReader {
                 continue
             }
             // Keep the incomplete tail.
-            (buffer).update(from: buffer + used, count: filled - used)
+            buffer.update(from: buffer + used, count: filled - used)
             filled -= used
         }
     }
@@ -204,121 +217,87 @@ public enum MeasurementsReader {
 
     // MARK: - Merge into the panel
 
-    static func merge(_ segments: [SegmentParser], lineOffsets: [Int], layout: MeasurementLayout, file: String, limits: ReadLimits) throws -> Result {
+    static func merge(_ segments: [SegmentParser], layout: MeasurementLayout, file: String, limits: ReadLimits) throws -> Result {
         var errors = segments.flatMap(\.errors)
-        if errors.count > limits.maxErrors { errors = Array(errors.prefix(limits.maxErrors)) }
         // Global names in first-seen order, then sorted bytewise.
         var teamTable = NameTable()
         var measureTable = NameTable()
-        var teamMaps: [[Int32]] = []
-        var measureMaps: [[Int32]] = []
+        var teamMaps: [[Int]] = []
+        var measureMaps: [[Int]] = []
         for s in segments {
             teamMaps.append((0..<s.teams.count).map { i in
-                s.teams.bytes(i).withUnsafeBufferPointer { Int32(teamTable.intern($0.baseAddress!, $0.count).index) }
+                s.teams.bytes(i).withUnsafeBufferPointer { teamTable.intern($0.baseAddress!, $0.count).index }
             })
             measureMaps.append((0..<s.measures.count).map { i in
-                s.measures.bytes(i).withUnsafeBufferPointer { Int32(measureTable.intern($0.baseAddress!, $0.count).index) }
+                s.measures.bytes(i).withUnsafeBufferPointer { measureTable.intern($0.baseAddress!, $0.count).index }
             })
         }
-        let rowCount = segments.reduce(0) { $0 + $1.rows.count }
-        let minPeriod = segments.map(\.minPeriod).min() ?? Int32.max
-        let maxPeriod = segments.map(\.maxPeriod).max() ?? Int32.min
-        guard let frequency = segments.compactMap(\.frequency).first else {
+        let rowCount = segments.reduce(0) { $0 + $1.rowCount }
+        let withPeriods = segments.filter { $0.minPeriod <= $0.maxPeriod }
+        guard let frequency = segments.compactMap(\.frequency).first, !withPeriods.isEmpty else {
             if errors.isEmpty {
                 errors.append(InputError(file: file, line: 2, column: 1, problem: "no data rows after the header",
                                          expected: "at least one row of measurements"))
             }
-            throw InputErrors(errors)
+            throw InputErrors(Array(errors.prefix(limits.maxErrors)))
         }
-        if !errors.isEmpty { throw InputErrors(errors) }
+        if !errors.isEmpty { throw InputErrors(Array(errors.prefix(limits.maxErrors))) }
+        let minPeriod = withPeriods.map(\.minPeriod).min()!
+        let maxPeriod = withPeriods.map(\.maxPeriod).max()!
         let teamOrder = (0..<teamTable.count).sorted { teamTable.bytes($0).lexicographicallyPrecedes(teamTable.bytes($1)) }
         let measureOrder = (0..<measureTable.count).sorted { measureTable.bytes($0).lexicographicallyPrecedes(measureTable.bytes($1)) }
-        var teamRank = [Int32](repeating: 0, count: teamOrder.count)
-        for (r, i) in teamOrder.enumerated() { teamRank[i] = Int32(r) }
-        var measureRank = [Int32](repeating: 0, count: measureOrder.count)
-        for (r, i) in measureOrder.enumerated() { measureRank[i] = Int32(r) }
+        var teamRank = [Int](repeating: 0, count: teamOrder.count)
+        for (r, i) in teamOrder.enumerated() { teamRank[i] = r }
+        var measureRank = [Int](repeating: 0, count: measureOrder.count)
+        for (r, i) in measureOrder.enumerated() { measureRank[i] = r }
 
         let teams = teamOrder.count
         let measures = measureOrder.count
         let periods = Int(maxPeriod) - Int(minPeriod) + 1
         let (cells, overflow) = teams.multipliedReportingOverflow(by: measures)
-        let (cells2, overflow2) = cells.multipliedReportingOverflow(by: periods)
-        if overflow || overflow2 || cells2 > limits.maxPanelCells {
+        let (total, overflow2) = cells.multipliedReportingOverflow(by: periods)
+        if overflow || overflow2 || total > limits.maxPanelCells {
             let first = Period(frequency: frequency, ordinal: Int(minPeriod))
             let last = Period(frequency: frequency, ordinal: Int(maxPeriod))
-            throw InputErrors([InputError(.limit, file: file, problem: "the panel would have \(teams) teams × \(measures) measures × \(periods) periods (\(first) to \(last)) = \(overflow || overflow2 ? "more than 2^63" : String(cells2)) cells",
+            throw InputErrors([InputError(.limit, file: file, problem: "the panel would have \(teams) teams × \(measures) measures × \(periods) periods (\(first) to \(last)) = \(overflow || overflow2 ? "more than 2^63" : String(total)) cells",
                 expected: "at most \(limits.maxPanelCells) cells (raise with --max-cells, or cut the periods with --from/--to)")])
         }
-        var values = [Double](repeating: .nan, count: cells2)
-        var filled = [UInt64](repeating: 0, count: (cells2 + 63) / 64)
-        var duplicates: [(cell: Int, segment: Int, row: Int)] = []
+        var values = [Double](repeating: .nan, count: total)
+        var owner = segments.count > 1 ? [UInt32](repeating: 0, count: total) : []
+        var duplicateErrors: [InputError] = []
         for (si, s) in segments.enumerated() {
-            let tm = teamMaps[si].map { teamRank[Int($0)] }
-            let mm = measureMaps[si].map { measureRank[Int($0)] }
-            s.rows.team.withUnsafeBufferPointer { team in
-            s.rows.measure.withUnsafeBufferPointer { measure in
-            s.rows.period.withUnsafeBufferPointer { period in
-            s.rows.value.withUnsafeBufferPointer { value in
-                for r in 0..<s.rows.count {
-                    let cell = (Int(tm[Int(team[r])]) * measures + Int(mm[Int(measure[r])])) * periods + Int(period[r] - minPeriod)
-                    let bit = UInt64(1) << UInt64(cell & 63)
-                    if filled[cell >> 6] & bit != 0 {
-                        duplicates.append((cell, si, r))
-                        continue
+            let c = s.cells
+            values.withUnsafeMutableBufferPointer { out in
+                for lt in 0..<s.teams.count {
+                    let t = teamRank[teamMaps[si][lt]]
+                    for lm in 0..<s.measures.count {
+                        let m = measureRank[measureMaps[si][lm]]
+                        let dst = (t * measures + m) * periods
+                        let slot0 = c.slot(of: minPeriod)
+                        for p in 0..<periods {
+                            let (line, value) = c.cell(team: lt, measure: lm, slot: slot0 + p)
+                            if line == 0 { continue }
+                            if !owner.isEmpty {
+                                // A key in both halves of the file is a duplicate too.
+                                if owner[dst + p] != 0 {
+                                    duplicateErrors.append(SegmentParser.duplicateError(
+                                        file: file, team: teamTable.name(teamMaps[si][lt]), measure: measureTable.name(measureMaps[si][lm]),
+                                        period: Period(frequency: frequency, ordinal: Int(minPeriod) + p), firstLine: Int(owner[dst + p]), line: Int(line)))
+                                    continue
+                                }
+                                owner[dst + p] = line
+                            }
+                            out[dst + p] = value
+                        }
                     }
-                    filled[cell >> 6] |= bit
-                    values[cell] = value[r]
                 }
-            }}}}
+            }
         }
-        if !duplicates.isEmpty {
-            throw InputErrors(duplicateErrors(duplicates, segments: segments, lineOffsets: lineOffsets, teamMaps: teamMaps, measureMaps: measureMaps,
-                                              teamRank: teamRank, measureRank: measureRank, measures: measures, periods: periods,
-                                              minPeriod: minPeriod, frequency: frequency, layout: layout, file: file, limits: limits))
-        }
+        if !duplicateErrors.isEmpty { throw InputErrors(Array(duplicateErrors.prefix(limits.maxErrors))) }
         let panel = Panel(teams: teamOrder.map { teamTable.name($0) }, measures: measureOrder.map { measureTable.name($0) },
                           frequency: frequency, firstPeriod: Period(frequency: frequency, ordinal: Int(minPeriod)),
                           periodCount: periods, values: values)
         return Result(panel: panel, notes: [], rowCount: rowCount)
-    }
-
-    static func duplicateErrors(
-        _ duplicates: [(cell: Int, segment: Int, row: Int)], segments: [SegmentParser], lineOffsets: [Int],
-        teamMaps: [[Int32]], measureMaps: [[Int32]], teamRank: [Int32], measureRank: [Int32], measures: Int, periods: Int,
-        minPeriod: Int32, frequency: Frequency, layout: MeasurementLayout, file: String, limits: ReadLimits
-    ) -> [InputError] {
-        // First occurrence of each duplicated cell: one more pass over the rows (error path only).
-        var wanted = Set(duplicates.map(\.cell))
-        var firstLine: [Int: Int] = [:]
-        func cellOf(_ si: Int, _ r: Int) -> Int {
-            let s = segments[si]
-            let t = Int(teamRank[Int(teamMaps[si][Int(s.rows.team[r])])])
-            let m = Int(measureRank[Int(measureMaps[si][Int(s.rows.measure[r])])])
-            return (t * measures + m) * periods + Int(s.rows.period[r] - minPeriod)
-        }
-        outer: for (si, s) in segments.enumerated() {
-            for r in 0..<s.rows.count {
-                let c = cellOf(si, r)
-                if wanted.contains(c) {
-                    firstLine[c] = Int(s.rows.line[r]) + lineOffsets[si]
-                    wanted.remove(c)
-                    if wanted.isEmpty { break outer }
-                }
-            }
-        }
-        return duplicates.prefix(limits.maxErrors).map { d in
-            let s = segments[d.segment]
-            let line = Int(s.rows.line[d.row]) + lineOffsets[d.segment]
-            let team = s.teams.name(Int(s.rows.team[d.row]))
-            let measure: String
-            if case .wide(let names) = layout { measure = String(decoding: names[Int(s.rows.measure[d.row])], as: UTF8.self) } else {
-                measure = s.measures.name(Int(s.rows.measure[d.row]))
-            }
-            let period = Period(frequency: frequency, ordinal: Int(s.rows.period[d.row]))
-            return InputError(file: file, line: line, column: 1,
-                              problem: "duplicate row for team \"\(team)\", period \(period), measure \"\(measure)\" (first on line \(firstLine[d.cell] ?? 0))",
-                              expected: "one value per team, period and measure")
-        }
     }
 }
 

@@ -13,17 +13,51 @@ enum MeasurementLayout: Equatable {
     }
 }
 
-/// Parses the data records of one stretch of a measurements file into `MeasurementRows`,
+/// Parses the data records of one stretch of a measurements file into `SegmentCells`,
 /// collecting problems instead of stopping at the first. Two of these run side by side on
 /// the two halves of a large file; their results are merged by `MeasurementsReader`.
-final class SegmentParser {
+///
+/// A struct with mutating methods, not a class: the hot loop then touches its state through
+/// `inout self`, which Swift checks for exclusive access at compile time instead of at
+/// every property access at run time.
+struct SegmentParser {
     let file: String
     let layout: MeasurementLayout
     let limits: ReadLimits
     var teams = NameTable()
     var measures = NameTable()
-    var rows = MeasurementRows()
+    var cells: SegmentCells
+    /// Rows (tidy) or cells (wide) read, missing values included.
+    var rowCount = 0
     var errors: [InputError] = []
+    /// Duplicate keys found; their entries in `errors` are placeholders until `wordDuplicates`.
+    var duplicates: [Duplicate] = []
+
+    struct Duplicate {
+        var team: Int
+        var measure: Int
+        var period: Int32
+        var firstLine: Int
+        var line: Int
+        var errorIndex: Int
+    }
+
+    /// Words the duplicate-key errors, with `offset` added to this segment's line numbers.
+    mutating func wordDuplicates(lineOffset offset: Int) {
+        for d in duplicates {
+            errors[d.errorIndex] = SegmentParser.duplicateError(
+                file: file, team: teams.name(d.team), measure: measures.name(d.measure),
+                period: Period(frequency: frequency ?? .month, ordinal: Int(d.period)),
+                firstLine: d.firstLine + offset, line: d.line + offset)
+        }
+        duplicates.removeAll()
+    }
+
+    static func duplicateError(file: String, team: String, measure: String, period: Period, firstLine: Int, line: Int) -> InputError {
+        InputError(file: file, line: line, column: 1,
+                   problem: "duplicate row for team \"\(team)\", period \(period), measure \"\(measure)\" (first on line \(firstLine))",
+                   expected: "one value per team, period and measure")
+    }
     /// The physical line of the next record (relative numbering for a second segment).
     var line: Int
     /// Frequency of the first good period, with its line and label.
@@ -38,7 +72,6 @@ final class SegmentParser {
     var endedInsideQuote = false
 
     private var scanner = RecordScanner()
-    private var scratch: [UInt8] = []
     private var lastPeriodBytes: (UInt64, Int) = (0, -1)
     private var lastPeriod: Period?
 
@@ -47,16 +80,21 @@ final class SegmentParser {
         self.layout = layout
         self.limits = limits
         self.line = firstLine
+        var measureCount = 4
+        var table = NameTable()
         if case .wide(let names) = layout {
-            for name in names { name.withUnsafeBufferPointer { _ = measures.intern($0.baseAddress!, $0.count) } }
+            for name in names { name.withUnsafeBufferPointer { _ = table.intern($0.baseAddress!, $0.count) } }
+            measureCount = names.count
         }
+        measures = table
+        cells = SegmentCells(measures: measureCount, maxCells: limits.maxPanelCells)
     }
 
     var isFull: Bool { errors.count >= limits.maxErrors }
 
     /// Parses whole records in `b[0..<count]`; returns the bytes consumed. Without `final`,
     /// an incomplete record at the end is left for the next call (with more bytes).
-    func parse(_ b: UnsafePointer<UInt8>, count: Int, final: Bool) -> Int {
+    mutating func parse(_ b: UnsafePointer<UInt8>, count: Int, final: Bool) -> Int {
         var pos = 0
         while pos < count && !stopped {
             if isFull {
@@ -89,7 +127,7 @@ final class SegmentParser {
     // MARK: Records
 
     @inline(__always)
-    private func process(_ b: UnsafePointer<UInt8>, recordStart: Int) {
+    private mutating func process(_ b: UnsafePointer<UInt8>, recordStart: Int) {
         let fields = scanner.fields
         // A blank line is skipped, as pandas does.
         if fields.count == 1 && fields[0].start == fields[0].end && !fields[0].quoted { return }
@@ -102,7 +140,7 @@ final class SegmentParser {
                 expected: "\(want) fields as in the header (\(headerDescription)); quote names that hold commas")
             return
         }
-        let recordLine = Int32(truncatingIfNeeded: line)
+        let recordLine = UInt32(truncatingIfNeeded: line)
         guard let team = intern(b, field: fields[0], recordStart: recordStart, isTeam: true, what: "team") else { return }
         guard let period = period(b, field: fields[1], recordStart: recordStart) else { return }
         switch layout {
@@ -110,12 +148,32 @@ final class SegmentParser {
             guard let measure = intern(b, field: fields[2], recordStart: recordStart, isTeam: false, what: "measure")
             else { return }
             guard let v = value(b, field: fields[3], recordStart: recordStart) else { return }
-            rows.append(team: team, measure: measure, period: period, value: v, line: recordLine)
+            store(b, recordStart: recordStart, at: fields[0].start, team: Int(team), measure: Int(measure), period: period, value: v, line: recordLine)
         case .wide(let names):
             for j in 0..<names.count {
                 guard let v = value(b, field: fields[2 + j], recordStart: recordStart) else { continue }
-                rows.append(team: team, measure: Int32(j), period: period, value: v, line: recordLine)
+                store(b, recordStart: recordStart, at: fields[0].start, team: Int(team), measure: j, period: period, value: v, line: recordLine)
             }
+        }
+    }
+
+    /// Puts a value in its cell, reporting a duplicate key or a panel past the cell limit.
+    @inline(__always)
+    private mutating func store(
+        _ b: UnsafePointer<UInt8>, recordStart: Int, at offset: Int, team: Int, measure: Int, period: Int32, value: Double, line: UInt32
+    ) {
+        rowCount += 1
+        guard cells.ensure(team: team, measure: measure, period: period) else {
+            report(b, recordStart: recordStart, at: offset, problem: "the panel grows past \(limits.maxPanelCells) cells (teams × measures × periods from the first to the last period)",
+                   expected: "a smaller panel (raise the limit with --max-cells, or check for a stray period far from the others)")
+            stopped = true
+            return
+        }
+        if let earlier = cells.set(team: team, measure: measure, period: period, value: value, line: line) {
+            // Worded at the merge, when a second segment's relative line numbers are known.
+            guard !isFull else { return }
+            duplicates.append(Duplicate(team: team, measure: measure, period: period, firstLine: Int(earlier), line: Int(line), errorIndex: errors.count))
+            errors.append(InputError(file: file, line: Int(line), column: 1, problem: "", expected: ""))
         }
     }
 
@@ -126,21 +184,16 @@ final class SegmentParser {
         }
     }
 
-    /// The bytes of a field, with doubled quotes undone (into `scratch` when needed).
+    /// The bytes of a field, with doubled quotes undone.
     @inline(__always)
-    private func withFieldBytes<R>(_ b: UnsafePointer<UInt8>, _ f: RecordScanner.Field, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
+    private static func withFieldBytes<R>(_ b: UnsafePointer<UInt8>, _ f: RecordScanner.Field, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
         if !f.hasEscapes { return body(b + f.start, f.end - f.start) }
-        scratch.removeAll(keepingCapacity: true)
-        var i = f.start
-        while i < f.end {
-            scratch.append(b[i])
-            i += b[i] == 34 ? 2 : 1
-        }
-        return scratch.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
+        let bytes = unescaped(b, f)
+        return bytes.withUnsafeBufferPointer { body($0.baseAddress ?? b, $0.count) }
     }
 
     @inline(__always)
-    private func intern(
+    private mutating func intern(
         _ b: UnsafePointer<UInt8>, field f: RecordScanner.Field, recordStart: Int,
         isTeam: Bool, what: String
     ) -> Int32? {
@@ -150,11 +203,13 @@ final class SegmentParser {
                    expected: "at most \(limits.maxFieldBytes) bytes (raise with --max-field-bytes)")
             return nil
         }
-        let (index, _, problem): (Int, Bool, String?) = withFieldBytes(b, f) { p, len in
-            if len == 0 { return (0, false, "an empty \(what) name") }
-            let (index, isNew) = isTeam ? self.teams.intern(p, len) : self.measures.intern(p, len)
-            if isNew, let problem = SegmentParser.nameProblem(p, len) { return (index, true, problem) }
-            return (index, isNew, nil)
+        let index: Int
+        let problem: String?
+        if f.hasEscapes {
+            let bytes = SegmentParser.unescaped(b, f)
+            (index, problem) = bytes.withUnsafeBufferPointer { internRaw($0.baseAddress!, $0.count, isTeam: isTeam, what: what) }
+        } else {
+            (index, problem) = internRaw(b + f.start, n, isTeam: isTeam, what: what)
         }
         if let problem {
             report(b, recordStart: recordStart, at: f.start - (f.quoted ? 1 : 0), problem: "\(problem) in the \(what) column",
@@ -162,6 +217,25 @@ final class SegmentParser {
             return nil
         }
         return Int32(index)
+    }
+
+    @inline(__always)
+    private mutating func internRaw(_ p: UnsafePointer<UInt8>?, _ len: Int, isTeam: Bool, what: String) -> (Int, String?) {
+        guard let p, len > 0 else { return (0, "an empty \(what) name") }
+        let (index, isNew) = isTeam ? teams.intern(p, len) : measures.intern(p, len)
+        if isNew, let problem = SegmentParser.nameProblem(p, len) { return (index, problem) }
+        return (index, nil)
+    }
+
+    static func unescaped(_ b: UnsafePointer<UInt8>, _ f: RecordScanner.Field) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(f.end - f.start)
+        var i = f.start
+        while i < f.end {
+            out.append(b[i])
+            i += b[i] == 34 ? 2 : 1
+        }
+        return out
     }
 
     /// Why bytes are not acceptable as a name: invalid UTF-8, NUL, or a byte-order mark
@@ -175,7 +249,7 @@ final class SegmentParser {
     }
 
     @inline(__always)
-    private func period(_ b: UnsafePointer<UInt8>, field f: RecordScanner.Field, recordStart: Int) -> Int32? {
+    private mutating func period(_ b: UnsafePointer<UInt8>, field f: RecordScanner.Field, recordStart: Int) -> Int32? {
         let n = f.end - f.start
         var parsed: Period?
         if n <= 8 && !f.hasEscapes {
@@ -189,10 +263,10 @@ final class SegmentParser {
                 lastPeriod = parsed
             }
         } else if n <= 16 {
-            parsed = withFieldBytes(b, f) { Period.parse(UnsafeBufferPointer(start: $0, count: $1)) }
+            parsed = SegmentParser.withFieldBytes(b, f) { Period.parse(UnsafeBufferPointer(start: $0, count: $1)) }
         }
         guard let period = parsed else {
-            let text = withFieldBytes(b, f) { SegmentParser.quote($0, Swift.min($1, 40)) }
+            let text = SegmentParser.withFieldBytes(b, f) { SegmentParser.quote($0, Swift.min($1, 40)) }
             report(b, recordStart: recordStart, at: f.start, problem: "period \(text) is not a period",
                    expected: "a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31")
             return nil
@@ -218,7 +292,7 @@ final class SegmentParser {
     /// The cell's value: NaN for the missing tokens (empty, NA, NaN, null — exact), else a
     /// finite decimal number; nil after reporting anything else.
     @inline(__always)
-    private func value(_ b: UnsafePointer<UInt8>, field f: RecordScanner.Field, recordStart: Int) -> Double? {
+    private mutating func value(_ b: UnsafePointer<UInt8>, field f: RecordScanner.Field, recordStart: Int) -> Double? {
         let p = b + f.start
         let n = f.end - f.start
         switch n {
@@ -284,7 +358,7 @@ final class SegmentParser {
 
     /// Records a problem at byte `offset`, computing its physical line and its column in
     /// Unicode scalars (both 1-based).
-    func report(_ b: UnsafePointer<UInt8>, recordStart: Int, at offset: Int, problem: String, expected: String) {
+    mutating func report(_ b: UnsafePointer<UInt8>, recordStart: Int, at offset: Int, problem: String, expected: String) {
         guard !isFull else { return }
         var lineStart = recordStart
         var extraLines = 0

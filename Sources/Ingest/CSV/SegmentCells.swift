@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A growable dense block of cells for one stretch of a measurements file:
+/// teams (segment-local, first-seen) × measures × periods, written as rows are parsed.
+///
+/// Each cell holds a value and the physical line it came from (0 = no row yet), which finds
+/// duplicates at once and names both lines. Teams live in chunks of 64 that are never moved,
+/// so a new team costs one allocation, not a copy of everything; the measure and period axes
+/// grow by doubling (in the usual file every measure and period appears within the first
+/// team, and nothing moves again). Line numbers come from `calloc`, whose pages the kernel
+/// zeroes lazily, and a value is only read where its line is set, so untouched cells cost
+/// nothing. Memory is 12 bytes a cell: proportional to the panel, not to the text.
+struct SegmentCells {
+    static let teamsPerChunk = 64
+    private(set) var valueChunks: [UnsafeMutablePointer<Double>] = []
+    private(set) var lineChunks: [UnsafeMutablePointer<UInt32>] = []
+    private(set) var measureCapacity: Int
+    private(set) var periodCapacity = 16
+    /// Ordinal of period slot 0.
+    private(set) var periodBase: Int32 = 0
+    private(set) var hasPeriodBase = false
+    private(set) var teamCount = 0
+    let maxCells: Int
+
+    init(measures: Int, maxCells: Int) {
+        measureCapacity = Swift.max(measures, 4)
+        self.maxCells = maxCells
+    }
+
+    func deallocate() {
+        valueChunks.forEach { free($0) }
+        lineChunks.forEach { free($0) }
+    }
+
+    var teamCapacity: Int { valueChunks.count * SegmentCells.teamsPerChunk }
+    private var chunkCells: Int { SegmentCells.teamsPerChunk * measureCapacity * periodCapacity }
+
+    @inline(__always)
+    func slot(of period: Int32) -> Int { Int(period) - Int(periodBase) }
+
+    /// Where a cell lives: its chunk and the index inside it.
+    @inline(__always)
+    func location(team: Int, measure: Int, slot: Int) -> (chunk: Int, index: Int) {
+        (team >> 6, ((team & 63) * measureCapacity + measure) * periodCapacity + slot)
+    }
+
+    /// Makes room for the cell; returns false when the panel would pass `maxCells`.
+    @inline(__always)
+    mutating func ensure(team: Int, measure: Int, period: Int32) -> Bool {
+        if !hasPeriodBase {
+            periodBase = period
+            hasPeriodBase = true
+        }
+        if team >= teamCount { teamCount = team + 1 }
+        let slot = Int(period) - Int(periodBase)
+        if team < teamCapacity && measure < measureCapacity && slot >= 0 && slot < periodCapacity { return true }
+        return grow(team: team, measure: measure, slot: slot)
+    }
+
+    private mutating func grow(team: Int, measure: Int, slot: Int) -> Bool {
+        var newMeasures = measureCapacity
+        while measure >= newMeasures { newMeasures *= 2 }
+        let lo = Swift.min(0, slot)
+        let hi = Swift.max(periodCapacity - 1, slot)
+        let span = hi - lo + 1
+        var newPeriods = periodCapacity
+        while newPeriods < span { newPeriods *= 2 }
+        // Growing downwards leaves the slack below, where the next early period will land.
+        let newBase = slot < 0 ? Int32(Int(periodBase) + lo - (newPeriods - span)) : periodBase
+        let chunksNeeded = team / SegmentCells.teamsPerChunk + 1
+        let (perTeam, o1) = newMeasures.multipliedReportingOverflow(by: newPeriods)
+        let (cells, o2) = perTeam.multipliedReportingOverflow(by: chunksNeeded * SegmentCells.teamsPerChunk)
+        if o1 || o2 || cells > 2 * Swift.max(maxCells, 1 << 20) { return false }
+
+        if newMeasures != measureCapacity || newPeriods != periodCapacity || newBase != periodBase {
+            // Re-lay every existing chunk.
+            let shift = Int(periodBase) - Int(newBase)
+            let newChunkCells = SegmentCells.teamsPerChunk * newMeasures * newPeriods
+            for c in 0..<valueChunks.count {
+                let v = malloc(newChunkCells * 8)!.assumingMemoryBound(to: Double.self)
+                let l = calloc(newChunkCells, 4)!.assumingMemoryBound(to: UInt32.self)
+                for t in 0..<SegmentCells.teamsPerChunk {
+                    for m in 0..<measureCapacity {
+                        let from = (t * measureCapacity + m) * periodCapacity
+                        let to = (t * newMeasures + m) * newPeriods + shift
+                        (v + to).update(from: valueChunks[c] + from, count: periodCapacity)
+                        (l + to).update(from: lineChunks[c] + from, count: periodCapacity)
+                    }
+                }
+                free(valueChunks[c])
+                free(lineChunks[c])
+                valueChunks[c] = v
+                lineChunks[c] = l
+            }
+            measureCapacity = newMeasures
+            periodCapacity = newPeriods
+            periodBase = newBase
+        }
+        while valueChunks.count < chunksNeeded {
+            valueChunks.append(malloc(chunkCells * 8)!.assumingMemoryBound(to: Double.self))
+            lineChunks.append(calloc(chunkCells, 4)!.assumingMemoryBound(to: UInt32.self))
+        }
+        return true
+    }
+
+    /// Writes a cell; returns the earlier line when the cell already had a row.
+    @inline(__always)
+    mutating func set(team: Int, measure: Int, period: Int32, value: Double, line: UInt32) -> UInt32? {
+        let (c, i) = location(team: team, measure: measure, slot: Int(period) - Int(periodBase))
+        let lines = lineChunks[c]
+        let earlier = lines[i]
+        if earlier != 0 { return earlier }
+        valueChunks[c][i] = value
+        lines[i] = line
+        return nil
+    }
+
+    /// The cell's line (0 when no row) and value.
+    @inline(__always)
+    func cell(team: Int, measure: Int, slot: Int) -> (line: UInt32, value: Double) {
+        guard team < teamCount, measure < measureCapacity, slot >= 0, slot < periodCapacity else { return (0, .nan) }
+        let (c, i) = location(team: team, measure: measure, slot: slot)
+        let line = lineChunks[c][i]
+        return line == 0 ? (0, .nan) : (line, valueChunks[c][i])
+    }
+}
