@@ -106,6 +106,7 @@ public enum MeasurementsReader {
                 for i in parsers[1].errors.indices { parsers[1].errors[i].line? += offset }
                 parsers[1].wordDuplicates(lineOffset: offset)
                 parsers[1].line += offset
+                parsers[1].lineOffset = offset
                 parsers[1].frequencyLine += offset
                 defer { parsers.forEach { $0.cells.deallocate() } }
                 let t0 = DispatchTime.now().uptimeNanoseconds
@@ -282,10 +283,10 @@ public enum MeasurementsReader {
                                 if owner[dst + p] != 0 {
                                     duplicateErrors.append(SegmentParser.duplicateError(
                                         file: file, team: teamTable.name(teamMaps[si][lt]), measure: measureTable.name(measureMaps[si][lm]),
-                                        period: Period(frequency: frequency, ordinal: Int(minPeriod) + p), firstLine: Int(owner[dst + p]), line: Int(line)))
+                                        period: Period(frequency: frequency, ordinal: Int(minPeriod) + p), firstLine: Int(owner[dst + p]), line: Int(line) + s.lineOffset))
                                     continue
                                 }
-                                owner[dst + p] = line
+                                owner[dst + p] = UInt32(truncatingIfNeeded: Int(line) + s.lineOffset)
                             }
                             out[dst + p] = value
                         }

@@ -27,6 +27,13 @@ public struct Panel: Sendable, Equatable {
         self.values = values
     }
 
+    /// Equal shape, names and values, a missing value equal to a missing value.
+    public static func == (a: Panel, b: Panel) -> Bool {
+        a.teams == b.teams && a.measures == b.measures && a.frequency == b.frequency && a.firstPeriod == b.firstPeriod
+            && a.periodCount == b.periodCount
+            && a.values.elementsEqual(b.values) { $0 == $1 || ($0.isNaN && $1.isNaN) }
+    }
+
     public var teamCount: Int { teams.count }
     public var measureCount: Int { measures.count }
     public var lastPeriod: Period { firstPeriod.advanced(by: periodCount - 1) }

@@ -60,6 +60,8 @@ struct SegmentParser {
     }
     /// The physical line of the next record (relative numbering for a second segment).
     var line: Int
+    /// Added to the lines stored in `cells` to make them absolute (a second segment counts from 1).
+    var lineOffset = 0
     /// Frequency of the first good period, with its line and label.
     var frequency: Frequency?
     var frequencyLine = 0

@@ -1,0 +1,268 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a dataset's files are: a folder holding `measurements.csv` and `scorecard.yml`,
+/// or the two files named separately.
+public struct DatasetLocation: Sendable, Equatable {
+    public var measurements: String
+    /// nil when the analysis runs without a scorecard (measures then default to direction
+    /// `higher` and aggregation `mean`, with no perspective, targets, links or ROI).
+    public var scorecard: String?
+
+    public init(measurements: String, scorecard: String?) {
+        self.measurements = measurements
+        self.scorecard = scorecard
+    }
+
+    /// Resolves a dataset argument and the `--data`/`--scorecard` options.
+    /// - Throws: `InputError` (.usage) when neither or conflicting inputs are given,
+    ///   (.missingInput) when the folder does not hold the files.
+    public static func resolve(folder: String?, data: String?, scorecard: String?, scorecardRequired: Bool = false) throws -> DatasetLocation {
+        var measurements = data
+        var card = scorecard
+        if let folder {
+            var st = stat()
+            guard stat(folder, &st) == 0 else {
+                throw InputError(.missingInput, file: folder, problem: "no such file or folder",
+                                 expected: "a dataset folder holding measurements.csv and scorecard.yml, or a measurements CSV file")
+            }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                let base = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+                if measurements == nil { measurements = base + "/measurements.csv" }
+                if card == nil {
+                    let candidate = base + "/scorecard.yml"
+                    if access(candidate, F_OK) == 0 { card = candidate } else if access(base + "/scorecard.yaml", F_OK) == 0 { card = base + "/scorecard.yaml" } else if scorecardRequired {
+                        throw InputError(.missingInput, file: candidate, problem: "the dataset folder has no scorecard.yml",
+                                         expected: "scorecard.yml beside measurements.csv, or --scorecard FILE")
+                    }
+                }
+            } else {
+                if data != nil {
+                    throw InputError(.usage, file: folder, problem: "both a dataset argument and --data name the measurements",
+                                     expected: "one of them")
+                }
+                measurements = folder
+            }
+        }
+        guard let measurements else {
+            throw InputError(.usage, file: "command line", problem: "no dataset given",
+                             expected: "a dataset folder (scorecard trend datasets/b2b-73) or --data FILE [--scorecard FILE]")
+        }
+        if scorecardRequired && card == nil {
+            throw InputError(.usage, file: "command line", problem: "this analysis needs a scorecard",
+                             expected: "a dataset folder with scorecard.yml, or --scorecard FILE")
+        }
+        return DatasetLocation(measurements: measurements, scorecard: card)
+    }
+}
+
+/// Which part of the panel an analysis sees (METHODS.md, Windows; and the team/measure filters).
+public struct PanelSelection: Sendable, Equatable {
+    public var teams: [String] = []
+    public var measures: [String] = []
+    public var from: String?
+    public var to: String?
+    public var last: Int?
+    public init(teams: [String] = [], measures: [String] = [], from: String? = nil, to: String? = nil, last: Int? = nil) {
+        self.teams = teams
+        self.measures = measures
+        self.from = from
+        self.to = to
+        self.last = last
+    }
+}
+
+/// A loaded, cross-checked dataset: the panel and (optionally) its scorecard.
+public struct Dataset: Sendable {
+    public var panel: Panel
+    public var scorecard: Scorecard?
+    public var location: DatasetLocation
+    /// Non-fatal remarks (measures in the data that the scorecard does not name, …).
+    public var notes: [InputNote]
+
+    public init(panel: Panel, scorecard: Scorecard?, location: DatasetLocation, notes: [InputNote]) {
+        self.panel = panel
+        self.scorecard = scorecard
+        self.location = location
+        self.notes = notes
+    }
+
+    /// Reads both files and checks them against each other, reporting every problem found.
+    /// - Throws: `InputErrors` (all problems) or `InputError`.
+    public static func load(_ location: DatasetLocation, limits: ReadLimits = ReadLimits(), threads: Int = 2) throws -> Dataset {
+        var errors: [InputError] = []
+        var scorecard: Scorecard?
+        if let path = location.scorecard {
+            do {
+                scorecard = try ScorecardLoader.load(contentsOf: path)
+            } catch let e as InputErrors {
+                errors += e.errors
+            } catch let e as InputError {
+                errors.append(e)
+            }
+        }
+        var panel: Panel?
+        do {
+            panel = try MeasurementsReader.read(path: location.measurements, limits: limits, threads: threads).panel
+        } catch let e as InputErrors {
+            errors += e.errors
+        } catch let e as InputError {
+            errors.append(e)
+        }
+        guard let panel else { throw InputErrors(errors) }
+        var notes: [InputNote] = []
+        if let scorecard {
+            errors += crossCheck(scorecard, panel: panel, notes: &notes)
+        }
+        if !errors.isEmpty { throw InputErrors(errors) }
+        return Dataset(panel: panel, scorecard: scorecard, location: location, notes: notes)
+    }
+
+    /// Problems between the scorecard and the data: scorecard measures absent from the data,
+    /// links or roi naming unknown measures, initiative due labels that are not periods of
+    /// the data's frequency. Measures only in the data become notes.
+    static func crossCheck(_ scorecard: Scorecard, panel: Panel, notes: inout [InputNote]) -> [InputError] {
+        var errors: [InputError] = []
+        let inData = Set(panel.measures)
+        let inCard = Set(scorecard.measures.map(\.id))
+        for m in scorecard.measures where !inData.contains(m.id) {
+            errors.append(InputError(file: scorecard.file, line: m.line, problem: "measure \"\(m.id)\" is not in the data (\(panel.measures.count) measures there)",
+                                     expected: "a measure id that appears in the measurements file\(Dataset.suggestion(m.id, among: panel.measures))"))
+        }
+        errors += scorecard.unresolvedReferences(knownMeasures: inData)
+        for p in scorecard.perspectives {
+            for o in p.objectives {
+                for i in o.initiatives {
+                    guard let due = i.due else { continue }
+                    let parsed = Period(due)
+                    if parsed == nil || parsed?.frequency != panel.frequency {
+                        errors.append(InputError(file: scorecard.file, line: i.line, problem: "initiative \"\(i.name)\" is due \"\(due)\", not a \(panel.frequency.rawValue) like the data's periods",
+                                                 expected: "a \(panel.frequency.rawValue) label such as \(panel.frequency.example)"))
+                    }
+                }
+            }
+        }
+        let extra = panel.measures.filter { !inCard.contains($0) }
+        if !extra.isEmpty {
+            notes.append(InputNote(file: scorecard.file, message: "\(extra.count) measure\(extra.count == 1 ? "" : "s") in the data but not in the scorecard (analysed as direction higher, aggregation mean, no perspective): \(extra.map { "\"\($0)\"" }.joined(separator: ", "))"))
+        }
+        return errors
+    }
+
+    /// " (did you mean "x"?)" for a close name, else "".
+    static func suggestion(_ name: String, among names: [String]) -> String {
+        let best = names.map { ($0, editDistance(name, $0)) }.min { $0.1 < $1.1 }
+        guard let (candidate, d) = best, d <= 2, d < name.count else { return "" }
+        return " (did you mean \"\(candidate)\"?)"
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var row = Array(0...b.count)
+        for i in 1...a.count {
+            var prev = row[0]
+            row[0] = i
+            for j in 1...b.count {
+                let cur = row[j]
+                row[j] = Swift.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
+                prev = cur
+            }
+        }
+        return row[b.count]
+    }
+
+    /// The dataset cut by team/measure filters and the window, checked against the data.
+    /// - Throws: `InputError` (.usage) for unknown names, bad or empty windows.
+    public func selecting(_ selection: PanelSelection) throws -> Dataset {
+        var out = self
+        var panel = self.panel
+        func periodArgument(_ text: String, _ flag: String) throws -> Period {
+            guard let p = Period(text), p.frequency == panel.frequency else {
+                throw InputError(.usage, file: "command line", problem: "\(flag) \(text) is not a \(panel.frequency.rawValue)",
+                                 expected: "a period like the data's, e.g. \(panel.frequency.example) (the data runs \(panel.firstPeriod) to \(panel.lastPeriod))")
+            }
+            return p
+        }
+        if let last = selection.last {
+            if selection.from != nil {
+                throw InputError(.usage, file: "command line", problem: "--last with --from", expected: "--last N (optionally with --to), or --from/--to")
+            }
+            if last < 1 {
+                throw InputError(.usage, file: "command line", problem: "--last \(last)", expected: "a whole number of periods, 1 or more")
+            }
+        }
+        if selection.from != nil || selection.to != nil || selection.last != nil {
+            var lo = panel.firstPeriod
+            var hi = panel.lastPeriod
+            if let t = selection.to { hi = try periodArgument(t, "--to") }
+            if let f = selection.from { lo = try periodArgument(f, "--from") }
+            if let n = selection.last { lo = hi.advanced(by: -(n - 1)) }
+            if lo > hi {
+                throw InputError(.usage, file: "command line", problem: "the window \(lo) to \(hi) is empty", expected: "--from at or before --to")
+            }
+            let a = Swift.max(panel.firstPeriod.distance(to: lo), 0)
+            let b = Swift.min(panel.firstPeriod.distance(to: hi), panel.periodCount - 1)
+            if a > b {
+                throw InputError(.usage, file: "command line", problem: "the window \(lo) to \(hi) holds no data",
+                                 expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
+            }
+            panel = panel.slicing(periods: a..<(b + 1))
+            if panel.presentCount == 0 {
+                throw InputError(.usage, file: "command line", problem: "the window \(lo) to \(hi) holds no values",
+                                 expected: "a window with data (the data runs \(self.panel.firstPeriod) to \(self.panel.lastPeriod))")
+            }
+        }
+        var teamIndices: [Int]?
+        if !selection.teams.isEmpty {
+            teamIndices = try selection.teams.map { name in
+                guard let i = panel.teamIndex(name) else {
+                    throw InputError(.usage, file: "command line", problem: "--team \"\(name)\" is not a team in the data",
+                                     expected: "one of the \(panel.teamCount) teams\(Dataset.suggestion(name, among: panel.teams))")
+                }
+                return i
+            }
+            teamIndices = Array(Set(teamIndices!)).sorted()
+        }
+        var measureIndices: [Int]?
+        if !selection.measures.isEmpty {
+            measureIndices = try selection.measures.map { name in
+                guard let i = panel.measureIndex(name) else {
+                    throw InputError(.usage, file: "command line", problem: "--measure \"\(name)\" is not a measure in the data",
+                                     expected: "one of \(panel.measures.joined(separator: ", "))\(Dataset.suggestion(name, among: panel.measures))")
+                }
+                return i
+            }
+            measureIndices = Array(Set(measureIndices!)).sorted()
+        }
+        if teamIndices != nil || measureIndices != nil {
+            panel = panel.selecting(teams: teamIndices, measures: measureIndices)
+        }
+        out.panel = panel
+        return out
+    }
+
+    /// The scorecard's definition of a measure, or the defaults METHODS.md gives for a
+    /// measure that only the data has (higher is better, mean, no perspective).
+    public func definition(of measure: String) -> MeasureDefinition? {
+        scorecard?.measure(id: measure)
+    }
+
+    /// Measures in analysis order: the scorecard's order first, then the rest by name.
+    public var orderedMeasures: [Int] {
+        guard let scorecard else { return Array(0..<panel.measureCount) }
+        var out: [Int] = []
+        var used = Set<Int>()
+        for m in scorecard.measures {
+            if let i = panel.measureIndex(m.id), !used.contains(i) {
+                out.append(i)
+                used.insert(i)
+            }
+        }
+        for i in 0..<panel.measureCount where !used.contains(i) { out.append(i) }
+        return out
+    }
+}
