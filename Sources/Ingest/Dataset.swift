@@ -151,7 +151,7 @@ public struct Dataset: Sendable {
     }
 
     /// " (did you mean "x"?)" for a close name, else "".
-    static func suggestion(_ name: String, among names: [String]) -> String {
+    public static func suggestion(_ name: String, among names: [String]) -> String {
         let best = names.map { ($0, editDistance(name, $0)) }.min { $0.1 < $1.1 }
         guard let (candidate, d) = best, d <= 2, d < name.count else { return "" }
         return " (did you mean \"\(candidate)\"?)"

@@ -18,6 +18,20 @@ struct NameTable {
         return h
     }
 
+    /// The index of a name already interned.
+    @inline(__always)
+    func lookup(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+        let h = NameTable.hash(p, n)
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let idx = Int(slots[s])
+            if idx < 0 { return nil }
+            if hashes[idx] == h && lengths[idx] == n && equal(idx, p, n) { return idx }
+            s = (s + 1) & mask
+        }
+    }
+
     /// The index of the name, and whether it was new.
     @inline(__always)
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> (index: Int, isNew: Bool) {
@@ -41,7 +55,7 @@ struct NameTable {
     }
 
     @inline(__always)
-    private func equal(_ idx: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    func equal(_ idx: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         arena.withUnsafeBufferPointer { a in
             let base = a.baseAddress! + starts[idx]
             for i in 0..<n where base[i] != p[i] { return false }
@@ -58,6 +72,8 @@ struct NameTable {
             slots[s] = Int32(idx)
         }
     }
+
+    func length(_ idx: Int) -> Int { lengths[idx] }
 
     func bytes(_ idx: Int) -> ArraySlice<UInt8> { arena[starts[idx]..<(starts[idx] + lengths[idx])] }
 

@@ -98,10 +98,16 @@ struct SegmentParser {
     /// an incomplete record at the end is left for the next call (with more bytes).
     mutating func parse(_ b: UnsafePointer<UInt8>, count: Int, final: Bool) -> Int {
         var pos = 0
+        var fast = FastPathState()
         while pos < count && !stopped {
             if isFull {
                 stopped = true
                 break
+            }
+            if layout == .tidy, let next = fastTidyRecord(b, count: count, from: pos, state: &fast) {
+                line += 1
+                pos = next
+                continue
             }
             switch scanner.scan(b, count: count, from: pos, final: final) {
             case .needMore:
@@ -127,6 +133,136 @@ struct SegmentParser {
     }
 
     // MARK: Records
+
+    /// What the fast path remembers between records of one buffer: the previous team (as a
+    /// byte range of the buffer) and the previous measure, since rows usually come grouped
+    /// by team with the measures in a repeating order.
+    struct FastPathState {
+        var teamStart = 0
+        var teamLength = -1
+        var teamIndex = 0
+        var measureIndex = -1
+    }
+
+    /// Skips bytes until one of , " LF CR, eight at a time (SWAR: a byte equal to c makes
+    /// (w ^ c·0x01…01) have a zero byte, found by the classic has-zero-byte test).
+    @inline(__always)
+    static func skipPlain(_ b: UnsafePointer<UInt8>, _ p: Int, _ count: Int) -> Int {
+        var p = p
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while p + 8 <= count {
+            let w = UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self)
+            @inline(__always) func zero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+            let hit = zero(w ^ (ones &* 44)) | zero(w ^ (ones &* 34)) | zero(w ^ (ones &* 10)) | zero(w ^ (ones &* 13))
+            if hit != 0 { return p + hit.trailingZeroBitCount / 8 }
+            p += 8
+        }
+        while p < count {
+            let c = b[p]
+            if c == 44 || c == 34 || c == 10 || c == 13 { return p }
+            p += 1
+        }
+        return p
+    }
+
+    /// Parses one plain tidy record — four unquoted fields, LF or CRLF — without the general
+    /// scanner; returns nil (consuming nothing) for anything else, which the general path
+    /// then handles and reports. This is the loop a large CRM export spends its time in.
+    @inline(__always)
+    private mutating func fastTidyRecord(_ b: UnsafePointer<UInt8>, count: Int, from start: Int, state: inout FastPathState) -> Int? {
+        // team
+        var p = SegmentParser.skipPlain(b, start, count)
+        guard p < count, b[p] == 44 else { return nil }
+        let teamStart = start
+        let teamLength = p - start
+        if teamLength == 0 || teamLength > limits.maxFieldBytes { return nil }
+        p += 1
+        // period
+        let periodStart = p
+        var key: UInt64 = 0
+        while p < count {
+            let c = b[p]
+            if c == 44 { break }
+            if c == 34 || c == 10 || c == 13 || p - periodStart >= 8 { return nil }
+            key = key << 8 | UInt64(c)
+            p += 1
+        }
+        guard p < count else { return nil }
+        let periodLength = p - periodStart
+        p += 1
+        // measure
+        let measureStart = p
+        p = SegmentParser.skipPlain(b, p, count)
+        guard p < count, b[p] == 44 else { return nil }
+        let measureLength = p - measureStart
+        if measureLength == 0 || measureLength > limits.maxFieldBytes { return nil }
+        p += 1
+        // value, to the end of the line
+        let valueStart = p
+        while p < count {
+            let c = b[p]
+            if c == 10 || c == 13 { break }
+            if c == 44 || c == 34 { return nil }
+            p += 1
+        }
+        guard p < count else { return nil }
+        let valueEnd = p
+        if b[p] == 13 {
+            guard p + 1 < count, b[p + 1] == 10 else { return nil }
+            p += 1
+        }
+        p += 1
+
+        // Period: the previous one's bytes, else the full parse (which also checks the frequency).
+        let period: Int32
+        if lastPeriodBytes == (key, periodLength), let last = lastPeriod, last.frequency == frequency {
+            period = Int32(truncatingIfNeeded: last.ordinal)
+        } else {
+            guard let parsed = Period.parse(UnsafeBufferPointer(start: b + periodStart, count: periodLength)),
+                  parsed.frequency == frequency else { return nil }
+            lastPeriodBytes = (key, periodLength)
+            lastPeriod = parsed
+            period = Int32(truncatingIfNeeded: parsed.ordinal)
+        }
+        // Value.
+        let v: Double
+        let vp = b + valueStart
+        let vn = valueEnd - valueStart
+        switch vn {
+        case 0: v = .nan
+        case 2 where vp[0] == 78 && vp[1] == 65: v = .nan
+        case 3 where vp[0] == 78 && vp[1] == 97 && vp[2] == 78: v = .nan
+        case 4 where vp[0] == 110 && vp[1] == 117 && vp[2] == 108 && vp[3] == 108: v = .nan
+        default:
+            guard case .number(let x) = DecimalParser.parse(vp, vn) else { return nil }
+            v = x
+        }
+        // Team: the previous one's bytes, else an interned (and, when new, validated) name.
+        var team = state.teamIndex
+        if teamLength != state.teamLength || memcmp(b + teamStart, b + state.teamStart, teamLength) != 0 {
+            // A new name takes the general path, which validates and reports it.
+            guard let index = teams.lookup(b + teamStart, teamLength) else { return nil }
+            team = index
+        }
+        // Measure: the one after the previous, else interned.
+        var measure = state.measureIndex + 1
+        if measure >= measures.count || !measures.equal(measure, b + measureStart, measureLength) {
+            measure = 0
+            if measures.count == 0 || !measures.equal(0, b + measureStart, measureLength) {
+                guard let index = measures.lookup(b + measureStart, measureLength) else { return nil }
+                measure = index
+            }
+        }
+        if period < minPeriod { minPeriod = period }
+        if period > maxPeriod { maxPeriod = period }
+        store(b, recordStart: start, at: start, team: team, measure: measure, period: period, value: v, line: UInt32(truncatingIfNeeded: line))
+        state.teamStart = teamStart
+        state.teamLength = teamLength
+        state.teamIndex = team
+        state.measureIndex = measure
+        return p
+    }
 
     @inline(__always)
     private mutating func process(_ b: UnsafePointer<UInt8>, recordStart: Int) {

@@ -1,0 +1,195 @@
+import Ingest
+
+/// What separates top-quartile (Q1) from bottom-quartile (Q4) teams by ROI
+/// (METHODS.md, Top vs bottom quartile).
+public struct QuartileComparison: Sendable {
+    public struct Row: Sendable, Equatable {
+        /// `roi` for the first row, else the measure id.
+        public var measure: String
+        public var perspective: Perspective?
+        public var topN: Int
+        public var bottomN: Int
+        public var topMean: Double?
+        public var bottomMean: Double?
+        /// top_mean / bottom_mean; nil when bottom_mean <= 0.
+        public var ratio: Double?
+        public var difference: Double?
+        public var cohensD: Double?
+        public var welch: Statistics.WelchTest?
+        public var mannWhitney: Statistics.MannWhitney?
+        /// BH over the measures' Welch p-values (nil for the roi row).
+        public var qValue: Double?
+    }
+
+    public var ranking: Ranking
+    public var rows: [Row]
+    public var notes: [AnalysisNote]
+    public var bootstrap: Bootstrap?
+    public var holdout: Holdout?
+
+    /// A percentile bootstrap interval for the top/bottom mean-ROI ratio: teams resampled
+    /// with replacement, quartiles re-formed on each resample.
+    public struct Bootstrap: Sendable, Equatable {
+        public var replicates: Int
+        public var seed: UInt64
+        /// Replicates where the ratio was defined (bottom mean > 0).
+        public var defined: Int
+        public var lower: Double?
+        public var upper: Double?
+    }
+
+    /// Quartiles formed on the first half of the window, compared on the second half.
+    public struct Holdout: Sendable, Equatable {
+        public var formedOn: (Period, Period)
+        public var comparedOn: (Period, Period)
+        public var formationRatio: Double?
+        /// Mean ROI in the second half of the teams that were Q1 / Q4 in the first.
+        public var topMean: Double?
+        public var bottomMean: Double?
+        public var ratio: Double?
+        public var topN: Int
+        public var bottomN: Int
+        /// (ratio₂ − 1) / (ratio₁ − 1): the share of the gap that persisted.
+        public var persistence: Double?
+
+        public static func == (a: Holdout, b: Holdout) -> Bool {
+            a.formedOn == b.formedOn && a.comparedOn == b.comparedOn && a.formationRatio == b.formationRatio && a.topMean == b.topMean
+                && a.bottomMean == b.bottomMean && a.ratio == b.ratio && a.topN == b.topN && a.bottomN == b.bottomN && a.persistence == b.persistence
+        }
+    }
+}
+
+public enum QuartileAnalysis {
+    public enum SortOrder: String, Sendable { case scorecard, effect }
+
+    /// - Parameters:
+    ///   - bootstrap: replicates for the ROI-ratio interval (0: none).
+    ///   - holdout: also form quartiles on the first half of the window and compare on the second.
+    /// - Throws: `InputError` when the scorecard has no roi.
+    public static func run(_ dataset: Dataset, sort: SortOrder = .scorecard, bootstrap: Int = 0, seed: UInt64 = 1,
+                           holdout: Bool = false) throws -> QuartileComparison {
+        let ranking = try RankAnalysis.run(dataset)
+        let panel = dataset.panel
+        let teamIndex = Dictionary(uniqueKeysWithValues: panel.teams.enumerated().map { ($1, $0) })
+        let top = ranking.teams(in: .q1).map { teamIndex[$0.team]! }
+        let bottom = ranking.teams(in: .q4).map { teamIndex[$0.team]! }
+        var notes = ranking.notes
+
+        var rows: [QuartileComparison.Row] = []
+        let roiByTeam = Dictionary(uniqueKeysWithValues: ranking.rows.compactMap { r in r.roi.map { (teamIndex[r.team]!, $0) } })
+        rows.append(compare(measure: "roi", perspective: nil, top: top.compactMap { roiByTeam[$0] }, bottom: bottom.compactMap { roiByTeam[$0] }))
+
+        let measures = (dataset.scorecard?.measures ?? []).compactMap { d in panel.measureIndex(d.id).map { (d, $0) } }
+        for (def, m) in measures {
+            func reduce(_ t: Int) -> Double? { aggregate(panel.series(team: t, measure: m), def.aggregation) }
+            let row = compare(measure: def.id, perspective: def.perspective, top: top.compactMap(reduce), bottom: bottom.compactMap(reduce))
+            if row.welch == nil {
+                notes.append(AnalysisNote(measure: def.id, "Welch t undefined (needs 2+ teams with values in both groups and some variance)"))
+            }
+            rows.append(row)
+        }
+        let q = Statistics.benjaminiHochberg(rows.dropFirst().map { $0.welch?.pValue })
+        for i in 1..<rows.count { rows[i].qValue = q[i - 1] }
+        if sort == .effect {
+            let head = rows[0]
+            let rest = rows.dropFirst().enumerated().sorted { a, b in
+                let x = a.element.cohensD.map(abs) ?? -1
+                let y = b.element.cohensD.map(abs) ?? -1
+                return x != y ? x > y : a.offset < b.offset
+            }.map(\.element)
+            rows = [head] + rest
+        }
+        if top.isEmpty || bottom.isEmpty {
+            notes.append(AnalysisNote("fewer than 4 teams with an ROI: no top and bottom quartile to compare"))
+        }
+        var result = QuartileComparison(ranking: ranking, rows: rows, notes: notes)
+        if bootstrap > 0 { result.bootstrap = bootstrapRatio(ranking: ranking, replicates: bootstrap, seed: seed) }
+        if holdout { result.holdout = try holdoutComparison(dataset) }
+        return result
+    }
+
+    /// A team's window reduced to one number: sum or mean of present values, or the last present.
+    public static func aggregate(_ s: ArraySlice<Double>, _ how: Aggregation) -> Double? {
+        var sum = 0.0
+        var n = 0
+        var last = Double.nan
+        for v in s where !v.isNaN {
+            sum += v
+            n += 1
+            last = v
+        }
+        guard n > 0 else { return nil }
+        switch how {
+        case .sum: return sum
+        case .mean: return sum / Double(n)
+        case .last: return last
+        }
+    }
+
+    static func compare(measure: String, perspective: Perspective?, top: [Double], bottom: [Double]) -> QuartileComparison.Row {
+        let tm = top.isEmpty ? nil : Statistics.mean(top)
+        let bm = bottom.isEmpty ? nil : Statistics.mean(bottom)
+        var ratio: Double?
+        if let tm, let bm, bm > 0 { ratio = tm / bm }
+        var diff: Double?
+        if let tm, let bm { diff = tm - bm }
+        return QuartileComparison.Row(
+            measure: measure, perspective: perspective, topN: top.count, bottomN: bottom.count, topMean: tm, bottomMean: bm,
+            ratio: ratio, difference: diff, cohensD: Statistics.cohensD(top, bottom), welch: Statistics.welch(top, bottom),
+            mannWhitney: Statistics.mannWhitney(top, bottom), qValue: nil)
+    }
+
+    static func bootstrapRatio(ranking: Ranking, replicates: Int, seed: UInt64) -> QuartileComparison.Bootstrap {
+        let rois = ranking.rows.compactMap(\.roi)
+        var rng = SeededGenerator(seed: seed)
+        var ratios: [Double] = []
+        ratios.reserveCapacity(replicates)
+        var sample = [Double](repeating: 0, count: rois.count)
+        for _ in 0..<replicates where !rois.isEmpty {
+            for i in 0..<rois.count { sample[i] = rois[rng.index(below: rois.count)] }
+            sample.sort()
+            let q25 = Statistics.percentile(sample, 25)
+            let q75 = Statistics.percentile(sample, 75)
+            let topValues = sample.filter { $0 > q75 }
+            let bottomValues = sample.filter { $0 <= q25 }
+            guard !topValues.isEmpty, !bottomValues.isEmpty else { continue }
+            let b = Statistics.mean(bottomValues)
+            if b > 0 { ratios.append(Statistics.mean(topValues) / b) }
+        }
+        ratios.sort()
+        let ok = ratios.count >= 20
+        return QuartileComparison.Bootstrap(replicates: replicates, seed: seed, defined: ratios.count,
+                                            lower: ok ? Statistics.percentile(ratios, 2.5) : nil,
+                                            upper: ok ? Statistics.percentile(ratios, 97.5) : nil)
+    }
+
+    static func holdoutComparison(_ dataset: Dataset) throws -> QuartileComparison.Holdout {
+        let p = dataset.panel
+        guard p.periodCount >= 2 else {
+            throw InputError(.usage, file: "command line", problem: "--holdout needs a window of at least 2 periods (it has \(p.periodCount))",
+                             expected: "a longer window")
+        }
+        let half = p.periodCount / 2
+        var first = dataset
+        first.panel = p.slicing(periods: 0..<half)
+        var second = dataset
+        second.panel = p.slicing(periods: half..<p.periodCount)
+        let formed = try RankAnalysis.run(first)
+        let later = try RankAnalysis.run(second)
+        let laterROI = Dictionary(uniqueKeysWithValues: later.rows.compactMap { r in r.roi.map { (r.team, $0) } })
+        let topLater = formed.teams(in: .q1).compactMap { laterROI[$0.team] }
+        let bottomLater = formed.teams(in: .q4).compactMap { laterROI[$0.team] }
+        var r1: Double?
+        if let t = formed.meanROI(.q1), let b = formed.meanROI(.q4), b > 0 { r1 = t / b }
+        let tm = topLater.isEmpty ? nil : Statistics.mean(topLater)
+        let bm = bottomLater.isEmpty ? nil : Statistics.mean(bottomLater)
+        var r2: Double?
+        if let tm, let bm, bm > 0 { r2 = tm / bm }
+        var persistence: Double?
+        if let r1, let r2, r1 != 1 { persistence = (r2 - 1) / (r1 - 1) }
+        return QuartileComparison.Holdout(
+            formedOn: (first.panel.firstPeriod, first.panel.lastPeriod), comparedOn: (second.panel.firstPeriod, second.panel.lastPeriod),
+            formationRatio: r1, topMean: tm, bottomMean: bm, ratio: r2, topN: topLater.count, bottomN: bottomLater.count,
+            persistence: persistence)
+    }
+}
