@@ -38,5 +38,6 @@ let package = Package(
         // MARK: - Unit test bundles
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], resources: [.copy("Reference")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
     ]
 )

@@ -24,3 +24,8 @@ public struct FDistribution: Sendable {
     public init(numeratorDegreesOfFreedom: Double, denominatorDegreesOfFreedom: Double) { d1 = numeratorDegreesOfFreedom; d2 = denominatorDegreesOfFreedom }
     public func survival(_ f: Double) -> Double { _ibeta(d2 / 2, d1 / 2, d2 / (d2 + d1 * f)) }
 }
+public struct Normal: Sendable {
+    public init(mean: Double = 0, standardDeviation: Double = 1) {}
+    public func survival(_ z: Double) -> Double { 0.5 * erfc(z / 2.0.squareRoot()) }
+    public func cdf(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Ingest
+import Rendering
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the data is, and the limits that guard against hostile input.
+struct DatasetOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("Dataset folder holding measurements.csv and scorecard.yml, or a measurements CSV file.", valueName: "dataset"))
+    var dataset: String?
+
+    @Option(name: .long, help: ArgumentHelp("Measurements CSV (tidy team,period,measure,value or wide team,period,<measure>…).", valueName: "file"))
+    var data: String?
+
+    @Option(name: .long, help: ArgumentHelp("Scorecard YAML file.", valueName: "file"))
+    var scorecard: String?
+
+    @Option(name: .customLong("max-cells"), help: "Largest panel (teams × measures × periods) to build.")
+    var maxCells: Int = ReadLimits().maxPanelCells
+
+    @Option(name: .customLong("max-field-bytes"), help: "Longest CSV field, in bytes.")
+    var maxFieldBytes: Int = ReadLimits().maxFieldBytes
+
+    @Option(name: .customLong("max-line-bytes"), help: "Longest CSV line, in bytes.")
+    var maxLineBytes: Int = ReadLimits().maxRecordBytes
+
+    var limits: ReadLimits {
+        ReadLimits(maxFieldBytes: maxFieldBytes, maxRecordBytes: maxLineBytes, maxPanelCells: maxCells)
+    }
+
+    func validate() throws {
+        if maxCells < 1 || maxFieldBytes < 1 || maxLineBytes < 16 {
+            throw ValidationError("--max-cells, --max-field-bytes and --max-line-bytes must be positive (--max-line-bytes at least 16)")
+        }
+    }
+
+    func location(scorecardRequired: Bool = false) throws -> DatasetLocation {
+        try DatasetLocation.resolve(folder: dataset, data: data, scorecard: scorecard, scorecardRequired: scorecardRequired)
+    }
+
+    func load(scorecardRequired: Bool = false) throws -> Dataset {
+        try Dataset.load(location(scorecardRequired: scorecardRequired), limits: limits)
+    }
+}
+
+/// Which part of the panel to analyse.
+struct SelectionOptions: ParsableArguments {
+    @Option(name: .customLong("team"), help: ArgumentHelp("Only this team (repeat for several; names may hold commas).", valueName: "name"))
+    var teams: [String] = []
+
+    @Option(name: .customLong("measure"), help: ArgumentHelp("Only this measure (repeatable).", valueName: "name"))
+    var measures: [String] = []
+
+    @Option(help: ArgumentHelp("First period of the window, e.g. 2024-01.", valueName: "period"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Last period of the window.", valueName: "period"))
+    var to: String?
+
+    @Option(help: ArgumentHelp("The last N calendar periods (ending at --to when given).", valueName: "n"))
+    var last: Int?
+
+    var selection: PanelSelection {
+        PanelSelection(teams: teams, measures: measures, from: from, to: to, last: last)
+    }
+
+    func validate() throws {
+        if last != nil && from != nil { throw ValidationError("--last cannot be combined with --from (use --from/--to, or --last N with --to)") }
+        if let last, last < 1 { throw ValidationError("--last \(last): expected a whole number of periods, 1 or more") }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+/// How results leave: a table for people, or CSV/JSON for machines, to a file or stdout.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output format.")
+    var format: OutputFormat = .table
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically: whole or not at all); - for standard output.", valueName: "file"))
+    var output: String?
+
+    @Flag(help: "CSV for Excel: UTF-8 byte-order mark and CRLF line ends.")
+    var excel = false
+
+    @Flag(name: .customLong("no-color"), help: "No colours in tables, even on a terminal.")
+    var noColor = false
+
+    /// Renders and writes a table; notes go to standard error as well when the output is
+    /// for machines, so they are never lost.
+    func emit(_ table: ResultTable) throws {
+        let bytes: [UInt8]
+        switch format {
+        case .csv: bytes = CSVWriter.render(table, excel: excel)
+        case .json: bytes = JSONWriter.render(table)
+        case .table:
+            let toTerminal = output == nil || output == "-"
+            let color = toTerminal && !noColor && isatty(1) != 0 && getenv("NO_COLOR") == nil
+            bytes = Array(PeopleTable.render(table, color: color).utf8)
+        }
+        if let output, output != "-" {
+            try AtomicFileWriter.write(bytes, to: output)
+        } else {
+            try AtomicFileWriter.writeToStandardOutput(bytes)
+        }
+        if format != .table || (output != nil && output != "-") {
+            for note in table.notes { printError("note: \(note)") }
+        }
+    }
+}
+
+func printError(_ message: String) {
+    var line = message
+    if !line.hasSuffix("\n") { line += "\n" }
+    _ = line.withCString { write(2, $0, strlen($0)) }
+}
+
+/// Runs a command body, turning our errors into messages and sysexits codes.
+func execute(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as InputErrors {
+        for error in e.errors { printError("\(error)") }
+        if e.errors.count > 1 { printError("\(e.errors.count) problems") }
+        throw ExitCode(e.exitCode)
+    } catch let e as InputError {
+        printError("\(e)")
+        throw ExitCode(e.exitCode)
+    } catch let e as OutputError {
+        printError("scorecard: \(e)")
+        throw ExitCode(e.exitCode)
+    }
+}
