@@ -39,5 +39,6 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], resources: [.copy("Reference")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Ingest", "Rendering"], resources: [.copy("Reference")]),
     ]
 )

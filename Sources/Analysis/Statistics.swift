@@ -96,7 +96,8 @@ public enum Statistics {
         let big = Swift.max(u1, u2)
         let mu = n1 * n2 / 2
         let s2 = n1 * n2 / 12 * ((n + 1) - tie / (n * (n - 1)))
-        guard s2 > 0 else { return MannWhitney(u: u1, pValue: nil) }
+        // Every value tied: σ = 0 and U₁ = U₂ = n₁n₂/2, so z = −0.5/0 = −∞ and scipy gives p = 1.
+        guard s2 > 0 else { return MannWhitney(u: u1, pValue: big - mu - 0.5 < 0 ? 1 : nil) }
         let z = (big - mu - 0.5) / s2.squareRoot()
         let p = Swift.min(1, Swift.max(0, 2 * Normal().survival(z)))
         return MannWhitney(u: u1, pValue: p)

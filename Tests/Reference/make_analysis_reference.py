@@ -1,0 +1,651 @@
+#!/usr/bin/env python3
+"""Independent reference values for the analyses (trend, lead-lag, rank, quartiles).
+
+Every number follows /work/shared/METHODS.md and is computed with the public reference
+that METHODS.md names: statsmodels OLS with explicit team and period dummy columns,
+statsmodels ``grangercausalitytests`` (single-team cross-check), ``multipletests``
+(fdr_bh), scipy ``ttest_ind`` (Welch) and ``mannwhitneyu``, ``numpy.percentile`` and
+pandas ``rank``. It is written from METHODS.md alone, not from the Swift sources.
+
+Usage (from the repository root):
+
+    python3 Tests/Reference/make_analysis_reference.py DATASET_DIR OUT.json [--max-lag K] [--last N]
+
+    python3 Tests/Reference/make_analysis_reference.py Tests/Fixtures/awkward \\
+        Tests/AnalysisTests/Reference/awkward.json
+    python3 Tests/Reference/make_analysis_reference.py datasets/b2b-73 \\
+        Tests/AnalysisTests/Reference/b2b-73.json
+
+DATASET_DIR holds ``measurements.csv`` (tidy: team,period,measure,value; or wide:
+team,period,<one column per measure>) and ``scorecard.yml``. ``--max-lag`` defaults to
+the frequency's K (12 months, 4 quarters, 13 weeks, 3 years, 7 days); ``--last``
+(default 12) is the window used for the ``windowed`` block.
+
+The JSON holds, for the whole dataset (no window):
+
+  trend          per (team, measure), METHODS.md "Trend"
+  trend_org      the same on the organisation series (team "(organisation)")
+  leadlag_lags   per scorecard link and lag 0..K (the ``--per-lag`` table)
+  leadlag        per link summary (best lag, Granger, BH q, verdict)
+  rank           ROI ranking with quartiles
+  quartiles      top (Q1) vs bottom (Q4) quartile comparison
+  windowed       {"last": N, "from": P, "to": P, "rank": [...], "quartiles": [...]}
+  meta           frequency, periods, K, the Granger single-team cross-check, notes
+
+Each analysis is a list of row objects with exactly the METHODS.md columns, in the
+METHODS.md order. Numbers are full-precision doubles (shortest round-trip repr), null
+when undefined, never NaN. Deterministic: the same input gives a byte-identical file.
+
+Needs Python 3 with numpy, scipy, pandas, statsmodels and PyYAML.
+"""
+
+import argparse
+import datetime as dt
+import json
+import math
+import re
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.stats as st
+import statsmodels.api as sm
+import yaml
+from statsmodels.stats.multitest import multipletests
+from statsmodels.tsa.stattools import grangercausalitytests
+
+warnings.simplefilter("ignore")
+
+MISSING_TOKENS = {"", "NA", "NaN", "null"}
+NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+DEFAULT_K = {"month": 12, "quarter": 4, "week": 13, "year": 3, "day": 7}
+
+TREND_COLS = ["team", "measure", "n", "slope", "intercept", "slope_se", "t", "p_value",
+              "ci_low", "ci_high", "r2", "direction"]
+LAG_COLS = ["leader", "lagger", "lag", "n", "r", "t", "p_value"]
+LEADLAG_COLS = ["leader", "lagger", "best_lag", "r", "p_value", "granger_lags", "granger_f",
+                "granger_p", "granger_q", "reverse_f", "reverse_p", "reverse_q", "verdict"]
+RANK_COLS = ["rank", "team", "roi", "return", "cost", "quartile", "note"]
+QUART_COLS = ["measure", "top_n", "bottom_n", "top_mean", "bottom_mean", "ratio", "difference",
+              "cohens_d", "welch_t", "welch_df", "p_value", "mw_u", "mw_p", "q_value"]
+
+
+# ----------------------------------------------------------------------------- input
+
+def parse_period(label):
+    """(frequency, calendar index) of a period label; the index counts calendar slots."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})", label)
+    if m:
+        y, mo = int(m[1]), int(m[2])
+        assert 1 <= mo <= 12, label
+        return "month", y * 12 + mo - 1
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", label)
+    if m:
+        return "quarter", int(m[1]) * 4 + int(m[2]) - 1
+    m = re.fullmatch(r"(\d{4})-W(\d{2})", label)
+    if m:
+        monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        return "week", monday.toordinal() // 7
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", label)
+    if m:
+        return "day", dt.date(int(m[1]), int(m[2]), int(m[3])).toordinal()
+    m = re.fullmatch(r"(\d{4})", label)
+    if m:
+        return "year", int(m[1])
+    raise ValueError(f"bad period {label!r}")
+
+
+def format_period(freq, index):
+    """inverse of parse_period."""
+    if freq == "month":
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    if freq == "quarter":
+        return f"{index // 4:04d}-Q{index % 4 + 1}"
+    if freq == "week":
+        y, w, _ = dt.date.fromordinal(index * 7 + 1).isocalendar()
+        return f"{y:04d}-W{w:02d}"
+    if freq == "day":
+        return dt.date.fromordinal(index).isoformat()
+    return f"{index:04d}"
+
+
+def parse_value(text):
+    if text in MISSING_TOKENS:
+        return math.nan
+    if not NUMBER_RE.fullmatch(text):
+        raise ValueError(f"bad value {text!r}")
+    v = float(text)
+    if not math.isfinite(v):
+        raise ValueError(f"non-finite value {text!r}")
+    return v + 0.0  # -0 is 0
+
+
+def load_measurements(path):
+    """Tidy frame team, period, measure, value (NaN = missing), in file order."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                      encoding="utf-8")
+    cols = list(raw.columns)
+    if {"team", "period", "measure", "value"} <= set(cols) and len(cols) == 4:
+        tidy = raw[["team", "period", "measure", "value"]].copy()
+    else:
+        assert cols[:2] == ["team", "period"], f"wide CSV must start team,period: {cols}"
+        tidy = raw.melt(id_vars=["team", "period"], var_name="measure", value_name="value")
+    tidy["value"] = [parse_value(s) for s in tidy["value"]]
+    dup = tidy.duplicated(["team", "period", "measure"])
+    if dup.any():
+        raise ValueError(f"duplicate key {tidy[dup].iloc[0].tolist()}")
+    return tidy.reset_index(drop=True)
+
+
+def measure_specs(scorecard):
+    """Scorecard measures in file order: id -> {direction, aggregation, perspective}."""
+    specs = {}
+    for perspective, body in scorecard["perspectives"].items():
+        for objective in body.get("objectives", []) or []:
+            for m in objective.get("measures", []) or []:
+                specs[m["id"]] = {"direction": m["direction"], "aggregation": m["aggregation"],
+                                  "perspective": perspective}
+    return specs
+
+
+class Panel:
+    """teams x measures x calendar periods, NaN = missing; t = 0 at the first period."""
+
+    def __init__(self, tidy, scorecard):
+        freqs = {}
+        index = []
+        for label in tidy["period"]:
+            f, i = parse_period(label)
+            freqs[f] = True
+            index.append(i)
+        assert len(freqs) == 1, f"mixed frequencies {list(freqs)}"
+        self.frequency = next(iter(freqs))
+        tidy = tidy.assign(pidx=index)
+        self.first, self.last = min(index), max(index)
+        self.P = self.last - self.first + 1
+        self.labels = [format_period(self.frequency, self.first + j) for j in range(self.P)]
+        for label, i in zip(tidy["period"], tidy["pidx"]):
+            assert self.labels[i - self.first] == label, (label, self.labels[i - self.first])
+        self.teams = sorted(set(tidy["team"]))               # byte order (code points)
+        self.specs = measure_specs(scorecard)
+        data_measures = list(dict.fromkeys(tidy["measure"]))
+        self.measures = [m for m in self.specs if m in data_measures] + \
+            sorted(m for m in data_measures if m not in self.specs)
+        self.values = {(tm, ms): np.full(self.P, np.nan) for tm in self.teams for ms in self.measures}
+        for tm, ms, i, v in zip(tidy["team"], tidy["measure"], tidy["pidx"], tidy["value"]):
+            self.values[(tm, ms)][i - self.first] = v
+
+    def direction(self, m):
+        return self.specs[m]["direction"] if m in self.specs else "higher"
+
+    def aggregation(self, m):
+        return self.specs[m]["aggregation"] if m in self.specs else "mean"
+
+    def series(self, team, measure, lo=0, hi=None):
+        """values of periods lo..hi-1 (calendar index); all NaN for an absent measure."""
+        hi = self.P if hi is None else hi
+        if (team, measure) not in self.values:
+            return np.full(hi - lo, np.nan)
+        return self.values[(team, measure)][lo:hi]
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def num(x):
+    """float or None (never NaN / inf)."""
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+# ----------------------------------------------------------------------------- trend
+
+def trend_row(team, measure, y_full, direction):
+    present = ~np.isnan(y_full)
+    n = int(present.sum())
+    if n < 3:
+        return None
+    t = np.arange(len(y_full), dtype=float)[present]
+    y = y_full[present]
+    row = dict.fromkeys(TREND_COLS)
+    row.update(team=team, measure=measure, n=n)
+    if np.all(y == y[0]):
+        row.update(slope=0.0, intercept=float(y[0]), slope_se=0.0, ci_low=0.0, ci_high=0.0,
+                   direction="flat")
+        return row
+    res = sm.OLS(y, sm.add_constant(t, has_constant="add")).fit()
+    ci = res.conf_int(alpha=0.05)
+    p = num(res.pvalues[1])
+    slope = float(res.params[1])
+    row.update(slope=slope, intercept=float(res.params[0]), slope_se=num(res.bse[1]),
+               t=num(res.tvalues[1]), p_value=p, ci_low=num(ci[1][0]), ci_high=num(ci[1][1]),
+               r2=num(res.rsquared))
+    good = slope > 0 if direction == "higher" else slope < 0
+    bad = slope < 0 if direction == "higher" else slope > 0
+    row["direction"] = "improving" if (p is not None and p < 0.05 and good) else \
+        "declining" if (p is not None and p < 0.05 and bad) else "flat"
+    return row
+
+
+def trend_team(panel):
+    rows = []
+    for team in panel.teams:
+        for m in panel.measures:
+            r = trend_row(team, m, panel.series(team, m), panel.direction(m))
+            if r:
+                rows.append(r)
+    return rows
+
+
+def org_series(panel, m):
+    block = np.vstack([panel.series(team, m) for team in panel.teams])
+    out = np.full(panel.P, np.nan)
+    for j in range(panel.P):
+        col = block[:, j][~np.isnan(block[:, j])]
+        if len(col):
+            out[j] = col.sum() if panel.aggregation(m) == "sum" else col.mean()
+    return out
+
+
+def trend_org(panel):
+    rows = []
+    for m in panel.measures:
+        r = trend_row("(organisation)", m, org_series(panel, m), panel.direction(m))
+        if r:
+            rows.append(r)
+    return rows
+
+
+# ----------------------------------------------------------------------------- panel OLS
+
+def fe_ols(frame, ycol, xcols):
+    """OLS of ycol on xcols + team dummies + period dummies (first period dropped);
+    with a single team in the sample just a constant. Returns None when the sample is
+    empty, df < 1 or the design is rank-deficient; else the statsmodels results plus
+    the design's shape."""
+    n = len(frame)
+    if n == 0:
+        return None
+    teams = sorted(set(frame["team"]))
+    X = frame[xcols].to_numpy(dtype=float)
+    if len(teams) == 1:
+        fe = np.ones((n, 1))
+    else:
+        td = pd.get_dummies(pd.Categorical(frame["team"], categories=teams)).to_numpy(dtype=float)
+        periods = sorted(set(frame["period"]))
+        pd_ = pd.get_dummies(pd.Categorical(frame["period"], categories=periods)).to_numpy(dtype=float)
+        fe = np.hstack([td, pd_[:, 1:]])
+    design = np.hstack([X, fe])
+    k = design.shape[1]
+    df = n - k
+    if df < 1:
+        return None
+    if np.linalg.matrix_rank(design) < k:
+        return None
+    res = sm.OLS(frame[ycol].to_numpy(dtype=float), design).fit()
+    assert abs(res.df_resid - df) < 1e-9
+    return res
+
+
+def lag_frame(panel, leader, lagger, k):
+    """pairs (x[i,t], y[i,t+k]) with both present; period = that of y."""
+    recs = []
+    for team in panel.teams:
+        x = panel.series(team, leader)
+        y = panel.series(team, lagger)
+        for t in range(panel.P - k):
+            if not np.isnan(x[t]) and not np.isnan(y[t + k]):
+                recs.append((team, t + k, x[t], y[t + k]))
+    return pd.DataFrame(recs, columns=["team", "period", "x", "y"])
+
+
+def pooled_lag_rows(panel, leader, lagger, K):
+    rows = []
+    for k in range(K + 1):
+        fr = lag_frame(panel, leader, lagger, k)
+        row = dict(leader=leader, lagger=lagger, lag=k, n=len(fr), r=None, t=None, p_value=None)
+        res = fe_ols(fr, "y", ["x"])
+        if res is not None:
+            tv, df = float(res.tvalues[0]), float(res.df_resid)
+            row.update(t=num(tv), p_value=num(res.pvalues[0]), r=num(tv / math.sqrt(tv * tv + df)))
+        rows.append(row)
+    return rows
+
+
+def granger_frame(series_by_team, ycol, xcol, p):
+    """rows (team, period t, y_t, y_{t-1..t-p}, x_{t-1..t-p}) with every term present."""
+    names = ["y"] + [f"y_l{j}" for j in range(1, p + 1)] + [f"x_l{j}" for j in range(1, p + 1)]
+    recs = []
+    for team, (y, x) in series_by_team.items():
+        for t in range(p, len(y)):
+            vals = [y[t]] + [y[t - j] for j in range(1, p + 1)] + [x[t - j] for j in range(1, p + 1)]
+            if not np.any(np.isnan(vals)):
+                recs.append([team, t] + vals)
+    return pd.DataFrame(recs, columns=["team", "period"] + names)
+
+
+def n_effects(frame):
+    teams = frame["team"].nunique()
+    return 1 if teams == 1 else teams + frame["period"].nunique() - 1
+
+
+def granger(series_by_team, pmax):
+    """Panel Granger test of x -> y (METHODS.md). series_by_team: team -> (y, x).
+    Returns (p_chosen, F, pvalue, bics) or None when undefined."""
+    pstar = None
+    for p in range(pmax, 0, -1):
+        fr = granger_frame(series_by_team, "y", "x", p)
+        if len(fr) and len(fr) - n_effects(fr) - 2 * p >= 1:
+            pstar = p
+            break
+    if pstar is None:
+        return None
+    common = granger_frame(series_by_team, "y", "x", pstar)
+    bics = []
+    for p in range(1, pstar + 1):
+        xcols = [f"y_l{j}" for j in range(1, p + 1)] + [f"x_l{j}" for j in range(1, p + 1)]
+        res = fe_ols(common, "y", xcols)
+        if res is None:
+            return None
+        bics.append(float(res.bic))
+    best = 0
+    for i in range(1, len(bics)):
+        if bics[i] < bics[best]:
+            best = i
+    p = best + 1
+    F, pv = granger_f(series_by_team, p)
+    return p, F, pv, bics
+
+
+def granger_f(series_by_team, p):
+    fr = granger_frame(series_by_team, "y", "x", p)
+    ylags = [f"y_l{j}" for j in range(1, p + 1)]
+    xlags = [f"x_l{j}" for j in range(1, p + 1)]
+    ru = fe_ols(fr, "y", ylags + xlags)
+    rr = fe_ols(fr, "y", ylags)
+    if ru is None or rr is None:
+        return None, None
+    df_u = ru.df_resid
+    F = ((rr.ssr - ru.ssr) / p) / (ru.ssr / df_u)
+    return num(F), num(st.f.sf(F, p, df_u))
+
+
+def granger_single_team_check(panel, links, K):
+    """For one team with no gaps in a link's pair, the panel code on that team alone must
+    reproduce statsmodels grangercausalitytests(df[[y, x]], [p])[p][0]['ssr_ftest']."""
+    for link in links:
+        x_m, y_m = link["from"], link["to"]
+        for team in panel.teams:
+            y = panel.series(team, y_m)
+            x = panel.series(team, x_m)
+            both = ~np.isnan(y) & ~np.isnan(x)
+            either = ~np.isnan(y) | ~np.isnan(x)
+            if both.sum() < 10 or not np.array_equal(both, either):
+                continue
+            idx = np.flatnonzero(both)
+            if idx[-1] - idx[0] + 1 != len(idx):
+                continue                                  # gaps inside the span
+            ys, xs = y[idx[0]:idx[-1] + 1], x[idx[0]:idx[-1] + 1]
+            if np.all(xs == xs[0]) or np.all(ys == ys[0]):
+                continue
+            checks = []
+            for p in range(1, min(K, 6, (len(ys) - 2) // 3) + 1):
+                F, pv = granger_f({team: (ys, xs)}, p)
+                ref = grangercausalitytests(pd.DataFrame({"y": ys, "x": xs})[["y", "x"]], [p])[p][0]["ssr_ftest"]
+                assert F is not None
+                assert math.isclose(F, ref[0], rel_tol=1e-9, abs_tol=1e-12), (team, p, F, ref)
+                assert math.isclose(pv, ref[1], rel_tol=1e-6, abs_tol=1e-10), (team, p, pv, ref)
+                assert int(ref[3]) == p
+                checks.append({"p": p, "panel_f": F, "statsmodels_f": float(ref[0]),
+                               "panel_p": pv, "statsmodels_p": float(ref[1]),
+                               "df_denom": float(ref[2])})
+            chosen = granger({team: (ys, xs)}, min(K, 6))
+            return {"leader": x_m, "lagger": y_m, "team": team, "n_periods": int(len(ys)),
+                    "checks": checks, "selected_p": None if chosen is None else chosen[0],
+                    "result": "pass"}
+    return {"result": "no team without gaps in any link's pair"}
+
+
+def best_lag(rows):
+    defined = [r for r in rows if r["lag"] >= 1 and r["r"] is not None]
+    if not defined:
+        return None
+    top = max(abs(r["r"]) for r in defined)
+    for r in defined:                                   # ascending lag
+        if abs(r["r"]) >= top * (1 - 1e-10):
+            return r
+    return None
+
+
+def leadlag(panel, links, K):
+    lag_rows, summaries = [], []
+    pmax = min(K, 6)
+    for link in links:
+        x_m, y_m = link["from"], link["to"]
+        rows = pooled_lag_rows(panel, x_m, y_m, K)
+        lag_rows.extend(rows)
+        b = best_lag(rows)
+        fwd_series = {tm: (panel.series(tm, y_m), panel.series(tm, x_m)) for tm in panel.teams}
+        rev_series = {tm: (panel.series(tm, x_m), panel.series(tm, y_m)) for tm in panel.teams}
+        g = granger(fwd_series, pmax)
+        s = dict.fromkeys(LEADLAG_COLS)
+        s.update(leader=x_m, lagger=y_m)
+        if b is not None:
+            s.update(best_lag=b["lag"], r=b["r"], p_value=b["p_value"])
+        if g is not None:
+            p, F, pv, _ = g
+            s.update(granger_lags=p, granger_f=F, granger_p=pv)
+            rf, rp = granger_f(rev_series, p)
+            s.update(reverse_f=rf, reverse_p=rp)
+        summaries.append(s)
+    # BH over every defined forward and reverse p of the links
+    family = [(i, key) for i, s in enumerate(summaries) for key in ("granger_p", "reverse_p")
+              if s[key] is not None]
+    if family:
+        q = multipletests([summaries[i][key] for i, key in family], method="fdr_bh")[1]
+        for (i, key), qv in zip(family, q):
+            summaries[i]["granger_q" if key == "granger_p" else "reverse_q"] = float(qv)
+    for s, link in zip(summaries, links):
+        s["verdict"] = verdict(s, link_sign(link.get("sign")))
+    return lag_rows, summaries
+
+
+def link_sign(sign):
+    if sign is None:
+        return None
+    return {"positive": 1, "+": 1, "negative": -1, "-": -1}[str(sign)]
+
+
+def verdict(s, sign):
+    if s["granger_p"] is None:
+        return "insufficient data"
+    if s["granger_q"] < 0.05:
+        if sign is None:
+            return "supported"
+        if s["r"] is None:
+            return "insufficient data"
+        return "supported" if s["r"] * sign > 0 else "contradicted"
+    if s["reverse_q"] is not None and s["reverse_q"] < 0.05:
+        return "reversed"
+    return "not supported"
+
+
+# ----------------------------------------------------------------------------- rank
+
+def aggregate(values, how):
+    v = values[~np.isnan(values)]
+    if len(v) == 0:
+        return None
+    if how == "sum":
+        return float(v.sum())
+    if how == "mean":
+        return float(v.mean())
+    if how == "last":
+        return float(v[-1])
+    raise ValueError(how)
+
+
+def rank(panel, roi_spec, lo, hi):
+    ret_m, cost_m = roi_spec["return"], roi_spec["cost"]
+    rows = []
+    for team in panel.teams:
+        r = aggregate(panel.series(team, ret_m, lo, hi), "sum")
+        c = aggregate(panel.series(team, cost_m, lo, hi), "sum")
+        row = dict(rank=None, team=team, roi=None, **{"return": r}, cost=c, quartile="excluded",
+                   note=None)
+        if r is None or c is None:
+            row["note"] = "no data"
+        elif c <= 0:
+            row["note"] = "cost <= 0"
+        else:
+            row["roi"] = (r - c) / c
+        rows.append(row)
+    inc = [row for row in rows if row["roi"] is not None]
+    if inc:
+        roi = pd.Series([row["roi"] for row in inc])
+        ranks = roi.rank(method="min", ascending=False)
+        q25, q50, q75 = np.percentile(roi.to_numpy(), [25, 50, 75])
+        for row, rk in zip(inc, ranks):
+            row["rank"] = int(rk)
+            v = row["roi"]
+            row["quartile"] = "Q1" if v > q75 else "Q2" if v > q50 else "Q3" if v > q25 else "Q4"
+        # cross-check with pandas.qcut when its edges are distinct
+        edges = np.percentile(roi.to_numpy(), [0, 25, 50, 75, 100])
+        if len(inc) >= 4 and len(set(edges.tolist())) == 5:
+            qc = pd.qcut(roi, 4, labels=["Q4", "Q3", "Q2", "Q1"])
+            assert list(qc.astype(str)) == [row["quartile"] for row in inc]
+    rows.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, row["team"]))
+    return [{c: row[c] for c in RANK_COLS} for row in rows]
+
+
+# ----------------------------------------------------------------------------- quartiles
+
+def compare(measure, top, bottom):
+    top, bottom = np.asarray(top, float), np.asarray(bottom, float)
+    n1, n2 = len(top), len(bottom)
+    row = dict.fromkeys(QUART_COLS)
+    row.update(measure=measure, top_n=n1, bottom_n=n2)
+    m1 = float(top.mean()) if n1 else None
+    m2 = float(bottom.mean()) if n2 else None
+    row.update(top_mean=m1, bottom_mean=m2)
+    if m1 is not None and m2 is not None:
+        row["difference"] = m1 - m2
+        if m2 > 0:
+            row["ratio"] = m1 / m2
+    if n1 >= 2 and n2 >= 2:
+        v1, v2 = top.var(ddof=1), bottom.var(ddof=1)
+        pooled = ((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2)
+        if pooled > 0:
+            row["cohens_d"] = num((m1 - m2) / math.sqrt(pooled))
+        if v1 / n1 + v2 / n2 > 0:
+            res = st.ttest_ind(top, bottom, equal_var=False)
+            row.update(welch_t=num(res.statistic), welch_df=num(res.df), p_value=num(res.pvalue))
+    if n1 >= 1 and n2 >= 1:
+        mw = st.mannwhitneyu(top, bottom, alternative="two-sided", method="asymptotic",
+                             use_continuity=True)
+        row.update(mw_u=num(mw.statistic), mw_p=num(mw.pvalue))
+    return row
+
+
+def quartiles(panel, rank_rows, data_measures, lo, hi):
+    top_teams = [r["team"] for r in rank_rows if r["quartile"] == "Q1"]
+    bottom_teams = [r["team"] for r in rank_rows if r["quartile"] == "Q4"]
+    roi = {r["team"]: r["roi"] for r in rank_rows}
+    rows = [compare("roi", [roi[t] for t in top_teams], [roi[t] for t in bottom_teams])]
+    for m in panel.specs:
+        if m not in data_measures:
+            continue
+        how = panel.aggregation(m)
+        def vals(teams):
+            out = [aggregate(panel.series(t, m, lo, hi), how) for t in teams]
+            return [v for v in out if v is not None]
+        rows.append(compare(m, vals(top_teams), vals(bottom_teams)))
+    family = [i for i, r in enumerate(rows) if i > 0 and r["p_value"] is not None]
+    if family:
+        q = multipletests([rows[i]["p_value"] for i in family], method="fdr_bh")[1]
+        for i, qv in zip(family, q):
+            rows[i]["q_value"] = float(qv)
+    return rows
+
+
+# ----------------------------------------------------------------------------- main
+
+def clean(obj):
+    if isinstance(obj, dict):
+        return {k: clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [clean(v) for v in obj]
+    if isinstance(obj, (bool, str)) or obj is None:
+        return obj
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        return num(obj)
+    raise TypeError(type(obj))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("dataset")
+    ap.add_argument("out")
+    ap.add_argument("--max-lag", type=int, default=None)
+    ap.add_argument("--last", type=int, default=12)
+    args = ap.parse_args(argv)
+
+    ddir = Path(args.dataset)
+    tidy = load_measurements(ddir / "measurements.csv")
+    scorecard = yaml.safe_load((ddir / "scorecard.yml").read_text(encoding="utf-8"))
+    panel = Panel(tidy, scorecard)
+    K = args.max_lag if args.max_lag is not None else DEFAULT_K[panel.frequency]
+    links = scorecard.get("links") or []
+    data_measures = set(tidy["measure"])
+
+    lag_rows, summary = leadlag(panel, links, K)
+    out = {
+        "meta": {
+            "dataset": ddir.name,
+            "frequency": panel.frequency,
+            "first_period": panel.labels[0],
+            "last_period": panel.labels[panel.P - 1],
+            "periods": panel.P,
+            "teams": len(panel.teams),
+            "measures": panel.measures,
+            "max_lag": K,
+            "granger_single_team_check": granger_single_team_check(panel, links, K),
+        },
+        "trend": trend_team(panel),
+        "trend_org": trend_org(panel),
+        "leadlag_lags": lag_rows,
+        "leadlag": summary,
+    }
+    roi_spec = scorecard.get("roi")
+    if roi_spec:
+        rk = rank(panel, roi_spec, 0, panel.P)
+        out["rank"] = rk
+        out["quartiles"] = quartiles(panel, rk, data_measures, 0, panel.P)
+        N = min(args.last, panel.P)
+        lo = panel.P - N
+        rkw = rank(panel, roi_spec, lo, panel.P)
+        out["windowed"] = {"last": args.last, "from": panel.labels[lo],
+                           "to": panel.labels[panel.P - 1], "rank": rkw,
+                           "quartiles": quartiles(panel, rkw, data_measures, lo, panel.P)}
+    out = clean(out)
+    text = json.dumps(out, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(text, encoding="utf-8")
+    counts = {k: len(v) for k, v in out.items() if isinstance(v, list)}
+    counts.update({f"windowed.{k}": len(v) for k, v in out.get("windowed", {}).items()
+                   if isinstance(v, list)})
+    print(json.dumps(counts))
+    print(json.dumps(out["meta"]["granger_single_team_check"])[:400])
+    for s in out["leadlag"]:
+        print(f'{s["leader"]} -> {s["lagger"]}: best_lag={s["best_lag"]} r={s["r"]} '
+              f'p={s["granger_lags"]} q={s["granger_q"]} rev_q={s["reverse_q"]} {s["verdict"]}')
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
