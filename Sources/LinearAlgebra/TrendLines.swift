@@ -70,6 +70,7 @@ public struct TrendLines: Sendable {
         let quantiles = (0...maxDF).map { df in df == 0 ? Double.nan : StudentT(degreesOfFreedom: Double(df)).quantile(0.5 + confidence / 2) }
         let distributions = (0...maxDF).map { StudentT(degreesOfFreedom: Double(Swift.max($0, 1))) }
 
+        let tIndex = (0..<periods).map { Double($0) }
         let chunk = Swift.max(1024, (s + 63) / 64)
         let chunks = (s + chunk - 1) / chunk
         values.withUnsafeBufferPointer { v in
@@ -85,74 +86,196 @@ public struct TrendLines: Sendable {
             rSquared.withUnsafeMutableBufferPointer { r2 in
                 nonisolated(unsafe) let out = (outc, cnt, sl, ic, se, tv, pv, lo, hi, r2)
                 nonisolated(unsafe) let input = v
+                let tIndex = tIndex
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let (outc, cnt, sl, ic, se, tv, pv, lo, hi, r2) = out
                     let p = periods
                     for series in (c * chunk)..<Swift.min(s, (c + 1) * chunk) {
                         let base = series * p
-                        // Pass 1: count, Σt, first present value (the shift), Σ(y − shift).
-                        var n = 0
-                        var sumT = 0.0
-                        var shift = Double.nan
-                        var sumY = 0.0
-                        for t in 0..<p {
-                            let y = input[base + t]
-                            if y.isNaN { continue }
-                            if n == 0 { shift = y }
-                            n += 1
-                            sumT += Double(t)
-                            sumY += y - shift
-                        }
-                        cnt[series] = Int32(n)
-                        if n < TrendLines.minimumCount { continue }
-                        let dn = Double(n)
-                        let tBar = sumT / dn
-                        let yBar = sumY / dn
-                        // Pass 2: centred sums.
-                        var stt = 0.0, sty = 0.0, syy = 0.0
-                        for t in 0..<p {
-                            let y = input[base + t]
-                            if y.isNaN { continue }
-                            let dt = Double(t) - tBar
-                            let dy = (y - shift) - yBar
-                            stt += dt * dt
-                            sty += dt * dy
-                            syy += dy * dy
-                        }
-                        if syy == 0 {
+                        let fit = TrendLines.fitSeries(input.baseAddress! + base, p, t: tIndex)
+                        cnt[series] = Int32(fit.count)
+                        if fit.count < TrendLines.minimumCount { continue }
+                        if fit.syy == 0 {
                             outc[series] = .constant
                             sl[series] = 0
-                            ic[series] = shift
+                            ic[series] = fit.shift
                             se[series] = 0
                             lo[series] = 0
                             hi[series] = 0
                             continue
                         }
-                        let b = sty / stt
-                        // Pass 3: residuals, summed directly (no SSR = Syy − b·Sty cancellation).
-                        var ssr = 0.0
-                        for t in 0..<p {
-                            let y = input[base + t]
-                            if y.isNaN { continue }
-                            let r = (y - shift) - yBar - b * (Double(t) - tBar)
-                            ssr += r * r
-                        }
-                        let df = n - 2
-                        let sError = (ssr / Double(df) / stt).squareRoot()
-                        let tStat = b / sError
+                        let df = fit.count - 2
+                        let sError = (fit.ssr / Double(df) / fit.stt).squareRoot()
+                        let tStat = fit.slope / sError
                         outc[series] = .fitted
-                        sl[series] = b
-                        ic[series] = (yBar + shift) - b * tBar
+                        sl[series] = fit.slope
+                        ic[series] = fit.intercept
                         se[series] = sError
                         tv[series] = tStat
                         if computePValues { pv[series] = distributions[df].twoSidedPValue(tStat) }
                         let q = quantiles[df]
-                        lo[series] = b - q * sError
-                        hi[series] = b + q * sError
-                        r2[series] = 1 - ssr / syy
+                        lo[series] = fit.slope - q * sError
+                        hi[series] = fit.slope + q * sError
+                        r2[series] = 1 - fit.ssr / fit.syy
                     }
                 }
             }}}}}}}}}}
         }
+    }
+
+    struct SeriesFit {
+        var count: Int
+        var shift: Double
+        var slope: Double
+        var intercept: Double
+        var stt: Double
+        var syy: Double
+        var ssr: Double
+    }
+
+    /// One series' fit on its present values, vectorised four periods at a time with missing
+    /// values masked out. Pass 1: count, Σt and Σ(y − y₀) (y₀ the first present value, so a
+    /// level of 1e9 does not swamp the changes); pass 2: the centred Σ(t − t̄)², Σ(t − t̄)(y − ȳ)
+    /// and Σ(y − ȳ)². SSR = Syy − b·Sty, recomputed from the residuals when R² is within 1e-6
+    /// of 1, where that difference would cancel. The series is a few cache lines, so both
+    /// passes cost one read of memory.
+    @inline(__always)
+    static func fitSeries(_ y: UnsafePointer<Double>, _ p: Int, t tIndex: [Double]) -> SeriesFit {
+        if let complete = completeSeries(y, p) { return complete }
+        var first = 0
+        while first < p && y[first].isNaN { first += 1 }
+        var fit = SeriesFit(count: 0, shift: .nan, slope: .nan, intercept: .nan, stt: 0, syy: 0, ssr: 0)
+        if first == p { return fit }
+        let shift = y[first]
+        fit.shift = shift
+        let raw = UnsafeRawPointer(y)
+        return tIndex.withUnsafeBufferPointer { tb in
+            let traw = UnsafeRawPointer(tb.baseAddress!)
+            let zero = SIMD4<Double>(repeating: 0)
+            let one = SIMD4<Double>(repeating: 1)
+            let shift4 = SIMD4<Double>(repeating: shift)
+            var n4 = zero, st4 = zero, sy4 = zero
+            var i = 0
+            while i + 4 <= p {
+                let v = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
+                let t = traw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
+                let missing = v .!= v
+                n4 += one.replacing(with: 0, where: missing)
+                st4 += t.replacing(with: 0, where: missing)
+                sy4 += (v - shift4).replacing(with: 0, where: missing)
+                i += 4
+            }
+            var n = n4.sum(), st = st4.sum(), sy = sy4.sum()
+            while i < p {
+                if !y[i].isNaN {
+                    n += 1
+                    st += Double(i)
+                    sy += y[i] - shift
+                }
+                i += 1
+            }
+            fit.count = Int(n)
+            if fit.count < TrendLines.minimumCount { return fit }
+            let tBar = st / n
+            let yBar = sy / n
+            let tBar4 = SIMD4<Double>(repeating: tBar)
+            let yBar4 = SIMD4<Double>(repeating: yBar)
+            var stt4 = zero, sty4 = zero, syy4 = zero
+            i = 0
+            while i + 4 <= p {
+                let v = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
+                let t = traw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
+                let missing = v .!= v
+                let dt = (t - tBar4).replacing(with: 0, where: missing)
+                let dy = ((v - shift4) - yBar4).replacing(with: 0, where: missing)
+                stt4 += dt * dt
+                sty4 += dt * dy
+                syy4 += dy * dy
+                i += 4
+            }
+            var stt = stt4.sum(), sty = sty4.sum(), syy = syy4.sum()
+            while i < p {
+                if !y[i].isNaN {
+                    let dt = Double(i) - tBar
+                    let dy = (y[i] - shift) - yBar
+                    stt += dt * dt
+                    sty += dt * dy
+                    syy += dy * dy
+                }
+                i += 1
+            }
+            let b = sty / stt
+            var ssr = Swift.max(syy - b * sty, 0)
+            if ssr <= 1e-6 * syy {
+                ssr = 0
+                for k in 0..<p where !y[k].isNaN {
+                    let r = (y[k] - shift) - yBar - b * (Double(k) - tBar)
+                    ssr += r * r
+                }
+            }
+            fit.slope = b
+            fit.intercept = (yBar + shift) - b * tBar
+            fit.stt = stt
+            fit.syy = syy
+            fit.ssr = ssr
+            return fit
+        }
+    }
+
+    /// The same fit for a series with no missing value (nil when it has one): no masks,
+    /// t̄ = (p − 1)/2 and Σ(t − t̄)² = p(p² − 1)/12 in closed form.
+    @inline(__always)
+    static func completeSeries(_ y: UnsafePointer<Double>, _ p: Int) -> SeriesFit? {
+        guard p >= TrendLines.minimumCount else { return nil }
+        let shift = y[0]
+        let shift4 = SIMD4<Double>(repeating: shift)
+        let raw = UnsafeRawPointer(y)
+        var acc = SIMD4<Double>(repeating: 0)
+        var i = 0
+        while i + 4 <= p {
+            acc += raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self) - shift4
+            i += 4
+        }
+        var sum = acc.sum()
+        while i < p {
+            sum += y[i] - shift
+            i += 1
+        }
+        guard !sum.isNaN else { return nil }
+        let n = Double(p)
+        let tBar = (n - 1) / 2
+        let yBar = sum / n
+        let yBar4 = SIMD4<Double>(repeating: yBar)
+        var t4 = SIMD4<Double>(0, 1, 2, 3) - SIMD4<Double>(repeating: tBar)
+        let four = SIMD4<Double>(repeating: 4)
+        var sty4 = SIMD4<Double>(repeating: 0)
+        var syy4 = SIMD4<Double>(repeating: 0)
+        i = 0
+        while i + 4 <= p {
+            let dy = (raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self) - shift4) - yBar4
+            sty4 += t4 * dy
+            syy4 += dy * dy
+            t4 += four
+            i += 4
+        }
+        var sty = sty4.sum()
+        var syy = syy4.sum()
+        while i < p {
+            let dy = (y[i] - shift) - yBar
+            sty += (Double(i) - tBar) * dy
+            syy += dy * dy
+            i += 1
+        }
+        let stt = n * (n * n - 1) / 12
+        let b = sty / stt
+        var ssr = Swift.max(syy - b * sty, 0)
+        if ssr <= 1e-6 * syy {
+            ssr = 0
+            for k in 0..<p {
+                let r = (y[k] - shift) - yBar - b * (Double(k) - tBar)
+                ssr += r * r
+            }
+        }
+        return SeriesFit(count: p, shift: shift, slope: b, intercept: (yBar + shift) - b * tBar, stt: stt, syy: syy, ssr: ssr)
     }
 }
