@@ -91,7 +91,11 @@ struct OutputOptions: ParsableArguments {
 
     /// Renders and writes a table; notes go to standard error as well when the output is
     /// for machines, so they are never lost.
-    func emit(_ table: ResultTable) throws {
+    func emit(_ table: ResultTable) throws { try emit([table]) }
+
+    /// Several tables: people's tables one after another; CSV and JSON take the first.
+    func emit(_ tables: [ResultTable]) throws {
+        let table = tables[0]
         let bytes: [UInt8]
         switch format {
         case .csv: bytes = CSVWriter.render(table, excel: excel)
@@ -99,7 +103,7 @@ struct OutputOptions: ParsableArguments {
         case .table:
             let toTerminal = output == nil || output == "-"
             let color = toTerminal && !noColor && isatty(1) != 0 && getenv("NO_COLOR") == nil
-            bytes = Array(PeopleTable.render(table, color: color).utf8)
+            bytes = Array(tables.map { PeopleTable.render($0, color: color) }.joined(separator: "\n").utf8)
         }
         if let output, output != "-" {
             try AtomicFileWriter.write(bytes, to: output)
@@ -112,9 +116,9 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
-func printError(_ message: String) {
+func printError(_ message: String, newline: Bool = true) {
     var line = message
-    if !line.hasSuffix("\n") { line += "\n" }
+    if newline && !line.hasSuffix("\n") { line += "\n" }
     _ = line.withCString { write(2, $0, strlen($0)) }
 }
 

@@ -1,0 +1,217 @@
+import Ingest
+
+/// Each measure against its target at one period, rolled up by weight into objective,
+/// perspective and overall scores (METHODS.md, Status; the roll-up is ours, documented in
+/// `ScoringRule.explanation` and the README).
+public struct StatusReport: Sendable {
+    public enum Colour: String, Sendable { case green, amber, red }
+
+    public struct MeasureStatus: Sendable, Equatable {
+        public var definition: MeasureDefinition
+        public var actual: Double?
+        public var previous: Double?
+        public var target: Double?
+        /// actual/target (higher is better) or target/actual (lower); nil when either is ≤ 0 or missing.
+        public var achievement: Double?
+        /// min(achievement, cap).
+        public var score: Double?
+        public var status: Colour?
+        public var trend: TrendDirection?
+        public var note: String?
+        public var change: Double? { actual.flatMap { a in previous.map { a - $0 } } }
+    }
+
+    public struct ObjectiveStatus: Sendable, Equatable {
+        public var objective: Objective
+        public var measures: [MeasureStatus]
+        public var score: Double?
+        public var status: Colour?
+        public var initiatives: [InitiativeStatus]
+    }
+
+    public struct InitiativeStatus: Sendable, Equatable {
+        public var initiative: Initiative
+        public var overdue: Bool
+    }
+
+    public struct PerspectiveStatus: Sendable, Equatable {
+        public var perspective: Perspective
+        public var objectives: [ObjectiveStatus]
+        public var score: Double?
+        public var status: Colour?
+    }
+
+    /// `nil` for the organisation.
+    public var team: String?
+    public var period: Period
+    public var previousPeriod: Period
+    public var perspectives: [PerspectiveStatus]
+    public var overallScore: Double?
+    public var overallStatus: Colour?
+    public var rule: ScoringRule
+    /// The team's ROI rank and quartile (team view, when the scorecard defines roi).
+    public var rank: Ranking.Row?
+    public var rankedTeams: Int
+    public var notes: [AnalysisNote]
+
+    /// The perspective with the lowest score.
+    public var worstPerspective: PerspectiveStatus? {
+        perspectives.filter { $0.score != nil }.min { $0.score! < $1.score! }
+    }
+}
+
+/// How measure scores roll up. Stated in full by `explanation` (`scorecard status --explain`).
+public struct ScoringRule: Sendable, Equatable {
+    /// Achievement above this counts only up to it (default 1.2: 120%).
+    public var cap: Double = 1.2
+    /// Thresholds for objective, perspective and overall scores.
+    public var thresholds = Thresholds()
+
+    public init(cap: Double = 1.2, thresholds: Thresholds = Thresholds()) {
+        self.cap = cap
+        self.thresholds = thresholds
+    }
+
+    public var explanation: String {
+        """
+        How Scorecard scores a scorecard
+        1. Actual: the team's value in the period; for the organisation, sum measures add the teams
+           with a value and mean/last measures average them.
+        2. Target: the measure's `target` (organisation) or `team_target` (team view), per period.
+        3. Achievement: actual / target when higher is better, target / actual when lower is better;
+           undefined when either is missing or ≤ 0.
+        4. Measure status: green when achievement ≥ the measure's green threshold (default 1.0), amber when
+           ≥ its amber threshold (default 0.9), else red.
+        5. Measure score: achievement capped at \(cap) (\(Int((cap * 100).rounded()))%), so one runaway measure cannot hide others.
+        6. Objective score: the weighted mean of its measures' scores (measure `weight`, default 1);
+           perspective score: the weighted mean of its objectives' scores (objective `weight`, default 1);
+           overall score: the plain mean of the perspective scores.
+           Weight 0 leaves an item out; items without a score (no data, no target) are left out and the
+           weights of the rest renormalised; a level where nothing is left has no score (never 0/0).
+           Negative weights are refused when the scorecard is read.
+        7. Objective, perspective and overall status use green ≥ \(thresholds.green), amber ≥ \(thresholds.amber).
+        8. Change is actual minus the previous period's actual; trend is the direction of the measure's
+           trend line over the window (improving/declining at p < 0.05, else flat).
+        9. An initiative is overdue when its due period is before the period shown and its status is
+           not done or cancelled.
+        """
+    }
+
+    func colour(_ score: Double?, _ t: Thresholds) -> StatusReport.Colour? {
+        guard let score else { return nil }
+        return score >= t.green ? .green : score >= t.amber ? .amber : .red
+    }
+
+    /// Σ wᵢ sᵢ / Σ wᵢ over items with a score and positive weight; nil when none.
+    func weightedMean(_ items: [(score: Double?, weight: Double)]) -> Double? {
+        var sw = 0.0
+        var s = 0.0
+        for (score, w) in items where w > 0 {
+            guard let score else { continue }
+            s += w * score
+            sw += w
+        }
+        return sw > 0 ? s / sw : nil
+    }
+}
+
+public enum StatusAnalysis {
+    /// - Parameters:
+    ///   - period: the period shown (default: the panel's last).
+    ///   - team: a team's view; nil for the organisation.
+    /// - Throws: `InputError` (.usage) for a period outside the data or of another frequency,
+    ///   an unknown team, or a dataset without a scorecard.
+    public static func run(_ dataset: Dataset, period: String? = nil, team: String? = nil, rule: ScoringRule = ScoringRule()) throws -> StatusReport {
+        guard let scorecard = dataset.scorecard else {
+            throw InputError(.usage, file: "command line", problem: "status needs a scorecard", expected: "a dataset folder with scorecard.yml, or --scorecard FILE")
+        }
+        let panel = dataset.panel
+        var index = panel.periodCount - 1
+        if let period {
+            guard let p = Period(period), p.frequency == panel.frequency, let i = panel.index(of: p) else {
+                throw InputError(.usage, file: "command line", problem: "--period \(period) is not a period of the data",
+                                 expected: "a \(panel.frequency.rawValue) from \(panel.firstPeriod) to \(panel.lastPeriod)")
+            }
+            index = i
+        }
+        var teamIndex: Int?
+        if let team {
+            guard let i = panel.teamIndex(team) else {
+                throw InputError(.usage, file: "command line", problem: "--team \"\(team)\" is not a team in the data",
+                                 expected: "one of the \(panel.teamCount) teams\(Dataset.suggestion(team, among: panel.teams))")
+            }
+            teamIndex = i
+        }
+        let info = dataset.measureInfo
+        let level: Panel = teamIndex.map { panel.selecting(teams: [$0]) } ?? panel.organisation(aggregations: info.map(\.aggregation))
+        var levelData = dataset
+        levelData.panel = level
+        let trends = TrendAnalysis.run(levelData)
+        let shown = panel.period(at: index)
+        var notes: [AnalysisNote] = []
+
+        var perspectives: [StatusReport.PerspectiveStatus] = []
+        for block in scorecard.perspectives {
+            var objectives: [StatusReport.ObjectiveStatus] = []
+            for objective in block.objectives {
+                var measures: [StatusReport.MeasureStatus] = []
+                for def in objective.measures {
+                    var m = StatusReport.MeasureStatus(definition: def)
+                    guard let mi = level.measureIndex(def.id) else {
+                        m.note = "not in the selected data"
+                        measures.append(m)
+                        continue
+                    }
+                    let v = level[0, mi, index]
+                    m.actual = v.isNaN ? nil : v
+                    if index > 0 {
+                        let pv = level[0, mi, index - 1]
+                        m.previous = pv.isNaN ? nil : pv
+                    }
+                    m.target = teamIndex == nil ? def.target : def.teamTarget
+                    m.trend = trends.fits.outcome[mi] == .tooFew ? nil : trends.directions[mi]
+                    if m.actual == nil {
+                        m.note = "no value in \(shown)"
+                    } else if m.target == nil {
+                        m.note = teamIndex == nil ? "no target" : "no team_target"
+                    } else if let a = m.actual, let t = m.target {
+                        if a > 0 && t > 0 {
+                            m.achievement = def.direction == .higher ? a / t : t / a
+                        } else {
+                            m.note = "achievement undefined (actual or target ≤ 0)"
+                        }
+                    }
+                    if let ach = m.achievement {
+                        m.score = Swift.min(ach, rule.cap)
+                        m.status = rule.colour(ach, def.thresholds)
+                    }
+                    measures.append(m)
+                }
+                let score = rule.weightedMean(measures.map { ($0.score, $0.definition.weight) })
+                let initiatives = objective.initiatives.map { i -> StatusReport.InitiativeStatus in
+                    var overdue = false
+                    if let due = i.due.flatMap(Period.init), due.frequency == shown.frequency, due < shown, !i.isClosed { overdue = true }
+                    return StatusReport.InitiativeStatus(initiative: i, overdue: overdue)
+                }
+                objectives.append(StatusReport.ObjectiveStatus(objective: objective, measures: measures, score: score,
+                                                                status: rule.colour(score, rule.thresholds), initiatives: initiatives))
+            }
+            let score = rule.weightedMean(objectives.map { ($0.score, $0.objective.weight) })
+            perspectives.append(StatusReport.PerspectiveStatus(perspective: block.perspective, objectives: objectives, score: score,
+                                                               status: rule.colour(score, rule.thresholds)))
+        }
+        let overall = rule.weightedMean(perspectives.map { ($0.score, 1) })
+        var rankRow: Ranking.Row?
+        var ranked = 0
+        if let team, scorecard.roi != nil, let ranking = try? RankAnalysis.run(dataset) {
+            rankRow = ranking.rows.first { $0.team == team }
+            ranked = ranking.ranked.count
+        }
+        for p in perspectives where p.score == nil {
+            notes.append(AnalysisNote("\(p.perspective.title): no score (no measure with a value and a target)"))
+        }
+        return StatusReport(team: team, period: shown, previousPeriod: shown.advanced(by: -1), perspectives: perspectives,
+                            overallScore: overall, overallStatus: rule.colour(overall, rule.thresholds), rule: rule,
+                            rank: rankRow, rankedTeams: ranked, notes: notes)
+    }
+}

@@ -1,0 +1,90 @@
+import Analysis
+import Ingest
+
+extension ResultTable {
+    /// The scorecard at one period: a row per measure, then per objective and perspective, and
+    /// the overall score last. Columns: level, perspective, objective, measure, period, actual,
+    /// target, achievement, score, status, change, trend, weight, note.
+    public init(status s: StatusReport, forPeople: Bool = false) {
+        func num(_ v: Double?) -> Cell { v.map { .number($0) } ?? .missing }
+        func colour(_ c: StatusReport.Colour?) -> ANSIColor? {
+            switch c {
+            case .green: .green
+            case .amber: .yellow
+            case .red: .red
+            case nil: nil
+            }
+        }
+        var rows: [[Cell]] = []
+        var colors: [[ANSIColor?]] = []
+        let period = Cell.text(s.period.description)
+        func add(_ row: [Cell], _ c: StatusReport.Colour?) {
+            rows.append(row)
+            var cs = [ANSIColor?](repeating: nil, count: row.count)
+            cs[9] = colour(c)
+            cs[8] = colour(c)
+            colors.append(cs)
+        }
+        for p in s.perspectives {
+            for o in p.objectives {
+                for m in o.measures {
+                    add([.text("measure"), .text(p.perspective.rawValue), .text(o.objective.name), .text(m.definition.id), period,
+                         num(m.actual), num(m.target), num(m.achievement), num(m.score), m.status.map { .text($0.rawValue) } ?? .missing,
+                         num(m.change), m.trend.map { .text($0.rawValue) } ?? .missing, .number(m.definition.weight),
+                         m.note.map { .text($0) } ?? .missing], m.status)
+                }
+                add([.text("objective"), .text(p.perspective.rawValue), .text(o.objective.name), .missing, period, .missing, .missing,
+                     .missing, num(o.score), o.status.map { .text($0.rawValue) } ?? .missing, .missing, .missing,
+                     .number(o.objective.weight), o.score == nil ? .text("no score") : .missing], o.status)
+            }
+            add([.text("perspective"), .text(p.perspective.rawValue), .missing, .missing, period, .missing, .missing, .missing,
+                 num(p.score), p.status.map { .text($0.rawValue) } ?? .missing, .missing, .missing, .number(1),
+                 p.score == nil ? .text("no score") : .missing], p.status)
+        }
+        add([.text("overall"), .missing, .missing, .missing, period, .missing, .missing, .missing, num(s.overallScore),
+             s.overallStatus.map { .text($0.rawValue) } ?? .missing, .missing, .missing, .missing,
+             s.overallScore == nil ? .text("no score") : .missing], s.overallStatus)
+
+        let who = s.team.map { "Team \($0)" } ?? "Organisation"
+        var headline = "\(who), \(s.period): overall score "
+        headline += s.overallScore.map { PeopleTable.formatNumber($0 * 100) + "% (\(s.overallStatus!.rawValue))" } ?? "undefined"
+        if let worst = s.worstPerspective, let score = worst.score {
+            headline += "; worst-off perspective: \(worst.perspective.title) at \(PeopleTable.formatNumber(score * 100))%"
+        }
+        if let r = s.rank {
+            headline += r.rank.map { "; ROI rank \($0) of \(s.rankedTeams), \(r.quartile.rawValue)" } ?? "; no ROI (\(r.note ?? "excluded"))"
+        }
+        var notes = s.notes.map(\.description)
+        let overdue = s.perspectives.flatMap { $0.objectives.flatMap { $0.initiatives.filter(\.overdue) } }
+        if !overdue.isEmpty {
+            notes.append("\(overdue.count) initiative\(overdue.count == 1 ? " is" : "s are") overdue: " + overdue.map { "\($0.initiative.name) (due \($0.initiative.due ?? "?"))" }.joined(separator: ", "))
+        }
+        let names = ["level", "perspective", "objective", "measure", "period", "actual", "target", "achievement", "score", "status",
+                     "change", "trend", "weight", "note"]
+        let left: Set<String> = ["level", "perspective", "objective", "measure", "period", "status", "trend", "note"]
+        self.init(analysis: "status", columns: names.map { Column($0, alignment: left.contains($0) ? .left : nil) },
+                  rows: rows, notes: notes, headline: headline, groupColumn: forPeople ? 1 : nil, colors: colors)
+    }
+
+    /// Initiatives under their objectives: perspective, objective, initiative, owner, due, status, overdue.
+    public init(initiatives s: StatusReport) {
+        var rows: [[Cell]] = []
+        var colors: [[ANSIColor?]] = []
+        for p in s.perspectives {
+            for o in p.objectives {
+                for i in o.initiatives {
+                    rows.append([.text(p.perspective.rawValue), .text(o.objective.name), .text(i.initiative.name),
+                                 i.initiative.owner.map { .text($0) } ?? .missing, i.initiative.due.map { .text($0) } ?? .missing,
+                                 i.initiative.status.map { .text($0) } ?? .missing, .text(i.overdue ? "overdue" : "")])
+                    var c = [ANSIColor?](repeating: nil, count: 7)
+                    if i.overdue { c[6] = .red }
+                    colors.append(c)
+                }
+            }
+        }
+        let overdue = rows.filter { if case .text("overdue") = $0[6] { return true } else { return false } }.count
+        self.init(analysis: "initiatives",
+                  columns: ["perspective", "objective", "initiative", "owner", "due", "status", "overdue"].map { Column($0, alignment: .left) },
+                  rows: rows, headline: "Initiatives at \(s.period): \(rows.count), \(overdue) overdue", colors: colors)
+    }
+}
