@@ -222,6 +222,14 @@ public struct LeastSquaresFit: Sendable {
         self.transform = transform
     }
 
+    /// x₀ (X'X)⁻¹ x₀' for each row of `x0`, by triangular solves (no explicit inverse).
+    public func unscaledQuadraticForms(_ x0: Matrix) -> [Double] {
+        precondition(x0.columnCount == parameters.count, "rows need \(parameters.count) columns")
+        let z = transform.map { x0.multiplied(by: $0) } ?? x0
+        guard let w = try? factorization.solveTransposedR(z.transposed()) else { return [Double](repeating: .nan, count: x0.rowCount) }
+        return (0..<x0.rowCount).map { i in (0..<w.rowCount).reduce(0) { $0 + w[$1, i] * w[$1, i] } }
+    }
+
     /// Predictions at the rows of `x0` with confidence and prediction intervals, as
     /// statsmodels' `get_prediction(x0).summary_frame(alpha=alpha)`.
     public func predict(_ x0: Matrix, alpha: Double = 0.05) -> Prediction {

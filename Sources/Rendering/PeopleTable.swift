@@ -159,7 +159,7 @@ public enum PeopleTable {
         return sign + scientific(rounded, exponent: roundedExponent)
     }
 
-    static func formatProbability(_ value: Double) -> String {
+    public static func formatProbability(_ value: Double) -> String {
         guard value.isFinite else { return undefined }
         if value == 0 { return "<1e-300" }
         let (digits, exponent) = decimalDigits(value)

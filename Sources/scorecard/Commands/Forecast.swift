@@ -1,0 +1,69 @@
+import Analysis
+import ArgumentParser
+import Ingest
+import Rendering
+
+struct Forecast: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Forecast a financial measure from its own lags and leading drivers, with prediction intervals and a backtest.",
+        discussion: """
+            Direct multi-horizon pooled ARX with team fixed effects: for each horizon h, \
+            y[t+h] ~ team + y[t..t-p+1] + driver[t..t-p+1], one regression per horizon. Each team \
+            forecasts from its last period with every regressor present. The people's table adds \
+            the organisation total with its own interval. --backtest B refits at each of the last B \
+            origins and compares MAPE and MASE with the naive last-value forecast. \
+            Defaults: target = the scorecard's roi return measure; drivers = the measures linked \
+            directly into it; --horizon 3, --lags 2.
+            """)
+
+    @OptionGroup var dataset: DatasetOptions
+    @OptionGroup var selection: SelectionOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: ArgumentHelp("Measure to forecast.", valueName: "measure"))
+    var target: String?
+
+    @Option(help: ArgumentHelp("Comma-separated drivers (default: measures linked into the target).", valueName: "a,b"))
+    var drivers: String?
+
+    @Option(help: "Periods ahead.")
+    var horizon: Int = 3
+
+    @Option(help: "Lags of the target and of each driver.")
+    var lags: Int = 2
+
+    @Option(help: "Prediction interval level.")
+    var confidence: Double = 0.95
+
+    @Option(help: "Backtest over this many rolling origins instead of forecasting.")
+    var backtest: Int?
+
+    @Flag(name: .customLong("with-total"), help: "Add the organisation total as a (total) row in CSV/JSON.")
+    var withTotal = false
+
+    @Flag(name: .customLong("driver-report"), help: "Print the coefficients and each driver's partial F-test.")
+    var driverReport = false
+
+    func validate() throws {
+        if horizon < 1 || horizon > 120 { throw ValidationError("--horizon \(horizon): expected 1 to 120") }
+        if lags < 1 || lags > 60 { throw ValidationError("--lags \(lags): expected 1 to 60") }
+        if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence \(confidence): expected a level between 0 and 1, e.g. 0.95") }
+        if let backtest, backtest < 1 || backtest > 1000 { throw ValidationError("--backtest \(backtest): expected 1 to 1000 origins") }
+    }
+
+    func run() throws {
+        try execute {
+            let data = try dataset.load().selecting(selection.selection)
+            let list = drivers.map { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) }
+            let result = try ForecastAnalysis.run(data, options: .init(target: target, drivers: list, horizon: horizon, lags: lags,
+                                                                      confidence: confidence, backtest: backtest ?? 0))
+            if backtest != nil {
+                try output.emit(ResultTable(backtest: result))
+            } else if driverReport {
+                try output.emit(ResultTable(drivers: result))
+            } else {
+                try output.emit(ResultTable(forecast: result, withTotal: withTotal || output.format == .table))
+            }
+        }
+    }
+}
