@@ -229,7 +229,7 @@ public enum ForecastAnalysis {
             for (k, d) in drivers.enumerated() {
                 var test = ForecastResult.DriverTest(horizon: h, driver: d, f: nil, pValue: nil, numeratorDF: p, denominatorDF: Int(df))
                 if let restricted = try? fitHorizon(h, cutoff: last, dropping: k + 1) {
-                    let f = ((restricted.fit.sumOfSquaredResiduals - model.fit.sumOfSquaredResiduals) / Double(p)) / (model.fit.sumOfSquaredResiduals / df)
+                    let f = (PairComputation.restrictedMinusUnrestricted(restricted.fit, model.fit) / Double(p)) / (model.fit.sumOfSquaredResiduals / df)
                     test.f = f
                     test.pValue = FDistribution(numeratorDegreesOfFreedom: Double(p), denominatorDegreesOfFreedom: df).survival(f)
                 }

@@ -358,12 +358,23 @@ struct PairComputation: Sendable {
         return .success(best!.p)
     }
 
+    /// SSR_r − SSR_u as ‖e_r − e_u‖² (the two fits share rows and the restricted design is
+    /// nested, so the difference of residuals is the difference of fitted values): no
+    /// cancellation when x adds almost nothing and the two SSRs agree to many digits.
+    static func restrictedMinusUnrestricted(_ r: FixedEffectsFit, _ u: FixedEffectsFit) -> Double {
+        let a = r.transformedFit.residuals
+        let b = u.transformedFit.residuals
+        var s = 0.0
+        for i in 0..<a.count { s += (a[i] - b[i]) * (a[i] - b[i]) }
+        return s
+    }
+
     /// F test of dropping the x lags, on every row complete for p.
     static func granger(panel: Panel, teams: [Int], x: Int, y: Int, p: Int) -> LeadLagResult.Granger? {
         let s = sample(panel: panel, teams: teams, x: x, y: y, p: p, complete: p)
         guard let u = try? fit(s, columns: 0..<(2 * p)), let r = try? fit(s, columns: 0..<p) else { return nil }
         let df = u.residualDegreesOfFreedom
-        let f = ((r.sumOfSquaredResiduals - u.sumOfSquaredResiduals) / Double(p)) / (u.sumOfSquaredResiduals / df)
+        let f = ((restrictedMinusUnrestricted(r, u)) / Double(p)) / (u.sumOfSquaredResiduals / df)
         guard f.isFinite else { return nil }
         let pv = FDistribution(numeratorDegreesOfFreedom: Double(p), denominatorDegreesOfFreedom: df).survival(f)
         return LeadLagResult.Granger(lags: p, f: f, pValue: pv, numeratorDF: p, denominatorDF: Int(df), n: s.count)
