@@ -107,13 +107,18 @@ public struct Dataset: Sendable {
             panel = try MeasurementsReader.read(path: location.measurements, limits: limits, threads: threads).panel
         } catch let e as InputErrors {
             errors += e.errors
+            // Still check the scorecard against the measures the file named.
+            if let scorecard, let seen = e.measuresSeen {
+                var ignored: [InputNote] = []
+                errors += crossCheck(scorecard, measures: seen, frequency: nil, notes: &ignored)
+            }
         } catch let e as InputError {
             errors.append(e)
         }
         guard let panel else { throw InputErrors(errors) }
         var notes: [InputNote] = []
         if let scorecard {
-            errors += crossCheck(scorecard, panel: panel, notes: &notes)
+            errors += crossCheck(scorecard, measures: panel.measures, frequency: panel.frequency, notes: &notes)
         }
         if !errors.isEmpty { throw InputErrors(errors) }
         return Dataset(panel: panel, scorecard: scorecard, location: location, notes: notes)
@@ -122,28 +127,28 @@ public struct Dataset: Sendable {
     /// Problems between the scorecard and the data: scorecard measures absent from the data,
     /// links or roi naming unknown measures, initiative due labels that are not periods of
     /// the data's frequency. Measures only in the data become notes.
-    static func crossCheck(_ scorecard: Scorecard, panel: Panel, notes: inout [InputNote]) -> [InputError] {
+    static func crossCheck(_ scorecard: Scorecard, measures: [String], frequency: Frequency?, notes: inout [InputNote]) -> [InputError] {
         var errors: [InputError] = []
-        let inData = Set(panel.measures)
+        let inData = Set(measures)
         let inCard = Set(scorecard.measures.map(\.id))
         for m in scorecard.measures where !inData.contains(m.id) {
-            errors.append(InputError(file: scorecard.file, line: m.line, problem: "measure \"\(m.id)\" is not in the data (\(panel.measures.count) measures there)",
-                                     expected: "a measure id that appears in the measurements file\(Dataset.suggestion(m.id, among: panel.measures))"))
+            errors.append(InputError(file: scorecard.file, line: m.line, problem: "measure \"\(m.id)\" is not in the data (\(measures.count) measures there)",
+                                     expected: "a measure id that appears in the measurements file\(Dataset.suggestion(m.id, among: measures))"))
         }
         errors += scorecard.unresolvedReferences(knownMeasures: inData)
         for p in scorecard.perspectives {
             for o in p.objectives {
                 for i in o.initiatives {
-                    guard let due = i.due else { continue }
+                    guard let due = i.due, let frequency else { continue }
                     let parsed = Period(due)
-                    if parsed == nil || parsed?.frequency != panel.frequency {
-                        errors.append(InputError(file: scorecard.file, line: i.line, problem: "initiative \"\(i.name)\" is due \"\(due)\", not a \(panel.frequency.rawValue) like the data's periods",
-                                                 expected: "a \(panel.frequency.rawValue) label such as \(panel.frequency.example)"))
+                    if parsed == nil || parsed?.frequency != frequency {
+                        errors.append(InputError(file: scorecard.file, line: i.line, problem: "initiative \"\(i.name)\" is due \"\(due)\", not a \(frequency.rawValue) like the data's periods",
+                                                 expected: "a \(frequency.rawValue) label such as \(frequency.example)"))
                     }
                 }
             }
         }
-        let extra = panel.measures.filter { !inCard.contains($0) }
+        let extra = measures.filter { !inCard.contains($0) }
         if !extra.isEmpty {
             notes.append(InputNote(file: scorecard.file, message: "\(extra.count) measure\(extra.count == 1 ? "" : "s") in the data but not in the scorecard (analysed as direction higher, aggregation mean, no perspective): \(extra.map { "\"\($0)\"" }.joined(separator: ", "))"))
         }

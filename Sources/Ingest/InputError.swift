@@ -60,7 +60,13 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Several input problems found in one pass (`scorecard validate` reports them all at once).
 public struct InputErrors: Error, Sendable, CustomStringConvertible {
     public var errors: [InputError]
-    public init(_ errors: [InputError]) { self.errors = errors }
+    /// The measure names a measurements file held, when it could be read that far: the
+    /// scorecard is still checked against them, so one run reports every problem.
+    public var measuresSeen: [String]?
+    public init(_ errors: [InputError], measuresSeen: [String]? = nil) {
+        self.errors = errors
+        self.measuresSeen = measuresSeen
+    }
     public var description: String { errors.map(\.description).joined(separator: "\n") }
     public var exitCode: Int32 { errors.map(\.exitCode).max() ?? 65 }
 }

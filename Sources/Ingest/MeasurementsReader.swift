@@ -242,7 +242,9 @@ public enum MeasurementsReader {
             }
             throw InputErrors(Array(errors.prefix(limits.maxErrors)))
         }
-        if !errors.isEmpty { throw InputErrors(Array(errors.prefix(limits.maxErrors))) }
+        if !errors.isEmpty {
+            throw InputErrors(Array(errors.prefix(limits.maxErrors)), measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
+        }
         let minPeriod = withPeriods.map(\.minPeriod).min()!
         let maxPeriod = withPeriods.map(\.maxPeriod).max()!
         let teamOrder = (0..<teamTable.count).sorted { teamTable.bytes($0).lexicographicallyPrecedes(teamTable.bytes($1)) }
@@ -294,7 +296,9 @@ public enum MeasurementsReader {
                 }
             }
         }
-        if !duplicateErrors.isEmpty { throw InputErrors(Array(duplicateErrors.prefix(limits.maxErrors))) }
+        if !duplicateErrors.isEmpty {
+            throw InputErrors(Array(duplicateErrors.prefix(limits.maxErrors)), measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
+        }
         let panel = Panel(teams: teamOrder.map { teamTable.name($0) }, measures: measureOrder.map { measureTable.name($0) },
                           frequency: frequency, firstPeriod: Period(frequency: frequency, ordinal: Int(minPeriod)),
                           periodCount: periods, values: values)
