@@ -266,7 +266,9 @@ public enum MeasurementsReader {
                 expected: "at most \(limits.maxPanelCells) cells (raise with --max-cells, or cut the periods with --from/--to)")])
         }
         var values = [Double](repeating: .nan, count: total)
-        var owner = segments.count > 1 ? [UInt32](repeating: 0, count: total) : []
+        // Cells already filled by an earlier segment: one bit a cell; the earlier line is looked
+        // up only when a key turns out to be in both halves (an error).
+        var owner = segments.count > 1 ? [UInt64](repeating: 0, count: (total + 63) / 64) : []
         var duplicateErrors: [InputError] = []
         for (si, s) in segments.enumerated() {
             let c = s.cells
@@ -282,13 +284,22 @@ public enum MeasurementsReader {
                             if line == 0 { continue }
                             if !owner.isEmpty {
                                 // A key in both halves of the file is a duplicate too.
-                                if owner[dst + p] != 0 {
+                                let cell = dst + p
+                                let bit = UInt64(1) << UInt64(cell & 63)
+                                if owner[cell >> 6] & bit != 0 {
+                                    var firstLine = 0
+                                    for (ei, earlier) in segments[..<si].enumerated() {
+                                        guard let et = (0..<earlier.teams.count).first(where: { teamRank[teamMaps[ei][$0]] == t }),
+                                              let em = (0..<earlier.measures.count).first(where: { measureRank[measureMaps[ei][$0]] == m }) else { continue }
+                                        let (l, _) = earlier.cells.cell(team: et, measure: em, slot: earlier.cells.slot(of: minPeriod) + p)
+                                        if l != 0 { firstLine = Int(l) + earlier.lineOffset }
+                                    }
                                     duplicateErrors.append(SegmentParser.duplicateError(
                                         file: file, team: teamTable.name(teamMaps[si][lt]), measure: measureTable.name(measureMaps[si][lm]),
-                                        period: Period(frequency: frequency, ordinal: Int(minPeriod) + p), firstLine: Int(owner[dst + p]), line: Int(line) + s.lineOffset))
+                                        period: Period(frequency: frequency, ordinal: Int(minPeriod) + p), firstLine: firstLine, line: Int(line) + s.lineOffset))
                                     continue
                                 }
-                                owner[dst + p] = UInt32(truncatingIfNeeded: Int(line) + s.lineOffset)
+                                owner[cell >> 6] |= bit
                             }
                             out[dst + p] = value
                         }

@@ -29,6 +29,21 @@ struct SegmentCells {
         self.maxCells = maxCells
     }
 
+    /// malloc/calloc, asking for transparent huge pages on large blocks: a 2 MiB page is one
+    /// fault where 4 KiB pages are 512, and page faults were a third of the reader's time.
+    static func allocate(_ bytes: Int, zeroed: Bool) -> UnsafeMutableRawPointer {
+        let size = Swift.max(bytes, 1)
+        if size >= 4 << 20 {
+            var p: UnsafeMutableRawPointer?
+            if posix_memalign(&p, 2 << 20, size) == 0, let p {
+                _ = madvise(p, size, 14)  // MADV_HUGEPAGE
+                if zeroed { memset(p, 0, size) }
+                return p
+            }
+        }
+        return zeroed ? calloc(size, 1)! : malloc(size)!
+    }
+
     func deallocate() {
         valueChunks.forEach { free($0) }
         lineChunks.forEach { free($0) }
@@ -79,8 +94,8 @@ struct SegmentCells {
             let shift = Int(periodBase) - Int(newBase)
             let newChunkCells = SegmentCells.teamsPerChunk * newMeasures * newPeriods
             for c in 0..<valueChunks.count {
-                let v = malloc(newChunkCells * 8)!.assumingMemoryBound(to: Double.self)
-                let l = calloc(newChunkCells, 4)!.assumingMemoryBound(to: UInt32.self)
+                let v = SegmentCells.allocate(newChunkCells * 8, zeroed: false).assumingMemoryBound(to: Double.self)
+                let l = SegmentCells.allocate(newChunkCells * 4, zeroed: true).assumingMemoryBound(to: UInt32.self)
                 for t in 0..<SegmentCells.teamsPerChunk {
                     for m in 0..<measureCapacity {
                         let from = (t * measureCapacity + m) * periodCapacity
@@ -99,8 +114,8 @@ struct SegmentCells {
             periodBase = newBase
         }
         while valueChunks.count < chunksNeeded {
-            valueChunks.append(malloc(chunkCells * 8)!.assumingMemoryBound(to: Double.self))
-            lineChunks.append(calloc(chunkCells, 4)!.assumingMemoryBound(to: UInt32.self))
+            valueChunks.append(SegmentCells.allocate(chunkCells * 8, zeroed: false).assumingMemoryBound(to: Double.self))
+            lineChunks.append(SegmentCells.allocate(chunkCells * 4, zeroed: true).assumingMemoryBound(to: UInt32.self))
         }
         return true
     }
