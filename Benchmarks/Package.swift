@@ -4,11 +4,11 @@ import PackageDescription
 
 let package = Package(
     name: "ScorecardBenchmarks",
-    dependencies: [.package(path: "..")],
+    dependencies: [.package(name: "Scorecard", path: "..")],
     targets: [
         .executableTarget(
             name: "scorecard-bench",
-            dependencies: [.product(name: "ScorecardKit", package: "main")],
+            dependencies: [.product(name: "ScorecardKit", package: "Scorecard")],
             path: "Sources/scorecard-bench"
         )
     ]
