@@ -36,9 +36,10 @@ let package = Package(
         ),
 
         // MARK: - Unit test bundles
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], resources: [.copy("Reference")]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Ingest", "Rendering"], resources: [.copy("Reference")]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Ingest", "Rendering", "TestSupport"], resources: [.copy("Reference")]),
     ]
 )
