@@ -161,12 +161,10 @@ public enum LeadLagAnalysis {
         var teamRows: [LeadLagResult.TeamRow] = []
         if perTeam {
             var perTeamComputed = [PairComputation?](repeating: nil, count: specs.count * panel.teamCount)
-            let teamCount = panel.teamCount
             perTeamComputed.withUnsafeMutableBufferPointer { out in
                 nonisolated(unsafe) let out = out
                 DispatchQueue.concurrentPerform(iterations: out.count) { j in
                     let (team, i) = (j / specs.count, j % specs.count)
-                    _ = teamCount
                     out[j] = PairComputation(panel: panel, teams: [team], x: panel.measureIndex(specs[i].leader)!,
                                              y: panel.measureIndex(specs[i].lagger)!, maxLag: k)
                 }

@@ -86,8 +86,6 @@ public enum MeasurementsReader {
                     nonisolated(unsafe) let f = f
                     nonisolated(unsafe) let source = source
                     DispatchQueue.concurrentPerform(iterations: 2) { i in
-                        let t0 = DispatchTime.now().uptimeNanoseconds
-                        defer { if getenv("SC_TRACE") != nil { let m = "segment \(i): \(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)s\n"; _ = m.withCString { write(2, $0, strlen($0)) } } }
                         do { try run(&ps[i], source: source, range: ranges[i], file: file, limits: limits) } catch { f[i] = error }
                     }
                 }
@@ -109,8 +107,6 @@ public enum MeasurementsReader {
                 parsers[1].lineOffset = offset
                 parsers[1].frequencyLine += offset
                 defer { parsers.forEach { $0.cells.deallocate() } }
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                defer { if getenv("SC_TRACE") != nil { let m = "merge: \(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)s\n"; _ = m.withCString { write(2, $0, strlen($0)) } } }
                 return try merge(parsers, layout: layout, file: file, limits: limits)
             }
             parsers.forEach { $0.cells.deallocate() }
