@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
+        .testTarget(name: "CLITests", dependencies: ["scorecard"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Ingest", "Rendering", "TestSupport"], resources: [.copy("Reference")]),
     ]
 )
