@@ -41,6 +41,6 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
         .testTarget(name: "CLITests", dependencies: ["scorecard"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Ingest", "Rendering", "TestSupport"], resources: [.copy("Reference")]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Ingest", "Rendering", "SampleData", "TestSupport"], resources: [.copy("Reference")]),
     ]
 )

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import Analysis
+import Ingest
+import SampleData
+
+/// Properties that must hold whatever the data (issue #9): row order, team names and the
+/// units of a measure change no statistic that should not depend on them.
+@Suite("Invariance properties")
+struct PropertyTests {
+    static let spec = SalesOrganisationSpec(teams: 14, periods: 24, measures: 10, seed: 11)
+    static let csv = String(decoding: SalesOrganisationGenerator.measurementsCSV(spec), as: UTF8.self)
+    static let yaml = SalesOrganisationGenerator.scorecardYAML(spec)
+
+    func dataset(_ csv: String) throws -> Dataset {
+        let panel = try MeasurementsReader.read(text: csv, file: "m.csv").panel
+        return Dataset(panel: panel, scorecard: try ScorecardLoader.load(yaml: Self.yaml, file: "s.yml"),
+                       location: DatasetLocation(measurements: "m.csv", scorecard: "s.yml"), notes: [])
+    }
+
+    var lines: (header: Substring, rows: [Substring]) {
+        let all = Self.csv.split(separator: "\n")
+        return (all[0], Array(all.dropFirst()))
+    }
+
+    /// A CSV with the value column of one measure transformed.
+    func transforming(_ measure: String, _ f: (Double) -> Double) -> String {
+        var out = String(lines.header) + "\n"
+        for row in lines.rows {
+            var fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if fields[fields.count - 2] == measure, let v = Double(fields[fields.count - 1]) {
+                fields[fields.count - 1] = String(f(v))
+            }
+            out += fields.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func shufflingRowsChangesNothing(_ seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let shuffled = String(lines.header) + "\n" + lines.rows.shuffled(using: &rng).joined(separator: "\n") + "\n"
+        let a = try dataset(Self.csv)
+        let b = try dataset(shuffled)
+        #expect(a.panel == b.panel)
+        let la = try LeadLagAnalysis.run(a, pairs: LeadLagAnalysis.links(of: a))
+        let lb = try LeadLagAnalysis.run(b, pairs: LeadLagAnalysis.links(of: b))
+        #expect(la.pairs == lb.pairs)
+        #expect(try RankAnalysis.run(a).rows == RankAnalysis.run(b).rows)
+    }
+
+    @Test func renamingTeamsChangesNoStatistic() throws {
+        var renamed = String(lines.header) + "\n"
+        for row in lines.rows {
+            // Team names in this file are quoted when they hold a comma or quote; prefix inside the field.
+            renamed += (row.hasPrefix("\"") ? "\"Zz " + row.dropFirst() : "Zz " + row) + "\n"
+        }
+        let a = try dataset(Self.csv)
+        let b = try dataset(renamed)
+        let ra = try RankAnalysis.run(a)
+        let rb = try RankAnalysis.run(b)
+        for row in ra.rows {
+            let other = try #require(rb.rows.first { $0.team == "Zz " + row.team })
+            #expect(other.roi == row.roi && other.rank == row.rank && other.quartile == row.quartile)
+        }
+        let la = try LeadLagAnalysis.run(a, pairs: LeadLagAnalysis.links(of: a))
+        let lb = try LeadLagAnalysis.run(b, pairs: LeadLagAnalysis.links(of: b))
+        for (x, y) in zip(la.pairs, lb.pairs) {
+            #expect(x.verdict == y.verdict && x.bestLag == y.bestLag)
+            #expect(closeEnough(x.r, y.r) && closeEnough(x.granger?.f, y.granger?.f))
+        }
+    }
+
+    @Test func addingAConstantChangesNoSlopeOrCorrelation() throws {
+        let a = try dataset(Self.csv)
+        let b = try dataset(transforming("win_rate") { $0 + 1000 })
+        let ta = TrendAnalysis.run(a)
+        let tb = TrendAnalysis.run(b)
+        let m = try #require(a.panel.measureIndex("win_rate"))
+        for team in 0..<a.panel.teamCount {
+            let s = team * a.panel.measureCount + m
+            #expect(closeEnough(ta.fits.slope[s], tb.fits.slope[s], 1e-9) && closeEnough(ta.fits.tValue[s], tb.fits.tValue[s], 1e-7))
+        }
+        let pairs = [LeadLagAnalysis.PairSpec(leader: "training_hours", lagger: "win_rate"), LeadLagAnalysis.PairSpec(leader: "win_rate", lagger: "customer_satisfaction")]
+        let la = try LeadLagAnalysis.run(a, pairs: pairs)
+        let lb = try LeadLagAnalysis.run(b, pairs: pairs)
+        for (x, y) in zip(la.lags, lb.lags) { #expect(closeEnough(x.r, y.r, 1e-7) && closeEnough(x.t, y.t, 1e-7)) }
+    }
+
+    @Test func scalingAMeasureScalesItsSlopeOnly() throws {
+        let a = try dataset(Self.csv)
+        let b = try dataset(transforming("revenue") { $0 * 0.001 })
+        let ta = TrendAnalysis.run(a)
+        let tb = TrendAnalysis.run(b)
+        let m = try #require(a.panel.measureIndex("revenue"))
+        for team in 0..<a.panel.teamCount {
+            let s = team * a.panel.measureCount + m
+            #expect(closeEnough(ta.fits.slope[s] * 0.001, tb.fits.slope[s], 1e-9))
+            #expect(closeEnough(ta.fits.tValue[s], tb.fits.tValue[s], 1e-9))
+            #expect(closeEnough(ta.fits.pValue[s], tb.fits.pValue[s], 1e-8))
+            #expect(closeEnough(ta.fits.rSquared[s], tb.fits.rSquared[s], 1e-9))
+        }
+        let pairs = [LeadLagAnalysis.PairSpec(leader: "customer_satisfaction", lagger: "revenue")]
+        let la = try LeadLagAnalysis.run(a, pairs: pairs)
+        let lb = try LeadLagAnalysis.run(b, pairs: pairs)
+        for (x, y) in zip(la.lags, lb.lags) { #expect(closeEnough(x.r, y.r, 1e-8) && closeEnough(x.pValue, y.pValue, 1e-6)) }
+        #expect(closeEnough(la.pairs[0].granger?.f, lb.pairs[0].granger?.f, 1e-8))
+    }
+
+    func closeEnough(_ a: Double?, _ b: Double?, _ rel: Double = 1e-10) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case let (x?, y?):
+            if x.isNaN && y.isNaN { return true }
+            return abs(x - y) <= max(1e-12, rel * max(abs(x), abs(y)))
+        default: return false
+        }
+    }
+}
