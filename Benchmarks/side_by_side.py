@@ -100,7 +100,9 @@ def bench_read(path):
     build()
     size = os.path.getsize(path) / 1e6
     print(f"file: {path} ({size:.0f} MB)")
-    out, rss = peak_rss([BENCH, "read", path])
+    # Best of three runs (the first also warms the page cache for everyone).
+    runs = [peak_rss([BENCH, "read", path]) for _ in range(3)]
+    out, rss = min(runs, key=lambda r: float(re.search(r"read s=([\d.]+)", r[0]).group(1)))
     ours = float(re.search(r"read s=([\d.]+)", out).group(1))
     print(f"scorecard: {ours:.3f} s  {size / ours:.0f} MB/s  peak RSS {rss:.0f} MB   ({out.strip()})")
     peers = {
@@ -110,8 +112,12 @@ def bench_read(path):
     }
     for name, code in peers.items():
         try:
-            out, rss = peak_rss([sys.executable, "-c", code, path])
-            t = float(out.strip().splitlines()[-1])
+            best = None
+            for _ in range(3):
+                out, rss = peak_rss([sys.executable, "-c", code, path])
+                t = float(out.strip().splitlines()[-1])
+                best = t if best is None else min(best, t)
+            t = best
             print(f"{name}: {t:.3f} s  {size / t:.0f} MB/s  peak RSS {rss:.0f} MB   ratio {t / ours:.2f}x")
         except Exception as e:  # a peer that is not installed is reported, not fatal
             print(f"{name}: not run ({str(e).strip().splitlines()[-1] if str(e).strip() else e})")
