@@ -89,12 +89,21 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "No colours in tables, even on a terminal.")
     var noColor = false
 
+    @Flag(name: .customLong("with-definitions"), help: "Also write FILE.definitions.json: data, window, ROI definition and method versions (needs --output).")
+    var withDefinitions = false
+
+    func validate() throws {
+        if withDefinitions && (output == nil || output == "-") {
+            throw ValidationError("--with-definitions needs --output FILE (the sidecar is written beside it)")
+        }
+    }
+
     /// Renders and writes a table; notes go to standard error as well when the output is
     /// for machines, so they are never lost.
-    func emit(_ table: ResultTable) throws { try emit([table]) }
+    func emit(_ table: ResultTable, definitions: Definitions? = nil) throws { try emit([table], definitions: definitions) }
 
     /// Several tables: people's tables one after another; CSV and JSON take the first.
-    func emit(_ tables: [ResultTable]) throws {
+    func emit(_ tables: [ResultTable], definitions: Definitions? = nil) throws {
         let table = tables[0]
         let bytes: [UInt8]
         switch format {
@@ -107,6 +116,9 @@ struct OutputOptions: ParsableArguments {
         }
         if let output, output != "-" {
             try AtomicFileWriter.write(bytes, to: output)
+            if withDefinitions, let definitions {
+                try AtomicFileWriter.write(definitions.json(engineVersion: ScorecardCommand.configuration.version), to: output + ".definitions.json")
+            }
         } else {
             try AtomicFileWriter.writeToStandardOutput(bytes)
         }

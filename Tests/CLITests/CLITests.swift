@@ -96,6 +96,21 @@ struct CLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["rank.csv"])
     }
 
+    /// The sidecar records what the numbers mean, so two exports of different windows differ there.
+    @Test func definitionsSidecar() throws {
+        let dir = try scratch()
+        for (name, window) in [("all", [String]()), ("last12", ["--last", "12"])] {
+            let r = try run(["rank", "datasets/b2b-73", "--format", "csv", "--output", "\(dir)/\(name).csv", "--with-definitions"] + window)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let all = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/all.csv.definitions.json"))) as? [String: Any]
+        let last = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/last12.csv.definitions.json"))) as? [String: Any]
+        #expect((all?["window"] as? [String: Any])?["from"] as? String == "2023-01")
+        #expect((last?["window"] as? [String: Any])?["from"] as? String == "2025-01")
+        #expect((last?["roi"] as? [String: Any])?["cost"] as? String == "sales_cost")
+        #expect(try run(["rank", "datasets/b2b-73", "--with-definitions"]).status == 64)
+    }
+
     @Test func mapRendersAsDOT() throws {
         let r = try run(["map", "datasets/b2b-73", "--format", "dot"])
         #expect(r.status == 0)

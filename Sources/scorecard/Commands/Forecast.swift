@@ -57,12 +57,16 @@ struct Forecast: ParsableCommand {
             let list = drivers.map { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) }
             let result = try ForecastAnalysis.run(data, options: .init(target: target, drivers: list, horizon: horizon, lags: lags,
                                                                       confidence: confidence, backtest: backtest ?? 0))
+            let definitions = Definitions(analysis: "forecast", dataset: data, parameters: [
+                ("target", result.target), ("drivers", result.drivers.joined(separator: ", ")), ("horizon", String(horizon)),
+                ("lags", String(lags)), ("confidence", String(confidence)), ("backtest", backtest.map(String.init) ?? "none"),
+            ])
             if backtest != nil {
-                try output.emit(ResultTable(backtest: result))
+                try output.emit(ResultTable(backtest: result), definitions: definitions)
             } else if driverReport {
-                try output.emit(ResultTable(drivers: result))
+                try output.emit(ResultTable(drivers: result), definitions: definitions)
             } else {
-                try output.emit(ResultTable(forecast: result, withTotal: withTotal || output.format == .table))
+                try output.emit(ResultTable(forecast: result, withTotal: withTotal || output.format == .table), definitions: definitions)
             }
         }
     }

@@ -65,12 +65,16 @@ struct LeadLag: ParsableCommand {
                 throw InputError(.usage, file: "command line", problem: "--pair \(s.leader) \(s.lagger) pairs a measure with itself", expected: "two different measures")
             }
             let result = try LeadLagAnalysis.run(data, pairs: specs, maxLag: maxLag, perTeam: perTeam)
+            let definitions = Definitions(analysis: "leadlag", dataset: data, parameters: [
+                ("max_lag", String(result.maxLag)), ("pairs", specs.map { "\($0.leader) -> \($0.lagger)" }.joined(separator: "; ")),
+                ("table", perLag ? "per-lag" : perTeam ? "per-team" : "summary"),
+            ])
             if perLag {
-                try output.emit(ResultTable(leadLagLags: result))
+                try output.emit(ResultTable(leadLagLags: result), definitions: definitions)
             } else if perTeam {
-                try output.emit(ResultTable(leadLagTeams: result))
+                try output.emit(ResultTable(leadLagTeams: result), definitions: definitions)
             } else {
-                try output.emit(ResultTable(leadLag: result))
+                try output.emit(ResultTable(leadLag: result), definitions: definitions)
             }
         }
     }

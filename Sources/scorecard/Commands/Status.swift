@@ -54,7 +54,10 @@ struct Status: ParsableCommand {
             if output.format == .table && !initiatives {
                 try output.emit([ResultTable(status: report, forPeople: true), ResultTable(initiatives: report)])
             } else {
-                try output.emit(initiatives ? ResultTable(initiatives: report) : ResultTable(status: report))
+                try output.emit(initiatives ? ResultTable(initiatives: report) : ResultTable(status: report),
+                                definitions: Definitions(analysis: "status", dataset: data, parameters: [
+                                    ("period", report.period.description), ("level", team.map { "team \($0)" } ?? "organisation"), ("cap", String(cap)),
+                                ]))
             }
         }
     }

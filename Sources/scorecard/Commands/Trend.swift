@@ -25,7 +25,7 @@ struct Trend: ParsableCommand {
         try execute {
             let data = try dataset.load().selecting(selection.selection)
             let result = TrendAnalysis.run(data, organisation: org)
-            try output.emit(ResultTable(trend: result))
+            try output.emit(ResultTable(trend: result), definitions: Definitions(analysis: "trend", dataset: data, parameters: [("level", org ? "organisation" : "team")]))
         }
     }
 }
