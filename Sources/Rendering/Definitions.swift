@@ -26,26 +26,7 @@ public struct Definitions: Sendable {
     ]
 
     public func json(engineVersion: String) -> [UInt8] {
-        func s(_ v: String) -> String {
-            var out = "\""
-            for u in v.unicodeScalars {
-                switch u {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if u.value < 0x20 || u == "\u{2028}" || u == "\u{2029}" {
-                        let hex = String(u.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(u)
-                    }
-                }
-            }
-            return out + "\""
-        }
+        let s = JSONWriter.quoted
         let p = dataset.panel
         var lines: [String] = []
         lines.append("  \"analysis\": \(s(analysis))")

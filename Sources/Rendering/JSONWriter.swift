@@ -109,6 +109,14 @@ public enum JSONWriter {
         put(UInt8(ascii: "l"), at: put(UInt8(ascii: "l"), at: put(UInt8(ascii: "u"), at: put(UInt8(ascii: "n"), at: position))))
     }
 
+    /// `text` as a quoted JSON string literal (for small documents such as the definitions sidecar).
+    static func quoted(_ text: String) -> String {
+        let bytes = [UInt8](unsafeUninitializedCapacity: worstCaseLength(of: text)) { buffer, count in
+            count = writeString(text, at: buffer.baseAddress!) - buffer.baseAddress!
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Writes `text` as a quoted JSON string; needs `worstCaseLength(of:)` bytes.
     static func writeString(_ text: String, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         var text = text
