@@ -250,12 +250,6 @@ public struct Dataset: Sendable {
         return out
     }
 
-    /// The scorecard's definition of a measure, or the defaults METHODS.md gives for a
-    /// measure that only the data has (higher is better, mean, no perspective).
-    public func definition(of measure: String) -> MeasureDefinition? {
-        scorecard?.measure(id: measure)
-    }
-
     /// Measures in analysis order: the scorecard's order first, then the rest by name.
     public var orderedMeasures: [Int] {
         guard let scorecard else { return Array(0..<panel.measureCount) }

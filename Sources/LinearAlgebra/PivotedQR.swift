@@ -89,13 +89,6 @@ public struct PivotedQR: Sendable {
         }
     }
 
-    /// R (n × n upper triangular) of the scaled, pivoted columns.
-    var r: Matrix {
-        var out = Matrix(rows: columnCount, columns: columnCount)
-        for j in 0..<columnCount { for i in 0...j where j < columnCount { out.storage[i + j * columnCount] = factors[i + j * rowCount] } }
-        return out
-    }
-
     /// The least-squares solutions for the right-hand sides in the columns of `b` (rows × k).
     /// The corresponding LAPACK routines are `dormqr` and `dtrtrs`.
     public func solve(_ b: Matrix) throws(LinearAlgebraError) -> Matrix {
@@ -128,27 +121,6 @@ public struct PivotedQR: Sendable {
 
     public func solve(_ y: [Double]) throws(LinearAlgebraError) -> [Double] {
         try solve(Matrix(rows: y.count, columns: 1, columnMajor: y)).storage
-    }
-
-    /// (A'A)⁻¹ in the original column order, from R: (A'A)⁻¹ = D⁻¹ P (R'R)⁻¹ P' D⁻¹.
-    /// The corresponding LAPACK routine is `dpotri` (R is a Cholesky factor of the scaled A'A).
-    public func inverseGram() throws(LinearAlgebraError) -> Matrix {
-        let n = columnCount
-        var rr = r
-        if n == 0 { return rr }
-        try rr.storage.withUnsafeMutableBufferPointer { (p) throws(LinearAlgebraError) in
-            try LAPACK.potriUpper(n: n, a: p.baseAddress!, lda: n)
-        }
-        rr.symmetrizeFromUpper()
-        var out = Matrix(rows: n, columns: n)
-        for j in 0..<n {
-            for i in 0..<n {
-                let pi = permutation[i]
-                let pj = permutation[j]
-                out.storage[pi + pj * n] = rr.storage[i + j * n] / (scale[pi] * scale[pj])
-            }
-        }
-        return out
     }
 
     /// R⁻ᵀ P' D⁻¹ B for B (columns × r) in the original column order, by a triangular solve.
