@@ -121,6 +121,11 @@ public enum ForecastAnalysis {
             if i == y { throw InputError(.usage, file: "command line", problem: "driver \"\(d)\" is the target", expected: "drivers other than the target (its own lags are always in the model)") }
             driverIndices.append(i)
         }
+        // A backtest longer than the window is a usage error whatever the fit would say.
+        if o.backtest > 0 && panel.periodCount - 1 - o.backtest < 1 {
+            throw InputError(.usage, file: "command line", problem: "--backtest \(o.backtest) needs more than \(o.backtest + 1) periods (the window has \(panel.periodCount))",
+                             expected: "fewer origins or a longer window")
+        }
         let measures = [y] + driverIndices
         let names = [target] + drivers
         let p = o.lags

@@ -49,6 +49,7 @@ public enum TrendAnalysis {
         rows.reserveCapacity(fits.seriesCount)
         var tooFew: [Int] = []
         var constant: [Int] = []
+        var overflow: [Int] = []
         let order = dataset.orderedMeasures
         for team in 0..<panel.teamCount {
             for measure in order {
@@ -60,7 +61,10 @@ public enum TrendAnalysis {
                 case .constant:
                     constant.append(s)
                 case .fitted:
-                    if fits.pValue[s] < 0.05 {
+                    if !fits.slope[s].isFinite || !fits.intercept[s].isFinite {
+                        // Values near ±1.8e308: the sums overflow, nothing can be estimated.
+                        overflow.append(s)
+                    } else if fits.pValue[s] < 0.05 {
                         let good = info[measure].direction == .higher ? fits.slope[s] > 0 : fits.slope[s] < 0
                         directions[s] = good ? .improving : .declining
                     }
@@ -80,6 +84,7 @@ public enum TrendAnalysis {
         }
         describe(tooFew, "fewer than 3 values in the window, no trend row")
         describe(constant, "constant series: slope 0, t, p and R² undefined")
+        describe(overflow, "values too large for double precision (the fit overflows): slope, intercept, t, p and R² undefined")
         return TrendResult(teams: panel.teams, measures: info, fits: fits, rows: rows, directions: directions,
                            notes: notes, organisation: organisation)
     }

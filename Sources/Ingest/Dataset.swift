@@ -95,7 +95,7 @@ public struct Dataset: Sendable {
         var scorecard: Scorecard?
         if let path = location.scorecard {
             do {
-                scorecard = try ScorecardLoader.load(contentsOf: path)
+                scorecard = try ScorecardLoader.load(contentsOf: path, limits: limits)
             } catch let e as InputErrors {
                 errors += e.errors
             } catch let e as InputError {
@@ -206,6 +206,15 @@ public struct Dataset: Sendable {
             if let t = selection.to { hi = try periodArgument(t, "--to") }
             if let f = selection.from { lo = try periodArgument(f, "--from") }
             if let n = selection.last { lo = hi.advanced(by: -(n - 1)) }
+            // Name the bound the user gave when the other one is the data's own end.
+            if selection.from != nil && selection.to == nil && lo > panel.lastPeriod {
+                throw InputError(.usage, file: "command line", problem: "--from \(lo) is after the data's last period, \(panel.lastPeriod)",
+                                 expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
+            }
+            if selection.to != nil && selection.from == nil && selection.last == nil && hi < panel.firstPeriod {
+                throw InputError(.usage, file: "command line", problem: "--to \(hi) is before the data's first period, \(panel.firstPeriod)",
+                                 expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
+            }
             if lo > hi {
                 throw InputError(.usage, file: "command line", problem: "the window \(lo) to \(hi) is empty", expected: "--from at or before --to")
             }

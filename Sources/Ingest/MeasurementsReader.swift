@@ -70,7 +70,7 @@ public enum MeasurementsReader {
                                           expected: "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)")])
         }
         let bom = headBytes.count >= 3 && headBytes[0] == 0xEF && headBytes[1] == 0xBB && headBytes[2] == 0xBF ? 3 : 0
-        let (layout, headerEnd) = try parseHeader(Array(headBytes[bom...]), file: file, final: headBytes.count == size - 0, limits: limits)
+        let (layout, headerEnd) = try parseHeader(Array(headBytes[bom...]), file: file, final: headBytes.count == size, limits: limits)
         let dataStart = bom + headerEnd
         let headerLines = 2  // data starts on line 2 (a header with quoted line breaks is refused)
 
@@ -139,8 +139,7 @@ public enum MeasurementsReader {
                 // One record fills the whole buffer: grow up to the record limit.
                 if capacity >= limits.maxRecordBytes {
                     parser.errors.append(InputError(.limit, file: file, line: parser.line, column: 1,
-                        problem: "a line longer than \(limits.maxRecordBytes) bytes",
-                        expected: "shorter lines (raise the limit with --max-line-bytes)"))
+                        problem: SegmentParser.longLineProblem(limits), expected: SegmentParser.longLineExpected))
                     parser.stopped = true
                     return
                 }
@@ -167,8 +166,14 @@ public enum MeasurementsReader {
 
     static func parseHeader(_ bytes: [UInt8], file: String, final: Bool, limits: ReadLimits) throws -> (MeasurementLayout, Int) {
         var scanner = RecordScanner()
-        let outcome = bytes.withUnsafeBufferPointer { scanner.scan($0.baseAddress!, count: $0.count, from: 0, final: true) }
+        // Not final when the file goes on past the bytes read: a header that does not end within
+        // them is longer than the line limit (read as final, it would be cut and misread).
+        let outcome = bytes.withUnsafeBufferPointer { scanner.scan($0.baseAddress!, count: $0.count, from: 0, final: final) }
         let expectedHeader = "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)"
+        if case .needMore = outcome {
+            throw InputErrors([InputError(.limit, file: file, line: 1, column: 1, problem: SegmentParser.longLineProblem(limits),
+                                          expected: SegmentParser.longLineExpected)])
+        }
         guard case .record(let next) = outcome else {
             throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "the header row cannot be read as CSV", expected: expectedHeader)])
         }

@@ -8,14 +8,21 @@ public struct ReadLimits: Sendable, Equatable {
     public var maxPanelCells: Int
     /// Most problems collected before the reader stops looking.
     public var maxErrors: Int
+    /// Largest scorecard YAML file in bytes (`--max-scorecard-bytes`).
+    public var maxScorecardBytes: Int
+    /// Deepest nesting of YAML mappings and lists in the scorecard (`--max-scorecard-depth`;
+    /// libyaml refuses more than 1000 whatever this says).
+    public var maxScorecardDepth: Int
 
     public init(
         maxFieldBytes: Int = 1 << 20, maxRecordBytes: Int = 4 << 20, maxPanelCells: Int = 250_000_000,
-        maxErrors: Int = 100
+        maxErrors: Int = 100, maxScorecardBytes: Int = 1 << 20, maxScorecardDepth: Int = 64
     ) {
         self.maxFieldBytes = maxFieldBytes
         self.maxRecordBytes = maxRecordBytes
         self.maxPanelCells = maxPanelCells
         self.maxErrors = maxErrors
+        self.maxScorecardBytes = maxScorecardBytes
+        self.maxScorecardDepth = maxScorecardDepth
     }
 }

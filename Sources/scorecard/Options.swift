@@ -25,13 +25,23 @@ struct DatasetOptions: ParsableArguments {
     @Option(name: .customLong("max-line-bytes"), help: "Longest CSV line, in bytes.")
     var maxLineBytes: Int = ReadLimits().maxRecordBytes
 
+    @Option(name: .customLong("max-scorecard-bytes"), help: "Largest scorecard YAML file, in bytes.")
+    var maxScorecardBytes: Int = ReadLimits().maxScorecardBytes
+
+    @Option(name: .customLong("max-scorecard-depth"), help: "Deepest nesting of YAML mappings and lists in the scorecard (at most 1000).")
+    var maxScorecardDepth: Int = ReadLimits().maxScorecardDepth
+
     var limits: ReadLimits {
-        ReadLimits(maxFieldBytes: maxFieldBytes, maxRecordBytes: maxLineBytes, maxPanelCells: maxCells)
+        ReadLimits(maxFieldBytes: maxFieldBytes, maxRecordBytes: maxLineBytes, maxPanelCells: maxCells,
+                   maxScorecardBytes: maxScorecardBytes, maxScorecardDepth: maxScorecardDepth)
     }
 
     func validate() throws {
         if maxCells < 1 || maxFieldBytes < 1 || maxLineBytes < 16 {
             throw ValidationError("--max-cells, --max-field-bytes and --max-line-bytes must be positive (--max-line-bytes at least 16)")
+        }
+        if maxScorecardBytes < 1 || !(8...1000).contains(maxScorecardDepth) {
+            throw ValidationError("--max-scorecard-bytes must be positive and --max-scorecard-depth between 8 (what a scorecard needs) and 1000 (libyaml's own limit)")
         }
     }
 

@@ -879,7 +879,7 @@ struct ScorecardLoaderTests {
         let deep = "name: " + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "\n"
         #expect(
             problems(deep + oneMeasure) == [
-                "sc.yml:1:70: mappings and lists nested more than 64 levels deep; expected a scorecard nested at most 64 levels deep"
+                "sc.yml:1:70: mappings and lists nested more than 64 levels deep; expected a scorecard nested at most 64 levels deep (raise the limit with --max-scorecard-depth)"
             ])
         // Past libyaml's own limit (1000 levels) the parser stops first; same message, its place.
         let deeper = "name: " + String(repeating: "[", count: 1500) + String(repeating: "]", count: 1500) + "\n"
@@ -887,7 +887,7 @@ struct ScorecardLoaderTests {
         #expect(result.count == 1)
         #expect(
             result.first?.hasSuffix(
-                "mappings and lists nested more than 64 levels deep; expected a scorecard nested at most 64 levels deep"
+                "mappings and lists nested more than 64 levels deep; expected a scorecard nested at most 64 levels deep (raise the limit with --max-scorecard-depth)"
             ) == true)
         let error = try? #require(throws: InputErrors.self) { try ScorecardLoader.load(yaml: deep, file: "sc.yml") }
         #expect(error?.errors.first?.kind == .limit)
@@ -898,7 +898,7 @@ struct ScorecardLoaderTests {
         let yaml = oneMeasure + "# " + String(repeating: "x", count: ScorecardLoader.maxBytes) + "\n"
         #expect(
             problems(yaml) == [
-                "sc.yml: the scorecard is \(yaml.utf8.count) bytes, more than the limit of 1048576 bytes (1 MiB); expected a scorecard file of at most 1 MiB"
+                "sc.yml: the scorecard is \(yaml.utf8.count) bytes, more than the limit of 1048576 bytes (1 MiB); expected a scorecard file of at most 1 MiB (raise the limit with --max-scorecard-bytes)"
             ])
     }
 

@@ -31,7 +31,8 @@ struct SegmentCells {
 
     /// malloc/calloc, asking for transparent huge pages on large blocks: a 2 MiB page is one
     /// fault where 4 KiB pages are 512, and page faults were a third of the reader's time.
-    static func allocate(_ bytes: Int, zeroed: Bool) -> UnsafeMutableRawPointer {
+    /// nil when the system has no memory to give (the reader then reports it, never crashes).
+    static func allocate(_ bytes: Int, zeroed: Bool) -> UnsafeMutableRawPointer? {
         let size = Swift.max(bytes, 1)
         if size >= 4 << 20 {
             var p: UnsafeMutableRawPointer?
@@ -41,7 +42,19 @@ struct SegmentCells {
                 return p
             }
         }
-        return zeroed ? calloc(size, 1)! : malloc(size)!
+        return zeroed ? calloc(size, 1) : malloc(size)
+    }
+
+    /// Set when `ensure` failed because an allocation did.
+    private(set) var allocationFailed = false
+
+    /// Whether the cell has room and `ensure` has nothing to do (a new team still goes
+    /// through `ensure`, which counts it).
+    @inline(__always)
+    func fits(team: Int, measure: Int, period: Int32) -> Bool {
+        guard hasPeriodBase, team < teamCount else { return false }
+        let slot = Int(period) - Int(periodBase)
+        return team < teamCapacity && measure < measureCapacity && slot >= 0 && slot < periodCapacity
     }
 
     func deallocate() {
@@ -84,7 +97,8 @@ struct SegmentCells {
         while newPeriods < span { newPeriods *= 2 }
         // Growing downwards leaves the slack below, where the next early period will land.
         let newBase = slot < 0 ? Int32(Int(periodBase) + lo - (newPeriods - span)) : periodBase
-        let chunksNeeded = team / SegmentCells.teamsPerChunk + 1
+        // Every chunk there is gets re-laid, not just the one this team needs: count them all.
+        let chunksNeeded = Swift.max(team / SegmentCells.teamsPerChunk + 1, valueChunks.count)
         let (perTeam, o1) = newMeasures.multipliedReportingOverflow(by: newPeriods)
         let (cells, o2) = perTeam.multipliedReportingOverflow(by: chunksNeeded * SegmentCells.teamsPerChunk)
         if o1 || o2 || cells > 2 * Swift.max(maxCells, 1 << 20) { return false }
@@ -94,8 +108,10 @@ struct SegmentCells {
             let shift = Int(periodBase) - Int(newBase)
             let newChunkCells = SegmentCells.teamsPerChunk * newMeasures * newPeriods
             for c in 0..<valueChunks.count {
-                let v = SegmentCells.allocate(newChunkCells * 8, zeroed: false).assumingMemoryBound(to: Double.self)
-                let l = SegmentCells.allocate(newChunkCells * 4, zeroed: true).assumingMemoryBound(to: UInt32.self)
+                guard let vr = SegmentCells.allocate(newChunkCells * 8, zeroed: false) else { allocationFailed = true; return false }
+                guard let lr = SegmentCells.allocate(newChunkCells * 4, zeroed: true) else { free(vr); allocationFailed = true; return false }
+                let v = vr.assumingMemoryBound(to: Double.self)
+                let l = lr.assumingMemoryBound(to: UInt32.self)
                 for t in 0..<SegmentCells.teamsPerChunk {
                     for m in 0..<measureCapacity {
                         let from = (t * measureCapacity + m) * periodCapacity
@@ -114,8 +130,10 @@ struct SegmentCells {
             periodBase = newBase
         }
         while valueChunks.count < chunksNeeded {
-            valueChunks.append(SegmentCells.allocate(chunkCells * 8, zeroed: false).assumingMemoryBound(to: Double.self))
-            lineChunks.append(SegmentCells.allocate(chunkCells * 4, zeroed: true).assumingMemoryBound(to: UInt32.self))
+            guard let v = SegmentCells.allocate(chunkCells * 8, zeroed: false) else { allocationFailed = true; return false }
+            guard let l = SegmentCells.allocate(chunkCells * 4, zeroed: true) else { free(v); allocationFailed = true; return false }
+            valueChunks.append(v.assumingMemoryBound(to: Double.self))
+            lineChunks.append(l.assumingMemoryBound(to: UInt32.self))
         }
         return true
     }

@@ -113,7 +113,13 @@ struct SegmentParser {
             case .needMore:
                 return pos
             case .record(let next):
-                process(b, recordStart: pos)
+                if next - pos > limits.maxRecordBytes {
+                    // The block buffer may hold a longer record than the limit: refuse it all the same.
+                    report(b, recordStart: pos, at: pos, problem: SegmentParser.longLineProblem(limits),
+                           expected: SegmentParser.longLineExpected)
+                } else {
+                    process(b, recordStart: pos)
+                }
                 line += scanner.lineBreaks
                 pos = next
             case let .malformed(offset, problem, expected, resumeAt):
@@ -213,6 +219,7 @@ struct SegmentParser {
             p += 1
         }
         p += 1
+        if p - start > limits.maxRecordBytes { return nil }
 
         // Period: the previous one's bytes, else the full parse (which also checks the frequency).
         let period: Int32
@@ -274,7 +281,7 @@ struct SegmentParser {
             let at = fields.count > want ? fields[want].start : fields[fields.count - 1].end
             report(
                 b, recordStart: recordStart, at: at,
-                problem: "\(fields.count) fields",
+                problem: "\(fields.count) field\(fields.count == 1 ? "" : "s")",
                 expected: "\(want) fields as in the header (\(headerDescription)); quote names that hold commas")
             return
         }
@@ -301,11 +308,32 @@ struct SegmentParser {
         _ b: UnsafePointer<UInt8>, recordStart: Int, at offset: Int, team: Int, measure: Int, period: Int32, value: Double, line: UInt32
     ) {
         rowCount += 1
-        guard cells.ensure(team: team, measure: measure, period: period) else {
-            report(b, recordStart: recordStart, at: offset, problem: "the panel grows past \(limits.maxPanelCells) cells (teams × measures × periods from the first to the last period)",
-                   expected: "a smaller panel (raise the limit with --max-cells, or check for a stray period far from the others)")
-            stopped = true
-            return
+        if !cells.fits(team: team, measure: measure, period: period) {
+            // Before growing, the panel this file needs so far (it can only grow): refused
+            // here, a stray period or a flood of names costs no memory.
+            let measureCount: Int
+            switch layout {
+            case .tidy: measureCount = measures.count
+            case .wide(let names): measureCount = names.count
+            }
+            let lo = Swift.min(Int(minPeriod), Int(period))
+            let hi = Swift.max(Int(maxPeriod), Int(period))
+            let (a, o1) = teams.count.multipliedReportingOverflow(by: measureCount)
+            let (extent, o2) = a.multipliedReportingOverflow(by: hi - lo + 1)
+            var problem: String?
+            if o1 || o2 || extent > limits.maxPanelCells || !cells.ensure(team: team, measure: measure, period: period) {
+                let frequency = self.frequency ?? .month
+                let span = "\(teams.count) teams × \(measureCount) measures × \(hi - lo + 1) \(frequency.rawValue)s, \(Period(frequency: frequency, ordinal: lo)) to \(Period(frequency: frequency, ordinal: hi)), so far"
+                problem = cells.allocationFailed
+                    ? "no memory left for the panel (\(span))"
+                    : "the panel grows past the limit of \(limits.maxPanelCells) cells here (\(span))"
+            }
+            if let problem {
+                report(b, recordStart: recordStart, at: offset, problem: problem,
+                       expected: "a smaller panel (raise the limit with --max-cells, or check for a stray period far from the others)")
+                stopped = true
+                return
+            }
         }
         if let earlier = cells.set(team: team, measure: measure, period: period, value: value, line: line) {
             // Worded at the merge, when a second segment's relative line numbers are known.
@@ -496,6 +524,9 @@ struct SegmentParser {
 
     /// Records a problem at byte `offset`, computing its physical line and its column in
     /// Unicode scalars (both 1-based).
+    static func longLineProblem(_ limits: ReadLimits) -> String { "a line longer than \(limits.maxRecordBytes) bytes" }
+    static let longLineExpected = "shorter lines (raise the limit with --max-line-bytes)"
+
     mutating func report(_ b: UnsafePointer<UInt8>, recordStart: Int, at offset: Int, problem: String, expected: String) {
         guard !isFull else { return }
         var lineStart = recordStart

@@ -11,7 +11,9 @@ import Yams
 /// - Anchors (`&a`) and aliases (`*a`) are refused, which also refuses "billion laughs"
 ///   documents: aliases are neutralised before Yams composes the document (see
 ///   `SafeComposer`), so neither the composer nor its duplicate-key check ever sees one.
-/// - At most `maxBytes` of UTF-8 and `maxDepth` levels of nested mappings/lists.
+/// - At most `ReadLimits.maxScorecardBytes` of UTF-8 (`--max-scorecard-bytes`, default
+///   `maxBytes`) and `ReadLimits.maxScorecardDepth` levels of nested mappings/lists
+///   (`--max-scorecard-depth`, default `maxDepth`; libyaml itself stops at 1000).
 /// - Ids and names are the text as written (`id: 2024` is "2024", `name: yes` is "yes");
 ///   an empty value, `~` or `null` counts as no value.
 /// - Numbers are plain decimal numbers (`60000`, `-2.5`, `1e3`); quoted numbers, YAML 1.1
@@ -44,18 +46,18 @@ public enum ScorecardLoader {
     /// Parses YAML text; `file` is the path used in messages.
     ///
     /// - Throws: `InputErrors` listing every problem found.
-    public static func load(yaml: String, file: String) throws -> Scorecard {
+    public static func load(yaml: String, file: String, limits: ReadLimits = ReadLimits()) throws -> Scorecard {
         let size = yaml.utf8.count
-        if size > maxBytes {
+        if size > limits.maxScorecardBytes {
             throw InputErrors([
                 InputError(
                     .limit, file: file,
-                    problem: "the scorecard is \(size) bytes, more than the limit of \(maxBytes) bytes (1 MiB)",
-                    expected: "a scorecard file of at most 1 MiB")
+                    problem: "the scorecard is \(size) bytes, more than the limit of \(describe(limits.maxScorecardBytes))",
+                    expected: tooBigExpected(limits))
             ])
         }
         let source = SourceText(yaml, file: file)
-        let document = try SafeComposer.compose(source)
+        let document = try SafeComposer.compose(source, maxDepth: limits.maxScorecardDepth)
         guard let root = document.root, !isNull(root) else {
             throw InputErrors([
                 InputError(
@@ -78,7 +80,12 @@ public enum ScorecardLoader {
     ///
     /// - Throws: `InputErrors`; a missing or unreadable file gives one error of kind
     ///   `.missingInput`, invalid UTF-8 one `.badData` error at the first bad byte.
-    public static func load(contentsOf path: String) throws -> Scorecard {
+    static func describe(_ bytes: Int) -> String { bytes == 1 << 20 ? "1048576 bytes (1 MiB)" : "\(bytes) bytes" }
+    static func tooBigExpected(_ limits: ReadLimits) -> String {
+        "a scorecard file of at most \(limits.maxScorecardBytes == 1 << 20 ? "1 MiB" : "\(limits.maxScorecardBytes) bytes") (raise the limit with --max-scorecard-bytes)"
+    }
+
+    public static func load(contentsOf path: String, limits: ReadLimits = ReadLimits()) throws -> Scorecard {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw InputErrors([
@@ -105,7 +112,7 @@ public enum ScorecardLoader {
         let data: Data
         do {
             // One byte past the limit is enough to know it is too big: memory stays bounded.
-            data = try handle.read(upToCount: maxBytes + 1) ?? Data()
+            data = try handle.read(upToCount: limits.maxScorecardBytes + 1) ?? Data()
         } catch {
             throw InputErrors([
                 InputError(
@@ -113,17 +120,17 @@ public enum ScorecardLoader {
                     expected: "a readable scorecard YAML file")
             ])
         }
-        if data.count > maxBytes {
+        if data.count > limits.maxScorecardBytes {
             throw InputErrors([
                 InputError(
                     .limit, file: path,
-                    problem: "the scorecard is more than the limit of \(maxBytes) bytes (1 MiB)",
-                    expected: "a scorecard file of at most 1 MiB")
+                    problem: "the scorecard is more than the limit of \(describe(limits.maxScorecardBytes))",
+                    expected: tooBigExpected(limits))
             ])
         }
         switch decodeUTF8(data) {
         case .success(let text):
-            return try load(yaml: text, file: path)
+            return try load(yaml: text, file: path, limits: limits)
         case .failure(let bad):
             throw InputErrors([
                 InputError(
@@ -287,7 +294,7 @@ extension ScorecardLoader {
 
         static let maxRenames = 100
 
-        static func compose(_ source: SourceText) throws -> Document {
+        static func compose(_ source: SourceText, maxDepth: Int = ScorecardLoader.maxDepth) throws -> Document {
             var neutral = source.scalars
             var candidates = Set<Int>()
             if neutral.count > 1 {
@@ -299,16 +306,16 @@ extension ScorecardLoader {
             var privateUse = unusedPrivateUse(in: source.scalars)
             var renames: [Int: Unicode.Scalar] = [:]
             var (parser, root) = try composeRenamingDuplicates(
-                &neutral, source: source, renames: &renames, privateUse: &privateUse)
+                &neutral, source: source, renames: &renames, privateUse: &privateUse, maxDepth: maxDepth)
             try withExtendedLifetime(parser) {
-                if let root { try checkStructure(root, source: source, candidates: candidates) }
+                if let root { try checkStructure(root, source: source, candidates: candidates, maxDepth: maxDepth) }
             }
             if !candidates.isEmpty {
                 // No alias: the original text is safe to compose, and gives the true values.
                 var original = source.scalars
                 for index in renames.keys { original[index] = neutral[index] }
                 (parser, root) = try composeRenamingDuplicates(
-                    &original, source: source, renames: &renames, privateUse: &privateUse)
+                    &original, source: source, renames: &renames, privateUse: &privateUse, maxDepth: maxDepth)
             }
             return Document(root: root, renames: renames)
         }
@@ -340,7 +347,7 @@ extension ScorecardLoader {
 
         static func composeRenamingDuplicates(
             _ text: inout [Unicode.Scalar], source: SourceText, renames: inout [Int: Unicode.Scalar],
-            privateUse: inout [Unicode.Scalar]
+            privateUse: inout [Unicode.Scalar], maxDepth: Int
         ) throws -> (Parser?, Node?) {
             while true {
                 let yaml = string(text)
@@ -371,7 +378,7 @@ extension ScorecardLoader {
                     renames[at] = text[at]
                     text[at] = replacement
                 } catch let error as YamlError {
-                    throw InputErrors([inputError(error, yaml: yaml, source: source)])
+                    throw InputErrors([inputError(error, yaml: yaml, source: source, maxDepth: maxDepth)])
                 }
             }
         }
@@ -398,7 +405,7 @@ extension ScorecardLoader {
         }
 
         /// Refuses anchors, aliases and nesting deeper than `maxDepth`, at the first place found.
-        static func checkStructure(_ root: Node, source: SourceText, candidates: Set<Int>) throws {
+        static func checkStructure(_ root: Node, source: SourceText, candidates: Set<Int>, maxDepth: Int) throws {
             var firstReference: (mark: Mark, index: Int)?
             var tooDeep: Mark?
             func visit(_ node: Node, depth: Int) {
@@ -412,7 +419,7 @@ extension ScorecardLoader {
                 case .scalar, .alias:
                     return
                 case .mapping(let mapping):
-                    if depth > ScorecardLoader.maxDepth {
+                    if depth > maxDepth {
                         if tooDeep == nil { tooDeep = mark }
                         return
                     }
@@ -421,7 +428,7 @@ extension ScorecardLoader {
                         visit(value, depth: depth + 1)
                     }
                 case .sequence(let sequence):
-                    if depth > ScorecardLoader.maxDepth {
+                    if depth > maxDepth {
                         if tooDeep == nil { tooDeep = mark }
                         return
                     }
@@ -438,21 +445,21 @@ extension ScorecardLoader {
                 ])
             }
             if let mark = tooDeep {
-                throw InputErrors([depthError(mark, source: source)])
+                throw InputErrors([depthError(mark, source: source, maxDepth: maxDepth)])
             }
         }
 
-        static func depthError(_ mark: Mark, source: SourceText) -> InputError {
+        static func depthError(_ mark: Mark, source: SourceText, maxDepth: Int) -> InputError {
             let (line, column) = source.location(mark)
             return InputError(
                 .limit, file: source.file, line: line, column: column,
-                problem: "mappings and lists nested more than \(ScorecardLoader.maxDepth) levels deep",
-                expected: "a scorecard nested at most \(ScorecardLoader.maxDepth) levels deep")
+                problem: "mappings and lists nested more than \(maxDepth) levels deep",
+                expected: "a scorecard nested at most \(maxDepth) levels deep (raise the limit with --max-scorecard-depth)")
         }
 
-        static func inputError(_ error: YamlError, yaml: String, source: SourceText) -> InputError {
+        static func inputError(_ error: YamlError, yaml: String, source: SourceText, maxDepth: Int) -> InputError {
             func syntax(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> InputError {
-                if problem.hasPrefix("Maximum nesting level reached") { return depthError(mark, source: source) }
+                if problem.hasPrefix("Maximum nesting level reached") { return depthError(mark, source: source, maxDepth: maxDepth) }
                 let (line, column) = source.location(mark)
                 if context?.text == "expected a single document in the stream" {
                     return InputError(

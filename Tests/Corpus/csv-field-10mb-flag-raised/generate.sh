@@ -1,0 +1,3 @@
+printf 'team,period,measure,value\nA,2024-01,revenue,1\nA,2024-02,revenue,2\nA,2024-03,revenue,4\n' > measurements.csv
+head -c 10485760 /dev/zero | tr '\000' 'x' >> measurements.csv
+printf ',2024-01,revenue,1\n' >> measurements.csv

@@ -1,0 +1,3 @@
+{ i=0; while [ $i -lt 3000 ]; do printf '# %0400d\n' $i; i=$((i+1)); done; } > scorecard.yml
+cat scorecard.part >> scorecard.yml
+rm scorecard.part
