@@ -59,8 +59,14 @@ final class ByteSink {
 struct AtomicFileSet {
     let directory: String
     private(set) var pending: [(temporary: String, final: String)] = []
+    /// Tracks a temporary file (for removal on a fatal signal); returns its release.
+    let track: ((String) -> () -> Void)?
+    private var releases: [() -> Void] = []
 
-    init(directory: String) { self.directory = directory }
+    init(directory: String, track: ((String) -> () -> Void)? = nil) {
+        self.directory = directory
+        self.track = track
+    }
 
     /// Creates a fresh temporary file for `name`, writes it with `body` and closes it.
     mutating func write(_ name: String, _ body: (ByteSink) throws(GeneratorError) -> Void) throws(GeneratorError) {
@@ -76,6 +82,7 @@ struct AtomicFileSet {
         } while fd < 0 && errno == EEXIST && attempt < 100
         if fd < 0 { throw GeneratorError.system(.cannotCreate, "cannot create file", path: temporary, errno: errno) }
         pending.append((temporary, final))
+        releases.append(track?(temporary) ?? {})
         let sink = ByteSink(fd: fd, path: final)
         do {
             try body(sink)
@@ -95,6 +102,7 @@ struct AtomicFileSet {
                 throw GeneratorError.system(.io, "cannot move \(temporary) to", path: final, errno: errno)
             }
             pending.removeFirst()
+            releases.removeFirst()()
         }
     }
 
@@ -102,6 +110,8 @@ struct AtomicFileSet {
     mutating func discard() {
         for (temporary, _) in pending { unlink(temporary) }
         pending.removeAll()
+        for release in releases { release() }
+        releases.removeAll()
     }
 }
 

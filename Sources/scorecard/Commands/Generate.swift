@@ -1,4 +1,5 @@
 import ArgumentParser
+import Rendering
 import SampleData
 #if canImport(Glibc)
 import Glibc
@@ -45,14 +46,15 @@ struct Generate: ParsableCommand {
         let showProgress = !quiet && isatty(2) != 0 && teams * periods * measures > 1_000_000
         var lastShown = -1
         do {
-            try SalesOrganisationGenerator.write(spec, to: output) { share in
+            // Temporary files are tracked so that SIGINT/SIGTERM/SIGHUP removes them.
+            try SalesOrganisationGenerator.write(spec, to: output, progress: { share in
                 guard showProgress else { return }
                 let percent = Int(share * 100)
                 if percent != lastShown {
                     lastShown = percent
                     printError("\rgenerating: \(percent)%", newline: false)
                 }
-            }
+            }, track: { TemporaryFiles.track($0) })
             if showProgress { printError("\r                    \r", newline: false) }
         } catch let e as GeneratorError {
             printError("scorecard: \(e)")
