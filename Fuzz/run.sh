@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with AddressSanitizer and runs each for a bounded time,
+# seeded from datasets/ and the bad-input corpus (Tests/Corpus). Prints every target's
+# execution count; exits non-zero when a target finds a crash, leaving the input in
+# .build-fuzz/crashes/ (turn it into a Tests/Corpus case and fix the code).
+#
+# Usage: Fuzz/run.sh [SECONDS per target, default 60] [target …]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz-csv fuzz-period fuzz-scorecard)
+scratch=.build-fuzz
+lock=${SCORECARD_BUILD_LOCK:-/tmp/scorecard-build.lock}
+
+echo "== building fuzz targets (-sanitize=fuzzer,address)"
+( cd Fuzz && flock "$lock" swift build --scratch-path "../$scratch" --sanitize=fuzzer --sanitize=address 2>&1 \
+    | grep -E "error:|Build complete" || true )
+bin="$scratch/debug"
+for t in "${targets[@]}"; do [ -x "$bin/$t" ] || { echo "fuzz: $bin/$t was not built" >&2; exit 1; }; done
+
+# Seeds: small slices of the sample data, every corpus input, and period labels.
+seeds="$scratch/seeds"
+rm -rf "$seeds"
+mkdir -p "$seeds/fuzz-csv" "$seeds/fuzz-period" "$seeds/fuzz-scorecard" "$scratch/crashes"
+for d in datasets/*/; do
+    n=$(basename "$d")
+    [ -f "$d/measurements.csv" ] && head -c 4000 "$d/measurements.csv" > "$seeds/fuzz-csv/$n.csv"
+    [ -f "$d/scorecard.yml" ] && cp "$d/scorecard.yml" "$seeds/fuzz-scorecard/$n.yml"
+done
+for c in Tests/Corpus/*/; do
+    n=$(basename "$c")
+    [ -f "$c/measurements.csv" ] && head -c 8000 "$c/measurements.csv" > "$seeds/fuzz-csv/$n.csv"
+    [ -f "$c/scorecard.yml" ] && head -c 16000 "$c/scorecard.yml" > "$seeds/fuzz-scorecard/$n.yml"
+done
+i=0
+for p in 2024-01 2024-Q1 2024-W05 2020-W53 2024 2024-01-31 2024-02-29 0001-01 9999-12-31 1-01 2024-13; do
+    printf '%s' "$p" > "$seeds/fuzz-period/$i"; i=$((i + 1))
+done
+cut -d, -f2 datasets/*/measurements.csv 2>/dev/null | sort -u | head -40 | while read -r p; do
+    printf '%s' "$p" > "$seeds/fuzz-period/d$p"
+done
+
+export SWIFT_BACKTRACE=enable=no
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
+status=0
+total=0
+for t in "${targets[@]}"; do
+    work="$scratch/corpus/$t"
+    mkdir -p "$work"
+    case $t in
+        fuzz-period) max_len=64 ;;
+        fuzz-csv) max_len=8192 ;;
+        *) max_len=16384 ;;
+    esac
+    log="$scratch/$t.log"
+    echo "== $t: $seconds s"
+    set +e
+    "$bin/$t" "$work" "$seeds/$t" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="$scratch/crashes/$t-" >"$log" 2>&1
+    rc=$?
+    set -e
+    runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
+    cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 || true)
+    total=$((total + runs))
+    echo "$t: $runs executions, $cov, corpus $(ls "$work" | wc -l) inputs, exit $rc"
+    if [ $rc -ne 0 ]; then
+        status=1
+        grep -E "ERROR|Fatal error|Test unit written|SUMMARY|precondition" "$log" | head -20 >&2 || true
+    fi
+done
+echo "fuzzing: $total executions in all"
+exit $status
