@@ -6,6 +6,8 @@ import Glibc
 /// or the two files named separately.
 public struct DatasetLocation: Sendable, Equatable {
     public var measurements: String
+    /// More measurements files read into the same panel (`--data a.csv --data b.csv`).
+    public var moreMeasurements: [String] = []
     /// nil when the analysis runs without a scorecard (measures then default to direction
     /// `higher` and aggregation `mean`, with no perspective, targets, links or ROI).
     public var scorecard: String?
@@ -104,7 +106,7 @@ public struct Dataset: Sendable {
         }
         var panel: Panel?
         do {
-            panel = try MeasurementsReader.read(path: location.measurements, limits: limits, threads: threads).panel
+            panel = try MeasurementsReader.read(paths: [location.measurements] + location.moreMeasurements, limits: limits, threads: threads).panel
         } catch let e as InputErrors {
             errors += e.errors
             // Still check the scorecard against the measures the file named.

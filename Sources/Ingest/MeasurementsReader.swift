@@ -35,12 +35,54 @@ public enum MeasurementsReader {
         }
         defer { close(fd) }
         var st = stat()
-        if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) == S_IFDIR {
+        if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG {
+            // A folder, or a pipe or device (`<(…)`, /dev/stdin), whose size says nothing.
             throw InputError(.missingInput, file: path, problem: "not a regular file",
-                             expected: "a CSV file of measurements")
+                             expected: "a CSV file of measurements (save a stream to a file first)")
         }
         let size = Int(st.st_size)
         return try read(fd: fd, size: size, file: path, limits: limits, threads: threads)
+    }
+
+    /// Reads several files as one panel (`--data a.csv --data b.csv`): each file has its own
+    /// header (tidy or wide), all must share one frequency, and a key in two files is a
+    /// duplicate, reported with both files and lines.
+    public static func read(paths: [String], limits: ReadLimits = ReadLimits(), threads: Int = 2) throws -> Result {
+        if paths.count == 1 { return try read(path: paths[0], limits: limits, threads: threads) }
+        var all: [SegmentParser] = []
+        defer { all.forEach { $0.cells.deallocate() } }
+        var errors: [InputError] = []
+        for path in paths {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd < 0 {
+                let reason = String(cString: strerror(errno))
+                throw InputError(.missingInput, file: path, problem: "cannot open the measurements file (\(reason))",
+                                 expected: "a readable CSV file")
+            }
+            defer { close(fd) }
+            var st = stat()
+            if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG {
+                throw InputError(.missingInput, file: path, problem: "not a regular file",
+                                 expected: "a CSV file of measurements (save a stream to a file first)")
+            }
+            do {
+                all += try segments(source: FileSource(fd: fd), size: Int(st.st_size), file: path, limits: limits, threads: threads)
+            } catch let e as InputErrors {
+                errors += e.errors
+            }
+        }
+        // One frequency across files.
+        if let first = all.first(where: { $0.frequency != nil }), let frequency = first.frequency {
+            for s in all {
+                guard let f = s.frequency, f != frequency else { continue }
+                errors.append(InputError(file: s.file, line: s.frequencyLine, column: 1,
+                    problem: "period \(s.frequencyLabel) is a \(f.rawValue), but \(first.file) line \(first.frequencyLine) has \(first.frequencyLabel), a \(frequency.rawValue)",
+                    expected: "one frequency in every file: every period a \(frequency.rawValue) such as \(frequency.example)"))
+                break
+            }
+        }
+        if !errors.isEmpty { throw InputErrors(Array(errors.prefix(limits.maxErrors))) }
+        return try merge(all, file: paths[0], limits: limits)
     }
 
     /// Parses CSV text held in memory (tests, small inputs).
@@ -63,6 +105,14 @@ public enum MeasurementsReader {
     // MARK: - Driver
 
     static func read(source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int) throws -> Result {
+        let parsed = try segments(source: source, size: size, file: file, limits: limits, threads: threads)
+        defer { parsed.forEach { $0.cells.deallocate() } }
+        return try merge(parsed, file: file, limits: limits)
+    }
+
+    /// The file parsed into one or two segments, line numbers made absolute and duplicates
+    /// inside each worded; the caller merges them and deallocates their cells.
+    static func segments(source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int) throws -> [SegmentParser] {
         // Header: the first record, after an optional UTF-8 BOM.
         let headBytes = try source.bytes(at: 0, count: Swift.min(size, limits.maxRecordBytes + 3), file: file)
         if headBytes.isEmpty || headBytes.allSatisfy({ $0 == 10 || $0 == 13 || $0 == 32 }) {
@@ -106,16 +156,19 @@ public enum MeasurementsReader {
                 parsers[1].line += offset
                 parsers[1].lineOffset = offset
                 parsers[1].frequencyLine += offset
-                defer { parsers.forEach { $0.cells.deallocate() } }
-                return try merge(parsers, layout: layout, file: file, limits: limits)
+                return parsers
             }
             parsers.forEach { $0.cells.deallocate() }
         }
         var only = SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines)
-        defer { only.cells.deallocate() }
-        try run(&only, source: source, range: (dataStart, size), file: file, limits: limits)
+        do {
+            try run(&only, source: source, range: (dataStart, size), file: file, limits: limits)
+        } catch {
+            only.cells.deallocate()
+            throw error
+        }
         only.wordDuplicates(lineOffset: 0)
-        return try merge([only], layout: layout, file: file, limits: limits)
+        return [only]
     }
 
     /// Feeds a byte range to a parser block by block, carrying an incomplete record over.
@@ -219,7 +272,7 @@ public enum MeasurementsReader {
 
     // MARK: - Merge into the panel
 
-    static func merge(_ segments: [SegmentParser], layout: MeasurementLayout, file: String, limits: ReadLimits) throws -> Result {
+    static func merge(_ segments: [SegmentParser], file: String, limits: ReadLimits) throws -> Result {
         var errors = segments.flatMap(\.errors)
         // Global names in first-seen order, then sorted bytewise.
         var teamTable = NameTable()
@@ -289,15 +342,20 @@ public enum MeasurementsReader {
                                 let bit = UInt64(1) << UInt64(cell & 63)
                                 if owner[cell >> 6] & bit != 0 {
                                     var firstLine = 0
+                                    var firstFile = s.file
                                     for (ei, earlier) in segments[..<si].enumerated() {
                                         guard let et = (0..<earlier.teams.count).first(where: { teamRank[teamMaps[ei][$0]] == t }),
                                               let em = (0..<earlier.measures.count).first(where: { measureRank[measureMaps[ei][$0]] == m }) else { continue }
                                         let (l, _) = earlier.cells.cell(team: et, measure: em, slot: earlier.cells.slot(of: minPeriod) + p)
-                                        if l != 0 { firstLine = Int(l) + earlier.lineOffset }
+                                        if l != 0 {
+                                            firstLine = Int(l) + earlier.lineOffset
+                                            firstFile = earlier.file
+                                        }
                                     }
                                     duplicateErrors.append(SegmentParser.duplicateError(
-                                        file: file, team: teamTable.name(teamMaps[si][lt]), measure: measureTable.name(measureMaps[si][lm]),
-                                        period: Period(frequency: frequency, ordinal: Int(minPeriod) + p), firstLine: firstLine, line: Int(line) + s.lineOffset))
+                                        file: s.file, team: teamTable.name(teamMaps[si][lt]), measure: measureTable.name(measureMaps[si][lm]),
+                                        period: Period(frequency: frequency, ordinal: Int(minPeriod) + p), firstLine: firstLine, line: Int(line) + s.lineOffset,
+                                        firstFile: firstFile == s.file ? nil : firstFile))
                                     continue
                                 }
                                 owner[cell >> 6] |= bit

@@ -33,6 +33,9 @@ public struct Definitions: Sendable {
         lines.append("  \"engine\": \(s("scorecard \(engineVersion)"))")
         lines.append("  \"contract\": \(s("shared/METHODS.md"))")
         lines.append("  \"measurements\": \(s(dataset.location.measurements))")
+        if !dataset.location.moreMeasurements.isEmpty {
+            lines.append("  \"more_measurements\": [\(dataset.location.moreMeasurements.map(s).joined(separator: ", "))]")
+        }
         lines.append("  \"scorecard\": \(dataset.location.scorecard.map(s) ?? "null")")
         lines.append("  \"window\": {\"frequency\": \(s(p.frequency.rawValue)), \"from\": \(s(p.firstPeriod.description)), \"to\": \(s(p.lastPeriod.description)), \"periods\": \(p.periodCount)}")
         lines.append("  \"teams\": \(p.teamCount)")

@@ -10,8 +10,8 @@ struct DatasetOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("Dataset folder holding measurements.csv and scorecard.yml, or a measurements CSV file.", valueName: "dataset"))
     var dataset: String?
 
-    @Option(name: .long, help: ArgumentHelp("Measurements CSV (tidy team,period,measure,value or wide team,period,<measure>…).", valueName: "file"))
-    var data: String?
+    @Option(name: .long, help: ArgumentHelp("Measurements CSV (tidy team,period,measure,value or wide team,period,<measure>…); repeat to read several files as one panel.", valueName: "file"))
+    var data: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Scorecard YAML file.", valueName: "file"))
     var scorecard: String?
@@ -46,7 +46,9 @@ struct DatasetOptions: ParsableArguments {
     }
 
     func location(scorecardRequired: Bool = false) throws -> DatasetLocation {
-        try DatasetLocation.resolve(folder: dataset, data: data, scorecard: scorecard, scorecardRequired: scorecardRequired)
+        var location = try DatasetLocation.resolve(folder: dataset, data: data.first, scorecard: scorecard, scorecardRequired: scorecardRequired)
+        location.moreMeasurements = Array(data.dropFirst())
+        return location
     }
 
     func load(scorecardRequired: Bool = false) throws -> Dataset {

@@ -107,6 +107,37 @@ struct PropertyTests {
         #expect(closeEnough(la.pairs[0].granger?.f, lb.pairs[0].granger?.f, 1e-8))
     }
 
+    /// Splitting the rows between two files (`--data a.csv --data b.csv`) and reading both
+    /// gives the panel of the single file; a key in both files is a duplicate naming both.
+    @Test(arguments: [4, 5, 6] as [UInt64])
+    func splittingAFileInTwoGivesTheSamePanel(_ seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scorecard-split-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var first = String(lines.header) + "\n"
+        var second = String(lines.header) + "\r\n"  // the other file with CRLF line ends
+        var inSecond: [Substring] = []
+        for row in lines.rows.shuffled(using: &rng) {
+            if Bool.random(using: &rng) { first += row + "\n" } else { second += row + "\r\n"; inSecond.append(row) }
+        }
+        try first.write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
+        try second.write(toFile: dir + "/b.csv", atomically: true, encoding: .utf8)
+        let whole = try MeasurementsReader.read(text: Self.csv, file: "m.csv").panel
+        let split = try MeasurementsReader.read(paths: [dir + "/a.csv", dir + "/b.csv"]).panel
+        #expect(split == whole)
+        let reversed = try MeasurementsReader.read(paths: [dir + "/b.csv", dir + "/a.csv"]).panel
+        #expect(reversed == whole)
+
+        // One row of b.csv copied into a.csv: a duplicate across the files, with both places.
+        let row = try #require(inSecond.first)
+        try (first + row + "\n").write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
+        let error = try #require(throws: InputErrors.self) { try MeasurementsReader.read(paths: [dir + "/a.csv", dir + "/b.csv"]) }
+        #expect(error.errors.count == 1)
+        let message = error.errors.first?.description ?? ""
+        #expect(message.hasPrefix(dir + "/b.csv:") && message.contains("(first in \(dir)/a.csv, on line \(first.split(separator: "\n").count + 1))"), "\(message)")
+    }
+
     func closeEnough(_ a: Double?, _ b: Double?, _ rel: Double = 1e-10) -> Bool {
         switch (a, b) {
         case (nil, nil): return true

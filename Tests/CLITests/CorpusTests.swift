@@ -76,6 +76,7 @@ struct CorpusTests {
         p.currentDirectoryURL = URL(fileURLWithPath: dir)
         let out = Pipe()
         let err = Pipe()
+        p.standardInput = FileHandle.nullDevice
         p.standardOutput = out
         p.standardError = err
         try p.run()

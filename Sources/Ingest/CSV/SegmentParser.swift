@@ -53,10 +53,10 @@ struct SegmentParser {
         duplicates.removeAll()
     }
 
-    static func duplicateError(file: String, team: String, measure: String, period: Period, firstLine: Int, line: Int) -> InputError {
+    static func duplicateError(file: String, team: String, measure: String, period: Period, firstLine: Int, line: Int, firstFile: String? = nil) -> InputError {
         InputError(file: file, line: line, column: 1,
-                   problem: "duplicate row for team \"\(team)\", period \(period), measure \"\(measure)\" (first on line \(firstLine))",
-                   expected: "one value per team, period and measure")
+                   problem: "duplicate row for team \"\(team)\", period \(period), measure \"\(measure)\" (first \(firstFile.map { "in \($0), " } ?? "")on line \(firstLine))",
+                   expected: "one value per team, period and measure\(firstFile == nil ? "" : " across all files")")
     }
     /// The physical line of the next record (relative numbering for a second segment).
     var line: Int
