@@ -114,7 +114,8 @@ public enum MeasurementsReader {
     /// inside each worded; the caller merges them and deallocates their cells.
     static func segments(source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int) throws -> [SegmentParser] {
         // Header: the first record, after an optional UTF-8 BOM.
-        let headBytes = try source.bytes(at: 0, count: Swift.min(size, limits.maxRecordBytes + 3), file: file)
+        // The limit plus a BOM, saturating: --max-line-bytes may be Int.max.
+        let headBytes = try source.bytes(at: 0, count: size - 3 < limits.maxRecordBytes ? size : limits.maxRecordBytes + 3, file: file)
         if headBytes.isEmpty || headBytes.allSatisfy({ $0 == 10 || $0 == 13 || $0 == 32 }) {
             throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "the file is empty",
                                           expected: "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)")])

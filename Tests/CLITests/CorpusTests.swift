@@ -58,6 +58,9 @@ struct CorpusTests {
             #expect(Self.listing(scratch) == (before + ["out.csv"]).sorted(), "\(name)")
             let written = try Data(contentsOf: URL(fileURLWithPath: scratch + "/out.csv"))
             #expect(written == (try Data(contentsOf: URL(fileURLWithPath: expectedOutput))), "\(name): out.csv differs")
+            // Never a NaN or an infinity printed as a result (METHODS.md, Output).
+            let text = String(decoding: written, as: UTF8.self).lowercased()
+            #expect(!text.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == "\r" }).contains { ["nan", "inf", "-inf", "infinity"].contains($0) }, "\(name)")
         } else {
             #expect(Self.listing(scratch) == before, "\(name): files appeared")
         }

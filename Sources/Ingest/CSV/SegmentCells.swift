@@ -101,7 +101,9 @@ struct SegmentCells {
         let chunksNeeded = Swift.max(team / SegmentCells.teamsPerChunk + 1, valueChunks.count)
         let (perTeam, o1) = newMeasures.multipliedReportingOverflow(by: newPeriods)
         let (cells, o2) = perTeam.multipliedReportingOverflow(by: chunksNeeded * SegmentCells.teamsPerChunk)
-        if o1 || o2 || cells > 2 * Swift.max(maxCells, 1 << 20) { return false }
+        // Twice the limit (room to double into), saturating: --max-cells may be Int.max.
+        let (room, o3) = Swift.max(maxCells, 1 << 20).multipliedReportingOverflow(by: 2)
+        if o1 || o2 || (!o3 && cells > room) { return false }
 
         if newMeasures != measureCapacity || newPeriods != periodCapacity || newBase != periodBase {
             // Re-lay every existing chunk.

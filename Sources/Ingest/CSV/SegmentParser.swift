@@ -330,7 +330,9 @@ struct SegmentParser {
             }
             if let problem {
                 report(b, recordStart: recordStart, at: offset, problem: problem,
-                       expected: "a smaller panel (raise the limit with --max-cells, or check for a stray period far from the others)")
+                       expected: cells.allocationFailed
+                           ? "a smaller panel (cut the periods or teams, or check for a stray period far from the others)"
+                           : "a smaller panel (raise the limit with --max-cells, or check for a stray period far from the others)")
                 stopped = true
                 return
             }

@@ -112,7 +112,7 @@ public enum ScorecardLoader {
         let data: Data
         do {
             // One byte past the limit is enough to know it is too big: memory stays bounded.
-            data = try handle.read(upToCount: limits.maxScorecardBytes + 1) ?? Data()
+            data = try handle.read(upToCount: limits.maxScorecardBytes.addingReportingOverflow(1).overflow ? Int.max : limits.maxScorecardBytes + 1) ?? Data()
         } catch {
             throw InputErrors([
                 InputError(
