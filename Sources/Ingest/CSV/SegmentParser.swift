@@ -524,11 +524,13 @@ struct SegmentParser {
         return n
     }
 
-    /// Records a problem at byte `offset`, computing its physical line and its column in
-    /// Unicode scalars (both 1-based).
+    /// The message for a line past `--max-line-bytes` (the same from the header, the block
+    /// reader and the parser).
     static func longLineProblem(_ limits: ReadLimits) -> String { "a line longer than \(limits.maxRecordBytes) bytes" }
     static let longLineExpected = "shorter lines (raise the limit with --max-line-bytes)"
 
+    /// Records a problem at byte `offset`, computing its physical line and its column in
+    /// Unicode scalars (both 1-based).
     mutating func report(_ b: UnsafePointer<UInt8>, recordStart: Int, at offset: Int, problem: String, expected: String) {
         guard !isFull else { return }
         var lineStart = recordStart
