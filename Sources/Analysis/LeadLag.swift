@@ -130,12 +130,14 @@ public enum LeadLagAnalysis {
         let allTeams = Array(0..<panel.teamCount)
         // Pairs are independent: spread them over the cores.
         var computed = [PairComputation?](repeating: nil, count: specs.count)
-        computed.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: specs.count) { i in
-                let x = panel.measureIndex(specs[i].leader)!
-                let y = panel.measureIndex(specs[i].lagger)!
-                out[i] = PairComputation(panel: panel, teams: allTeams, x: x, y: y, maxLag: k)
+        BLASThreads.singleThreaded {
+            computed.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                DispatchQueue.concurrentPerform(iterations: specs.count) { i in
+                    let x = panel.measureIndex(specs[i].leader)!
+                    let y = panel.measureIndex(specs[i].lagger)!
+                    out[i] = PairComputation(panel: panel, teams: allTeams, x: x, y: y, maxLag: k)
+                }
             }
         }
         // BH over all defined forward and reverse Granger p-values.
@@ -161,12 +163,14 @@ public enum LeadLagAnalysis {
         var teamRows: [LeadLagResult.TeamRow] = []
         if perTeam {
             var perTeamComputed = [PairComputation?](repeating: nil, count: specs.count * panel.teamCount)
-            perTeamComputed.withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let out = out
-                DispatchQueue.concurrentPerform(iterations: out.count) { j in
-                    let (team, i) = (j / specs.count, j % specs.count)
-                    out[j] = PairComputation(panel: panel, teams: [team], x: panel.measureIndex(specs[i].leader)!,
-                                             y: panel.measureIndex(specs[i].lagger)!, maxLag: k)
+            BLASThreads.singleThreaded {
+                perTeamComputed.withUnsafeMutableBufferPointer { out in
+                    nonisolated(unsafe) let out = out
+                    DispatchQueue.concurrentPerform(iterations: out.count) { j in
+                        let (team, i) = (j / specs.count, j % specs.count)
+                        out[j] = PairComputation(panel: panel, teams: [team], x: panel.measureIndex(specs[i].leader)!,
+                                                 y: panel.measureIndex(specs[i].lagger)!, maxLag: k)
+                    }
                 }
             }
             for j in 0..<perTeamComputed.count {
@@ -223,8 +227,9 @@ struct PairComputation: Sendable {
     var notes: [String] = []
 
     init(panel: Panel, teams: [Int], x: Int, y: Int, maxLag: Int) {
-        let grid = PanelGrid(panel: panel, teams: teams)
-        for k in 0...maxLag { lags.append(grid.lagCorrelation(x: x, y: y, lag: k)) }
+        let grid = PanelGrid(panel: panel, teams: teams, x: x, y: y)
+        let (x, y) = (PanelGrid.leader, PanelGrid.lagger)
+        lags = grid.lagCorrelations(x: x, y: y, maxLag: maxLag)
         // Best lag: largest |r| over 1…K; within 1e-10 relative counts as a tie, the smaller lag wins.
         var best: (Int, Double)?
         for k in 1..<Swift.max(lags.count, 1) {
@@ -253,50 +258,224 @@ struct PairComputation: Sendable {
     }
 }
 
-/// The panel seen as a grid of the chosen teams × periods, for one pair's regressions.
+/// One pair's two series on the chosen teams × periods, copied team by team into one
+/// contiguous block ([team][leader, lagger][period]): the panel keeps a team's measures
+/// together, so a series read straight from it jumps a page per team, and every regression
+/// of the pair (13 lags, 3 Granger designs) sweeps the series again.
 struct PanelGrid {
-    let panel: Panel
-    let teams: [Int]
-    /// Offset of each grid row's team block in `panel.values`.
+    /// Slot of the leader and the lagger in `values`.
+    static let leader = 0, lagger = 1
+    let values: [Double]
+    /// Offset of each grid row's block in `values`.
     let rowOffsets: [Int]
+    let rows: Int
     let periods: Int
 
-    init(panel: Panel, teams: [Int]) {
-        self.panel = panel
-        self.teams = teams
-        rowOffsets = teams.map { panel.offset(team: $0, measure: 0) }
-        periods = panel.periodCount
+    init(panel: Panel, teams: [Int], x: Int, y: Int) {
+        let p = panel.periodCount
+        rows = teams.count
+        periods = p
+        rowOffsets = (0..<teams.count).map { $0 * 2 * p }
+        values = [Double](unsafeUninitializedCapacity: teams.count * 2 * p) { out, count in
+            panel.values.withUnsafeBufferPointer { v in
+                for (r, team) in teams.enumerated() {
+                    let block = out.baseAddress! + r * 2 * p
+                    block.initialize(from: v.baseAddress! + panel.offset(team: team, measure: x), count: p)
+                    (block + p).initialize(from: v.baseAddress! + panel.offset(team: team, measure: y), count: p)
+                }
+            }
+            count = teams.count * 2 * p
+        }
     }
 
-    /// Start of measure m shifted by `shift` periods, relative to a team block.
-    func start(_ m: Int, shift: Int) -> Int { panel.offset(team: 0, measure: m) + shift }
+    /// Start of slot m's series shifted by `shift` periods, relative to a row's block.
+    func start(_ m: Int, shift: Int) -> Int { m * periods + shift }
 
-    func value(row r: Int, measure m: Int, period t: Int) -> Double { panel.values[rowOffsets[r] + start(m, shift: 0) + t] }
+    /// Every lag 0…K of y[i,t+k] ~ x[i,t] + team + period effects in two sweeps over the pair:
+    /// the first gathers, team by team and lag by lag, the team means, the period sums of the
+    /// demeaned values and the period effects' normal equations (`PeriodEffectsSystem`); the
+    /// second, after one small solve per lag, the residuals' moments. Lags whose sample has no
+    /// complete team (connectivity must then be checked) or whose moments lost digits go
+    /// through `lagCorrelation`, which keeps the residuals.
+    func lagCorrelations(x: Int, y: Int, maxLag: Int) -> [PairComputation.Lag] {
+        let lags = (0...maxLag).filter { $0 < periods }
+        let count = lags.count
+        var systems = lags.map { PeriodEffectsSystem(periods: periods - $0) }
+        // Per lag: period sums of the demeaned x then y, `2 (P − k)` values from sumOffset[l].
+        var sumOffset = [Int](repeating: 0, count: count + 1)
+        for (l, k) in lags.enumerated() { sumOffset[l + 1] = sumOffset[l] + 2 * (periods - k) }
+        var sums = [Double](repeating: 0, count: sumOffset[count])
+        var means = [Double](repeating: 0, count: count * rows * 2)
+        var moments = [PairMoments](repeating: PairMoments(), count: count)
+        var cells = [Int32](repeating: 0, count: periods)
+        values.withUnsafeBufferPointer { v in
+            cells.withUnsafeMutableBufferPointer { cb in
+                for r in 0..<rows {
+                    let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
+                    let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
+                    for (l, k) in lags.enumerated() {
+                        let width = periods - k
+                        var n = 0
+                        var (sx, sy, sxx, syy) = (0.0, 0.0, 0.0, 0.0)
+                        for t in 0..<width where !xs[t].isNaN && !ys[t + k].isNaN {
+                            cb[n] = Int32(truncatingIfNeeded: t)
+                            n += 1
+                            let (a, b) = (xs[t], ys[t + k])
+                            sx += a
+                            sy += b
+                            sxx += a * a
+                            syy += b * b
+                        }
+                        if n == 0 { continue }
+                        let (mx, my) = (sx / Double(n), sy / Double(n))
+                        means[(l * rows + r) * 2] = mx
+                        means[(l * rows + r) * 2 + 1] = my
+                        moments[l].rawXX += sxx
+                        moments[l].rawYY += syy
+                        let base = sumOffset[l]
+                        var (dxx, dyy) = (0.0, 0.0)
+                        for c in 0..<n {
+                            let t = Int(cb[c])
+                            let (dx, dy) = (xs[t] - mx, ys[t + k] - my)
+                            dxx += dx * dx
+                            dyy += dy * dy
+                            sums[base + t] += dx
+                            sums[base + width + t] += dy
+                        }
+                        moments[l].demeanedXX += dxx
+                        moments[l].demeanedYY += dyy
+                        systems[l].addTeam(UnsafeBufferPointer(rebasing: cb[0..<n]))
+                    }
+                }
+            }
+        }
+        // Per lag: its verdict so far, and the period effects of x then y when projected.
+        var result = lags.map { PairComputation.Lag(lag: $0, n: 0) }
+        var decided = [Bool](repeating: false, count: count)
+        var effects = [[Double]](repeating: [], count: count)
+        var dfs = [Int](repeating: 0, count: count)
+        for (l, k) in lags.enumerated() {
+            let system = systems[l]
+            result[l].n = system.observationCount
+            let g = system.teamCount
+            let periodsPresent = system.periodCount
+            dfs[l] = system.observationCount - (g > 1 ? g + periodsPresent - 1 : 1) - 1
+            if dfs[l] < 1 {
+                result[l] = fail(result[l], "too few observations (\(system.observationCount))")
+                decided[l] = true
+                continue
+            }
+            let width = periods - k
+            if g > 1 && periodsPresent > 1 {
+                guard system.hasCompleteTeam, let solved = system.factorised() else {
+                    result[l] = lagCorrelation(x: x, y: y, lag: k)
+                    decided[l] = true
+                    continue
+                }
+                effects[l] = solved.effects(fromPeriodSums: Array(sums[sumOffset[l]..<sumOffset[l + 1]]), columns: 2)
+            } else {
+                effects[l] = [Double](repeating: 0, count: 2 * width)
+            }
+        }
+        values.withUnsafeBufferPointer { v in
+            for r in 0..<rows {
+                let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
+                let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
+                for (l, k) in lags.enumerated() where !decided[l] {
+                    let width = periods - k
+                    effects[l].withUnsafeBufferPointer { e in
+                        var n = 0
+                        var (ex, ey) = (0.0, 0.0)
+                        for t in 0..<width where !xs[t].isNaN && !ys[t + k].isNaN {
+                            n += 1
+                            ex += e[t]
+                            ey += e[width + t]
+                        }
+                        if n == 0 { return }
+                        let cx = means[(l * rows + r) * 2] - ex / Double(n)
+                        let cy = means[(l * rows + r) * 2 + 1] - ey / Double(n)
+                        var (xx, xy, yy) = (0.0, 0.0, 0.0)
+                        for t in 0..<width where !xs[t].isNaN && !ys[t + k].isNaN {
+                            let rx = xs[t] - cx - e[t]
+                            let ry = ys[t + k] - cy - e[width + t]
+                            xx += rx * rx
+                            xy += rx * ry
+                            yy += ry * ry
+                        }
+                        moments[l].xx += xx
+                        moments[l].xy += xy
+                        moments[l].yy += yy
+                    }
+                }
+            }
+        }
+        for (l, k) in lags.enumerated() where !decided[l] {
+            result[l] = finish(result[l], moments[l], df: dfs[l]) ?? lagCorrelation(x: x, y: y, lag: k)
+        }
+        for k in count..<(maxLag + 1) {
+            result.append(fail(PairComputation.Lag(lag: k, n: 0), "too few observations (0)"))
+        }
+        return result
+    }
+
+    /// r, t and p from residual moments; nil when digits were lost — the effects took almost
+    /// all of a column, or the fit is almost perfect — and the residuals themselves are needed.
+    func finish(_ row: PairComputation.Lag, _ m: PairMoments, df: Int) -> PairComputation.Lag? {
+        if m.xx.squareRoot() <= PivotedQR.defaultRankTolerance * m.rawXX.squareRoot() || m.xx == 0 {
+            return fail(row, "rank-deficient (x constant within the fixed effects)")
+        }
+        let ssr = m.yy - m.xy * m.xy / m.xx
+        guard m.xx * 1e6 >= m.demeanedXX && m.yy * 1e6 >= m.demeanedYY && ssr > 1e-6 * m.yy else { return nil }
+        let t = m.xy * Double(df).squareRoot() / (m.xx * ssr).squareRoot()
+        var row = row
+        row.t = t
+        row.pValue = StudentT(degreesOfFreedom: Double(df)).twoSidedPValue(t)
+        row.r = t / (t * t + Double(df)).squareRoot()
+        return row
+    }
 
     /// y[i,t+k] ~ x[i,t] + team + period effects (period of the dependent value).
     func lagCorrelation(x: Int, y: Int, lag k: Int) -> PairComputation.Lag {
         var row = PairComputation.Lag(lag: k, n: 0)
         guard k < periods else { return fail(row, "too few observations (0)") }
         let width = periods - k
-        var mask = [Bool](repeating: false, count: teams.count * width)
-        panel.values.withUnsafeBufferPointer { v in
-            for r in 0..<teams.count {
-                let xo = rowOffsets[r] + start(x, shift: 0)
-                let yo = rowOffsets[r] + start(y, shift: k)
-                for t in 0..<width where !v[xo + t].isNaN && !v[yo + t].isNaN { mask[r * width + t] = true }
+        let mask = [Bool](unsafeUninitializedCapacity: rows * width) { m, count in
+            values.withUnsafeBufferPointer { v in
+                for r in 0..<rows {
+                    let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
+                    let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: k)
+                    let out = m.baseAddress! + r * width
+                    for t in 0..<width { out[t] = !xs[t].isNaN && !ys[t].isNaN }
+                }
             }
+            count = rows * width
         }
-        let effects = GridFixedEffects(mask: mask, rows: teams.count, periods: width)
+        let effects = GridFixedEffects(mask: mask, rows: rows, periods: width)
         row.n = effects.observationCount
         let df = effects.observationCount - effects.absorbedParameters - 1
         if df < 1 { return fail(row, "too few observations (\(row.n))") }
         if effects.problem != nil { return fail(row, "rank-deficient (the teams share too few periods for period effects)") }
-        let (z, raw) = panel.values.withUnsafeBufferPointer {
-            effects.residualise($0, rowOffsets: rowOffsets, starts: [start(x, shift: 0), start(y, shift: k)])
+        let m = values.withUnsafeBufferPointer {
+            effects.residualMoments($0, rowOffsets: rowOffsets, x: start(x, shift: 0), y: start(y, shift: k))
         }
-        let fit = NestedRegressions(z, rawNorms: raw)
-        guard fit.factor != nil else { return fail(row, "rank-deficient (x constant within the fixed effects)") }
-        let t = fit.tValue(ofLastOf: 1, residualDegreesOfFreedom: Double(df))
+        // One regressor: t from the residual moments, unless digits were lost — the effects
+        // took almost all of a column, or the fit is almost perfect — and then from the
+        // residuals themselves (`NestedRegressions`).
+        if m.xx.squareRoot() <= PivotedQR.defaultRankTolerance * m.rawXX.squareRoot() || m.xx == 0 {
+            return fail(row, "rank-deficient (x constant within the fixed effects)")
+        }
+        let ssr = m.yy - m.xy * m.xy / m.xx
+        let t: Double
+        if m.xx * 1e6 >= m.demeanedXX && m.yy * 1e6 >= m.demeanedYY && ssr > 1e-6 * m.yy {
+            t = m.xy * Double(df).squareRoot() / (m.xx * ssr).squareRoot()
+        } else {
+            let (z, raw) = values.withUnsafeBufferPointer {
+                effects.residualise($0, rowOffsets: rowOffsets, starts: [start(x, shift: 0), start(y, shift: k)])
+            }
+            let fit = NestedRegressions(z, rawNorms: raw)
+            guard fit.factor != nil else { return fail(row, "rank-deficient (x constant within the fixed effects)") }
+            t = fit.tValue(ofLastOf: 1, residualDegreesOfFreedom: Double(df))
+        }
         guard t.isFinite else { return fail(row, "no residual variation") }
         row.t = t
         row.pValue = StudentT(degreesOfFreedom: Double(df)).twoSidedPValue(t)
@@ -312,19 +491,21 @@ struct PanelGrid {
 
     /// For every cell, how many consecutive periods up to and including it have both x and y.
     func jointRuns(_ x: Int, _ y: Int) -> [Int32] {
-        var runs = [Int32](repeating: 0, count: teams.count * periods)
-        panel.values.withUnsafeBufferPointer { v in
-            for r in 0..<teams.count {
-                let xo = rowOffsets[r] + start(x, shift: 0)
-                let yo = rowOffsets[r] + start(y, shift: 0)
-                var run: Int32 = 0
-                for t in 0..<periods {
-                    run = v[xo + t].isNaN || v[yo + t].isNaN ? 0 : run + 1
-                    runs[r * periods + t] = run
+        [Int32](unsafeUninitializedCapacity: rows * periods) { runs, count in
+            values.withUnsafeBufferPointer { v in
+                for r in 0..<rows {
+                    let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
+                    let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
+                    let out = runs.baseAddress! + r * periods
+                    var run: Int32 = 0
+                    for t in 0..<periods {
+                        run = xs[t].isNaN || ys[t].isNaN ? 0 : run + 1
+                        out[t] = run
+                    }
                 }
             }
+            count = rows * periods
         }
-        return runs
     }
 
     /// Effects on the rows complete for order q: y[i,t] present and x, y present at t−1…t−q.
@@ -332,14 +513,20 @@ struct PanelGrid {
     func grangerEffects(response y: Int, runs: [Int32], q: Int) -> GridFixedEffects? {
         guard q < periods else { return nil }
         let width = periods - q
-        var mask = [Bool](repeating: false, count: teams.count * width)
-        panel.values.withUnsafeBufferPointer { v in
-            for r in 0..<teams.count {
-                let yo = rowOffsets[r] + start(y, shift: q)
-                for t in 0..<width where runs[r * periods + t + q - 1] >= q && !v[yo + t].isNaN { mask[r * width + t] = true }
+        let mask = [Bool](unsafeUninitializedCapacity: rows * width) { m, count in
+            values.withUnsafeBufferPointer { v in
+                runs.withUnsafeBufferPointer { rp in
+                    for r in 0..<rows {
+                        let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: q)
+                        let run = rp.baseAddress! + r * periods + q - 1
+                        let out = m.baseAddress! + r * width
+                        for t in 0..<width { out[t] = run[t] >= q && !ys[t].isNaN }
+                    }
+                }
             }
+            count = rows * width
         }
-        return GridFixedEffects(mask: mask, rows: teams.count, periods: width)
+        return GridFixedEffects(mask: mask, rows: rows, periods: width)
     }
 
     /// Residual df of the unrestricted Granger model with p lags of each on these effects.
@@ -347,33 +534,195 @@ struct PanelGrid {
 
     enum OrderResult { case success(Int), failure(String) }
 
+    /// Rows complete for order q: y[i,t] present and x, y present at t−1…t−q (grid column t
+    /// is period t + q). Writes the team's grid columns into `cells`, returns their number.
+    @inline(__always)
+    func completeRows(_ r: Int, response y: Int, runs: UnsafePointer<Int32>, q: Int, values v: UnsafePointer<Double>,
+                      into cells: UnsafeMutablePointer<Int32>) -> Int {
+        let width = periods - q
+        let ys = v + rowOffsets[r] + start(y, shift: q)
+        let run = runs + r * periods + q - 1
+        var n = 0
+        for t in 0..<width where run[t] >= q && !ys[t].isNaN {
+            cells[n] = Int32(truncatingIfNeeded: t)
+            n += 1
+        }
+        return n
+    }
+
+    /// Observations and parameters absorbed by the effects on the rows complete for q.
+    func sampleCounts(response y: Int, runs: [Int32], q: Int) -> (n: Int, absorbed: Int) {
+        guard q < periods else { return (0, 1) }
+        var perPeriod = [Bool](repeating: false, count: periods - q)
+        var (n, g) = (0, 0)
+        var cells = [Int32](repeating: 0, count: periods)
+        values.withUnsafeBufferPointer { v in
+            runs.withUnsafeBufferPointer { rp in
+                cells.withUnsafeMutableBufferPointer { cb in
+                    for r in 0..<rows {
+                        let c = completeRows(r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
+                        if c == 0 { continue }
+                        n += c
+                        g += 1
+                        for i in 0..<c { perPeriod[Int(cb[i])] = true }
+                    }
+                }
+            }
+        }
+        let present = perPeriod.count { $0 }
+        return (n, g > 1 ? g + present - 1 : 1)
+    }
+
+    enum DesignFit {
+        case fitted(NestedRegressions)
+        /// The team and period effects are not of full rank on this sample.
+        case effectsNotOfFullRank
+    }
+
+    /// The regression of the last column on the others, with team and period effects, over
+    /// the rows complete for q; columns are `starts` into each row's block. Two sweeps: team
+    /// means, period sums and the effects' normal equations, then the residuals' Gram matrix
+    /// accumulated team by team in a small buffer — the N × c residual matrix is never
+    /// stored. Samples where that would lose digits (see `NestedRegressions.fromGram`) or
+    /// whose connectivity must be checked (no complete team) take `GridFixedEffects`.
+    func designFit(response y: Int, runs: [Int32], q: Int, starts: [Int]) -> DesignFit {
+        let c = starts.count
+        let width = periods - q
+        var system = PeriodEffectsSystem(periods: width)
+        var means = [Double](repeating: 0, count: rows * c)
+        var sums = [Double](repeating: 0, count: c * width)
+        var raw = [Double](repeating: 0, count: c)
+        var demeaned = [Double](repeating: 0, count: c)
+        var local = [Double](repeating: 0, count: c * periods)
+        var cells = [Int32](repeating: 0, count: periods)
+        values.withUnsafeBufferPointer { v in
+            runs.withUnsafeBufferPointer { rp in
+                cells.withUnsafeMutableBufferPointer { cb in
+                    local.withUnsafeMutableBufferPointer { lb in
+                        for r in 0..<rows {
+                            let n = completeRows(r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
+                            if n == 0 { continue }
+                            for j in 0..<c {
+                                let src = v.baseAddress! + rowOffsets[r] + starts[j]
+                                let col = lb.baseAddress! + j * periods
+                                var (sum, ss) = (0.0, 0.0)
+                                for i in 0..<n {
+                                    let value = src[Int(cb[i])]
+                                    col[i] = value
+                                    sum += value
+                                    ss += value * value
+                                }
+                                let mean = sum / Double(n)
+                                means[r * c + j] = mean
+                                raw[j] += ss
+                                var ds = 0.0
+                                for i in 0..<n {
+                                    let d = col[i] - mean
+                                    ds += d * d
+                                    sums[j * width + Int(cb[i])] += d
+                                }
+                                demeaned[j] += ds
+                            }
+                            system.addTeam(UnsafeBufferPointer(start: cb.baseAddress!, count: n))
+                        }
+                    }
+                }
+            }
+        }
+        let observations = system.observationCount
+        var effect = [Double](repeating: 0, count: c * width)
+        if system.teamCount > 1 && system.periodCount > 1 {
+            guard system.hasCompleteTeam, let solved = system.factorised() else {
+                return materialisedFit(response: y, runs: runs, q: q, starts: starts)
+            }
+            effect = solved.effects(fromPeriodSums: sums, columns: c)
+        }
+        var gram = Matrix(rows: c, columns: c)
+        values.withUnsafeBufferPointer { v in
+            runs.withUnsafeBufferPointer { rp in
+                cells.withUnsafeMutableBufferPointer { cb in
+                    local.withUnsafeMutableBufferPointer { lb in
+                        effect.withUnsafeBufferPointer { e in
+                            gram.storage.withUnsafeMutableBufferPointer { gp in
+                                for r in 0..<rows {
+                                    let n = completeRows(r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
+                                    if n == 0 { continue }
+                                    for j in 0..<c {
+                                        let src = v.baseAddress! + rowOffsets[r] + starts[j]
+                                        let col = lb.baseAddress! + j * periods
+                                        let ej = e.baseAddress! + j * width
+                                        var eSum = 0.0
+                                        for i in 0..<n { eSum += ej[Int(cb[i])] }
+                                        let shift = means[r * c + j] - eSum / Double(n)
+                                        for i in 0..<n {
+                                            let t = Int(cb[i])
+                                            col[i] = src[t] - shift - ej[t]
+                                        }
+                                    }
+                                    for b in 0..<c {
+                                        let cbCol = lb.baseAddress! + b * periods
+                                        for a in 0...b {
+                                            let caCol = lb.baseAddress! + a * periods
+                                            var acc = SIMD4<Double>(repeating: 0)
+                                            var i = 0
+                                            while i + 4 <= n {
+                                                acc += SIMD4(caCol[i], caCol[i + 1], caCol[i + 2], caCol[i + 3])
+                                                    * SIMD4(cbCol[i], cbCol[i + 1], cbCol[i + 2], cbCol[i + 3])
+                                                i += 4
+                                            }
+                                            var dot = acc.sum()
+                                            while i < n { dot += caCol[i] * cbCol[i]; i += 1 }
+                                            gp[a + b * c] += dot
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        gram.symmetrizeFromUpper()
+        if let fit = NestedRegressions.fromGram(gram, rawNorms: raw.map { $0.squareRoot() }, demeanedSquares: demeaned, observationCount: observations) {
+            return .fitted(fit)
+        }
+        return materialisedFit(response: y, runs: runs, q: q, starts: starts)
+    }
+
+    /// `designFit` through the stored residuals (Householder QR where needed).
+    func materialisedFit(response y: Int, runs: [Int32], q: Int, starts: [Int]) -> DesignFit {
+        guard let effects = grangerEffects(response: y, runs: runs, q: q), effects.problem == nil else { return .effectsNotOfFullRank }
+        let (z, raw) = values.withUnsafeBufferPointer { effects.residualise($0, rowOffsets: rowOffsets, starts: starts) }
+        return .fitted(NestedRegressions(z, rawNorms: raw))
+    }
+
     /// The lag order with the smallest BIC of the unrestricted model, all candidates on the
     /// common sample of the largest order that leaves df ≥ 1.
     func grangerOrder(x: Int, y: Int, runs: [Int32], maxP: Int) -> OrderResult {
-        var found: (p: Int, effects: GridFixedEffects)?
+        var found: (p: Int, n: Int, absorbed: Int)?
         for p in stride(from: maxP, through: 1, by: -1) {
-            guard let e = grangerEffects(response: y, runs: runs, q: p) else { continue }
-            if e.observationCount > 0 && PanelGrid.residualDF(e, p: p) >= 1 {
-                found = (p, e)
+            let (n, absorbed) = sampleCounts(response: y, runs: runs, q: p)
+            if n > 0 && n - absorbed - 2 * p >= 1 {
+                found = (p, n, absorbed)
                 break
             }
         }
-        guard let (pMax, effects) = found else { return .failure("too few complete rows for even one lag") }
-        guard effects.problem == nil else { return .failure("the design at 1 lag is rank-deficient") }
+        guard let (pMax, count, absorbed) = found else { return .failure("too few complete rows for even one lag") }
         // Interleaved y₁ x₁ y₂ x₂ …: the first 2p columns are the model with p lags.
         var starts: [Int] = []
         for l in 1...pMax { starts.append(start(y, shift: pMax - l)); starts.append(start(x, shift: pMax - l)) }
         starts.append(start(y, shift: pMax))
-        let (z, raw) = panel.values.withUnsafeBufferPointer { effects.residualise($0, rowOffsets: rowOffsets, starts: starts) }
-        let fit = NestedRegressions(z, rawNorms: raw)
+        guard case .fitted(let fit) = designFit(response: y, runs: runs, q: pMax, starts: starts) else {
+            return .failure("the design at 1 lag is rank-deficient")
+        }
         if let j = fit.firstDependentRegressor {
             let p = j / 2 + 1
             return .failure("the design at \(p) lag\(p == 1 ? "" : "s") is rank-deficient")
         }
-        let n = Double(effects.observationCount)
+        let n = Double(count)
         var best: (p: Int, bic: Double)?
         for p in 1...pMax {
-            let df = Double(PanelGrid.residualDF(effects, p: p))
+            let df = Double(count - absorbed - 2 * p)
             let k = n - df
             let bic = n * (log(2 * Double.pi) + log(fit.sumOfSquaredResiduals(regressors: 2 * p) / n) + 1) + log(n) * k
             if best == nil || bic < best!.bic { best = (p, bic) }
@@ -383,20 +732,18 @@ struct PanelGrid {
 
     /// F test of dropping the x lags, on every row complete for p.
     func granger(x: Int, y: Int, runs: [Int32], p: Int) -> LeadLagResult.Granger? {
-        guard let effects = grangerEffects(response: y, runs: runs, q: p), effects.problem == nil else { return nil }
-        let df = PanelGrid.residualDF(effects, p: p)
-        guard df >= 1 else { return nil }
+        let (n, absorbed) = sampleCounts(response: y, runs: runs, q: p)
+        let df = n - absorbed - 2 * p
+        guard n > 0, df >= 1 else { return nil }
         var starts = (1...p).map { start(y, shift: p - $0) }
         starts += (1...p).map { start(x, shift: p - $0) }
         starts.append(start(y, shift: p))
-        let (z, raw) = panel.values.withUnsafeBufferPointer { effects.residualise($0, rowOffsets: rowOffsets, starts: starts) }
-        let fit = NestedRegressions(z, rawNorms: raw)
-        guard fit.factor != nil else { return nil }
+        guard case .fitted(let fit) = designFit(response: y, runs: runs, q: p, starts: starts), fit.factor != nil else { return nil }
         let ssrU = fit.sumOfSquaredResiduals(regressors: 2 * p)
         let f = (fit.reduction(from: p, to: 2 * p) / Double(p)) / (ssrU / Double(df))
         guard f.isFinite else { return nil }
         let pv = FDistribution(numeratorDegreesOfFreedom: Double(p), denominatorDegreesOfFreedom: Double(df)).survival(f)
-        return LeadLagResult.Granger(lags: p, f: f, pValue: pv, numeratorDF: p, denominatorDF: df, n: effects.observationCount)
+        return LeadLagResult.Granger(lags: p, f: f, pValue: pv, numeratorDF: p, denominatorDF: df, n: n)
     }
 }
 

@@ -44,14 +44,22 @@ public struct GridFixedEffects: Sendable {
         self.periods = periods
         var start = [Int](repeating: 0, count: rows + 1)
         var perPeriod = [Int](repeating: 0, count: periods)
-        var cells: [Int32] = []
-        cells.reserveCapacity(mask.count)
-        for r in 0..<rows {
-            for t in 0..<periods where mask[r * periods + t] {
-                cells.append(Int32(t))
-                perPeriod[t] += 1
+        let cells = [Int32](unsafeUninitializedCapacity: mask.count) { buffer, count in
+            var c = 0
+            mask.withUnsafeBufferPointer { m in
+                perPeriod.withUnsafeMutableBufferPointer { pp in
+                    for r in 0..<rows {
+                        let row = m.baseAddress! + r * periods
+                        for t in 0..<periods where row[t] {
+                            buffer[c] = Int32(truncatingIfNeeded: t)
+                            c += 1
+                            pp[t] += 1
+                        }
+                        start[r + 1] = c
+                    }
+                }
             }
-            start[r + 1] = cells.count
+            count = c
         }
         cellPeriod = cells
         rowStart = start
@@ -100,52 +108,15 @@ public struct GridFixedEffects: Sendable {
             return
         }
 
-        // G = diag(cells per period) − Σᵢ cᵢcᵢ'/nᵢ over the whole grid's periods. A team present in
-        // most periods is written as cᵢ = 1 − mᵢ (mᵢ its gaps): cᵢcᵢ' = 11' − 1mᵢ' − mᵢ1' + mᵢmᵢ'.
-        var gram = [Double](repeating: 0, count: periods * periods)
-        var ones = 0.0
-        var gaps = [Double](repeating: 0, count: periods)
-        var missing: [Int] = []
-        for r in 0..<rows {
-            let n = start[r + 1] - start[r]
-            if n == 0 { continue }
-            let w = 1 / Double(n)
-            if 2 * n >= periods {
-                ones += w
-                missing.removeAll(keepingCapacity: true)
-                var c = start[r]
-                for t in 0..<periods {
-                    if c < start[r + 1] && Int(cells[c]) == t { c += 1 } else { missing.append(t) }
-                }
-                for s in missing {
-                    gaps[s] += w
-                    for t in missing { gram[s * periods + t] -= w }
-                }
-            } else {
-                for a in start[r]..<start[r + 1] {
-                    let s = Int(cells[a])
-                    for b in start[r]..<start[r + 1] { gram[s * periods + Int(cells[b])] -= w }
-                }
+        var system = PeriodEffectsSystem(periods: periods)
+        cells.withUnsafeBufferPointer { cp in
+            for r in 0..<rows where start[r + 1] > start[r] {
+                system.addTeam(UnsafeBufferPointer(rebasing: cp[start[r]..<start[r + 1]]))
             }
         }
-        var reduced = [Double](repeating: 0, count: m * m)
-        for (jb, tb) in present.enumerated() where jb > 0 {
-            for (ja, ta) in present.enumerated() where ja > 0 && ja <= jb {
-                var v = gram[ta * periods + tb] - ones + gaps[ta] + gaps[tb]
-                if ta == tb { v += Double(perPeriod[ta]) }
-                reduced[(ja - 1) + (jb - 1) * m] = v
-            }
-        }
-        var problem: LinearAlgebraError?
-        if m > 0 {
-            do throws(LinearAlgebraError) {
-                try reduced.withUnsafeMutableBufferPointer { (p) throws(LinearAlgebraError) in
-                    try LAPACK.potrfUpper(n: m, a: p.baseAddress!, lda: m)
-                }
-            } catch {
-                problem = .disconnectedEffects(groups: 0)
-            }
-        }
+        let solved = system.factorised()
+        let reduced = solved?.factor ?? []
+        let problem: LinearAlgebraError? = solved == nil ? .disconnectedEffects(groups: 0) : nil
         factor = reduced
         self.problem = problem
     }
@@ -163,66 +134,176 @@ public struct GridFixedEffects: Sendable {
         precondition(rowOffsets.count == rows, "one offset per grid row")
         let n = observationCount
         let columns = starts.count
-        var z = Matrix(rows: n, columns: columns)
+        let project = teamCount > 1 && reducedSize > 0
+        // Every cell belongs to one row, so the gather below writes every element.
+        let storage = [Double](unsafeUninitializedCapacity: n * columns) { _, count in count = n * columns }
+        var z = Matrix(rows: n, columns: columns, columnMajor: storage)
         var raw = [Double](repeating: 0, count: columns)
         var demeanedNorms = [Double](repeating: 0, count: columns)
+        var periodSums = [Double](repeating: 0, count: project ? periods * columns : 0)
         z.storage.withUnsafeMutableBufferPointer { zp in
             cellPeriod.withUnsafeBufferPointer { cp in
-                for j in 0..<columns {
-                    let col = zp.baseAddress! + j * n
-                    var ss = 0.0
-                    var dss = 0.0
-                    for r in 0..<rows {
-                        let (a, b) = (rowStart[r], rowStart[r + 1])
-                        if a == b { continue }
-                        let base = rowOffsets[r] + starts[j]
-                        var sum = 0.0
-                        for c in a..<b {
-                            let v = values[base + Int(cp[c])]
-                            col[c] = v
-                            sum += v
-                            ss += v * v
-                        }
-                        let mean = sum / Double(b - a)
-                        for c in a..<b {
-                            col[c] -= mean
-                            dss += col[c] * col[c]
+                rowStart.withUnsafeBufferPointer { rs in
+                    periodSums.withUnsafeMutableBufferPointer { ps in
+                        for j in 0..<columns {
+                            let col = zp.baseAddress! + j * n
+                            let sums = project ? ps.baseAddress! + j * periods : nil
+                            var ss = 0.0
+                            var dss = 0.0
+                            for r in 0..<rows {
+                                let (a, b) = (rs[r], rs[r + 1])
+                                if a == b { continue }
+                                let src = values.baseAddress! + rowOffsets[r] + starts[j]
+                                let out = col + a
+                                let count = b - a
+                                if count == periods {
+                                    // A complete row: contiguous, so the loops vectorise.
+                                    out.update(from: src, count: count)
+                                } else {
+                                    for c in 0..<count { out[c] = src[Int(cp[a + c])] }
+                                }
+                                let mean = Kernels.sum(out, count) / Double(count)
+                                ss += Kernels.sumOfSquares(out, count)
+                                Kernels.subtract(mean, from: out, count)
+                                dss += Kernels.sumOfSquares(out, count)
+                                if let sums {
+                                    if count == periods {
+                                        Kernels.add(out, into: sums, count)
+                                    } else {
+                                        for c in 0..<count { sums[Int(cp[a + c])] += out[c] }
+                                    }
+                                }
+                            }
+                            raw[j] = ss.squareRoot()
+                            demeanedNorms[j] = dss
                         }
                     }
-                    raw[j] = ss.squareRoot()
-                    demeanedNorms[j] = dss
                 }
             }
         }
-        guard teamCount > 1, reducedSize > 0 else { return (z, raw) }
-        projectOutPeriods(&z)
+        guard project else { return (z, raw) }
+        let left = projectOutPeriods(&z, periodSums: periodSums)
         // A column that was mostly period effects kept few digits in one pass; a second
         // projection of the residual restores them ("twice is enough").
-        var again = false
-        for j in 0..<columns {
-            var ss = 0.0
-            for c in 0..<n { ss += z.storage[c + j * n] * z.storage[c + j * n] }
-            if ss * 1e6 < demeanedNorms[j] { again = true }
-        }
-        if again { projectOutPeriods(&z) }
+        if (0..<columns).contains(where: { left[$0] * 1e6 < demeanedNorms[$0] }) { _ = projectOutPeriods(&z, periodSums: nil) }
         return (z, raw)
     }
 
-    /// z ← z − D̃ (D̃'D̃)⁻¹ D̃'z for team-demeaned columns z.
-    func projectOutPeriods(_ z: inout Matrix) {
+    /// Sums of squares and cross-products of two columns after the effects, without storing
+    /// the residuals: two sweeps over the cells, for the one-regressor fits of lag
+    /// correlations. Cells as in `residualise`.
+    public func residualMoments(
+        _ values: UnsafeBufferPointer<Double>, rowOffsets: [Int], x startX: Int, y startY: Int
+    ) -> PairMoments {
+        precondition(problem == nil, "effects not of full rank")
+        var m = PairMoments()
+        let project = teamCount > 1 && reducedSize > 0
+        var means = [Double](repeating: 0, count: 2 * rows)
+        var sums = [Double](repeating: 0, count: project ? 2 * periods : 0)
+        cellPeriod.withUnsafeBufferPointer { cp in
+            sums.withUnsafeMutableBufferPointer { ps in
+                for r in 0..<rows {
+                    let (a, b) = (rowStart[r], rowStart[r + 1])
+                    if a == b { continue }
+                    let xs = values.baseAddress! + rowOffsets[r] + startX
+                    let ys = values.baseAddress! + rowOffsets[r] + startY
+                    var (sx, sy, sxx, syy) = (0.0, 0.0, 0.0, 0.0)
+                    for c in a..<b {
+                        let t = Int(cp[c])
+                        let (x, y) = (xs[t], ys[t])
+                        sx += x
+                        sy += y
+                        sxx += x * x
+                        syy += y * y
+                    }
+                    let n = Double(b - a)
+                    let (mx, my) = (sx / n, sy / n)
+                    means[2 * r] = mx
+                    means[2 * r + 1] = my
+                    m.rawXX += sxx
+                    m.rawYY += syy
+                    for c in a..<b {
+                        let t = Int(cp[c])
+                        let (dx, dy) = (xs[t] - mx, ys[t] - my)
+                        m.demeanedXX += dx * dx
+                        m.demeanedYY += dy * dy
+                        if project {
+                            ps[t] += dx
+                            ps[periods + t] += dy
+                        }
+                    }
+                }
+            }
+        }
+        var effect = [Double](repeating: 0, count: 2 * periods)
+        if project {
+            let k = reducedSize
+            var rhs = [Double](repeating: 0, count: 2 * k)
+            for t in 0..<periods where slot[t] >= 0 {
+                rhs[slot[t]] = sums[t]
+                rhs[k + slot[t]] = sums[periods + t]
+            }
+            factor.withUnsafeBufferPointer { f in
+                rhs.withUnsafeMutableBufferPointer { b in
+                    try? LAPACK.potrsUpper(n: k, nrhs: 2, a: f.baseAddress!, lda: k, b: b.baseAddress!, ldb: k)
+                }
+            }
+            for t in 0..<periods where slot[t] >= 0 {
+                effect[t] = rhs[slot[t]]
+                effect[periods + t] = rhs[k + slot[t]]
+            }
+        }
+        cellPeriod.withUnsafeBufferPointer { cp in
+            effect.withUnsafeBufferPointer { e in
+                for r in 0..<rows {
+                    let (a, b) = (rowStart[r], rowStart[r + 1])
+                    if a == b { continue }
+                    let xs = values.baseAddress! + rowOffsets[r] + startX
+                    let ys = values.baseAddress! + rowOffsets[r] + startY
+                    var (ex, ey) = (0.0, 0.0)
+                    for c in a..<b {
+                        let t = Int(cp[c])
+                        ex += e[t]
+                        ey += e[periods + t]
+                    }
+                    let n = Double(b - a)
+                    let cx = means[2 * r] - ex / n
+                    let cy = means[2 * r + 1] - ey / n
+                    for c in a..<b {
+                        let t = Int(cp[c])
+                        let rx = xs[t] - cx - e[t]
+                        let ry = ys[t] - cy - e[periods + t]
+                        m.xx += rx * rx
+                        m.xy += rx * ry
+                        m.yy += ry * ry
+                    }
+                }
+            }
+        }
+        return m
+    }
+
+    /// z ← z − D̃ (D̃'D̃)⁻¹ D̃'z for team-demeaned columns z, given D̃'z (per-period sums of
+    /// each column, `periods` per column) when the caller has them.
+    /// Returns each column's sum of squares afterwards.
+    @discardableResult
+    func projectOutPeriods(_ z: inout Matrix, periodSums: [Double]?) -> [Double] {
         let n = observationCount
         let columns = z.columnCount
         let m = reducedSize
-        var rhs = [Double](repeating: 0, count: m * columns)
-        z.storage.withUnsafeBufferPointer { zp in
-            for j in 0..<columns {
-                let col = zp.baseAddress! + j * n
-                let out = j * m
-                for c in 0..<n {
-                    let s = slot[Int(cellPeriod[c])]
-                    if s >= 0 { rhs[out + s] += col[c] }
+        var sums = periodSums ?? []
+        if periodSums == nil {
+            sums = [Double](repeating: 0, count: periods * columns)
+            z.storage.withUnsafeBufferPointer { zp in
+                for j in 0..<columns {
+                    let col = zp.baseAddress! + j * n
+                    for c in 0..<n { sums[j * periods + Int(cellPeriod[c])] += col[c] }
                 }
             }
+        }
+        var rhs = [Double](repeating: 0, count: m * columns)
+        for j in 0..<columns {
+            for t in 0..<periods where slot[t] >= 0 { rhs[j * m + slot[t]] = sums[j * periods + t] }
         }
         factor.withUnsafeBufferPointer { f in
             rhs.withUnsafeMutableBufferPointer { b in
@@ -231,21 +312,102 @@ public struct GridFixedEffects: Sendable {
             }
         }
         var effect = [Double](repeating: 0, count: periods)
+        var left = [Double](repeating: 0, count: columns)
         z.storage.withUnsafeMutableBufferPointer { zp in
-            for j in 0..<columns {
-                for t in 0..<periods { effect[t] = slot[t] >= 0 ? rhs[j * m + slot[t]] : 0 }
-                let col = zp.baseAddress! + j * n
-                for r in 0..<rows {
-                    let (a, b) = (rowStart[r], rowStart[r + 1])
-                    if a == b { continue }
-                    var mean = 0.0
-                    for c in a..<b { mean += effect[Int(cellPeriod[c])] }
-                    mean /= Double(b - a)
-                    for c in a..<b { col[c] -= effect[Int(cellPeriod[c])] - mean }
+            cellPeriod.withUnsafeBufferPointer { cp in
+                rowStart.withUnsafeBufferPointer { rs in
+                    effect.withUnsafeMutableBufferPointer { e in
+                        for j in 0..<columns {
+                            for t in 0..<periods { e[t] = slot[t] >= 0 ? rhs[j * m + slot[t]] : 0 }
+                            let completeMean = Kernels.sum(e.baseAddress!, periods) / Double(periods)
+                            let col = zp.baseAddress! + j * n
+                            var ss = 0.0
+                            for r in 0..<rows {
+                                let (a, b) = (rs[r], rs[r + 1])
+                                if a == b { continue }
+                                let count = b - a
+                                let out = col + a
+                                if count == periods {
+                                    for t in 0..<count { out[t] -= e[t] - completeMean }
+                                } else {
+                                    var mean = 0.0
+                                    for c in 0..<count { mean += e[Int(cp[a + c])] }
+                                    mean /= Double(count)
+                                    for c in 0..<count { out[c] -= e[Int(cp[a + c])] - mean }
+                                }
+                                ss += Kernels.sumOfSquares(out, count)
+                            }
+                            left[j] = ss
+                        }
+                    }
                 }
             }
         }
+        return left
     }
+}
+
+/// Reductions with several accumulators (the compiler may not reassociate floating-point sums,
+/// so a single accumulator would be one dependent add per element).
+enum Kernels {
+    @inline(__always)
+    static func sum(_ p: UnsafePointer<Double>, _ n: Int) -> Double {
+        var acc = SIMD4<Double>(repeating: 0)
+        var i = 0
+        while i + 4 <= n {
+            acc += SIMD4(p[i], p[i + 1], p[i + 2], p[i + 3])
+            i += 4
+        }
+        var s = acc.sum()
+        while i < n { s += p[i]; i += 1 }
+        return s
+    }
+
+    @inline(__always)
+    static func sumOfSquares(_ p: UnsafePointer<Double>, _ n: Int) -> Double {
+        var acc = SIMD4<Double>(repeating: 0)
+        var i = 0
+        while i + 4 <= n {
+            let v = SIMD4(p[i], p[i + 1], p[i + 2], p[i + 3])
+            acc += v * v
+            i += 4
+        }
+        var s = acc.sum()
+        while i < n { s += p[i] * p[i]; i += 1 }
+        return s
+    }
+
+    @inline(__always)
+    static func subtract(_ m: Double, from p: UnsafeMutablePointer<Double>, _ n: Int) {
+        for i in 0..<n { p[i] -= m }
+    }
+
+    @inline(__always)
+    static func add(_ p: UnsafePointer<Double>, into q: UnsafeMutablePointer<Double>, _ n: Int) {
+        for i in 0..<n { q[i] += p[i] }
+    }
+
+    @inline(__always)
+    static func scale(_ p: UnsafeMutablePointer<Double>, by f: Double, _ n: Int) {
+        for i in 0..<n { p[i] *= f }
+    }
+
+    @inline(__always)
+    static func maxMagnitude(_ p: UnsafePointer<Double>, _ n: Int) -> Double {
+        var m = 0.0
+        for i in 0..<n { m = Swift.max(m, Swift.abs(p[i])) }
+        return m
+    }
+}
+
+/// Second moments of two residualised columns (see `GridFixedEffects.residualMoments`).
+public struct PairMoments: Sendable, Equatable {
+    /// Σ x̃², Σ x̃ỹ, Σ ỹ² of the residuals.
+    public var xx = 0.0, xy = 0.0, yy = 0.0
+    /// Σ x², Σ y² of the raw values, and after demeaning within team.
+    public var rawXX = 0.0, rawYY = 0.0
+    public var demeanedXX = 0.0, demeanedYY = 0.0
+    public init() {}
 }
 
 /// Least squares of a response on every prefix of an ordered list of regressors at once.
@@ -274,7 +436,7 @@ public struct NestedRegressions: Sendable {
     /// - Parameters:
     ///   - z: N × (k + 1): regressors, then the response, already residualised on any effects.
     ///   - rawNorms: each column's norm before residualising.
-    public init(_ z: Matrix, rawNorms: [Double], rankTolerance: Double = PivotedQR.defaultRankTolerance) {
+    public init(_ z: consuming Matrix, rawNorms: [Double], rankTolerance: Double = PivotedQR.defaultRankTolerance) {
         let n = z.rowCount
         let c = z.columnCount
         let k = c - 1
@@ -283,23 +445,29 @@ public struct NestedRegressions: Sendable {
         regressorCount = k
         var scale = [Double](repeating: 0, count: c)
         var dependent: Int?
-        for j in 0..<c {
-            var big = 0.0
-            for i in 0..<n { big = Swift.max(big, Swift.abs(z.storage[i + j * n])) }
-            var s = 0.0
-            if big > 0 { for i in 0..<n { let v = z.storage[i + j * n] / big; s += v * v } }
-            scale[j] = big * s.squareRoot()
-            if j < k && dependent == nil && (scale[j] == 0 || scale[j] <= rankTolerance * rawNorms[j]) { dependent = j }
+        var scaled = z  // consumed: scaled in place, no copy
+        scaled.storage.withUnsafeMutableBufferPointer { zp in
+            for j in 0..<c {
+                let col = zp.baseAddress! + j * n
+                var ss = Kernels.sumOfSquares(col, n)
+                if !(ss.isFinite && ss > 1e-280) && ss != 0 {
+                    // Scaled sum of squares: no overflow for 1e200, no underflow for 1e-200.
+                    let big = Kernels.maxMagnitude(col, n)
+                    var t = 0.0
+                    for i in 0..<n { let v = col[i] / big; t += v * v }
+                    ss = big * big * t
+                    scale[j] = big * t.squareRoot()
+                } else {
+                    scale[j] = ss.squareRoot()
+                }
+                if j < k && dependent == nil && (scale[j] == 0 || scale[j] <= rankTolerance * rawNorms[j]) { dependent = j }
+                if scale[j] > 0 { Kernels.scale(col, by: 1 / scale[j], n) }
+            }
         }
         guard dependent == nil, n >= c else {
             firstDependentRegressor = dependent ?? (n < c ? Swift.min(n, k) : nil)
             factor = nil
             return
-        }
-        var scaled = z
-        for j in 0..<c where scale[j] > 0 {
-            let inv = 1 / scale[j]
-            for i in 0..<n { scaled.storage[i + j * n] *= inv }
         }
         var r = NestedRegressions.choleskyFactor(scaled, regressors: k)
         var minimum = Double.infinity
@@ -322,10 +490,51 @@ public struct NestedRegressions: Sendable {
         factor = f
     }
 
+    /// From the Gram matrix of the residualised columns (regressors, then the response),
+    /// without the residuals themselves. Nil when that would lose digits — a column within a
+    /// thousandth of the span of the ones before it, an almost perfect fit, or a column that
+    /// the effects took almost entirely (`demeanedSquares`: its sum of squares before the
+    /// period effects) — and the caller must factor the residuals instead.
+    public static func fromGram(
+        _ gram: Matrix, rawNorms: [Double], demeanedSquares: [Double], observationCount n: Int,
+        rankTolerance: Double = PivotedQR.defaultRankTolerance
+    ) -> NestedRegressions? {
+        let c = gram.columnCount
+        let k = c - 1
+        var scale = [Double](repeating: 0, count: c)
+        for j in 0..<c {
+            let ss = gram[j, j]
+            guard ss.isFinite, ss * 1e6 >= demeanedSquares[j] else { return nil }
+            scale[j] = ss.squareRoot()
+            if j < k && (scale[j] == 0 || scale[j] <= rankTolerance * rawNorms[j]) {
+                return NestedRegressions(observationCount: n, regressorCount: k, factor: nil, firstDependentRegressor: j)
+            }
+        }
+        guard n >= c, scale[k] > 0 else { return nil }
+        var scaled = gram
+        for j in 0..<c { for i in 0..<c { scaled[i, j] /= scale[i] * scale[j] } }
+        guard var f = choleskyFactor(gram: scaled, regressors: k) else { return nil }
+        for j in 0..<c where Swift.abs(f[j, j]) < 1e-3 { return nil }
+        for j in 0..<c { for i in 0...j { f[i, j] *= scale[j] } }
+        return NestedRegressions(observationCount: n, regressorCount: k, factor: f, firstDependentRegressor: nil)
+    }
+
+    init(observationCount: Int, regressorCount: Int, factor: Matrix?, firstDependentRegressor: Int?) {
+        self.observationCount = observationCount
+        self.regressorCount = regressorCount
+        self.factor = factor
+        self.firstDependentRegressor = firstDependentRegressor
+    }
+
     /// Cholesky of the scaled Gram matrix; nil when it is not numerically positive definite.
     static func choleskyFactor(_ a: Matrix, regressors k: Int) -> Matrix? {
-        let c = a.columnCount
-        var g = a.gram()
+        choleskyFactor(gram: a.gram(), regressors: k)
+    }
+
+    /// R from a Gram matrix of unit-scaled columns (full, symmetric).
+    static func choleskyFactor(gram g: consuming Matrix, regressors k: Int) -> Matrix? {
+        let c = g.columnCount
+        var g = g
         // Factor the regressors' block; the response column follows by a triangular solve, so
         // a perfect fit (R_yy = 0) is a result, not a failure.
         do throws(LinearAlgebraError) {
@@ -393,5 +602,121 @@ public struct NestedRegressions: Sendable {
         let ssr = sumOfSquaredResiduals(regressors: k)
         let sign: Double = f[k - 1, k - 1] < 0 ? -1 : 1
         return sign * f[k - 1, y] / (ssr / df).squareRoot()
+    }
+}
+
+/// The period effects' normal equations G c = D̃'v of a two-way fixed-effects sample, gathered
+/// team by team: G = D'D − Σᵢ cᵢcᵢ'/nᵢ (cᵢ: the team's cells per period, nᵢ their number).
+///
+/// A team present in most periods is written as cᵢ = 1 − mᵢ with mᵢ its gaps, so cᵢcᵢ' =
+/// 11' − 1mᵢ' − mᵢ1' + mᵢmᵢ' costs only its gaps squared; a complete team costs O(1).
+public struct PeriodEffectsSystem: Sendable {
+    public let periods: Int
+    public private(set) var teamCount = 0
+    public private(set) var observationCount = 0
+    /// Whether some team has a cell in every period of the grid (then the effects are connected).
+    public private(set) var hasCompleteTeam = false
+    var perPeriod: [Int]
+    var ones = 0.0
+    var gaps: [Double]
+    var gram: [Double]
+    var missing: [Int] = []
+
+    public init(periods: Int) {
+        self.periods = periods
+        perPeriod = [Int](repeating: 0, count: periods)
+        gaps = [Double](repeating: 0, count: periods)
+        gram = [Double](repeating: 0, count: periods * periods)
+    }
+
+    /// Periods with at least one cell.
+    public var periodCount: Int { perPeriod.count { $0 > 0 } }
+
+    /// Adds a team by the grid periods of its cells, ascending, each once.
+    public mutating func addTeam(_ present: UnsafeBufferPointer<Int32>) {
+        let n = present.count
+        if n == 0 { return }
+        teamCount += 1
+        observationCount += n
+        for t in present { perPeriod[Int(t)] += 1 }
+        let w = 1 / Double(n)
+        if n == periods {
+            hasCompleteTeam = true
+            ones += w
+        } else if 2 * n >= periods {
+            ones += w
+            missing.removeAll(keepingCapacity: true)
+            var c = 0
+            for t in 0..<periods {
+                if c < n && Int(present[c]) == t { c += 1 } else { missing.append(t) }
+            }
+            for s in missing {
+                gaps[s] += w
+                for t in missing { gram[s * periods + t] -= w }
+            }
+        } else {
+            for a in present {
+                for b in present { gram[Int(a) * periods + Int(b)] -= w }
+            }
+        }
+    }
+
+    /// The system without the first present period's equation, factorised.
+    public struct Factorised: Sendable {
+        /// Period → equation; −1 for absent periods and the reference.
+        public let slot: [Int]
+        public let size: Int
+        /// Upper Cholesky factor, column-major.
+        let factor: [Double]
+
+        /// Period effects (0 for the reference and absent periods) from per-period sums of
+        /// team-demeaned values, `columns` blocks of `slot.count`.
+        public func effects(fromPeriodSums sums: [Double], columns: Int) -> [Double] {
+            let periods = slot.count
+            var rhs = [Double](repeating: 0, count: size * columns)
+            for j in 0..<columns {
+                for t in 0..<periods where slot[t] >= 0 { rhs[j * size + slot[t]] = sums[j * periods + t] }
+            }
+            if size > 0 {
+                factor.withUnsafeBufferPointer { f in
+                    rhs.withUnsafeMutableBufferPointer { b in
+                        // Positive definite (checked when factorised): dpotrs cannot fail.
+                        try? LAPACK.potrsUpper(n: size, nrhs: columns, a: f.baseAddress!, lda: size, b: b.baseAddress!, ldb: size)
+                    }
+                }
+            }
+            var out = [Double](repeating: 0, count: periods * columns)
+            for j in 0..<columns {
+                for t in 0..<periods where slot[t] >= 0 { out[j * periods + t] = rhs[j * size + slot[t]] }
+            }
+            return out
+        }
+    }
+
+    /// Nil when G is not numerically positive definite (the effects are not of full rank).
+    /// Connectivity is the caller's to check when no team is complete.
+    public func factorised() -> Factorised? {
+        let present = (0..<periods).filter { perPeriod[$0] > 0 }
+        let m = Swift.max(present.count - 1, 0)
+        var slot = [Int](repeating: -1, count: periods)
+        for (j, t) in present.enumerated() where j > 0 { slot[t] = j - 1 }
+        var reduced = [Double](repeating: 0, count: m * m)
+        for (jb, tb) in present.enumerated() where jb > 0 {
+            for (ja, ta) in present.enumerated() where ja > 0 && ja <= jb {
+                var v = gram[ta * periods + tb] - ones + gaps[ta] + gaps[tb]
+                if ta == tb { v += Double(perPeriod[ta]) }
+                reduced[(ja - 1) + (jb - 1) * m] = v
+            }
+        }
+        if m > 0 {
+            do throws(LinearAlgebraError) {
+                try reduced.withUnsafeMutableBufferPointer { (p) throws(LinearAlgebraError) in
+                    try LAPACK.potrfUpper(n: m, a: p.baseAddress!, lda: m)
+                }
+            } catch {
+                return nil
+            }
+        }
+        return Factorised(slot: slot, size: m, factor: reduced)
     }
 }
