@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Re-exports the notebooks in this folder from datasets/b2b-73 with the release binary
+# (built here when missing or older than the sources). check.py verifies that a fresh
+# export equals these files byte for byte and that each runs in a Jupyter kernel.
+#
+# Usage: notebooks-export/regenerate.sh [SCORECARD_BINARY]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+bin="${1:-$root/.build/release/scorecard}"
+if [ $# -eq 0 ]; then
+    (cd "$root" && swift build -c release --product scorecard 2>&1 | tail -1)
+fi
+# OpenBLAS sums in a different order with more threads, which changes the last digits of
+# some results; one thread makes the exported bytes the same on every machine size.
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+cd "$here"
+for analysis in trend leadlag rank quartiles forecast; do
+    "$bin" export notebook ../datasets/b2b-73 --analysis "$analysis" --output "$analysis.ipynb"
+    echo "notebooks-export/$analysis.ipynb: $(wc -c < "$analysis.ipynb") bytes"
+done
