@@ -10,15 +10,22 @@
    the last, which asserts agreement with Scorecard's numbers within METHODS.md's
    tolerances.
 
-Usage: python3 notebooks-export/check.py [--binary PATH] [--skip-execute] [NAME ...]
+3. Also (not stored): `--analysis all --last 20` exported from Tests/Fixtures/hostile-names
+   (formula-like, quoted, multi-line and non-ASCII team names, a window) must run and agree
+   too; and the rank notebook with one of Scorecard's embedded numbers changed by 1e-7
+   relative must FAIL its agreement cell, so the check is known to be able to fail.
+
+Usage: python3 notebooks-export/check.py [--binary PATH] [--skip-execute] [--save DIR] [NAME ...]
 (default binary: .build/release/scorecard of this repository; default names: all).
 Exit status 0 when every check passes.
 """
 
 import argparse
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,17 +50,29 @@ def export(binary, name):
     return done.stdout
 
 
+def execute(nb, folder, timeout):
+    """Runs every cell in a python3 kernel with `folder` as working directory; returns the
+    agreement line, or raises the first cell's error."""
+    from nbclient import NotebookClient
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    text = "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []) if o.get("output_type") == "stream")
+    line = next((l for l in text.splitlines() if l.startswith("AGREEMENT: all")), None)
+    if line is None:
+        raise RuntimeError(f"the agreement cell did not report agreement: {text[-500:]}")
+    return line
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--binary", default=str(ROOT / ".build" / "release" / "scorecard"))
     ap.add_argument("--skip-execute", action="store_true")
     ap.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    ap.add_argument("--save", metavar="DIR", help="also write the executed notebooks (with outputs) to DIR")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
     args.binary = Path(args.binary).resolve()
 
     import nbformat
-    from nbclient import NotebookClient
 
     committed = sorted(p.stem for p in HERE.glob("*.ipynb"))
     if committed != sorted(EXPORTS):
@@ -76,20 +95,47 @@ def main():
         if args.skip_execute:
             continue
         start = time.monotonic()
-        client = NotebookClient(nb, timeout=args.timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(HERE)}})
         try:
-            client.execute()
-        except Exception as error:   # CellExecutionError and kernel failures
+            line = execute(nb, HERE, args.timeout)
+        except Exception as error:   # CellExecutionError, kernel failures, no agreement line
             failures.append(f"{path.name}: execution failed: {str(error)[-3000:]}")
             continue
-        last = nb.cells[-1]
-        text_out = "".join(o.get("text", "") for o in last.get("outputs", []) if o.get("output_type") == "stream")
-        if "AGREEMENT: all" not in text_out:
-            failures.append(f"{path.name}: the agreement cell did not report agreement: {text_out[-500:]}")
-            continue
-        line = next(l for l in text_out.splitlines() if l.startswith("AGREEMENT"))
+        if args.save:
+            Path(args.save).mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, str(Path(args.save) / path.name))
         print(f"{path.name}: executed in {time.monotonic() - start:.1f} s; {line}", flush=True)
+
+    if not args.skip_execute and not args.names:
+        # Hostile names, every analysis, a window: exported to a temporary folder and run there.
+        with tempfile.TemporaryDirectory(prefix="scorecard-notebook-") as tmp:
+            out = Path(tmp) / "hostile-all.ipynb"
+            cmd = [str(args.binary), "export", "notebook", str(ROOT / "Tests" / "Fixtures" / "hostile-names"),
+                   "--analysis", "all", "--last", "20", "--output", str(out)]
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode != 0:
+                failures.append(f"{' '.join(cmd)} failed: {done.stderr}")
+            else:
+                start = time.monotonic()
+                try:
+                    line = execute(nbformat.read(str(out), as_version=4), tmp, args.timeout)
+                    print(f"hostile-names --analysis all --last 20: executed in {time.monotonic() - start:.1f} s; {line}", flush=True)
+                except Exception as error:
+                    failures.append(f"hostile-names notebook: execution failed: {str(error)[-3000:]}")
+        # The agreement cell must be able to fail: change one embedded number by 1e-7 relative.
+        nb = nbformat.reads((HERE / "rank.ipynb").read_text(encoding="utf-8"), as_version=4)
+        cell = next(c for c in nb.cells if c.get("id") == "rank-scorecard")
+        cell.source, changed = re.subn(r'("roi": )(-?[0-9][0-9.e+-]*)', lambda m: m[1] + repr(float(m[2]) * (1 + 1e-7)),
+                                       cell.source, count=1)
+        assert changed == 1, "no roi value found to tamper with"
+        try:
+            execute(nb, HERE, args.timeout)
+            failures.append("rank.ipynb with one ROI changed by 1e-7 relative still reported agreement")
+        except Exception as error:
+            if "disagreements" not in str(error):
+                failures.append(f"tampered rank.ipynb failed for another reason: {str(error)[-1000:]}")
+            else:
+                print("rank.ipynb with one ROI changed by 1e-7 relative: the agreement cell fails, as it must", flush=True)
+
     for f in failures:
         print("FAIL:", f, file=sys.stderr)
     if failures:

@@ -358,7 +358,7 @@ enum NotebookPython {
             ax.set_xlabel("teams (count)")
             ax.set_ylabel("measure")
             ax.set_title(f"Trend direction per measure, {LABELS[0]} to {LABELS[-1]} (p < 0.05)")
-            ax.legend(loc="lower right")
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
             plt.show()
 
             focus = ROI["return"] if ROI and ROI.get("return") in set(trend["measure"]) else trend["measure"].iloc[0]
@@ -966,8 +966,8 @@ enum NotebookPython {
                 x = [slots[p] for p in f["period"]]
                 ax.errorbar(x, f["forecast"], yerr=[f["forecast"] - f["lower"], f["upper"] - f["forecast"]], fmt="s--",
                             capsize=3, color=line.get_color(), label=plain(f"{team}: forecast, {FC['confidence']:.0%} interval"))
-            ticks = list(range(P - history, P + H, max(1, (history + H) // 8)))
-            ax.set_xticks(ticks, [period_label(FREQ, FIRST + j) for j in ticks])
+            ticks = list(range(P - history, P + H, max(1, (history + H) // 6)))
+            ax.set_xticks(ticks, [period_label(FREQ, FIRST + j) for j in ticks], rotation=30)
             ax.set_xlabel(f"period ({FREQ})")
             ax.set_ylabel(plain(f"{TARGET} ({unit(TARGET)} per {FREQ})"))
             ax.set_title(plain(f"{TARGET}: the three largest forecasts, with prediction intervals"))
@@ -983,8 +983,9 @@ enum NotebookPython {
             ax.set_xticks(range(1, H + 1))
             ax.set_xlabel(f"horizon ({FREQ}s ahead)")
             ax.set_ylabel("MAPE (%)")
+            ax.set_ylim(0, 1.3 * np.nanmax(bt["mape"].astype(float).to_numpy(), initial=1.0))
             ax.set_title(f"Backtest over {B} origins: mean absolute percentage error")
-            ax.legend()
+            ax.legend(loc="upper left", ncol=2, fontsize="small")
             plt.show()
         """#
 
