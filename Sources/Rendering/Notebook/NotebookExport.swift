@@ -141,6 +141,8 @@ public struct NotebookExport: Sendable {
             + "print(json.dumps({k: v for k, v in PARAMS.items() if k not in ('teams', 'measures')}, indent=1, ensure_ascii=False))")
         nb.markdown("data-intro", NotebookPython.dataIntro)
         nb.code("data", NotebookPython.data)
+        nb.markdown("scorecard-intro", NotebookPython.scorecardIntro)
+        nb.code("scorecard", NotebookPython.scorecard)
         nb.markdown("compare-intro", NotebookPython.compareIntro)
         nb.code("compare", NotebookPython.compare)
         var roiDone = false

@@ -154,6 +154,17 @@ enum NotebookPython {
             return VALUES.get((team, measure), np.full(P, np.nan))[lo:hi]
 
 
+        print(f"{len(TEAMS)} teams × {len(MEASURES)} measures × {P} {FREQ}s ({LABELS[0]} to {LABELS[-1]}), "
+              f"{int(sum(np.isfinite(v).sum() for v in VALUES.values()))} values present")
+        """#
+
+    static let scorecardIntro = #"""
+        The scorecard, read with PyYAML: each measure's direction (is higher better?), its aggregation
+        over a window (`sum`, `mean`, `last`), its unit (for the plots), the strategy-map links and the
+        ROI definition.
+        """#
+
+    static let scorecard = #"""
         CARD = yaml.safe_load(SCORECARD.read_text(encoding="utf-8")) if SCORECARD else {}
         SPECS = {}   # scorecard measures in file order
         for perspective, body in (CARD.get("perspectives") or {}).items():
@@ -182,8 +193,7 @@ enum NotebookPython {
             return str(text).replace("$", r"\$")
 
 
-        print(f"{len(TEAMS)} teams × {len(MEASURES)} measures × {P} {FREQ}s ({LABELS[0]} to {LABELS[-1]}), "
-              f"{int(sum(np.isfinite(v).sum() for v in VALUES.values()))} values present")
+        print(f"{len(SPECS)} scorecard measures, {len(LINKS)} links, ROI: {ROI}")
         """#
 
     static let compareIntro = #"""
