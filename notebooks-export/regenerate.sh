@@ -9,7 +9,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 bin="${1:-$root/.build/release/scorecard}"
 if [ $# -eq 0 ]; then
-    (cd "$root" && swift build -c release --product scorecard 2>&1 | tail -1)
+    # One build at a time on a shared machine (flock, when there is one).
+    lock=(); command -v flock >/dev/null && lock=(flock /tmp/scorecard-build.lock)
+    (cd "$root" && "${lock[@]}" swift build -c release --product scorecard 2>&1 | tail -1)
 fi
 # OpenBLAS sums in a different order with more threads, which changes the last digits of
 # some results; one thread makes the exported bytes the same on every machine size.
