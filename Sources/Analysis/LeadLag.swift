@@ -200,6 +200,12 @@ public enum LeadLagAnalysis {
 }
 
 /// The statistics of one leader → lagger pair on a set of teams.
+///
+/// Every regression here is y ~ regressors + team and period effects on a mask of the
+/// teams × periods grid, so each is a `GridFixedEffects` residual-maker (no dummy columns)
+/// followed by a `NestedRegressions` factor: the BIC search over lag orders is one factor of
+/// the interleaved columns [y₁ x₁ y₂ x₂ … y_P x_P | y], and each Granger test one factor of
+/// [y₁…y_p x₁…x_p | y]. Results equal `FixedEffectsFit` on the same rows (tests compare).
 struct PairComputation: Sendable {
     struct Lag: Sendable {
         var lag: Int
@@ -217,7 +223,8 @@ struct PairComputation: Sendable {
     var notes: [String] = []
 
     init(panel: Panel, teams: [Int], x: Int, y: Int, maxLag: Int) {
-        for k in 0...maxLag { lags.append(PairComputation.lagCorrelation(panel: panel, teams: teams, x: x, y: y, lag: k)) }
+        let grid = PanelGrid(panel: panel, teams: teams)
+        for k in 0...maxLag { lags.append(grid.lagCorrelation(x: x, y: y, lag: k)) }
         // Best lag: largest |r| over 1…K; within 1e-10 relative counts as a tie, the smaller lag wins.
         var best: (Int, Double)?
         for k in 1..<Swift.max(lags.count, 1) {
@@ -231,10 +238,11 @@ struct PairComputation: Sendable {
         bestLag = best?.0
         let maxP = Swift.min(maxLag, LeadLagAnalysis.maxGrangerLags)
         if maxP >= 1 {
-            switch PairComputation.grangerOrder(panel: panel, teams: teams, x: x, y: y, maxP: maxP) {
+            let runs = grid.jointRuns(x, y)
+            switch grid.grangerOrder(x: x, y: y, runs: runs, maxP: maxP) {
             case .success(let p):
-                forward = PairComputation.granger(panel: panel, teams: teams, x: x, y: y, p: p)
-                reverse = PairComputation.granger(panel: panel, teams: teams, x: y, y: x, p: p)
+                forward = grid.granger(x: x, y: y, runs: runs, p: p)
+                reverse = grid.granger(x: y, y: x, runs: runs, p: p)
                 if forward == nil { notes.append("Granger test at \(p) lags is rank-deficient") }
             case .failure(let reason):
                 notes.append("Granger test undefined: \(reason)")
@@ -243,139 +251,152 @@ struct PairComputation: Sendable {
             notes.append("Granger test undefined: --max-lag 0 leaves no lag to test")
         }
     }
+}
+
+/// The panel seen as a grid of the chosen teams × periods, for one pair's regressions.
+struct PanelGrid {
+    let panel: Panel
+    let teams: [Int]
+    /// Offset of each grid row's team block in `panel.values`.
+    let rowOffsets: [Int]
+    let periods: Int
+
+    init(panel: Panel, teams: [Int]) {
+        self.panel = panel
+        self.teams = teams
+        rowOffsets = teams.map { panel.offset(team: $0, measure: 0) }
+        periods = panel.periodCount
+    }
+
+    /// Start of measure m shifted by `shift` periods, relative to a team block.
+    func start(_ m: Int, shift: Int) -> Int { panel.offset(team: 0, measure: m) + shift }
+
+    func value(row r: Int, measure m: Int, period t: Int) -> Double { panel.values[rowOffsets[r] + start(m, shift: 0) + t] }
 
     /// y[i,t+k] ~ x[i,t] + team + period effects (period of the dependent value).
-    static func lagCorrelation(panel: Panel, teams: [Int], x: Int, y: Int, lag k: Int) -> Lag {
-        var team: [Int] = []
-        var period: [Int] = []
-        var xs: [Double] = []
-        var ys: [Double] = []
-        let p = panel.periodCount
-        for i in teams {
-            let xo = panel.offset(team: i, measure: x)
-            let yo = panel.offset(team: i, measure: y)
-            if k >= p { continue }
-            for t in 0..<(p - k) {
-                let xv = panel.values[xo + t]
-                let yv = panel.values[yo + t + k]
-                if xv.isNaN || yv.isNaN { continue }
-                team.append(i)
-                period.append(t + k)
-                xs.append(xv)
-                ys.append(yv)
+    func lagCorrelation(x: Int, y: Int, lag k: Int) -> PairComputation.Lag {
+        var row = PairComputation.Lag(lag: k, n: 0)
+        guard k < periods else { return fail(row, "too few observations (0)") }
+        let width = periods - k
+        var mask = [Bool](repeating: false, count: teams.count * width)
+        panel.values.withUnsafeBufferPointer { v in
+            for r in 0..<teams.count {
+                let xo = rowOffsets[r] + start(x, shift: 0)
+                let yo = rowOffsets[r] + start(y, shift: k)
+                for t in 0..<width where !v[xo + t].isNaN && !v[yo + t].isNaN { mask[r * width + t] = true }
             }
         }
-        var row = Lag(lag: k, n: ys.count)
-        do {
-            let fit = try FixedEffectsFit(team: team, period: period, regressors: Matrix(rows: ys.count, columns: 1, columnMajor: xs),
-                                          response: ys, effects: .teamAndPeriod)
-            let t = fit.tValues[0]
-            let df = fit.residualDegreesOfFreedom
-            guard t.isFinite else {
-                row.reason = "no residual variation"
-                return row
-            }
-            row.t = t
-            row.pValue = fit.pValues[0]
-            row.r = t / (t * t + df).squareRoot()
-        } catch {
-            row.reason = error.caseName == "rankDeficient" ? "rank-deficient (x constant within the fixed effects)" : "too few observations (\(ys.count))"
+        let effects = GridFixedEffects(mask: mask, rows: teams.count, periods: width)
+        row.n = effects.observationCount
+        let df = effects.observationCount - effects.absorbedParameters - 1
+        if df < 1 { return fail(row, "too few observations (\(row.n))") }
+        if effects.problem != nil { return fail(row, "rank-deficient (the teams share too few periods for period effects)") }
+        let (z, raw) = panel.values.withUnsafeBufferPointer {
+            effects.residualise($0, rowOffsets: rowOffsets, starts: [start(x, shift: 0), start(y, shift: k)])
         }
+        let fit = NestedRegressions(z, rawNorms: raw)
+        guard fit.factor != nil else { return fail(row, "rank-deficient (x constant within the fixed effects)") }
+        let t = fit.tValue(ofLastOf: 1, residualDegreesOfFreedom: Double(df))
+        guard t.isFinite else { return fail(row, "no residual variation") }
+        row.t = t
+        row.pValue = StudentT(degreesOfFreedom: Double(df)).twoSidedPValue(t)
+        row.r = t / (t * t + Double(df)).squareRoot()
         return row
     }
 
-    /// Design rows complete for lag order p: y[i,t], y[i,t−1…t−p], x[i,t−1…t−p].
-    struct GrangerSample {
-        var team: [Int] = []
-        var period: [Int] = []
-        /// Columns: y lags 1…p, then x lags 1…p.
-        var columns: [[Double]]
-        var y: [Double] = []
-        init(p: Int) { columns = Array(repeating: [], count: 2 * p) }
-        var count: Int { y.count }
-        var teamCount: Int { Set(team).count }
-        var periodCount: Int { Set(period).count }
-        /// Residual df of the unrestricted model.
-        var residualDF: Int {
-            let g = teamCount
-            return count - (g > 1 ? g + periodCount - 1 : 1) - columns.count
-        }
+    private func fail(_ row: PairComputation.Lag, _ reason: String) -> PairComputation.Lag {
+        var row = row
+        row.reason = reason
+        return row
     }
 
-    static func sample(panel: Panel, teams: [Int], x: Int, y: Int, p: Int, complete q: Int) -> GrangerSample {
-        // Rows complete for order q (q >= p), using p lags of each.
-        var s = GrangerSample(p: p)
-        let n = panel.periodCount
-        for i in teams {
-            let xo = panel.offset(team: i, measure: x)
-            let yo = panel.offset(team: i, measure: y)
-            guard q < n else { continue }
-            rows: for t in q..<n {
-                if panel.values[yo + t].isNaN { continue }
-                for l in 1...q where panel.values[yo + t - l].isNaN || panel.values[xo + t - l].isNaN { continue rows }
-                s.team.append(i)
-                s.period.append(t)
-                s.y.append(panel.values[yo + t])
-                for l in 1...p {
-                    s.columns[l - 1].append(panel.values[yo + t - l])
-                    s.columns[p + l - 1].append(panel.values[xo + t - l])
+    /// For every cell, how many consecutive periods up to and including it have both x and y.
+    func jointRuns(_ x: Int, _ y: Int) -> [Int32] {
+        var runs = [Int32](repeating: 0, count: teams.count * periods)
+        panel.values.withUnsafeBufferPointer { v in
+            for r in 0..<teams.count {
+                let xo = rowOffsets[r] + start(x, shift: 0)
+                let yo = rowOffsets[r] + start(y, shift: 0)
+                var run: Int32 = 0
+                for t in 0..<periods {
+                    run = v[xo + t].isNaN || v[yo + t].isNaN ? 0 : run + 1
+                    runs[r * periods + t] = run
                 }
             }
         }
-        return s
+        return runs
     }
 
-    static func fit(_ s: GrangerSample, columns: Range<Int>) throws -> FixedEffectsFit {
-        let cols = Array(s.columns[columns])
-        return try FixedEffectsFit(team: s.team, period: s.period, regressors: Matrix(columns: cols), response: s.y, effects: .teamAndPeriod)
+    /// Effects on the rows complete for order q: y[i,t] present and x, y present at t−1…t−q.
+    /// Grid column t is period t + q.
+    func grangerEffects(response y: Int, runs: [Int32], q: Int) -> GridFixedEffects? {
+        guard q < periods else { return nil }
+        let width = periods - q
+        var mask = [Bool](repeating: false, count: teams.count * width)
+        panel.values.withUnsafeBufferPointer { v in
+            for r in 0..<teams.count {
+                let yo = rowOffsets[r] + start(y, shift: q)
+                for t in 0..<width where runs[r * periods + t + q - 1] >= q && !v[yo + t].isNaN { mask[r * width + t] = true }
+            }
+        }
+        return GridFixedEffects(mask: mask, rows: teams.count, periods: width)
     }
+
+    /// Residual df of the unrestricted Granger model with p lags of each on these effects.
+    static func residualDF(_ e: GridFixedEffects, p: Int) -> Int { e.observationCount - e.absorbedParameters - 2 * p }
 
     enum OrderResult { case success(Int), failure(String) }
 
     /// The lag order with the smallest BIC of the unrestricted model, all candidates on the
     /// common sample of the largest order that leaves df ≥ 1.
-    static func grangerOrder(panel: Panel, teams: [Int], x: Int, y: Int, maxP: Int) -> OrderResult {
-        var pMax = 0
+    func grangerOrder(x: Int, y: Int, runs: [Int32], maxP: Int) -> OrderResult {
+        var found: (p: Int, effects: GridFixedEffects)?
         for p in stride(from: maxP, through: 1, by: -1) {
-            let s = sample(panel: panel, teams: teams, x: x, y: y, p: p, complete: p)
-            if s.count > 0 && s.residualDF >= 1 {
-                pMax = p
+            guard let e = grangerEffects(response: y, runs: runs, q: p) else { continue }
+            if e.observationCount > 0 && PanelGrid.residualDF(e, p: p) >= 1 {
+                found = (p, e)
                 break
             }
         }
-        guard pMax >= 1 else { return .failure("too few complete rows for even one lag") }
+        guard let (pMax, effects) = found else { return .failure("too few complete rows for even one lag") }
+        guard effects.problem == nil else { return .failure("the design at 1 lag is rank-deficient") }
+        // Interleaved y₁ x₁ y₂ x₂ …: the first 2p columns are the model with p lags.
+        var starts: [Int] = []
+        for l in 1...pMax { starts.append(start(y, shift: pMax - l)); starts.append(start(x, shift: pMax - l)) }
+        starts.append(start(y, shift: pMax))
+        let (z, raw) = panel.values.withUnsafeBufferPointer { effects.residualise($0, rowOffsets: rowOffsets, starts: starts) }
+        let fit = NestedRegressions(z, rawNorms: raw)
+        if let j = fit.firstDependentRegressor {
+            let p = j / 2 + 1
+            return .failure("the design at \(p) lag\(p == 1 ? "" : "s") is rank-deficient")
+        }
+        let n = Double(effects.observationCount)
         var best: (p: Int, bic: Double)?
         for p in 1...pMax {
-            let s = sample(panel: panel, teams: teams, x: x, y: y, p: p, complete: pMax)
-            guard let f = try? fit(s, columns: 0..<(2 * p)) else { return .failure("the design at \(p) lag\(p == 1 ? "" : "s") is rank-deficient") }
-            let n = Double(f.observationCount)
-            let k = n - f.residualDegreesOfFreedom
-            let bic = n * (log(2 * Double.pi) + log(f.sumOfSquaredResiduals / n) + 1) + log(n) * k
+            let df = Double(PanelGrid.residualDF(effects, p: p))
+            let k = n - df
+            let bic = n * (log(2 * Double.pi) + log(fit.sumOfSquaredResiduals(regressors: 2 * p) / n) + 1) + log(n) * k
             if best == nil || bic < best!.bic { best = (p, bic) }
         }
         return .success(best!.p)
     }
 
-    /// SSR_r − SSR_u as ‖e_r − e_u‖² (the two fits share rows and the restricted design is
-    /// nested, so the difference of residuals is the difference of fitted values): no
-    /// cancellation when x adds almost nothing and the two SSRs agree to many digits.
-    static func restrictedMinusUnrestricted(_ r: FixedEffectsFit, _ u: FixedEffectsFit) -> Double {
-        let a = r.transformedFit.residuals
-        let b = u.transformedFit.residuals
-        var s = 0.0
-        for i in 0..<a.count { s += (a[i] - b[i]) * (a[i] - b[i]) }
-        return s
-    }
-
     /// F test of dropping the x lags, on every row complete for p.
-    static func granger(panel: Panel, teams: [Int], x: Int, y: Int, p: Int) -> LeadLagResult.Granger? {
-        let s = sample(panel: panel, teams: teams, x: x, y: y, p: p, complete: p)
-        guard let u = try? fit(s, columns: 0..<(2 * p)), let r = try? fit(s, columns: 0..<p) else { return nil }
-        let df = u.residualDegreesOfFreedom
-        let f = ((restrictedMinusUnrestricted(r, u)) / Double(p)) / (u.sumOfSquaredResiduals / df)
+    func granger(x: Int, y: Int, runs: [Int32], p: Int) -> LeadLagResult.Granger? {
+        guard let effects = grangerEffects(response: y, runs: runs, q: p), effects.problem == nil else { return nil }
+        let df = PanelGrid.residualDF(effects, p: p)
+        guard df >= 1 else { return nil }
+        var starts = (1...p).map { start(y, shift: p - $0) }
+        starts += (1...p).map { start(x, shift: p - $0) }
+        starts.append(start(y, shift: p))
+        let (z, raw) = panel.values.withUnsafeBufferPointer { effects.residualise($0, rowOffsets: rowOffsets, starts: starts) }
+        let fit = NestedRegressions(z, rawNorms: raw)
+        guard fit.factor != nil else { return nil }
+        let ssrU = fit.sumOfSquaredResiduals(regressors: 2 * p)
+        let f = (fit.reduction(from: p, to: 2 * p) / Double(p)) / (ssrU / Double(df))
         guard f.isFinite else { return nil }
-        let pv = FDistribution(numeratorDegreesOfFreedom: Double(p), denominatorDegreesOfFreedom: df).survival(f)
-        return LeadLagResult.Granger(lags: p, f: f, pValue: pv, numeratorDF: p, denominatorDF: Int(df), n: s.count)
+        let pv = FDistribution(numeratorDegreesOfFreedom: Double(p), denominatorDegreesOfFreedom: Double(df)).survival(f)
+        return LeadLagResult.Granger(lags: p, f: f, pValue: pv, numeratorDF: p, denominatorDF: df, n: effects.observationCount)
     }
 }
 
