@@ -114,7 +114,8 @@ def main():
                 failures.append(f"{path.name} is not current (a fresh export differs): run notebooks-export/regenerate.sh")
                 continue
             print(f"{path.name}: a fresh export differs only in the last digits of {noise[0]} numbers (largest relative "
-                  f"difference {noise[1]:.1e}): floating-point noise of this machine's BLAS, not a change", flush=True)
+                  f"difference {noise[1]:.1e}): rounding (another BLAS, CPU or summation order), not a change of result; "
+                  f"regenerate.sh makes it exact", flush=True)
         nb = nbformat.reads(text.decode("utf-8"), as_version=4)
         nbformat.validate(nb)
         if (nbformat.writes(nb) + "\n").encode("utf-8") != text:
