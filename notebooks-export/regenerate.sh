@@ -13,8 +13,8 @@ if [ $# -eq 0 ]; then
     lock=(); command -v flock >/dev/null && lock=(flock /tmp/scorecard-build.lock)
     (cd "$root" && "${lock[@]}" swift build -c release --product scorecard 2>&1 | tail -1)
 fi
-# OpenBLAS sums in a different order with more threads, which changes the last digits of
-# some results; one thread makes the exported bytes the same on every machine size.
+# OpenBLAS may sum in a different order with more threads, which can change the last digit
+# of some results (it did for the lead-lag before the grid version); one thread rules it out.
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 cd "$here"
 for analysis in trend leadlag rank quartiles forecast; do

@@ -21,8 +21,7 @@ struct ExportNotebook: ParsableCommand {
             setting, reads the same measurements with pandas (paths relative to the notebook's \
             folder), recomputes the analysis by METHODS.md, shows both side by side with plots, and \
             ends with a cell asserting agreement within METHODS.md's tolerances. Window and \
-            team/measure flags carry into the notebook. The same inputs give the same bytes (with \
-            the same OpenBLAS thread count: OPENBLAS_NUM_THREADS=1 everywhere).
+            team/measure flags carry into the notebook. The same inputs give the same bytes.
             Run it in Jupyter from its folder, or: jupyter nbconvert --to notebook --execute F.ipynb
             """)
 
