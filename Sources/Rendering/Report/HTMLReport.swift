@@ -406,7 +406,11 @@ public enum HTMLReport {
       main { max-width: none; padding: 0; }
       nav { display: none; }
       section { break-before: page; }
+      section:first-of-type { break-before: auto; }
       h2 { margin-top: 0; }
+      h2, h3, .headline { break-after: avoid; }
+      svg.chart { max-height: 150mm; }
+      .multiple svg.chart { max-height: 70mm; }
       figure, tr, .card, .multiple { break-inside: avoid; }
       thead { display: table-header-group; }
     }
