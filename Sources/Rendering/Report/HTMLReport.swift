@@ -123,7 +123,7 @@ public enum HTMLReport {
                             let sign = slope > 0 ? "+" : ""
                             var text = "<span class=\"trend \(direction.rawValue)\">\(direction.rawValue)</span><br/><span class=\"small\">\(sign)\(XML.escape(ReportNumber.withUnit(slope, unit))) per \(org.frequency.rawValue)"
                             if fits.outcome[si] == .fitted, fits.pValue[si].isFinite {
-                                text += ", p \(ReportNumber.probability(fits.pValue[si]))"
+                                text += ", p \(XML.escape(ReportNumber.probability(fits.pValue[si])))"
                             }
                             trendCell = text + "</span>"
                         }
@@ -256,7 +256,7 @@ public enum HTMLReport {
                 let f = p.granger.map { ReportNumber.fixed($0.f, decimals: 2) } ?? ReportNumber.missing
                 page.add("<tr><td>\(XML.escape(displayName(p.leader, input.dataset))) → \(XML.escape(displayName(p.lagger, input.dataset)))</td><td>\(p.sign?.rawValue ?? ReportNumber.missing)</td><td>\(verdictChip(p.verdict))</td>")
                 page.add("<td class=\"num\">\(p.bestLag.map(String.init) ?? ReportNumber.missing)</td><td class=\"num\">\(p.r.map { ReportNumber.fixed($0, decimals: 3) } ?? ReportNumber.missing)</td>")
-                page.add("<td class=\"num\">\(p.granger.map { String($0.lags) } ?? ReportNumber.missing)</td><td class=\"num\">\(f)</td><td class=\"num\">\(ReportNumber.probability(p.grangerQ))</td><td class=\"num\">\(ReportNumber.probability(p.reverseQ))</td></tr>\n")
+                page.add("<td class=\"num\">\(p.granger.map { String($0.lags) } ?? ReportNumber.missing)</td><td class=\"num\">\(f)</td><td class=\"num\">\(XML.escape(ReportNumber.probability(p.grangerQ)))</td><td class=\"num\">\(XML.escape(ReportNumber.probability(p.reverseQ)))</td></tr>\n")
             }
             page.add("</tbody>\n</table>\n")
         }

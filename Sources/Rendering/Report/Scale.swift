@@ -46,7 +46,7 @@ public struct NiceScale: Sendable, Equatable {
     public func decimals(divisor: Double = 1) -> Int {
         var d = 0
         var s = step / divisor
-        while s < 1 - 1e-9 && d < 12 {
+        while s < 1 - 1e-9 && d < 40 {
             s *= 10
             d += 1
         }
@@ -54,11 +54,22 @@ public struct NiceScale: Sendable, Equatable {
     }
 
     /// Tick labels with a common k/M/B suffix chosen by the largest tick: `0`, `20M`, `40M`.
+    /// Ranges whose labels would need more than six decimals, or ticks beyond 10¹⁵, are
+    /// written in scientific notation with a common exponent (`4.952e-9`).
     public func labels(unit: String? = nil) -> [String] {
+        let percent = unit == "%" ? "%" : ""
         let largest = ticks.map(\.magnitude).max() ?? 0
         let (divisor, suffix): (Double, String) = largest >= 1e9 ? (1e9, "B") : largest >= 1e6 ? (1e6, "M") : largest >= 1e4 ? (1e3, "k") : (1, "")
         let d = decimals(divisor: divisor)
-        return ticks.map { $0 == 0 ? "0" + (unit == "%" ? "%" : "") : ReportNumber.fixed($0 / divisor, decimals: d) + suffix + (unit == "%" ? "%" : "") }
+        if d <= 6 && largest < 1e15 {
+            return ticks.map { $0 == 0 ? "0" + percent : ReportNumber.fixed($0 / divisor, decimals: d) + suffix + percent }
+        }
+        var exponent = 0
+        var power = 1.0
+        while power * 10 <= largest { power *= 10; exponent += 1 }
+        while power > largest { power /= 10; exponent -= 1 }
+        let mantissaDecimals = decimals(divisor: power)
+        return ticks.map { $0 == 0 ? "0" + percent : ReportNumber.fixed($0 / power, decimals: mantissaDecimals) + "e\(exponent)" + percent }
     }
 
     /// The position of `value` on an axis drawn from `from` (at `lower`) to `to` (at `upper`).
