@@ -69,7 +69,12 @@ struct Report: ParsableCommand {
             var forecast: ForecastResult?
             var totalHistory: [Double?] = []
             do {
-                let f = try ForecastAnalysis.run(data, options: .init(horizon: horizon))
+                // The roi's return measure, as `forecast` takes by default; without an roi, the
+                // scorecard's first financial measure in the data.
+                let card = data.scorecard
+                let target = card?.roi?.returnMeasure
+                    ?? card?.measures.first { $0.perspective == .financial && data.panel.measureIndex($0.id) != nil }?.id
+                let f = try ForecastAnalysis.run(data, options: .init(target: target, horizon: horizon))
                 forecast = f
                 // History of the organisation total over the same teams as the total's forecast.
                 if let first = f.totals.first, let y = data.panel.measureIndex(f.target) {
