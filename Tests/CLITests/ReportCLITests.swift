@@ -64,6 +64,20 @@ extension CLITests {
         #expect(try run(["report", "datasets/b2b-73", "--horizon", "0"]).status == 64)
     }
 
+    /// One team selected: its own scorecard (team targets), and a quartile section that says
+    /// why there is nothing to compare.
+    @Test func reportForOneTeam() throws {
+        let dir = try scratch()
+        let r = try run(["report", "datasets/b2b-73", "--team", "NA SMB 09", "--output", dir + "/r.html"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
+        #expect(parses(html).ok)
+        #expect(html.contains("<h2>1. Scorecard status, 2025-12 — team NA SMB 09</h2>"))
+        #expect(html.contains("Not available: fewer than 4 teams with an ROI"))
+        // Team targets: revenue's team_target is 1010000 (1.01M USD).
+        #expect(html.contains("<td class=\"num\">1.01M USD</td>"))
+    }
+
     /// A dataset whose names are markup, quotes and non-ASCII, with gaps, and no roi:
     /// the page stays well-formed, shows the names as text, and says what it cannot show.
     @Test func reportWithHostileNamesAndNoROI() throws {

@@ -22,10 +22,13 @@ public struct ReportInput: Sendable {
     /// "section: why it is missing".
     public var problems: [String]
     public var engineVersion: String
+    /// Teams in the data before a --team selection (nil: not known), to warn that organisation
+    /// targets do not fit a part of the organisation.
+    public var teamsInData: Int?
 
     public init(dataset: Dataset, organisation: Panel, status: StatusReport, trend: TrendResult, quartiles: QuartileComparison?,
                 leadLag: LeadLagResult?, heatmap: LeadLagResult?, forecast: ForecastResult?, forecastTotalHistory: [Double?],
-                problems: [String], engineVersion: String) {
+                problems: [String], engineVersion: String, teamsInData: Int? = nil) {
         self.dataset = dataset
         self.organisation = organisation
         self.status = status
@@ -37,6 +40,7 @@ public struct ReportInput: Sendable {
         self.forecastTotalHistory = forecastTotalHistory
         self.problems = problems
         self.engineVersion = engineVersion
+        self.teamsInData = teamsInData
     }
 }
 
@@ -92,7 +96,11 @@ public enum HTMLReport {
     static func statusSection(_ input: ReportInput, _ page: inout Page) {
         let s = input.status
         let org = input.organisation
-        page.add("<section id=\"status\">\n<h2>1. Scorecard status, \(s.period)</h2>\n")
+        page.add("<section id=\"status\">\n<h2>1. Scorecard status, \(s.period)\(s.team.map { " — team " + XML.escape($0) } ?? "")</h2>\n")
+        let panel = input.dataset.panel
+        if s.team == nil, let all = input.teamsInData, panel.teamCount < all {
+            page.add("<p class=\"missing\">The selection holds \(panel.teamCount) of \(all) teams, but the targets are the whole organisation's: read achievements with care.</p>\n")
+        }
         page.add("<div class=\"cards\">\n<div class=\"card \(s.overallStatus?.rawValue ?? "none")\"><div class=\"card-title\">Overall</div><div class=\"card-score\">\(ReportNumber.percent(s.overallScore))</div>\(chip(s.overallStatus))</div>\n")
         for p in s.perspectives {
             page.add("<div class=\"card \(p.status?.rawValue ?? "none")\"><div class=\"card-title\">\(XML.escape(p.perspective.title))</div><div class=\"card-score\">\(ReportNumber.percent(p.score))</div>\(chip(p.status))</div>\n")
@@ -165,6 +173,11 @@ public enum HTMLReport {
         }
         let dataset = input.dataset
         let ranking = q.ranking
+        if let roi = q.rows.first, roi.topN == 0 || roi.bottomN == 0 {
+            let why = q.notes.map(\.description).last ?? "no top or bottom quartile"
+            page.add("<p class=\"missing\">Not available: \(XML.escape(why)).</p>\n</section>\n")
+            return
+        }
         if let roi = q.rows.first {
             var headline = "Top-quartile teams (\(roi.topN)) have a mean sales ROI of \(ReportNumber.compact(roi.topMean)), bottom-quartile teams (\(roi.bottomN)) \(ReportNumber.compact(roi.bottomMean))"
             if let r = roi.ratio { headline += ": \(ReportNumber.fixed(r, decimals: 2))× as much" }

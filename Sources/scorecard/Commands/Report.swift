@@ -38,10 +38,12 @@ struct Report: ParsableCommand {
 
     func run() throws {
         try execute {
-            let data = try dataset.load(scorecardRequired: true).selecting(selection.selection)
+            let loaded = try dataset.load(scorecardRequired: true)
+            let data = try loaded.selecting(selection.selection)
             let info = data.measureInfo
             let organisation = data.panel.organisation(aggregations: info.map(\.aggregation))
-            let status = try StatusAnalysis.run(data)
+            // One team selected: its own scorecard against team_target, as `status --team` shows it.
+            let status = try StatusAnalysis.run(data, team: data.panel.teamCount == 1 && !selection.teams.isEmpty ? data.panel.teams[0] : nil)
             let trend = TrendAnalysis.run(data, organisation: true)
             var problems: [String] = []
 
@@ -55,9 +57,9 @@ struct Report: ParsableCommand {
             if present.count < links.count {
                 problems.append("lead-lag: \(links.count - present.count) of \(links.count) links name a measure not in the selected data and are left out")
             }
-            if present.isEmpty {
+            if links.isEmpty {
                 problems.append("lead-lag: no strategy-map links to test (add links: to the scorecard)")
-            } else {
+            } else if !present.isEmpty {
                 do { leadLag = try LeadLagAnalysis.run(data, pairs: present, maxLag: maxLag) } catch { problems.append("lead-lag: \(error)") }
             }
             if allCross {
@@ -74,7 +76,14 @@ struct Report: ParsableCommand {
                 let card = data.scorecard
                 let target = card?.roi?.returnMeasure
                     ?? card?.measures.first { $0.perspective == .financial && data.panel.measureIndex($0.id) != nil }?.id
-                let f = try ForecastAnalysis.run(data, options: .init(target: target, horizon: horizon))
+                // Drivers as `forecast` takes them (the links into the target), less those a
+                // --measure selection left out.
+                let linked = (card?.links ?? []).filter { $0.to == target && $0.from != target }.map(\.from)
+                let drivers = linked.filter { data.panel.measureIndex($0) != nil }
+                if drivers.count < linked.count {
+                    problems.append("forecast: drivers not in the selected data are left out: \(linked.filter { data.panel.measureIndex($0) == nil }.joined(separator: ", "))")
+                }
+                let f = try ForecastAnalysis.run(data, options: .init(target: target, drivers: drivers, horizon: horizon))
                 forecast = f
                 // History of the organisation total over the same teams as the total's forecast.
                 if let first = f.totals.first, let y = data.panel.measureIndex(f.target) {
@@ -89,7 +98,8 @@ struct Report: ParsableCommand {
 
             let input = ReportInput(dataset: data, organisation: organisation, status: status, trend: trend, quartiles: quartiles,
                                     leadLag: leadLag, heatmap: heatmap, forecast: forecast, forecastTotalHistory: totalHistory,
-                                    problems: problems, engineVersion: ScorecardCommand.configuration.version)
+                                    problems: problems, engineVersion: ScorecardCommand.configuration.version,
+                                    teamsInData: loaded.panel.teamCount)
             let bytes = Array(HTMLReport.render(input).utf8)
             if output == "-" { try AtomicFileWriter.writeToStandardOutput(bytes) } else { try AtomicFileWriter.write(bytes, to: output) }
             for p in problems { printError("note: \(p)") }
