@@ -188,7 +188,7 @@ public enum HTMLReport {
         let rows = q.rows.map { row -> QuartileChart.Row in
             let isROI = row.measure == "roi" && row.perspective == nil
             let def = dataset.scorecard?.measure(id: row.measure)
-            return QuartileChart.Row(label: isROI ? "Sales ROI (groups' definition)" : (def?.name ?? row.measure), unit: isROI ? nil : def?.unit,
+            return QuartileChart.Row(label: isROI ? "Sales ROI (defines the groups)" : (def?.name ?? row.measure), unit: isROI ? nil : def?.unit,
                                      topMean: row.topMean, bottomMean: row.bottomMean, ratio: row.ratio, cohensD: row.cohensD,
                                      q: isROI ? row.welch?.pValue : row.qValue, qLabel: isROI ? "p" : "q", lowerIsBetter: def?.direction == .lower)
         }
