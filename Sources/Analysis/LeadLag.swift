@@ -258,6 +258,10 @@ struct PairComputation: Sendable {
     }
 }
 
+enum Kernels {
+    static func total(_ p: UnsafePointer<Double>, _ n: Int) -> Double { VectorKernels.sumAndSquares(p, n).sum }
+}
+
 /// One pair's two series on the chosen teams × periods, copied team by team into one
 /// contiguous block ([team][leader, lagger][period]): the panel keeps a team's measures
 /// together, so a series read straight from it jumps a page per team, and every regression
@@ -288,6 +292,17 @@ struct PanelGrid {
         }
     }
 
+    /// Rows whose leader and lagger are both present in every period.
+    var isComplete: [Bool] {
+        values.withUnsafeBufferPointer { v in
+            (0..<rows).map { r in
+                let block = v.baseAddress! + rowOffsets[r]
+                for i in 0..<(2 * periods) where block[i].isNaN { return false }
+                return true
+            }
+        }
+    }
+
     /// Start of slot m's series shifted by `shift` periods, relative to a row's block.
     func start(_ m: Int, shift: Int) -> Int { m * periods + shift }
 
@@ -308,11 +323,32 @@ struct PanelGrid {
         var means = [Double](repeating: 0, count: count * rows * 2)
         var moments = [PairMoments](repeating: PairMoments(), count: count)
         var cells = [Int32](repeating: 0, count: periods)
+        // Teams with both series complete: every lag's sample is a contiguous run, so their
+        // sums are vector loops and their period effects O(1) (most teams, most of the time).
+        let complete = isComplete
         values.withUnsafeBufferPointer { v in
             cells.withUnsafeMutableBufferPointer { cb in
+                sums.withUnsafeMutableBufferPointer { sp in
                 for r in 0..<rows {
                     let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
                     let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
+                    if complete[r] {
+                        for (l, k) in lags.enumerated() {
+                            let width = periods - k
+                            let (sx, sxx) = VectorKernels.sumAndSquares(xs, width)
+                            let (sy, syy) = VectorKernels.sumAndSquares(ys + k, width)
+                            let (mx, my) = (sx / Double(width), sy / Double(width))
+                            means[(l * rows + r) * 2] = mx
+                            means[(l * rows + r) * 2 + 1] = my
+                            moments[l].rawXX += sxx
+                            moments[l].rawYY += syy
+                            let base = sp.baseAddress! + sumOffset[l]
+                            moments[l].demeanedXX += VectorKernels.demeanInto(xs, mean: mx, sums: base, width)
+                            moments[l].demeanedYY += VectorKernels.demeanInto(ys + k, mean: my, sums: base + width, width)
+                            systems[l].addCompleteTeam()
+                        }
+                        continue
+                    }
                     for (l, k) in lags.enumerated() {
                         let width = periods - k
                         var n = 0
@@ -339,13 +375,14 @@ struct PanelGrid {
                             let (dx, dy) = (xs[t] - mx, ys[t + k] - my)
                             dxx += dx * dx
                             dyy += dy * dy
-                            sums[base + t] += dx
-                            sums[base + width + t] += dy
+                            sp[base + t] += dx
+                            sp[base + width + t] += dy
                         }
                         moments[l].demeanedXX += dxx
                         moments[l].demeanedYY += dyy
                         systems[l].addTeam(UnsafeBufferPointer(rebasing: cb[0..<n]))
                     }
+                }
                 }
             }
         }
@@ -377,10 +414,30 @@ struct PanelGrid {
                 effects[l] = [Double](repeating: 0, count: 2 * width)
             }
         }
+        // Σ over a complete team's periods of each lag's effects, for its mean effect.
+        let effectTotals = lags.indices.map { l -> (Double, Double) in
+            guard !decided[l] else { return (0, 0) }
+            let width = periods - lags[l]
+            return effects[l].withUnsafeBufferPointer { (Kernels.total($0.baseAddress!, width), Kernels.total($0.baseAddress! + width, width)) }
+        }
         values.withUnsafeBufferPointer { v in
             for r in 0..<rows {
                 let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
                 let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
+                if complete[r] {
+                    for (l, k) in lags.enumerated() where !decided[l] {
+                        let width = periods - k
+                        let cx = means[(l * rows + r) * 2] - effectTotals[l].0 / Double(width)
+                        let cy = means[(l * rows + r) * 2 + 1] - effectTotals[l].1 / Double(width)
+                        let m = effects[l].withUnsafeBufferPointer { e in
+                            VectorKernels.residualMoments(x: xs, y: ys + k, ex: e.baseAddress!, ey: e.baseAddress! + width, cx: cx, cy: cy, width)
+                        }
+                        moments[l].xx += m.xx
+                        moments[l].xy += m.xy
+                        moments[l].yy += m.yy
+                    }
+                    continue
+                }
                 for (l, k) in lags.enumerated() where !decided[l] {
                     let width = periods - k
                     effects[l].withUnsafeBufferPointer { e in
@@ -599,9 +656,23 @@ struct PanelGrid {
             runs.withUnsafeBufferPointer { rp in
                 cells.withUnsafeMutableBufferPointer { cb in
                     local.withUnsafeMutableBufferPointer { lb in
+                      sums.withUnsafeMutableBufferPointer { sp in
                         for r in 0..<rows {
                             let n = completeRows(r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
                             if n == 0 { continue }
+                            if n == width {
+                                // Every row of the window: contiguous, vector loops, O(1) effects.
+                                for j in 0..<c {
+                                    let src = v.baseAddress! + rowOffsets[r] + starts[j]
+                                    let (sum, ss) = VectorKernels.sumAndSquares(src, n)
+                                    let mean = sum / Double(n)
+                                    means[r * c + j] = mean
+                                    raw[j] += ss
+                                    demeaned[j] += VectorKernels.demeanInto(src, mean: mean, sums: sp.baseAddress! + j * width, n)
+                                }
+                                system.addCompleteTeam()
+                                continue
+                            }
                             for j in 0..<c {
                                 let src = v.baseAddress! + rowOffsets[r] + starts[j]
                                 let col = lb.baseAddress! + j * periods
@@ -619,12 +690,13 @@ struct PanelGrid {
                                 for i in 0..<n {
                                     let d = col[i] - mean
                                     ds += d * d
-                                    sums[j * width + Int(cb[i])] += d
+                                    sp[j * width + Int(cb[i])] += d
                                 }
                                 demeaned[j] += ds
                             }
                             system.addTeam(UnsafeBufferPointer(start: cb.baseAddress!, count: n))
                         }
+                      }
                     }
                 }
             }
@@ -637,42 +709,30 @@ struct PanelGrid {
             }
             effect = solved.effects(fromPeriodSums: sums, columns: c)
         }
-        var gram = Matrix(rows: c, columns: c)
+        var accumulator = GramAccumulator(columns: c, blockRows: Swift.max(2048, periods))
         values.withUnsafeBufferPointer { v in
             runs.withUnsafeBufferPointer { rp in
                 cells.withUnsafeMutableBufferPointer { cb in
-                    local.withUnsafeMutableBufferPointer { lb in
-                        effect.withUnsafeBufferPointer { e in
-                            gram.storage.withUnsafeMutableBufferPointer { gp in
-                                for r in 0..<rows {
-                                    let n = completeRows(r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
-                                    if n == 0 { continue }
-                                    for j in 0..<c {
-                                        let src = v.baseAddress! + rowOffsets[r] + starts[j]
-                                        let col = lb.baseAddress! + j * periods
-                                        let ej = e.baseAddress! + j * width
+                    effect.withUnsafeBufferPointer { e in
+                        for r in 0..<rows {
+                            let n = completeRows(r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
+                            if n == 0 { continue }
+                            let contiguous = n == width
+                            accumulator.appendRows(n) { base, leading in
+                                for j in 0..<c {
+                                    let src = v.baseAddress! + rowOffsets[r] + starts[j]
+                                    let col = base + j * leading
+                                    let ej = e.baseAddress! + j * width
+                                    if contiguous {
+                                        let shift = means[r * c + j] - Kernels.total(ej, n) / Double(n)
+                                        for t in 0..<n { col[t] = src[t] - shift - ej[t] }
+                                    } else {
                                         var eSum = 0.0
                                         for i in 0..<n { eSum += ej[Int(cb[i])] }
                                         let shift = means[r * c + j] - eSum / Double(n)
                                         for i in 0..<n {
                                             let t = Int(cb[i])
                                             col[i] = src[t] - shift - ej[t]
-                                        }
-                                    }
-                                    for b in 0..<c {
-                                        let cbCol = lb.baseAddress! + b * periods
-                                        for a in 0...b {
-                                            let caCol = lb.baseAddress! + a * periods
-                                            var acc = SIMD4<Double>(repeating: 0)
-                                            var i = 0
-                                            while i + 4 <= n {
-                                                acc += SIMD4(caCol[i], caCol[i + 1], caCol[i + 2], caCol[i + 3])
-                                                    * SIMD4(cbCol[i], cbCol[i + 1], cbCol[i + 2], cbCol[i + 3])
-                                                i += 4
-                                            }
-                                            var dot = acc.sum()
-                                            while i < n { dot += caCol[i] * cbCol[i]; i += 1 }
-                                            gp[a + b * c] += dot
                                         }
                                     }
                                 }
@@ -682,7 +742,7 @@ struct PanelGrid {
                 }
             }
         }
-        gram.symmetrizeFromUpper()
+        let gram = accumulator.result()
         if let fit = NestedRegressions.fromGram(gram, rawNorms: raw.map { $0.squareRoot() }, demeanedSquares: demeaned, observationCount: observations) {
             return .fitted(fit)
         }

@@ -621,6 +621,8 @@ public struct PeriodEffectsSystem: Sendable {
     var gaps: [Double]
     var gram: [Double]
     var missing: [Int] = []
+    /// Teams added by `addCompleteTeam`: one cell in every period, counted here, not in perPeriod.
+    var completeTeams = 0
 
     public init(periods: Int) {
         self.periods = periods
@@ -630,7 +632,17 @@ public struct PeriodEffectsSystem: Sendable {
     }
 
     /// Periods with at least one cell.
-    public var periodCount: Int { perPeriod.count { $0 > 0 } }
+    public var periodCount: Int { completeTeams > 0 ? periods : perPeriod.count { $0 > 0 } }
+
+    /// Adds a team with a cell in every period, in O(1).
+    public mutating func addCompleteTeam() {
+        if periods == 0 { return }
+        teamCount += 1
+        observationCount += periods
+        completeTeams += 1
+        hasCompleteTeam = true
+        ones += 1 / Double(periods)
+    }
 
     /// Adds a team by the grid periods of its cells, ascending, each once.
     public mutating func addTeam(_ present: UnsafeBufferPointer<Int32>) {
@@ -696,7 +708,7 @@ public struct PeriodEffectsSystem: Sendable {
     /// Nil when G is not numerically positive definite (the effects are not of full rank).
     /// Connectivity is the caller's to check when no team is complete.
     public func factorised() -> Factorised? {
-        let present = (0..<periods).filter { perPeriod[$0] > 0 }
+        let present = (0..<periods).filter { perPeriod[$0] + completeTeams > 0 }
         let m = Swift.max(present.count - 1, 0)
         var slot = [Int](repeating: -1, count: periods)
         for (j, t) in present.enumerated() where j > 0 { slot[t] = j - 1 }
@@ -704,7 +716,7 @@ public struct PeriodEffectsSystem: Sendable {
         for (jb, tb) in present.enumerated() where jb > 0 {
             for (ja, ta) in present.enumerated() where ja > 0 && ja <= jb {
                 var v = gram[ta * periods + tb] - ones + gaps[ta] + gaps[tb]
-                if ta == tb { v += Double(perPeriod[ta]) }
+                if ta == tb { v += Double(perPeriod[ta] + completeTeams) }
                 reduced[(ja - 1) + (jb - 1) * m] = v
             }
         }
@@ -718,5 +730,117 @@ public struct PeriodEffectsSystem: Sendable {
             }
         }
         return Factorised(slot: slot, size: m, factor: reduced)
+    }
+}
+
+/// Σ rowsᵀ rows of many small blocks of rows, through BLAS `dsyrk` on a buffer of a few
+/// thousand rows: a team's dozens of residual rows are too few for BLAS on their own, and
+/// scalar dot products per team cost several times more.
+public struct GramAccumulator {
+    public let columns: Int
+    let capacity: Int
+    var buffer: [Double]
+    var filled = 0
+    var gram: [Double]
+
+    public init(columns: Int, blockRows: Int = 2048) {
+        self.columns = columns
+        capacity = blockRows
+        buffer = [Double](repeating: 0, count: blockRows * columns)
+        gram = [Double](repeating: 0, count: columns * columns)
+    }
+
+    /// Lets `fill` write `count` rows (≤ blockRows): element (i, j) at `base[i + j * leading]`.
+    public mutating func appendRows(_ count: Int, _ fill: (_ base: UnsafeMutablePointer<Double>, _ leading: Int) -> Void) {
+        precondition(count <= capacity, "more rows than a block holds")
+        if filled + count > capacity { flush() }
+        let leading = capacity
+        let offset = filled
+        buffer.withUnsafeMutableBufferPointer { fill($0.baseAddress! + offset, leading) }
+        filled += count
+    }
+
+    mutating func flush() {
+        if filled == 0 { return }
+        let (c, k, lda) = (columns, filled, capacity)
+        buffer.withUnsafeBufferPointer { a in
+            gram.withUnsafeMutableBufferPointer { g in
+                BLAS.syrkTransposed(n: c, k: k, alpha: 1, a: a.baseAddress!, lda: lda, beta: 1, c: g.baseAddress!, ldc: c)
+            }
+        }
+        filled = 0
+    }
+
+    /// The full symmetric Gram matrix of every row appended.
+    public mutating func result() -> Matrix {
+        flush()
+        var m = Matrix(rows: columns, columns: columns, columnMajor: gram)
+        m.symmetrizeFromUpper()
+        return m
+    }
+}
+
+/// Loops the compiler will not vectorise on its own (floating-point sums are not reassociated),
+/// written with four accumulators for the lead-lag engine's complete rows.
+public enum VectorKernels {
+    /// Σ p[i] and Σ p[i]².
+    @inlinable
+    public static func sumAndSquares(_ p: UnsafePointer<Double>, _ n: Int) -> (sum: Double, squares: Double) {
+        var s = SIMD4<Double>(repeating: 0)
+        var q = SIMD4<Double>(repeating: 0)
+        var i = 0
+        while i + 4 <= n {
+            let v = SIMD4(p[i], p[i + 1], p[i + 2], p[i + 3])
+            s += v
+            q += v * v
+            i += 4
+        }
+        var (sum, squares) = (s.sum(), q.sum())
+        while i < n { sum += p[i]; squares += p[i] * p[i]; i += 1 }
+        return (sum, squares)
+    }
+
+    /// sums[i] += p[i] − mean for every i; returns Σ (p[i] − mean)².
+    @inlinable
+    public static func demeanInto(_ p: UnsafePointer<Double>, mean: Double, sums: UnsafeMutablePointer<Double>, _ n: Int) -> Double {
+        var q = SIMD4<Double>(repeating: 0)
+        let m = SIMD4<Double>(repeating: mean)
+        var i = 0
+        while i + 4 <= n {
+            let d = SIMD4(p[i], p[i + 1], p[i + 2], p[i + 3]) - m
+            q += d * d
+            sums[i] += d[0]; sums[i + 1] += d[1]; sums[i + 2] += d[2]; sums[i + 3] += d[3]
+            i += 4
+        }
+        var squares = q.sum()
+        while i < n { let d = p[i] - mean; squares += d * d; sums[i] += d; i += 1 }
+        return squares
+    }
+
+    /// Σ rx², Σ rx·ry, Σ ry² with rx = x[i] − cx − ex[i], ry = y[i] − cy − ey[i].
+    @inlinable
+    public static func residualMoments(
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, ex: UnsafePointer<Double>, ey: UnsafePointer<Double>,
+        cx: Double, cy: Double, _ n: Int
+    ) -> (xx: Double, xy: Double, yy: Double) {
+        var (axx, axy, ayy) = (SIMD4<Double>(repeating: 0), SIMD4<Double>(repeating: 0), SIMD4<Double>(repeating: 0))
+        let (vx, vy) = (SIMD4<Double>(repeating: cx), SIMD4<Double>(repeating: cy))
+        var i = 0
+        while i + 4 <= n {
+            let rx = SIMD4(x[i], x[i + 1], x[i + 2], x[i + 3]) - vx - SIMD4(ex[i], ex[i + 1], ex[i + 2], ex[i + 3])
+            let ry = SIMD4(y[i], y[i + 1], y[i + 2], y[i + 3]) - vy - SIMD4(ey[i], ey[i + 1], ey[i + 2], ey[i + 3])
+            axx += rx * rx
+            axy += rx * ry
+            ayy += ry * ry
+            i += 4
+        }
+        var (xx, xy, yy) = (axx.sum(), axy.sum(), ayy.sum())
+        while i < n {
+            let rx = x[i] - cx - ex[i]
+            let ry = y[i] - cy - ey[i]
+            xx += rx * rx; xy += rx * ry; yy += ry * ry
+            i += 1
+        }
+        return (xx, xy, yy)
     }
 }
