@@ -15,8 +15,27 @@ scratch=.build-fuzz
 lock=${SCORECARD_BUILD_LOCK:-/tmp/scorecard-build.lock}
 
 echo "== building fuzz targets (-sanitize=fuzzer,address)"
-( cd Fuzz && flock "$lock" swift build --scratch-path "../$scratch" --sanitize=fuzzer --sanitize=address 2>&1 \
-    | grep -E "error:|Build complete" || true )
+mkdir -p "$scratch"
+build() {
+    if ! ( cd Fuzz && flock "$lock" swift build --scratch-path "../$scratch" --sanitize=fuzzer --sanitize=address ) >"$scratch/build.log" 2>&1; then
+        grep -E "error:" "$scratch/build.log" | head -20 >&2 || tail -20 "$scratch/build.log" >&2
+        echo "fuzz: the build failed (log: $scratch/build.log)" >&2
+        exit 1
+    fi
+    tail -1 "$scratch/build.log"
+}
+# Coverage counters in the reader's code, not just the target's: an incremental rebuild once
+# left Ingest uninstrumented (libFuzzer then found nothing new), so check and rebuild clean.
+counters() {
+    SWIFT_BACKTRACE=enable=no "$scratch/debug/fuzz-csv" -runs=0 2>&1 | grep -oE '[0-9]+ inline 8-bit counters' | grep -oE '^[0-9]+' || echo 0
+}
+build
+if [ "$(counters)" -lt 20000 ]; then
+    echo "fuzz: the libraries were not instrumented; rebuilding from scratch"
+    rm -rf "$scratch/debug" "$scratch/x86_64-unknown-linux-gnu" "$scratch/aarch64-unknown-linux-gnu"
+    build
+    [ "$(counters)" -ge 20000 ] || { echo "fuzz: still no coverage instrumentation in the libraries" >&2; exit 1; }
+fi
 bin="$scratch/debug"
 for t in "${targets[@]}"; do [ -x "$bin/$t" ] || { echo "fuzz: $bin/$t was not built" >&2; exit 1; }; done
 
@@ -65,6 +84,10 @@ for t in "${targets[@]}"; do
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 || true)
     total=$((total + runs))
     echo "$t: $runs executions, $cov, corpus $(ls "$work" | wc -l) inputs, exit $rc"
+    if grep -q "Is the code instrumented for coverage" "$log"; then
+        echo "fuzz: $t ran without coverage feedback" >&2
+        status=1
+    fi
     if [ $rc -ne 0 ]; then
         status=1
         grep -E "ERROR|Fatal error|Test unit written|SUMMARY|precondition" "$log" | head -20 >&2 || true

@@ -54,9 +54,12 @@ struct NameTable {
         return (idx, true)
     }
 
+    /// Whether name `idx` is exactly these `n` bytes (its length too: without that check a
+    /// row's "rev" matched a stored "revenue" and was read as it, found by fuzz-csv).
     @inline(__always)
     func equal(_ idx: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        arena.withUnsafeBufferPointer { a in
+        guard lengths[idx] == n else { return false }
+        return arena.withUnsafeBufferPointer { a in
             let base = a.baseAddress! + starts[idx]
             for i in 0..<n where base[i] != p[i] { return false }
             return true
