@@ -1,12 +1,17 @@
 // swift-tools-version: 6.1
 // libFuzzer targets (issue #9), in their own package so `swift build`/`swift test` of the
 // main package never see them. Build and run with Fuzz/run.sh (AddressSanitizer + libFuzzer).
+//
+// The Ingest module is compiled here from the main package's sources (Sources/Ingest is a
+// symbolic link to ../../Sources/Ingest) rather than taken from the package at "..": only
+// what the targets fuzz is built, with no plugin tools, so run.sh can pass coverage flags to
+// every Swift compile (-Xswiftc) without breaking a tool's own main().
 import PackageDescription
 
 let fuzzTarget: (String) -> Target = { name in
     .executableTarget(
         name: name,
-        dependencies: [.product(name: "ScorecardKit", package: "Scorecard")],
+        dependencies: ["Ingest"],
         path: "Sources/\(name)",
         // libFuzzer supplies main(); the target only defines LLVMFuzzerTestOneInput.
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
@@ -15,6 +20,8 @@ let fuzzTarget: (String) -> Target = { name in
 
 let package = Package(
     name: "ScorecardFuzz",
-    dependencies: [.package(name: "Scorecard", path: "..")],
-    targets: ["fuzz-csv", "fuzz-period", "fuzz-scorecard"].map(fuzzTarget)
+    dependencies: [.package(url: "https://github.com/jpsim/Yams", from: "6.0.0")],
+    targets: [
+        .target(name: "Ingest", dependencies: [.product(name: "Yams", package: "Yams")], path: "Sources/Ingest"),
+    ] + ["fuzz-csv", "fuzz-period", "fuzz-scorecard"].map(fuzzTarget)
 )
