@@ -8,7 +8,7 @@ import Ingest
 let benchmarks: @Sendable () -> Void = {
     let shape = BenchmarkData.standard
     for threads in [2, 1] {
-        Benchmark("read \(shape.teams) teams, \(threads) thread\(threads == 1 ? "" : "s")",
+        Benchmark("read-\(shape.teams)-teams-\(threads)-thread\(threads == 1 ? "" : "s")",
                   configuration: BenchmarkData.configuration()) { benchmark, path in
             for _ in benchmark.scaledIterations {
                 do {

@@ -9,7 +9,7 @@ import Ingest
 let benchmarks: @Sendable () -> Void = {
     let shape = BenchmarkData.standard
     for backtest in [0, 6] {
-        Benchmark(backtest == 0 ? "forecast 3 horizons, \(shape.teams) teams" : "backtest 6 origins, \(shape.teams) teams",
+        Benchmark(backtest == 0 ? "forecast-3-horizons-\(shape.teams)-teams" : "backtest-6-origins-\(shape.teams)-teams",
                   configuration: BenchmarkData.configuration()) { benchmark, dataset in
             do {
                 for _ in benchmark.scaledIterations {

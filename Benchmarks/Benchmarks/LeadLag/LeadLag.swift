@@ -11,7 +11,7 @@ let benchmarks: @Sendable () -> Void = {
     // All-cross is 37 pairs × (13 correlations + up to 6 BIC fits + 4 Granger fits) on the
     // 10 core measures; 20 teams × 36 months keep one iteration to a few seconds.
     let small = BenchmarkData.Shape(teams: 20, periods: 36, measures: 10)
-    Benchmark("all cross pairs, \(small.teams) teams, K=12", configuration: BenchmarkData.configuration(maxIterations: 5, maxSeconds: 20)) { benchmark, dataset in
+    Benchmark("all-cross-pairs-\(small.teams)-teams", configuration: BenchmarkData.configuration(maxIterations: 5, maxSeconds: 20)) { benchmark, dataset in
         do {
             let pairs = LeadLagAnalysis.allCross(of: dataset)
             for _ in benchmark.scaledIterations {
@@ -25,7 +25,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let shape = BenchmarkData.Shape(teams: 200, periods: 60, measures: 30)
-    Benchmark("strategy-map links, \(shape.teams) teams, K=12", configuration: BenchmarkData.configuration(maxIterations: 5, maxSeconds: 20)) { benchmark, dataset in
+    Benchmark("strategy-map-links-\(shape.teams)-teams", configuration: BenchmarkData.configuration(maxIterations: 5, maxSeconds: 20)) { benchmark, dataset in
         do {
             let pairs = LeadLagAnalysis.links(of: dataset)
             for _ in benchmark.scaledIterations {

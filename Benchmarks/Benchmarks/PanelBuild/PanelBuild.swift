@@ -7,7 +7,7 @@ import Ingest
 
 let benchmarks: @Sendable () -> Void = {
     let shape = BenchmarkData.standard
-    Benchmark("load dataset \(shape.teams) teams", configuration: BenchmarkData.configuration()) { benchmark, dir in
+    Benchmark("load-dataset-\(shape.teams)-teams", configuration: BenchmarkData.configuration()) { benchmark, dir in
         for _ in benchmark.scaledIterations {
             do {
                 let d = try Dataset.load(DatasetLocation(measurements: dir + "/measurements.csv", scorecard: dir + "/scorecard.yml"))
@@ -20,7 +20,7 @@ let benchmarks: @Sendable () -> Void = {
         try BenchmarkData.folder(shape)
     }
 
-    Benchmark("window last 24, 10 measures", configuration: BenchmarkData.configuration(maxIterations: 50)) { benchmark, dataset in
+    Benchmark("window-last-24-of-10-measures", configuration: BenchmarkData.configuration(maxIterations: 200)) { benchmark, dataset in
         let selection = PanelSelection(measures: Array(dataset.panel.measures.prefix(10)), last: 24)
         for _ in benchmark.scaledIterations {
             do {

@@ -8,7 +8,7 @@ import Ingest
 
 let benchmarks: @Sendable () -> Void = {
     let shape = BenchmarkData.standard
-    Benchmark("rank \(shape.teams) teams", configuration: BenchmarkData.configuration(maxIterations: 50)) { benchmark, dataset in
+    Benchmark("rank-\(shape.teams)-teams", configuration: BenchmarkData.configuration(maxIterations: 200)) { benchmark, dataset in
         do {
             for _ in benchmark.scaledIterations {
                 blackHole(try RankAnalysis.run(dataset).rows.count)
@@ -21,8 +21,8 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     for bootstrap in [0, 1000] {
-        Benchmark(bootstrap == 0 ? "quartiles \(shape.teams) teams" : "quartiles bootstrap \(bootstrap)",
-                  configuration: BenchmarkData.configuration(maxIterations: 50)) { benchmark, dataset in
+        Benchmark(bootstrap == 0 ? "quartiles-\(shape.teams)-teams" : "quartiles-bootstrap-\(bootstrap)",
+                  configuration: BenchmarkData.configuration(maxIterations: 200)) { benchmark, dataset in
             do {
                 for _ in benchmark.scaledIterations {
                     blackHole(try QuartileAnalysis.run(dataset, bootstrap: bootstrap).rows.count)

@@ -28,7 +28,7 @@ func makeSeries(series: Int, periods: Int, missing: Double) -> [Double] {
 
 let benchmarks: @Sendable () -> Void = {
     let shape = BenchmarkData.standard
-    Benchmark("trend analysis \(shape.teams * shape.measures) series", configuration: BenchmarkData.configuration()) { benchmark, dataset in
+    Benchmark("trend-analysis-\(shape.teams * shape.measures)-series", configuration: BenchmarkData.configuration()) { benchmark, dataset in
         for _ in benchmark.scaledIterations {
             blackHole(TrendAnalysis.run(dataset).rows.count)
         }
@@ -39,7 +39,7 @@ let benchmarks: @Sendable () -> Void = {
     let series = 250_000
     let periods = 60
     for missing in [0.0, 0.05] {
-        Benchmark("trend lines \(series / 1000)k x \(periods), \(Int(missing * 100))% missing",
+        Benchmark("trend-lines-\(series / 1000)k-x-\(periods)-\(Int(missing * 100))pct-missing",
                   configuration: BenchmarkData.configuration()) { benchmark, values in
             for _ in benchmark.scaledIterations {
                 blackHole(TrendLines(values: values, periods: periods).slope.count)
