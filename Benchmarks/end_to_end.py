@@ -718,13 +718,16 @@ def rel(a, b):
     return abs(a - b) / max(abs(a), abs(b), 1e-300)
 
 
-def compare(name, a, b, keys=None, tol=1e-6, floor=0.0):
-    """Largest relative difference between two dicts of numbers over their shared keys
-    (relative to max(|a|, |b|, floor))."""
+def compare(name, a, b, keys=None, tol=1e-6, atol=1e-12):
+    """Largest relative difference between two dicts of numbers over their shared keys; values
+    within `atol` of each other agree whatever their ratio (METHODS.md: relative 1e-8 with an
+    absolute floor of 1e-12, so slopes of -2.8e-17 and -2.7e-17, both zero to rounding, agree)."""
     keys = [k for k in (keys or a.keys()) if k in a and k in b and a[k] is not None and b[k] is not None]
     if not keys:
         return f"{name}: nothing in common", False
-    worst = max(abs(float(a[k]) - float(b[k])) / max(abs(float(a[k])), abs(float(b[k])), floor, 1e-300) for k in keys)
+    diffs = [0.0 if abs(float(a[k]) - float(b[k])) <= atol else
+             abs(float(a[k]) - float(b[k])) / max(abs(float(a[k])), abs(float(b[k]))) for k in keys]
+    worst = max(diffs)
     ok = worst <= tol
     return f"{name}: {len(keys)} values, largest relative difference {worst:.1e} {'ok' if ok else 'DIFFERS'}", ok
 
@@ -889,7 +892,7 @@ def main():
         if "leadlag" in R["scorecard"]:
             a, b = R["scorecard"]["leadlag"], R["numpy"]["leadlag"]
             checks.append(compare("lead-lag best-lag r, scorecard vs numpy", {k: v["r"] for k, v in a.items()}, {k: v["r"] for k, v in b.items()}, tol=1e-6))
-            checks.append(compare("Granger F, scorecard vs numpy", {k: v["f"] for k, v in a.items()}, {k: v["f"] for k, v in b.items()}, tol=1e-6, floor=1))
+            checks.append(compare("Granger F, scorecard vs numpy", {k: v["f"] for k, v in a.items()}, {k: v["f"] for k, v in b.items()}, tol=1e-6, atol=1e-6))
             checks.append(compare("best lag and Granger order, scorecard vs numpy",
                                   {k: 1000 * (v["best"] or 0) + (v["lags"] or 0) for k, v in a.items()},
                                   {k: 1000 * (v["best"] or 0) + (v["lags"] or 0) for k, v in b.items()}, tol=0))
@@ -915,7 +918,7 @@ def main():
         checks.append(compare("lead-lag r (subsample), pandas/linearmodels vs numpy",
                               {k: v["r"] for k, v in R["pandas"]["leadlag"].items()}, {k: v["r"] for k, v in mine.items()}, tol=1e-6))
         checks.append(compare("Granger F (subsample), pandas/linearmodels vs numpy",
-                              {k: v["f"] for k, v in R["pandas"]["leadlag"].items()}, {k: v["f"] for k, v in mine.items()}, tol=1e-6, floor=1))
+                              {k: v["f"] for k, v in R["pandas"]["leadlag"].items()}, {k: v["f"] for k, v in mine.items()}, tol=1e-6, atol=1e-6))
     failed = 0
     for c in checks:
         text, ok = c if isinstance(c, tuple) else (c, True)
