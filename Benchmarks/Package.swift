@@ -1,8 +1,8 @@
 // swift-tools-version: 6.1
 // Benchmarks live in their own package so `swift test` never builds or runs them.
 //
-//   swift package --package-path Benchmarks benchmark                      # run every suite
-//   swift package --package-path Benchmarks benchmark thresholds check     # fail (exit 2) on a regression
+//   cd Benchmarks && swift package benchmark                     # run every suite
+//   cd Benchmarks && swift package benchmark thresholds check    # fail (exit 2) on a regression
 //
 // One ordo-one/benchmark suite per stage (Benchmarks/<Suite>/<Suite>.swift), data made in-process
 // by SampleData; `scorecard-bench` is the plain timer behind side_by_side.py.
