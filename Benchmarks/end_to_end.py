@@ -335,7 +335,7 @@ def np_rank(panel, card):
             if agg == "sum":
                 val = np.where(present.any(1), np.nansum(a, 1), np.nan)
             elif agg == "mean":
-                val = np.nanmean(a, 1) if present.all(1).any() else np.nanmean(a, 1)
+                val = np.nanmean(a, 1)
             else:  # last present value
                 idx = panel.P - 1 - np.argmax(present[:, ::-1], axis=1)
                 val = np.where(present.any(1), a[np.arange(len(a)), idx], np.nan)
@@ -416,7 +416,7 @@ def np_forecast(panel, card, horizons=3):
         totals.append({"horizon": h, "period": panel.label(int(common)), "teams": int(sel.sum()),
                        "forecast": float(yhat[sel].sum())})
         rows += len(teams)
-        blackhole = half.sum()  # the intervals are part of the work
+        assert np.isfinite(half).all()  # the intervals are part of the work
     return {"totals": totals, "rows": rows}
 
 
@@ -480,7 +480,6 @@ def way_pandas(args, card):
     read_rss = rss_mb()
     teams_all = sorted(df["team"].unique())
     sub = teams_all[:args.subsample]
-    scale_teams = len(teams_all) / len(sub)
 
     # Trend: a statsmodels OLS per series, in a groupby loop. Timed on half the subsample and
     # on the whole of it, then extended along that line to every team.
