@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData"]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "Ingest"]),
         .testTarget(name: "CLITests", dependencies: ["scorecard"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Ingest", "Rendering", "SampleData", "TestSupport"], resources: [.copy("Reference")]),
     ]

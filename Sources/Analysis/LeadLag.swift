@@ -130,12 +130,14 @@ public enum LeadLagAnalysis {
         let allTeams = Array(0..<panel.teamCount)
         // Pairs are independent: spread them over the cores.
         var computed = [PairComputation?](repeating: nil, count: specs.count)
-        computed.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: specs.count) { i in
-                let x = panel.measureIndex(specs[i].leader)!
-                let y = panel.measureIndex(specs[i].lagger)!
-                out[i] = PairComputation(panel: panel, teams: allTeams, x: x, y: y, maxLag: k)
+        BLASThreads.singleThreaded {
+            computed.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                DispatchQueue.concurrentPerform(iterations: specs.count) { i in
+                    let x = panel.measureIndex(specs[i].leader)!
+                    let y = panel.measureIndex(specs[i].lagger)!
+                    out[i] = PairComputation(panel: panel, teams: allTeams, x: x, y: y, maxLag: k)
+                }
             }
         }
         // BH over all defined forward and reverse Granger p-values.
@@ -161,12 +163,14 @@ public enum LeadLagAnalysis {
         var teamRows: [LeadLagResult.TeamRow] = []
         if perTeam {
             var perTeamComputed = [PairComputation?](repeating: nil, count: specs.count * panel.teamCount)
-            perTeamComputed.withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let out = out
-                DispatchQueue.concurrentPerform(iterations: out.count) { j in
-                    let (team, i) = (j / specs.count, j % specs.count)
-                    out[j] = PairComputation(panel: panel, teams: [team], x: panel.measureIndex(specs[i].leader)!,
-                                             y: panel.measureIndex(specs[i].lagger)!, maxLag: k)
+            BLASThreads.singleThreaded {
+                perTeamComputed.withUnsafeMutableBufferPointer { out in
+                    nonisolated(unsafe) let out = out
+                    DispatchQueue.concurrentPerform(iterations: out.count) { j in
+                        let (team, i) = (j / specs.count, j % specs.count)
+                        out[j] = PairComputation(panel: panel, teams: [team], x: panel.measureIndex(specs[i].leader)!,
+                                                 y: panel.measureIndex(specs[i].lagger)!, maxLag: k)
+                    }
                 }
             }
             for j in 0..<perTeamComputed.count {
@@ -200,6 +204,12 @@ public enum LeadLagAnalysis {
 }
 
 /// The statistics of one leader → lagger pair on a set of teams.
+///
+/// Every regression here is y ~ regressors + team and period effects on a mask of the
+/// teams × periods grid, so each is a `GridFixedEffects` residual-maker (no dummy columns)
+/// followed by a `NestedRegressions` factor: the BIC search over lag orders is one factor of
+/// the interleaved columns [y₁ x₁ y₂ x₂ … y_P x_P | y], and each Granger test one factor of
+/// [y₁…y_p x₁…x_p | y]. Results equal `FixedEffectsFit` on the same rows (tests compare).
 struct PairComputation: Sendable {
     struct Lag: Sendable {
         var lag: Int
@@ -217,7 +227,9 @@ struct PairComputation: Sendable {
     var notes: [String] = []
 
     init(panel: Panel, teams: [Int], x: Int, y: Int, maxLag: Int) {
-        for k in 0...maxLag { lags.append(PairComputation.lagCorrelation(panel: panel, teams: teams, x: x, y: y, lag: k)) }
+        let grid = PanelGrid(panel: panel, teams: teams, x: x, y: y)
+        let (x, y) = (PanelGrid.leader, PanelGrid.lagger)
+        lags = grid.lagCorrelations(x: x, y: y, maxLag: maxLag)
         // Best lag: largest |r| over 1…K; within 1e-10 relative counts as a tie, the smaller lag wins.
         var best: (Int, Double)?
         for k in 1..<Swift.max(lags.count, 1) {
@@ -231,10 +243,11 @@ struct PairComputation: Sendable {
         bestLag = best?.0
         let maxP = Swift.min(maxLag, LeadLagAnalysis.maxGrangerLags)
         if maxP >= 1 {
-            switch PairComputation.grangerOrder(panel: panel, teams: teams, x: x, y: y, maxP: maxP) {
+            let runs = grid.jointRuns(x, y)
+            switch grid.grangerOrder(x: x, y: y, runs: runs, maxP: maxP) {
             case .success(let p):
-                forward = PairComputation.granger(panel: panel, teams: teams, x: x, y: y, p: p)
-                reverse = PairComputation.granger(panel: panel, teams: teams, x: y, y: x, p: p)
+                forward = grid.granger(x: x, y: y, runs: runs, p: p)
+                reverse = grid.granger(x: y, y: x, runs: runs, p: p)
                 if forward == nil { notes.append("Granger test at \(p) lags is rank-deficient") }
             case .failure(let reason):
                 notes.append("Granger test undefined: \(reason)")
@@ -243,139 +256,554 @@ struct PairComputation: Sendable {
             notes.append("Granger test undefined: --max-lag 0 leaves no lag to test")
         }
     }
+}
 
-    /// y[i,t+k] ~ x[i,t] + team + period effects (period of the dependent value).
-    static func lagCorrelation(panel: Panel, teams: [Int], x: Int, y: Int, lag k: Int) -> Lag {
-        var team: [Int] = []
-        var period: [Int] = []
-        var xs: [Double] = []
-        var ys: [Double] = []
+enum Kernels {
+    static func total(_ p: UnsafePointer<Double>, _ n: Int) -> Double { VectorKernels.sumAndSquares(p, n).sum }
+}
+
+/// One pair's two series on the chosen teams × periods, copied team by team into one
+/// contiguous block ([team][leader, lagger][period]): the panel keeps a team's measures
+/// together, so a series read straight from it jumps a page per team, and every regression
+/// of the pair (13 lags, 3 Granger designs) sweeps the series again.
+struct PanelGrid {
+    /// Slot of the leader and the lagger in `values`.
+    static let leader = 0, lagger = 1
+    let values: [Double]
+    /// Offset of each grid row's block in `values`.
+    let rowOffsets: [Int]
+    let rows: Int
+    let periods: Int
+
+    init(panel: Panel, teams: [Int], x: Int, y: Int) {
         let p = panel.periodCount
-        for i in teams {
-            let xo = panel.offset(team: i, measure: x)
-            let yo = panel.offset(team: i, measure: y)
-            if k >= p { continue }
-            for t in 0..<(p - k) {
-                let xv = panel.values[xo + t]
-                let yv = panel.values[yo + t + k]
-                if xv.isNaN || yv.isNaN { continue }
-                team.append(i)
-                period.append(t + k)
-                xs.append(xv)
-                ys.append(yv)
+        rows = teams.count
+        periods = p
+        rowOffsets = (0..<teams.count).map { $0 * 2 * p }
+        values = [Double](unsafeUninitializedCapacity: teams.count * 2 * p) { out, count in
+            panel.values.withUnsafeBufferPointer { v in
+                for (r, team) in teams.enumerated() {
+                    let block = out.baseAddress! + r * 2 * p
+                    block.initialize(from: v.baseAddress! + panel.offset(team: team, measure: x), count: p)
+                    (block + p).initialize(from: v.baseAddress! + panel.offset(team: team, measure: y), count: p)
+                }
             }
-        }
-        var row = Lag(lag: k, n: ys.count)
-        do {
-            let fit = try FixedEffectsFit(team: team, period: period, regressors: Matrix(rows: ys.count, columns: 1, columnMajor: xs),
-                                          response: ys, effects: .teamAndPeriod)
-            let t = fit.tValues[0]
-            let df = fit.residualDegreesOfFreedom
-            guard t.isFinite else {
-                row.reason = "no residual variation"
-                return row
-            }
-            row.t = t
-            row.pValue = fit.pValues[0]
-            row.r = t / (t * t + df).squareRoot()
-        } catch {
-            row.reason = error.caseName == "rankDeficient" ? "rank-deficient (x constant within the fixed effects)" : "too few observations (\(ys.count))"
-        }
-        return row
-    }
-
-    /// Design rows complete for lag order p: y[i,t], y[i,t−1…t−p], x[i,t−1…t−p].
-    struct GrangerSample {
-        var team: [Int] = []
-        var period: [Int] = []
-        /// Columns: y lags 1…p, then x lags 1…p.
-        var columns: [[Double]]
-        var y: [Double] = []
-        init(p: Int) { columns = Array(repeating: [], count: 2 * p) }
-        var count: Int { y.count }
-        var teamCount: Int { Set(team).count }
-        var periodCount: Int { Set(period).count }
-        /// Residual df of the unrestricted model.
-        var residualDF: Int {
-            let g = teamCount
-            return count - (g > 1 ? g + periodCount - 1 : 1) - columns.count
+            count = teams.count * 2 * p
         }
     }
 
-    static func sample(panel: Panel, teams: [Int], x: Int, y: Int, p: Int, complete q: Int) -> GrangerSample {
-        // Rows complete for order q (q >= p), using p lags of each.
-        var s = GrangerSample(p: p)
-        let n = panel.periodCount
-        for i in teams {
-            let xo = panel.offset(team: i, measure: x)
-            let yo = panel.offset(team: i, measure: y)
-            guard q < n else { continue }
-            rows: for t in q..<n {
-                if panel.values[yo + t].isNaN { continue }
-                for l in 1...q where panel.values[yo + t - l].isNaN || panel.values[xo + t - l].isNaN { continue rows }
-                s.team.append(i)
-                s.period.append(t)
-                s.y.append(panel.values[yo + t])
-                for l in 1...p {
-                    s.columns[l - 1].append(panel.values[yo + t - l])
-                    s.columns[p + l - 1].append(panel.values[xo + t - l])
+    /// Rows whose leader and lagger are both present in every period.
+    var isComplete: [Bool] {
+        values.withUnsafeBufferPointer { v in
+            (0..<rows).map { r in
+                let block = v.baseAddress! + rowOffsets[r]
+                for i in 0..<(2 * periods) where block[i].isNaN { return false }
+                return true
+            }
+        }
+    }
+
+    /// Start of slot m's series shifted by `shift` periods, relative to a row's block.
+    func start(_ m: Int, shift: Int) -> Int { m * periods + shift }
+
+    /// Every lag 0…K of y[i,t+k] ~ x[i,t] + team + period effects in two sweeps over the pair:
+    /// the first gathers, team by team and lag by lag, the team means, the period sums of the
+    /// demeaned values and the period effects' normal equations (`PeriodEffectsSystem`); the
+    /// second, after one small solve per lag, the residuals' moments. Lags whose sample has no
+    /// complete team (connectivity must then be checked) or whose moments lost digits go
+    /// through `lagCorrelation`, which keeps the residuals.
+    func lagCorrelations(x: Int, y: Int, maxLag: Int) -> [PairComputation.Lag] {
+        let lags = (0...maxLag).filter { $0 < periods }
+        let count = lags.count
+        var systems = lags.map { PeriodEffectsSystem(periods: periods - $0) }
+        // Per lag: period sums of the demeaned x then y, `2 (P − k)` values from sumOffset[l].
+        var sumOffset = [Int](repeating: 0, count: count + 1)
+        for (l, k) in lags.enumerated() { sumOffset[l + 1] = sumOffset[l] + 2 * (periods - k) }
+        var sums = [Double](repeating: 0, count: sumOffset[count])
+        var means = [Double](repeating: 0, count: count * rows * 2)
+        var moments = [PairMoments](repeating: PairMoments(), count: count)
+        var cells = [Int32](repeating: 0, count: periods)
+        // Teams with both series complete: every lag's sample is a contiguous run, so their
+        // sums are vector loops and their period effects O(1) (most teams, most of the time).
+        let complete = isComplete
+        values.withUnsafeBufferPointer { v in
+            cells.withUnsafeMutableBufferPointer { cb in
+                sums.withUnsafeMutableBufferPointer { sp in
+                for r in 0..<rows {
+                    let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
+                    let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
+                    if complete[r] {
+                        for (l, k) in lags.enumerated() {
+                            let width = periods - k
+                            let (sx, sxx) = VectorKernels.sumAndSquares(xs, width)
+                            let (sy, syy) = VectorKernels.sumAndSquares(ys + k, width)
+                            let (mx, my) = (sx / Double(width), sy / Double(width))
+                            means[(l * rows + r) * 2] = mx
+                            means[(l * rows + r) * 2 + 1] = my
+                            moments[l].rawXX += sxx
+                            moments[l].rawYY += syy
+                            let base = sp.baseAddress! + sumOffset[l]
+                            moments[l].demeanedXX += VectorKernels.demeanInto(xs, mean: mx, sums: base, width)
+                            moments[l].demeanedYY += VectorKernels.demeanInto(ys + k, mean: my, sums: base + width, width)
+                            systems[l].addCompleteTeam()
+                        }
+                        continue
+                    }
+                    for (l, k) in lags.enumerated() {
+                        let width = periods - k
+                        var n = 0
+                        var (sx, sy, sxx, syy) = (0.0, 0.0, 0.0, 0.0)
+                        for t in 0..<width where !xs[t].isNaN && !ys[t + k].isNaN {
+                            cb[n] = Int32(truncatingIfNeeded: t)
+                            n += 1
+                            let (a, b) = (xs[t], ys[t + k])
+                            sx += a
+                            sy += b
+                            sxx += a * a
+                            syy += b * b
+                        }
+                        if n == 0 { continue }
+                        let (mx, my) = (sx / Double(n), sy / Double(n))
+                        means[(l * rows + r) * 2] = mx
+                        means[(l * rows + r) * 2 + 1] = my
+                        moments[l].rawXX += sxx
+                        moments[l].rawYY += syy
+                        let base = sumOffset[l]
+                        var (dxx, dyy) = (0.0, 0.0)
+                        for c in 0..<n {
+                            let t = Int(cb[c])
+                            let (dx, dy) = (xs[t] - mx, ys[t + k] - my)
+                            dxx += dx * dx
+                            dyy += dy * dy
+                            sp[base + t] += dx
+                            sp[base + width + t] += dy
+                        }
+                        moments[l].demeanedXX += dxx
+                        moments[l].demeanedYY += dyy
+                        systems[l].addTeam(UnsafeBufferPointer(rebasing: cb[0..<n]))
+                    }
+                }
                 }
             }
         }
-        return s
+        // Per lag: its verdict so far, and the period effects of x then y when projected.
+        var result = lags.map { PairComputation.Lag(lag: $0, n: 0) }
+        var decided = [Bool](repeating: false, count: count)
+        var effects = [[Double]](repeating: [], count: count)
+        var dfs = [Int](repeating: 0, count: count)
+        for (l, k) in lags.enumerated() {
+            let system = systems[l]
+            result[l].n = system.observationCount
+            let g = system.teamCount
+            let periodsPresent = system.periodCount
+            dfs[l] = system.observationCount - (g > 1 ? g + periodsPresent - 1 : 1) - 1
+            if dfs[l] < 1 {
+                result[l] = fail(result[l], "too few observations (\(system.observationCount))")
+                decided[l] = true
+                continue
+            }
+            let width = periods - k
+            if g > 1 && periodsPresent > 1 {
+                guard system.hasCompleteTeam, let solved = system.factorised() else {
+                    result[l] = lagCorrelation(x: x, y: y, lag: k)
+                    decided[l] = true
+                    continue
+                }
+                effects[l] = solved.effects(fromPeriodSums: Array(sums[sumOffset[l]..<sumOffset[l + 1]]), columns: 2)
+            } else {
+                effects[l] = [Double](repeating: 0, count: 2 * width)
+            }
+        }
+        // Σ over a complete team's periods of each lag's effects, for its mean effect.
+        let effectTotals = lags.indices.map { l -> (Double, Double) in
+            guard !decided[l] else { return (0, 0) }
+            let width = periods - lags[l]
+            return effects[l].withUnsafeBufferPointer { (Kernels.total($0.baseAddress!, width), Kernels.total($0.baseAddress! + width, width)) }
+        }
+        values.withUnsafeBufferPointer { v in
+            for r in 0..<rows {
+                let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
+                let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
+                if complete[r] {
+                    for (l, k) in lags.enumerated() where !decided[l] {
+                        let width = periods - k
+                        let cx = means[(l * rows + r) * 2] - effectTotals[l].0 / Double(width)
+                        let cy = means[(l * rows + r) * 2 + 1] - effectTotals[l].1 / Double(width)
+                        let m = effects[l].withUnsafeBufferPointer { e in
+                            VectorKernels.residualMoments(x: xs, y: ys + k, ex: e.baseAddress!, ey: e.baseAddress! + width, cx: cx, cy: cy, width)
+                        }
+                        moments[l].xx += m.xx
+                        moments[l].xy += m.xy
+                        moments[l].yy += m.yy
+                    }
+                    continue
+                }
+                for (l, k) in lags.enumerated() where !decided[l] {
+                    let width = periods - k
+                    effects[l].withUnsafeBufferPointer { e in
+                        var n = 0
+                        var (ex, ey) = (0.0, 0.0)
+                        for t in 0..<width where !xs[t].isNaN && !ys[t + k].isNaN {
+                            n += 1
+                            ex += e[t]
+                            ey += e[width + t]
+                        }
+                        if n == 0 { return }
+                        let cx = means[(l * rows + r) * 2] - ex / Double(n)
+                        let cy = means[(l * rows + r) * 2 + 1] - ey / Double(n)
+                        var (xx, xy, yy) = (0.0, 0.0, 0.0)
+                        for t in 0..<width where !xs[t].isNaN && !ys[t + k].isNaN {
+                            let rx = xs[t] - cx - e[t]
+                            let ry = ys[t + k] - cy - e[width + t]
+                            xx += rx * rx
+                            xy += rx * ry
+                            yy += ry * ry
+                        }
+                        moments[l].xx += xx
+                        moments[l].xy += xy
+                        moments[l].yy += yy
+                    }
+                }
+            }
+        }
+        for (l, k) in lags.enumerated() where !decided[l] {
+            result[l] = finish(result[l], moments[l], df: dfs[l]) ?? lagCorrelation(x: x, y: y, lag: k)
+        }
+        for k in count..<(maxLag + 1) {
+            result.append(fail(PairComputation.Lag(lag: k, n: 0), "too few observations (0)"))
+        }
+        return result
     }
 
-    static func fit(_ s: GrangerSample, columns: Range<Int>) throws -> FixedEffectsFit {
-        let cols = Array(s.columns[columns])
-        return try FixedEffectsFit(team: s.team, period: s.period, regressors: Matrix(columns: cols), response: s.y, effects: .teamAndPeriod)
+    /// r, t and p from residual moments; nil when digits were lost — the effects took almost
+    /// all of a column, or the fit is almost perfect — and the residuals themselves are needed.
+    func finish(_ row: PairComputation.Lag, _ m: PairMoments, df: Int) -> PairComputation.Lag? {
+        if m.xx.squareRoot() <= PivotedQR.defaultRankTolerance * m.rawXX.squareRoot() || m.xx == 0 {
+            return fail(row, "rank-deficient (x constant within the fixed effects)")
+        }
+        let ssr = m.yy - m.xy * m.xy / m.xx
+        guard m.xx * 1e6 >= m.demeanedXX && m.yy * 1e6 >= m.demeanedYY && ssr > 1e-6 * m.yy else { return nil }
+        let t = m.xy * Double(df).squareRoot() / (m.xx * ssr).squareRoot()
+        var row = row
+        row.t = t
+        row.pValue = StudentT(degreesOfFreedom: Double(df)).twoSidedPValue(t)
+        row.r = t / (t * t + Double(df)).squareRoot()
+        return row
     }
+
+    /// y[i,t+k] ~ x[i,t] + team + period effects (period of the dependent value).
+    func lagCorrelation(x: Int, y: Int, lag k: Int) -> PairComputation.Lag {
+        var row = PairComputation.Lag(lag: k, n: 0)
+        guard k < periods else { return fail(row, "too few observations (0)") }
+        let width = periods - k
+        let mask = [Bool](unsafeUninitializedCapacity: rows * width) { m, count in
+            values.withUnsafeBufferPointer { v in
+                for r in 0..<rows {
+                    let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
+                    let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: k)
+                    let out = m.baseAddress! + r * width
+                    for t in 0..<width { out[t] = !xs[t].isNaN && !ys[t].isNaN }
+                }
+            }
+            count = rows * width
+        }
+        let effects = GridFixedEffects(mask: mask, rows: rows, periods: width)
+        row.n = effects.observationCount
+        let df = effects.observationCount - effects.absorbedParameters - 1
+        if df < 1 { return fail(row, "too few observations (\(row.n))") }
+        if effects.problem != nil { return fail(row, "rank-deficient (the teams share too few periods for period effects)") }
+        let m = values.withUnsafeBufferPointer {
+            effects.residualMoments($0, rowOffsets: rowOffsets, x: start(x, shift: 0), y: start(y, shift: k))
+        }
+        // One regressor: t from the residual moments, unless digits were lost — the effects
+        // took almost all of a column, or the fit is almost perfect — and then from the
+        // residuals themselves (`NestedRegressions`).
+        if m.xx.squareRoot() <= PivotedQR.defaultRankTolerance * m.rawXX.squareRoot() || m.xx == 0 {
+            return fail(row, "rank-deficient (x constant within the fixed effects)")
+        }
+        let ssr = m.yy - m.xy * m.xy / m.xx
+        let t: Double
+        if m.xx * 1e6 >= m.demeanedXX && m.yy * 1e6 >= m.demeanedYY && ssr > 1e-6 * m.yy {
+            t = m.xy * Double(df).squareRoot() / (m.xx * ssr).squareRoot()
+        } else {
+            let (z, raw) = values.withUnsafeBufferPointer {
+                effects.residualise($0, rowOffsets: rowOffsets, starts: [start(x, shift: 0), start(y, shift: k)])
+            }
+            let fit = NestedRegressions(z, rawNorms: raw)
+            guard fit.factor != nil else { return fail(row, "rank-deficient (x constant within the fixed effects)") }
+            t = fit.tValue(ofLastOf: 1, residualDegreesOfFreedom: Double(df))
+        }
+        guard t.isFinite else { return fail(row, "no residual variation") }
+        row.t = t
+        row.pValue = StudentT(degreesOfFreedom: Double(df)).twoSidedPValue(t)
+        row.r = t / (t * t + Double(df)).squareRoot()
+        return row
+    }
+
+    private func fail(_ row: PairComputation.Lag, _ reason: String) -> PairComputation.Lag {
+        var row = row
+        row.reason = reason
+        return row
+    }
+
+    /// For every cell, how many consecutive periods up to and including it have both x and y.
+    func jointRuns(_ x: Int, _ y: Int) -> [Int32] {
+        [Int32](unsafeUninitializedCapacity: rows * periods) { runs, count in
+            values.withUnsafeBufferPointer { v in
+                for r in 0..<rows {
+                    let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
+                    let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
+                    let out = runs.baseAddress! + r * periods
+                    var run: Int32 = 0
+                    for t in 0..<periods {
+                        run = xs[t].isNaN || ys[t].isNaN ? 0 : run + 1
+                        out[t] = run
+                    }
+                }
+            }
+            count = rows * periods
+        }
+    }
+
+    /// Effects on the rows complete for order q: y[i,t] present and x, y present at t−1…t−q.
+    /// Grid column t is period t + q.
+    func grangerEffects(response y: Int, runs: [Int32], q: Int) -> GridFixedEffects? {
+        guard q < periods else { return nil }
+        let width = periods - q
+        let mask = [Bool](unsafeUninitializedCapacity: rows * width) { m, count in
+            values.withUnsafeBufferPointer { v in
+                runs.withUnsafeBufferPointer { rp in
+                    for r in 0..<rows {
+                        let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: q)
+                        let run = rp.baseAddress! + r * periods + q - 1
+                        let out = m.baseAddress! + r * width
+                        for t in 0..<width { out[t] = run[t] >= q && !ys[t].isNaN }
+                    }
+                }
+            }
+            count = rows * width
+        }
+        return GridFixedEffects(mask: mask, rows: rows, periods: width)
+    }
+
+    /// Residual df of the unrestricted Granger model with p lags of each on these effects.
+    static func residualDF(_ e: GridFixedEffects, p: Int) -> Int { e.observationCount - e.absorbedParameters - 2 * p }
 
     enum OrderResult { case success(Int), failure(String) }
 
+    /// Rows complete for order q: y[i,t] present and x, y present at t−1…t−q (grid column t
+    /// is period t + q). Writes the team's grid columns into `cells`, returns their number.
+    @inline(__always)
+    func completeRows(_ r: Int, response y: Int, runs: UnsafePointer<Int32>, q: Int, values v: UnsafePointer<Double>,
+                      into cells: UnsafeMutablePointer<Int32>) -> Int {
+        let width = periods - q
+        let ys = v + rowOffsets[r] + start(y, shift: q)
+        let run = runs + r * periods + q - 1
+        var n = 0
+        for t in 0..<width where run[t] >= q && !ys[t].isNaN {
+            cells[n] = Int32(truncatingIfNeeded: t)
+            n += 1
+        }
+        return n
+    }
+
+    /// Observations and parameters absorbed by the effects on the rows complete for q.
+    func sampleCounts(response y: Int, runs: [Int32], q: Int) -> (n: Int, absorbed: Int) {
+        guard q < periods else { return (0, 1) }
+        var perPeriod = [Bool](repeating: false, count: periods - q)
+        var (n, g) = (0, 0)
+        var cells = [Int32](repeating: 0, count: periods)
+        values.withUnsafeBufferPointer { v in
+            runs.withUnsafeBufferPointer { rp in
+                cells.withUnsafeMutableBufferPointer { cb in
+                    for r in 0..<rows {
+                        let c = completeRows(r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
+                        if c == 0 { continue }
+                        n += c
+                        g += 1
+                        for i in 0..<c { perPeriod[Int(cb[i])] = true }
+                    }
+                }
+            }
+        }
+        let present = perPeriod.count { $0 }
+        return (n, g > 1 ? g + present - 1 : 1)
+    }
+
+    enum DesignFit {
+        case fitted(NestedRegressions)
+        /// The team and period effects are not of full rank on this sample.
+        case effectsNotOfFullRank
+    }
+
+    /// The regression of the last column on the others, with team and period effects, over
+    /// the rows complete for q; columns are `starts` into each row's block. Two sweeps: team
+    /// means, period sums and the effects' normal equations, then the residuals' Gram matrix
+    /// accumulated team by team in a small buffer — the N × c residual matrix is never
+    /// stored. Samples where that would lose digits (see `NestedRegressions.fromGram`) or
+    /// whose connectivity must be checked (no complete team) take `GridFixedEffects`.
+    func designFit(response y: Int, runs: [Int32], q: Int, starts: [Int]) -> DesignFit {
+        let c = starts.count
+        let width = periods - q
+        var system = PeriodEffectsSystem(periods: width)
+        var means = [Double](repeating: 0, count: rows * c)
+        var sums = [Double](repeating: 0, count: c * width)
+        var raw = [Double](repeating: 0, count: c)
+        var demeaned = [Double](repeating: 0, count: c)
+        var local = [Double](repeating: 0, count: c * periods)
+        var cells = [Int32](repeating: 0, count: periods)
+        values.withUnsafeBufferPointer { v in
+            runs.withUnsafeBufferPointer { rp in
+                cells.withUnsafeMutableBufferPointer { cb in
+                    local.withUnsafeMutableBufferPointer { lb in
+                      sums.withUnsafeMutableBufferPointer { sp in
+                        for r in 0..<rows {
+                            let n = completeRows(r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
+                            if n == 0 { continue }
+                            if n == width {
+                                // Every row of the window: contiguous, vector loops, O(1) effects.
+                                for j in 0..<c {
+                                    let src = v.baseAddress! + rowOffsets[r] + starts[j]
+                                    let (sum, ss) = VectorKernels.sumAndSquares(src, n)
+                                    let mean = sum / Double(n)
+                                    means[r * c + j] = mean
+                                    raw[j] += ss
+                                    demeaned[j] += VectorKernels.demeanInto(src, mean: mean, sums: sp.baseAddress! + j * width, n)
+                                }
+                                system.addCompleteTeam()
+                                continue
+                            }
+                            for j in 0..<c {
+                                let src = v.baseAddress! + rowOffsets[r] + starts[j]
+                                let col = lb.baseAddress! + j * periods
+                                var (sum, ss) = (0.0, 0.0)
+                                for i in 0..<n {
+                                    let value = src[Int(cb[i])]
+                                    col[i] = value
+                                    sum += value
+                                    ss += value * value
+                                }
+                                let mean = sum / Double(n)
+                                means[r * c + j] = mean
+                                raw[j] += ss
+                                var ds = 0.0
+                                for i in 0..<n {
+                                    let d = col[i] - mean
+                                    ds += d * d
+                                    sp[j * width + Int(cb[i])] += d
+                                }
+                                demeaned[j] += ds
+                            }
+                            system.addTeam(UnsafeBufferPointer(start: cb.baseAddress!, count: n))
+                        }
+                      }
+                    }
+                }
+            }
+        }
+        let observations = system.observationCount
+        var effect = [Double](repeating: 0, count: c * width)
+        if system.teamCount > 1 && system.periodCount > 1 {
+            guard system.hasCompleteTeam, let solved = system.factorised() else {
+                return materialisedFit(response: y, runs: runs, q: q, starts: starts)
+            }
+            effect = solved.effects(fromPeriodSums: sums, columns: c)
+        }
+        var accumulator = GramAccumulator(columns: c, blockRows: Swift.max(2048, periods))
+        values.withUnsafeBufferPointer { v in
+            runs.withUnsafeBufferPointer { rp in
+                cells.withUnsafeMutableBufferPointer { cb in
+                    effect.withUnsafeBufferPointer { e in
+                        for r in 0..<rows {
+                            let n = completeRows(r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
+                            if n == 0 { continue }
+                            let contiguous = n == width
+                            accumulator.appendRows(n) { base, leading in
+                                for j in 0..<c {
+                                    let src = v.baseAddress! + rowOffsets[r] + starts[j]
+                                    let col = base + j * leading
+                                    let ej = e.baseAddress! + j * width
+                                    if contiguous {
+                                        let shift = means[r * c + j] - Kernels.total(ej, n) / Double(n)
+                                        for t in 0..<n { col[t] = src[t] - shift - ej[t] }
+                                    } else {
+                                        var eSum = 0.0
+                                        for i in 0..<n { eSum += ej[Int(cb[i])] }
+                                        let shift = means[r * c + j] - eSum / Double(n)
+                                        for i in 0..<n {
+                                            let t = Int(cb[i])
+                                            col[i] = src[t] - shift - ej[t]
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let gram = accumulator.result()
+        if let fit = NestedRegressions.fromGram(gram, rawNorms: raw.map { $0.squareRoot() }, demeanedSquares: demeaned, observationCount: observations) {
+            return .fitted(fit)
+        }
+        return materialisedFit(response: y, runs: runs, q: q, starts: starts)
+    }
+
+    /// `designFit` through the stored residuals (Householder QR where needed).
+    func materialisedFit(response y: Int, runs: [Int32], q: Int, starts: [Int]) -> DesignFit {
+        guard let effects = grangerEffects(response: y, runs: runs, q: q), effects.problem == nil else { return .effectsNotOfFullRank }
+        let (z, raw) = values.withUnsafeBufferPointer { effects.residualise($0, rowOffsets: rowOffsets, starts: starts) }
+        return .fitted(NestedRegressions(z, rawNorms: raw))
+    }
+
     /// The lag order with the smallest BIC of the unrestricted model, all candidates on the
     /// common sample of the largest order that leaves df ≥ 1.
-    static func grangerOrder(panel: Panel, teams: [Int], x: Int, y: Int, maxP: Int) -> OrderResult {
-        var pMax = 0
+    func grangerOrder(x: Int, y: Int, runs: [Int32], maxP: Int) -> OrderResult {
+        var found: (p: Int, n: Int, absorbed: Int)?
         for p in stride(from: maxP, through: 1, by: -1) {
-            let s = sample(panel: panel, teams: teams, x: x, y: y, p: p, complete: p)
-            if s.count > 0 && s.residualDF >= 1 {
-                pMax = p
+            let (n, absorbed) = sampleCounts(response: y, runs: runs, q: p)
+            if n > 0 && n - absorbed - 2 * p >= 1 {
+                found = (p, n, absorbed)
                 break
             }
         }
-        guard pMax >= 1 else { return .failure("too few complete rows for even one lag") }
+        guard let (pMax, count, absorbed) = found else { return .failure("too few complete rows for even one lag") }
+        // Interleaved y₁ x₁ y₂ x₂ …: the first 2p columns are the model with p lags.
+        var starts: [Int] = []
+        for l in 1...pMax { starts.append(start(y, shift: pMax - l)); starts.append(start(x, shift: pMax - l)) }
+        starts.append(start(y, shift: pMax))
+        guard case .fitted(let fit) = designFit(response: y, runs: runs, q: pMax, starts: starts) else {
+            return .failure("the design at 1 lag is rank-deficient")
+        }
+        if let j = fit.firstDependentRegressor {
+            let p = j / 2 + 1
+            return .failure("the design at \(p) lag\(p == 1 ? "" : "s") is rank-deficient")
+        }
+        let n = Double(count)
         var best: (p: Int, bic: Double)?
         for p in 1...pMax {
-            let s = sample(panel: panel, teams: teams, x: x, y: y, p: p, complete: pMax)
-            guard let f = try? fit(s, columns: 0..<(2 * p)) else { return .failure("the design at \(p) lag\(p == 1 ? "" : "s") is rank-deficient") }
-            let n = Double(f.observationCount)
-            let k = n - f.residualDegreesOfFreedom
-            let bic = n * (log(2 * Double.pi) + log(f.sumOfSquaredResiduals / n) + 1) + log(n) * k
+            let df = Double(count - absorbed - 2 * p)
+            let k = n - df
+            let bic = n * (log(2 * Double.pi) + log(fit.sumOfSquaredResiduals(regressors: 2 * p) / n) + 1) + log(n) * k
             if best == nil || bic < best!.bic { best = (p, bic) }
         }
         return .success(best!.p)
     }
 
-    /// SSR_r − SSR_u as ‖e_r − e_u‖² (the two fits share rows and the restricted design is
-    /// nested, so the difference of residuals is the difference of fitted values): no
-    /// cancellation when x adds almost nothing and the two SSRs agree to many digits.
-    static func restrictedMinusUnrestricted(_ r: FixedEffectsFit, _ u: FixedEffectsFit) -> Double {
-        let a = r.transformedFit.residuals
-        let b = u.transformedFit.residuals
-        var s = 0.0
-        for i in 0..<a.count { s += (a[i] - b[i]) * (a[i] - b[i]) }
-        return s
-    }
-
     /// F test of dropping the x lags, on every row complete for p.
-    static func granger(panel: Panel, teams: [Int], x: Int, y: Int, p: Int) -> LeadLagResult.Granger? {
-        let s = sample(panel: panel, teams: teams, x: x, y: y, p: p, complete: p)
-        guard let u = try? fit(s, columns: 0..<(2 * p)), let r = try? fit(s, columns: 0..<p) else { return nil }
-        let df = u.residualDegreesOfFreedom
-        let f = ((restrictedMinusUnrestricted(r, u)) / Double(p)) / (u.sumOfSquaredResiduals / df)
+    func granger(x: Int, y: Int, runs: [Int32], p: Int) -> LeadLagResult.Granger? {
+        let (n, absorbed) = sampleCounts(response: y, runs: runs, q: p)
+        let df = n - absorbed - 2 * p
+        guard n > 0, df >= 1 else { return nil }
+        var starts = (1...p).map { start(y, shift: p - $0) }
+        starts += (1...p).map { start(x, shift: p - $0) }
+        starts.append(start(y, shift: p))
+        guard case .fitted(let fit) = designFit(response: y, runs: runs, q: p, starts: starts), fit.factor != nil else { return nil }
+        let ssrU = fit.sumOfSquaredResiduals(regressors: 2 * p)
+        let f = (fit.reduction(from: p, to: 2 * p) / Double(p)) / (ssrU / Double(df))
         guard f.isFinite else { return nil }
-        let pv = FDistribution(numeratorDegreesOfFreedom: Double(p), denominatorDegreesOfFreedom: df).survival(f)
-        return LeadLagResult.Granger(lags: p, f: f, pValue: pv, numeratorDF: p, denominatorDF: Int(df), n: s.count)
+        let pv = FDistribution(numeratorDegreesOfFreedom: Double(p), denominatorDegreesOfFreedom: Double(df)).survival(f)
+        return LeadLagResult.Granger(lags: p, f: f, pValue: pv, numeratorDF: p, denominatorDF: df, n: n)
     }
 }
 

@@ -261,48 +261,75 @@ public enum MeasurementsReader {
             throw InputErrors([InputError(.limit, file: file, problem: "the panel would have \(teams) teams × \(measures) measures × \(periods) periods (\(first) to \(last)) = \(overflow || overflow2 ? "more than 2^63" : String(total)) cells",
                 expected: "at most \(limits.maxPanelCells) cells (raise with --max-cells, or cut the periods with --from/--to)")])
         }
-        var values = [Double](repeating: .nan, count: total)
-        // Cells already filled by an earlier segment: one bit a cell; the earlier line is looked
-        // up only when a key turns out to be in both halves (an error).
-        var owner = segments.count > 1 ? [UInt64](repeating: 0, count: (total + 63) / 64) : []
-        var duplicateErrors: [InputError] = []
-        for (si, s) in segments.enumerated() {
-            let c = s.cells
-            values.withUnsafeMutableBufferPointer { out in
-                for lt in 0..<s.teams.count {
-                    let t = teamRank[teamMaps[si][lt]]
-                    for lm in 0..<s.measures.count {
-                        let m = measureRank[measureMaps[si][lm]]
-                        let dst = (t * measures + m) * periods
-                        let slot0 = c.slot(of: minPeriod)
-                        for p in 0..<periods {
-                            let (line, value) = c.cell(team: lt, measure: lm, slot: slot0 + p)
-                            if line == 0 { continue }
-                            if !owner.isEmpty {
-                                // A key in both halves of the file is a duplicate too.
-                                let cell = dst + p
-                                let bit = UInt64(1) << UInt64(cell & 63)
-                                if owner[cell >> 6] & bit != 0 {
-                                    var firstLine = 0
-                                    for (ei, earlier) in segments[..<si].enumerated() {
-                                        guard let et = (0..<earlier.teams.count).first(where: { teamRank[teamMaps[ei][$0]] == t }),
-                                              let em = (0..<earlier.measures.count).first(where: { measureRank[measureMaps[ei][$0]] == m }) else { continue }
-                                        let (l, _) = earlier.cells.cell(team: et, measure: em, slot: earlier.cells.slot(of: minPeriod) + p)
-                                        if l != 0 { firstLine = Int(l) + earlier.lineOffset }
+        // Global team → its local index in each segment (−1 when absent).
+        var localTeam = [[Int]](repeating: [Int](repeating: -1, count: teams), count: segments.count)
+        for si in segments.indices { for lt in 0..<segments[si].teams.count { localTeam[si][teamRank[teamMaps[si][lt]]] = lt } }
+        let localMeasureRanks = segments.indices.map { si in measureMaps[si].map { measureRank[$0] } }
+        // Teams are copied by global rank, on both cores for a large panel: each thread owns a
+        // contiguous range of teams, so it writes (NaN first, then the cells) only its own blocks.
+        let blockCells = measures * periods
+        let parts = total >= 1 << 20 ? 2 : 1
+        // Read-only from here on; the threads below only read them.
+        nonisolated(unsafe) let segs = segments
+        nonisolated(unsafe) let owners = localTeam
+        nonisolated(unsafe) let teamNames = teamTable
+        nonisolated(unsafe) let measureNames = measureTable
+        let (teamIndex, measureIndex) = (teamMaps, measureMaps)
+        var partErrors = [[InputError]](repeating: [], count: parts)
+        let values = [Double](unsafeUninitializedCapacity: total) { out, count in
+            nonisolated(unsafe) let out = out
+            partErrors.withUnsafeMutableBufferPointer { pe in
+                nonisolated(unsafe) let pe = pe
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let range = (teams * part / parts)..<(teams * (part + 1) / parts)
+                    var seen: [Bool] = []
+                    for t in range {
+                        let block = out.baseAddress! + t * blockCells
+                        block.initialize(repeating: .nan, count: blockCells)
+                        // A team in more than one segment (the split fell among its rows) can
+                        // hold a key in both: those cells are checked one by one.
+                        let holders = segs.indices.filter { owners[$0][t] >= 0 }
+                        let shared = holders.count > 1
+                        if shared { seen = [Bool](repeating: false, count: blockCells) }
+                        for si in holders {
+                            let seg = segs[si]
+                            let c = seg.cells
+                            let lt = owners[si][t]
+                            let slot0 = c.slot(of: minPeriod)
+                            for lm in 0..<seg.measures.count {
+                                let m = localMeasureRanks[si][lm]
+                                let dst = block + m * periods
+                                for p in 0..<periods {
+                                    let (line, value) = c.cell(team: lt, measure: lm, slot: slot0 + p)
+                                    if line == 0 { continue }
+                                    if shared {
+                                        if seen[m * periods + p] {
+                                            var firstLine = 0
+                                            for earlier in holders where earlier < si {
+                                                let e = segs[earlier]
+                                                guard let em = (0..<e.measures.count).first(where: { localMeasureRanks[earlier][$0] == m }) else { continue }
+                                                let (l, _) = e.cells.cell(team: owners[earlier][t], measure: em, slot: e.cells.slot(of: minPeriod) + p)
+                                                if l != 0 { firstLine = Int(l) + e.lineOffset }
+                                            }
+                                            pe[part].append(SegmentParser.duplicateError(
+                                                file: file, team: teamNames.name(teamIndex[si][lt]), measure: measureNames.name(measureIndex[si][lm]),
+                                                period: Period(frequency: frequency, ordinal: Int(minPeriod) + p), firstLine: firstLine,
+                                                line: Int(line) + seg.lineOffset))
+                                            continue
+                                        }
+                                        seen[m * periods + p] = true
                                     }
-                                    duplicateErrors.append(SegmentParser.duplicateError(
-                                        file: file, team: teamTable.name(teamMaps[si][lt]), measure: measureTable.name(measureMaps[si][lm]),
-                                        period: Period(frequency: frequency, ordinal: Int(minPeriod) + p), firstLine: firstLine, line: Int(line) + s.lineOffset))
-                                    continue
+                                    dst[p] = value
                                 }
-                                owner[cell >> 6] |= bit
                             }
-                            out[dst + p] = value
                         }
                     }
                 }
             }
+            count = total
         }
+        // A key in both halves of the file is a duplicate too; reported in file order.
+        let duplicateErrors = partErrors.flatMap { $0 }.sorted { ($0.line ?? 0) < ($1.line ?? 0) }
         if !duplicateErrors.isEmpty {
             throw InputErrors(Array(duplicateErrors.prefix(limits.maxErrors)), measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
         }

@@ -19,6 +19,9 @@ public enum LinearAlgebraError: Error, Sendable, Equatable, CustomStringConverti
     case nonFinite(what: String)
     /// An iterative routine (SVD) did not converge.
     case noConvergence(routine: String)
+    /// Team and period effects are not of full rank: the sample splits into `groups` sets of
+    /// teams that share no period (0 when only the numbers showed it).
+    case disconnectedEffects(groups: Int)
 
     /// The case's name (`rankDeficient`, …), for tests and machine-readable notes.
     public var caseName: String {
@@ -30,6 +33,7 @@ public enum LinearAlgebraError: Error, Sendable, Equatable, CustomStringConverti
         case .tooFewObservations: "tooFewObservations"
         case .nonFinite: "nonFinite"
         case .noConvergence: "noConvergence"
+        case .disconnectedEffects: "disconnectedEffects"
         }
     }
 
@@ -49,6 +53,10 @@ public enum LinearAlgebraError: Error, Sendable, Equatable, CustomStringConverti
             return "non-finite value in \(what)"
         case let .noConvergence(routine):
             return "\(routine) did not converge"
+        case let .disconnectedEffects(groups):
+            return groups > 1
+                ? "team and period effects are not of full rank: the teams fall into \(groups) groups that share no period"
+                : "team and period effects are not of full rank: the teams barely share periods"
         }
     }
 }

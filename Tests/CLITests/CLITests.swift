@@ -118,4 +118,13 @@ struct CLITests {
         #expect(r.stdout.contains("\"training_hours\" -> \"win_rate\" [color=\"#1a7f37\""))
         #expect(r.stdout.contains("\"sales_cycle_days\" -> \"pipeline_value\" [color=\"#8250df\""))
     }
+
+    /// Every --format of `map`, not only dot: the other three once crashed (options built, not parsed).
+    @Test(arguments: ["table", "csv", "json"])
+    func mapRendersAsATable(_ format: String) throws {
+        let r = try run(["map", "datasets/b2b-73", "--format", format, "--no-color"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("training_hours"))
+        #expect(r.stdout.contains("supported"))
+    }
 }

@@ -6,14 +6,14 @@ import Glibc
 /// teams (segment-local, first-seen) × measures × periods, written as rows are parsed.
 ///
 /// Each cell holds a value and the physical line it came from (0 = no row yet), which finds
-/// duplicates at once and names both lines. Teams live in chunks of 64 that are never moved,
+/// duplicates at once and names both lines. Teams live in chunks of 256 that are never moved,
 /// so a new team costs one allocation, not a copy of everything; the measure and period axes
 /// grow by doubling (in the usual file every measure and period appears within the first
 /// team, and nothing moves again). Line numbers come from `calloc`, whose pages the kernel
 /// zeroes lazily, and a value is only read where its line is set, so untouched cells cost
 /// nothing. Memory is 12 bytes a cell: proportional to the panel, not to the text.
 struct SegmentCells {
-    static let teamsPerChunk = 64
+    static let teamsPerChunk = 256
     private(set) var valueChunks: [UnsafeMutablePointer<Double>] = []
     private(set) var lineChunks: [UnsafeMutablePointer<UInt32>] = []
     private(set) var measureCapacity: Int
@@ -41,7 +41,12 @@ struct SegmentCells {
                 return p
             }
         }
-        return zeroed ? calloc(size, 1)! : malloc(size)!
+        // Zeroed by writing, not by calloc: calloc's lazily zeroed pages are first mapped to the
+        // shared zero page by `set`'s read of the line, then copied on its write — a second
+        // fault and a TLB shootdown to the other core, a tenth of the reader's time.
+        let p = malloc(size)!
+        if zeroed { memset(p, 0, size) }
+        return p
     }
 
     func deallocate() {
@@ -58,7 +63,7 @@ struct SegmentCells {
     /// Where a cell lives: its chunk and the index inside it.
     @inline(__always)
     func location(team: Int, measure: Int, slot: Int) -> (chunk: Int, index: Int) {
-        (team >> 6, ((team & 63) * measureCapacity + measure) * periodCapacity + slot)
+        (team >> 8, ((team & 255) * measureCapacity + measure) * periodCapacity + slot)
     }
 
     /// Makes room for the cell; returns false when the panel would pass `maxCells`.

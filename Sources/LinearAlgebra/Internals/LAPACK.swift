@@ -74,6 +74,14 @@ enum LAPACK {
         try check(info, "dgeqp3") { _ in .invalidArgument(routine: "dgeqp3", argument: 0) }
     }
 
+    /// QR without pivoting, A = Q R. The corresponding LAPACK routine is `dgeqrf`.
+    static func geqrf(
+        m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, tau: UnsafeMutablePointer<Double>
+    ) throws(LinearAlgebraError) {
+        let info = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, int32(m), int32(n), a, int32(Swift.max(lda, 1)), tau)
+        try check(info, "dgeqrf") { _ in .invalidArgument(routine: "dgeqrf", argument: 0) }
+    }
+
     /// C = Q' C with Q from `geqp3`/`geqrf` (k reflectors). The corresponding LAPACK routine is `dormqr`.
     static func ormqrTransposeLeft(
         m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int, tau: UnsafePointer<Double>,

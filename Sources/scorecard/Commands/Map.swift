@@ -39,10 +39,11 @@ struct Map: ParsableCommand {
                 if let output, output != "-" { try AtomicFileWriter.write(bytes, to: output) } else { try AtomicFileWriter.writeToStandardOutput(bytes) }
                 return
             }
-            var options = OutputOptions()
-            options.format = OutputFormat(rawValue: format.rawValue)!
-            options.output = output
-            options.noColor = noColor
+            // Parsed, not constructed: ArgumentParser's property wrappers hold no value until parsed.
+            var arguments = ["--format", format.rawValue]
+            if let output { arguments += ["--output", output] }
+            if noColor { arguments.append("--no-color") }
+            let options = try OutputOptions.parse(arguments)
             try options.emit(StrategyMap.table(scorecard: scorecard, leadLag: result))
         }
     }

@@ -1,0 +1,287 @@
+import Ingest
+
+/// `scorecard export notebook`: a Jupyter notebook that reads the same data with pandas,
+/// recomputes each analysis with statsmodels/scipy as METHODS.md defines it, shows
+/// Scorecard's results beside the recomputed ones, plots them, and ends with a cell that
+/// asserts agreement to METHODS.md's tolerances.
+///
+/// The notebook embeds Scorecard's tables as its `--format json` output (names byte for
+/// byte; the CSV would carry the spreadsheet neutralisation prefix) and every parameter the
+/// engine used, and finds the data by paths relative to the notebook's folder. The bytes
+/// depend only on the inputs: no timestamps, fixed cell ids, no outputs stored.
+public struct NotebookExport: Sendable {
+    /// One analysis' part of the notebook, with Scorecard's result tables.
+    public enum Section: Sendable {
+        case trend(ResultTable)
+        case leadLag(summary: ResultTable, lags: ResultTable)
+        case rank(ResultTable)
+        case quartiles(ResultTable)
+        /// The forecast's team rows (no total) and, when a backtest was asked for, its table.
+        case forecast(ResultTable, backtest: ResultTable?)
+
+        var name: String {
+            switch self {
+            case .trend: "trend"
+            case .leadLag: "leadlag"
+            case .rank: "rank"
+            case .quartiles: "quartiles"
+            case .forecast: "forecast"
+            }
+        }
+    }
+
+    /// A strategy-map pair the lead-lag section tested.
+    public struct Pair: Sendable, Equatable {
+        public var leader: String
+        public var lagger: String
+        /// `positive`, `negative` or nil.
+        public var sign: String?
+        public init(leader: String, lagger: String, sign: String?) {
+            self.leader = leader
+            self.lagger = lagger
+            self.sign = sign
+        }
+    }
+
+    /// The lead-lag settings: K as used, and as given (nil: the frequency's default).
+    public struct LeadLagSettings: Sendable, Equatable {
+        public var maxLag: Int
+        public var maxLagOption: Int?
+        public var pairs: [Pair]
+        public init(maxLag: Int, maxLagOption: Int?, pairs: [Pair]) {
+            self.maxLag = maxLag
+            self.maxLagOption = maxLagOption
+            self.pairs = pairs
+        }
+    }
+
+    /// The forecast settings as used, and target/drivers as given (nil: the defaults).
+    public struct ForecastSettings: Sendable, Equatable {
+        public var target: String
+        public var drivers: [String]
+        public var targetOption: String?
+        public var driversOption: [String]?
+        public var horizon: Int
+        public var lags: Int
+        public var confidence: Double
+        /// Backtest origins (0: none).
+        public var backtest: Int
+        public init(target: String, drivers: [String], targetOption: String?, driversOption: [String]?, horizon: Int, lags: Int, confidence: Double, backtest: Int) {
+            self.target = target
+            self.drivers = drivers
+            self.targetOption = targetOption
+            self.driversOption = driversOption
+            self.horizon = horizon
+            self.lags = lags
+            self.confidence = confidence
+            self.backtest = backtest
+        }
+    }
+
+    /// The cut dataset the analyses ran on.
+    public var dataset: Dataset
+    /// The selection flags as given.
+    public var selection: PanelSelection
+    /// Paths of the measurements CSV and scorecard YAML, relative to the notebook's folder.
+    public var measurementsPath: String
+    public var scorecardPath: String?
+    public var engineVersion: String
+    public var sections: [Section]
+    public var leadLag: LeadLagSettings?
+    public var forecast: ForecastSettings?
+
+    public init(dataset: Dataset, selection: PanelSelection, measurementsPath: String, scorecardPath: String?, engineVersion: String,
+                sections: [Section], leadLag: LeadLagSettings? = nil, forecast: ForecastSettings? = nil) {
+        self.dataset = dataset
+        self.selection = selection
+        self.measurementsPath = measurementsPath
+        self.scorecardPath = scorecardPath
+        self.engineVersion = engineVersion
+        self.sections = sections
+        self.leadLag = leadLag
+        self.forecast = forecast
+    }
+
+    /// The notebook's bytes.
+    public func render() -> [UInt8] { notebook().render() }
+
+    /// The notebook's cells.
+    public func notebook() -> Notebook {
+        var nb = Notebook()
+        let names = sections.map(\.name)
+        let p = dataset.panel
+        nb.markdown("title", """
+            # Scorecard \(names.joined(separator: ", ")): the results, recomputed
+
+            Exported by `scorecard export notebook` (scorecard \(engineVersion)) from `\(measurementsPath)`\
+            \(scorecardPath.map { " and `\($0)`" } ?? ""): \(p.teamCount) teams, \(p.measureCount) measures, \
+            \(p.periodCount) \(p.frequency.rawValue)s from \(p.firstPeriod) to \(p.lastPeriod).
+
+            This notebook checks Scorecard's numbers independently. It embeds Scorecard's own result \
+            tables and the exact settings they were made with, reads the measurements again with pandas, \
+            recomputes every analysis with statsmodels and scipy following the project's METHODS.md \
+            (the contract for every number), shows the two side by side, plots the results, and ends \
+            with a cell that fails unless every number agrees within METHODS.md's tolerances.
+
+            **Running it.** Run all cells from the notebook's own folder (Jupyter does this): the data \
+            paths are relative to it. It needs Python 3 with numpy, scipy, pandas, statsmodels, \
+            matplotlib and PyYAML.
+            """)
+        nb.code("setup", NotebookPython.setup)
+        nb.markdown("parameters-intro", """
+            ## What Scorecard was asked
+
+            The settings of the export, as Scorecard resolved them: the data files (relative to this \
+            notebook), the selection flags as given, the window and the teams and measures they leave, \
+            the ROI definition and each analysis' parameters. The recomputation re-derives what it can \
+            (window, defaults, pairs, drivers) from the flags and the scorecard and checks it against \
+            these.
+            """)
+        nb.code("parameters", "PARAMS = json.loads(" + Self.pythonString(parametersJSON()) + ")\n"
+            + "print(json.dumps({k: v for k, v in PARAMS.items() if k not in ('teams', 'measures')}, indent=1, ensure_ascii=False))")
+        nb.markdown("data-intro", NotebookPython.dataIntro)
+        nb.code("data", NotebookPython.data)
+        nb.markdown("scorecard-intro", NotebookPython.scorecardIntro)
+        nb.code("scorecard", NotebookPython.scorecard)
+        nb.markdown("compare-intro", NotebookPython.compareIntro)
+        nb.code("compare", NotebookPython.compare)
+        var roiDone = false
+        for section in sections {
+            switch section {
+            case .trend(let table):
+                nb.markdown("trend-intro", NotebookPython.trendIntro)
+                nb.code("trend-scorecard", engineCell(["trend": table]))
+                nb.markdown("trend-recompute-intro", NotebookPython.trendRecomputeIntro)
+                nb.code("trend-recompute", NotebookPython.trendRecompute)
+                nb.code("trend-compare", NotebookPython.trendCompare)
+                nb.markdown("trend-plot-intro", NotebookPython.trendPlotIntro)
+                nb.code("trend-plot", NotebookPython.trendPlot)
+            case .leadLag(let summary, let lags):
+                nb.markdown("leadlag-intro", NotebookPython.leadLagIntro)
+                nb.code("leadlag-scorecard", engineCell(["leadlag": summary, "leadlag_lags": lags]))
+                nb.markdown("leadlag-recompute-intro", NotebookPython.leadLagRecomputeIntro)
+                nb.code("leadlag-recompute", NotebookPython.leadLagRecompute)
+                nb.code("leadlag-compare", NotebookPython.leadLagCompare)
+                nb.markdown("leadlag-plot-intro", NotebookPython.leadLagPlotIntro)
+                nb.code("leadlag-plot", NotebookPython.leadLagPlot)
+            case .rank(let table):
+                if !roiDone { addROI(to: &nb); roiDone = true }
+                nb.markdown("rank-intro", NotebookPython.rankIntro)
+                nb.code("rank-scorecard", engineCell(["rank": table]))
+                nb.code("rank-compare", NotebookPython.rankCompare)
+                nb.code("rank-plot", NotebookPython.rankPlot)
+            case .quartiles(let table):
+                if !roiDone { addROI(to: &nb); roiDone = true }
+                nb.markdown("quartiles-intro", NotebookPython.quartilesIntro)
+                nb.code("quartiles-scorecard", engineCell(["quartiles": table]))
+                nb.code("quartiles-recompute", NotebookPython.quartilesRecompute)
+                nb.code("quartiles-compare", NotebookPython.quartilesCompare)
+                nb.code("quartiles-plot", NotebookPython.quartilesPlot)
+            case .forecast(let table, let backtest):
+                var tables = [("forecast", table)]
+                if let backtest { tables.append(("forecast_backtest", backtest)) }
+                nb.markdown("forecast-intro", NotebookPython.forecastIntro)
+                nb.code("forecast-scorecard", engineCell(tables))
+                nb.code("forecast-recompute", NotebookPython.forecastRecompute)
+                nb.code("forecast-compare", NotebookPython.forecastCompare)
+                nb.code("forecast-plot", NotebookPython.forecastPlot)
+            }
+        }
+        nb.markdown("agreement-intro", NotebookPython.agreementIntro)
+        nb.code("agreement", NotebookPython.agreement)
+        return nb
+    }
+
+    private func addROI(to nb: inout Notebook) {
+        nb.markdown("roi-intro", NotebookPython.roiIntro)
+        nb.code("roi-recompute", NotebookPython.roi)
+    }
+
+    private func engineCell(_ tables: KeyValuePairs<String, ResultTable>) -> String {
+        engineCell(tables.map { ($0.key, $0.value) })
+    }
+
+    /// `ENGINE[name] = engine_table('''<Scorecard's JSON>''')` per table, then a look at the first.
+    private func engineCell(_ tables: [(String, ResultTable)]) -> String {
+        var lines: [String] = []
+        for (name, table) in tables {
+            let json = String(decoding: JSONWriter.render(table), as: UTF8.self)
+            lines.append("ENGINE[\(Self.pythonString(name))] = engine_table(" + Self.pythonString(json) + ")")
+        }
+        lines.append("ENGINE[\(Self.pythonString(tables[0].0))].head(10)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The parameters as JSON text (a few keys per line, so the cell reads as a table).
+    func parametersJSON() -> String {
+        let s = JSONWriter.quoted
+        func list(_ items: [String]) -> String { "[" + items.map(s).joined(separator: ", ") + "]" }
+        func opt(_ text: String?) -> String { text.map(s) ?? "null" }
+        let p = dataset.panel
+        var lines: [String] = []
+        lines.append("\"engine\": \(s("scorecard \(engineVersion)")), \"contract\": \"METHODS.md\", \"analyses\": \(list(sections.map(\.name)))")
+        lines.append("\"measurements\": \(s(measurementsPath)), \"scorecard\": \(opt(scorecardPath))")
+        lines.append("\"selection\": {\"teams\": \(list(selection.teams)), \"measures\": \(list(selection.measures)), "
+            + "\"from\": \(opt(selection.from)), \"to\": \(opt(selection.to)), \"last\": \(selection.last.map(String.init) ?? "null")}")
+        lines.append("\"window\": {\"frequency\": \(s(p.frequency.rawValue)), \"from\": \(s(p.firstPeriod.description)), "
+            + "\"to\": \(s(p.lastPeriod.description)), \"periods\": \(p.periodCount)}")
+        if let roi = dataset.scorecard?.roi {
+            lines.append("\"roi\": {\"return\": \(s(roi.returnMeasure)), \"cost\": \(s(roi.costMeasure))}")
+        } else {
+            lines.append("\"roi\": null")
+        }
+        if let l = leadLag {
+            let pairs = l.pairs.map { "{\"leader\": \(s($0.leader)), \"lagger\": \(s($0.lagger)), \"sign\": \(opt($0.sign))}" }
+            lines.append("\"leadlag\": {\"max_lag\": \(l.maxLag), \"max_lag_option\": \(l.maxLagOption.map(String.init) ?? "null"), "
+                + "\"pairs\": [\(pairs.joined(separator: ", "))]}")
+        }
+        if let f = forecast {
+            lines.append("\"forecast\": {\"target\": \(s(f.target)), \"drivers\": \(list(f.drivers)), "
+                + "\"target_option\": \(opt(f.targetOption)), \"drivers_option\": \(f.driversOption.map(list) ?? "null"), "
+                + "\"horizon\": \(f.horizon), \"lags\": \(f.lags), \"confidence\": \(Self.number(f.confidence)), \"backtest\": \(f.backtest)}")
+        }
+        lines.append("\"measures\": \(list(p.measures))")
+        lines.append("\"teams\": \(list(p.teams))")
+        return "{\n" + lines.map { " " + $0 }.joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// A Double in the shortest form that reads back to the same value.
+    static func number(_ value: Double) -> String { ShortestDecimal.string(value) ?? "null" }
+
+    /// `text` as a Python triple-quoted string literal `'''…'''` with the same value: `\` and
+    /// `'` are escaped (so nothing inside can end the literal), and so are the characters a
+    /// Python reader or nbformat would take as line breaks other than `\n`, and the other
+    /// control characters. (JSON text holds none of these raw; the escaping makes the literal
+    /// safe for any text.)
+    static func pythonString(_ text: String) -> String {
+        var out = "'''"
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x5C: out += "\\\\"
+            case 0x27: out += "\\'"
+            case 0x0A: out += "\n"
+            case 0x00..<0x20, 0x7F, 0x85, 0x2028, 0x2029:
+                let hex = String(scalar.value, radix: 16)
+                out += scalar.value < 0x100 ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                    : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "'''"
+    }
+}
+
+/// Paths between folders, for the notebook's relative data paths.
+public enum RelativePath {
+    /// The path from the absolute folder `directory` to the absolute path `target`, both
+    /// normalised (no `.`, `..` or repeated `/`): e.g. from `/a/b/out` to
+    /// `/a/b/data/m.csv` is `../data/m.csv`.
+    public static func from(_ directory: String, to target: String) -> String {
+        let a = directory.split(separator: "/", omittingEmptySubsequences: true)
+        let b = target.split(separator: "/", omittingEmptySubsequences: true)
+        var common = 0
+        while common < a.count && common < b.count && a[common] == b[common] { common += 1 }
+        let parts = Array(repeating: "..", count: a.count - common) + b[common...].map(String.init)
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+}

@@ -1,0 +1,108 @@
+import Analysis
+import ArgumentParser
+import Ingest
+import Rendering
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "One self-contained HTML page: status, trends, quartiles, lead-lag heatmap, strategy map, forecast.",
+        discussion: """
+            Runs status, trend --org, quartiles, leadlag on the scorecard's links (verdicts), and \
+            forecast, and writes one HTML file with inline CSS and SVG charts: no scripts, no fonts \
+            or links to anything outside it, so it opens offline and prints cleanly (a section per \
+            page). The same data gives the same bytes. A section whose analysis cannot run (e.g. no \
+            roi in the scorecard) says why instead, and the rest of the report is still written. \
+            --all-cross widens the heatmap to every earlier-perspective → later-perspective pair \
+            (verdicts still come from the links alone, as in `map`).
+            """)
+
+    @OptionGroup var dataset: DatasetOptions
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The HTML file to write (atomically); - for standard output.", valueName: "file"))
+    var output: String = "report.html"
+
+    @Option(name: .customLong("max-lag"), help: "Largest lag K of the lead-lag analysis (default by frequency).")
+    var maxLag: Int?
+
+    @Option(help: "Forecast horizon, in periods.")
+    var horizon: Int = 3
+
+    @Flag(name: .customLong("all-cross"), help: "Heatmap of every cross-perspective pair, not only the links (slower).")
+    var allCross = false
+
+    func validate() throws {
+        if horizon < 1 || horizon > 120 { throw ValidationError("--horizon \(horizon): expected 1 to 120") }
+        if let maxLag, maxLag < 0 || maxLag > 120 { throw ValidationError("--max-lag \(maxLag): expected 0 to 120") }
+    }
+
+    func run() throws {
+        try execute {
+            let loaded = try dataset.load(scorecardRequired: true)
+            let data = try loaded.selecting(selection.selection)
+            let info = data.measureInfo
+            let organisation = data.panel.organisation(aggregations: info.map(\.aggregation))
+            // One team selected: its own scorecard against team_target, as `status --team` shows it.
+            let status = try StatusAnalysis.run(data, team: data.panel.teamCount == 1 && !selection.teams.isEmpty ? data.panel.teams[0] : nil)
+            let trend = TrendAnalysis.run(data, organisation: true)
+            var problems: [String] = []
+
+            var quartiles: QuartileComparison?
+            do { quartiles = try QuartileAnalysis.run(data) } catch { problems.append("quartiles: \(error)") }
+
+            var leadLag: LeadLagResult?
+            var heatmap: LeadLagResult?
+            let links = LeadLagAnalysis.links(of: data)
+            let present = links.filter { data.panel.measureIndex($0.leader) != nil && data.panel.measureIndex($0.lagger) != nil }
+            if present.count < links.count {
+                problems.append("lead-lag: \(links.count - present.count) of \(links.count) links name a measure not in the selected data and are left out")
+            }
+            if links.isEmpty {
+                problems.append("lead-lag: no strategy-map links to test (add links: to the scorecard)")
+            } else if !present.isEmpty {
+                do { leadLag = try LeadLagAnalysis.run(data, pairs: present, maxLag: maxLag) } catch { problems.append("lead-lag: \(error)") }
+            }
+            if allCross {
+                do { heatmap = try LeadLagAnalysis.run(data, pairs: LeadLagAnalysis.allCross(of: data), maxLag: maxLag) } catch {
+                    problems.append("lead-lag heatmap (all cross pairs): \(error)")
+                }
+            }
+
+            var forecast: ForecastResult?
+            var totalHistory: [Double?] = []
+            do {
+                // The roi's return measure, as `forecast` takes by default; without an roi, the
+                // scorecard's first financial measure in the data.
+                let card = data.scorecard
+                let target = card?.roi?.returnMeasure
+                    ?? card?.measures.first { $0.perspective == .financial && data.panel.measureIndex($0.id) != nil }?.id
+                // Drivers as `forecast` takes them (the links into the target), less those a
+                // --measure selection left out.
+                let linked = (card?.links ?? []).filter { $0.to == target && $0.from != target }.map(\.from)
+                let drivers = linked.filter { data.panel.measureIndex($0) != nil }
+                if drivers.count < linked.count {
+                    problems.append("forecast: drivers not in the selected data are left out: \(linked.filter { data.panel.measureIndex($0) == nil }.joined(separator: ", "))")
+                }
+                let f = try ForecastAnalysis.run(data, options: .init(target: target, drivers: drivers, horizon: horizon))
+                forecast = f
+                // History of the organisation total over the same teams as the total's forecast.
+                if let first = f.totals.first, let y = data.panel.measureIndex(f.target) {
+                    let names = Set(f.rows.filter { $0.horizon == first.horizon && $0.period == first.period }.map(\.team))
+                    let teams = data.panel.teams.indices.filter { names.contains(data.panel.teams[$0]) }
+                    let sums = data.panel.selecting(teams: teams).organisation(aggregations: [Aggregation](repeating: .sum, count: data.panel.measureCount))
+                    totalHistory = sums.series(team: 0, measure: y).map { $0.isNaN ? nil : $0 }
+                }
+            } catch {
+                problems.append("forecast: \(error)")
+            }
+
+            let input = ReportInput(dataset: data, organisation: organisation, status: status, trend: trend, quartiles: quartiles,
+                                    leadLag: leadLag, heatmap: heatmap, forecast: forecast, forecastTotalHistory: totalHistory,
+                                    problems: problems, engineVersion: ScorecardCommand.configuration.version,
+                                    teamsInData: loaded.panel.teamCount)
+            let bytes = Array(HTMLReport.render(input).utf8)
+            if output == "-" { try AtomicFileWriter.writeToStandardOutput(bytes) } else { try AtomicFileWriter.write(bytes, to: output) }
+            for p in problems { printError("note: \(p)") }
+        }
+    }
+}

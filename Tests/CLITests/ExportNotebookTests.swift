@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// `scorecard export notebook` end to end. (That the notebooks run and agree is checked by
+/// notebooks-export/check.py in .ci/run, which needs Jupyter.)
+extension CLITests {
+    func notebook(_ path: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    func cells(_ nb: [String: Any]) throws -> [[String: Any]] {
+        try #require(nb["cells"] as? [[String: Any]])
+    }
+
+    func source(_ cell: [String: Any]) -> String {
+        (cell["source"] as? [String] ?? []).joined()
+    }
+
+    /// The text of the first `'''…'''` literal after `marker` in `text`, unescaped.
+    func pythonLiteral(after marker: String, in text: String) throws -> String {
+        let start = try #require(text.range(of: marker)).upperBound
+        let open = try #require(text.range(of: "'''", range: start..<text.endIndex)).upperBound
+        var out = ""
+        var i = open
+        while text[i...].hasPrefix("'''") == false {
+            if text[i] == "\\" {
+                let next = text.index(after: i)
+                out.append(text[next])
+                i = text.index(after: next)
+            } else {
+                out.append(text[i])
+                i = text.index(after: i)
+            }
+        }
+        return out
+    }
+
+    @Test func exportNotebookIsDeterministicValidAndEmbedsTheEngineTable() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try run(["export", "notebook", "datasets/b2b-73", "--analysis", "rank", "--output", dir + "/a.ipynb"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try run(["export", "notebook", "datasets/b2b-73", "--analysis", "rank", "--output", dir + "/b.ipynb"])
+        #expect(second.status == 0)
+        let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.ipynb"))
+        #expect(a == (try Data(contentsOf: URL(fileURLWithPath: dir + "/b.ipynb"))))
+
+        let nb = try notebook(dir + "/a.ipynb")
+        #expect(nb["nbformat"] as? Int == 4 && nb["nbformat_minor"] as? Int == 5)
+        let cells = try cells(nb)
+        let ids = cells.compactMap { $0["id"] as? String }
+        #expect(ids.count == cells.count && Set(ids).count == ids.count)
+        #expect(ids.first == "title" && ids.last == "agreement")
+        #expect(ids.contains("rank-scorecard") && ids.contains("roi-recompute") && !ids.contains("trend-recompute"))
+        for cell in cells where cell["cell_type"] as? String == "code" {
+            #expect((cell["outputs"] as? [Any])?.isEmpty == true)
+            #expect(cell["execution_count"] is NSNull)
+        }
+
+        // Scorecard's table, exactly as `rank --format json` prints it.
+        let engine = try #require(cells.first { $0["id"] as? String == "rank-scorecard" })
+        let json = try run(["rank", "datasets/b2b-73", "--format", "json"])
+        #expect(try pythonLiteral(after: "engine_table(", in: source(engine)) == json.stdout)
+
+        // The data path is relative to the notebook's folder and leads to the data.
+        let parameters = try #require(cells.first { $0["id"] as? String == "parameters" })
+        let params = try #require(try JSONSerialization.jsonObject(with: Data(pythonLiteral(after: "json.loads(", in: source(parameters)).utf8)) as? [String: Any])
+        let relative = try #require(params["measurements"] as? String)
+        #expect(!relative.hasPrefix("/"))
+        let resolved = URL(fileURLWithPath: dir).appendingPathComponent(relative).resolvingSymlinksInPath().path
+        #expect(resolved == Self.root.appendingPathComponent("datasets/b2b-73/measurements.csv").resolvingSymlinksInPath().path)
+        #expect((params["roi"] as? [String: String]) == ["return": "revenue", "cost": "sales_cost"])
+        #expect((params["teams"] as? [String])?.count == 73)
+        let window = try #require(params["window"] as? [String: Any])
+        #expect(window["from"] as? String == "2023-01" && window["to"] as? String == "2025-12" && window["periods"] as? Int == 36)
+    }
+
+    @Test func exportNotebookCarriesTheSelectionAndSettings() throws {
+        let r = try run(["export", "notebook", "datasets/b2b-73", "--analysis", "all", "--last", "12", "--max-lag", "4",
+                         "--horizon", "2", "--backtest", "3", "--output", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        // Standard output: paths relative to the working directory (the repository root here).
+        #expect(r.stdout.contains(#"\"measurements\": \"datasets/b2b-73/measurements.csv\""#))
+        #expect(r.stdout.contains(#"\"last\": 12}"#))
+        #expect(r.stdout.contains(#"\"from\": \"2025-01\", \"to\": \"2025-12\", \"periods\": 12}"#))
+        #expect(r.stdout.contains(#"\"max_lag\": 4, \"max_lag_option\": 4"#))
+        #expect(r.stdout.contains(#"\"horizon\": 2, \"lags\": 2, \"confidence\": 0.95, \"backtest\": 3}"#))
+        for id in ["trend-recompute", "leadlag-recompute", "rank-compare", "quartiles-recompute", "forecast-recompute", "agreement"] {
+            #expect(r.stdout.contains("\"id\": \"\(id)\""), "\(id)")
+        }
+        #expect(r.stdout.components(separatedBy: "\"id\": \"roi-recompute\"").count == 2)
+    }
+
+    @Test func exportNotebookErrors() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let missingFolder = try run(["export", "notebook", "datasets/b2b-73", "--analysis", "rank", "--output", dir + "/no/such/x.ipynb"])
+        #expect(missingFolder.status == 73, "\(missingFolder.stderr)")
+        #expect(missingFolder.stderr.contains("no/such/x.ipynb"))
+        #expect(try run(["export", "notebook", "/nonexistent/dataset", "--output", dir + "/x.ipynb"]).status == 66)
+        let bad = try run(["export", "notebook", "datasets/b2b-73", "--analysis", "status", "--output", dir + "/x.ipynb"])
+        #expect(bad.status == 64)
+        #expect(try run(["export", "notebook", "datasets/b2b-73", "--from", "2030-01", "--output", dir + "/x.ipynb"]).status == 64)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+}
