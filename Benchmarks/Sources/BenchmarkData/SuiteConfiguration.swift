@@ -8,9 +8,11 @@ extension BenchmarkData {
     /// beside them, the same build took 1.3–3.6× its recorded p90. It may take up to twice the
     /// recorded p90 here, so a check is meaningful on a quiet machine only; the regressions it
     /// is for (an accidental O(n²), a lost parallel loop, a copy of the panel per series) cost
-    /// more than that at these sizes. Allocation counts are repeatable and held to 10%, peak
-    /// resident memory to 25% (the panel dominates it). CPU time is not recorded: Linux reports
-    /// it in 10 ms steps, coarser than the shortest benchmarks.
+    /// more than that at these sizes. Allocation counts are held to 25% (Dispatch's own
+    /// allocations move a count of ~250 by ~35 between runs; the churn this is for, an allocation
+    /// per series or per row, multiplies it), peak resident memory to 25% (the panel dominates
+    /// it). CPU time is not recorded: Linux reports it in 10 ms steps, coarser than the shortest
+    /// benchmarks.
     public static func configuration(maxIterations: Int = 20, maxSeconds: Int = 6) -> Benchmark.Configuration {
         Benchmark.Configuration(
             metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
@@ -20,7 +22,7 @@ extension BenchmarkData {
             thresholds: [
                 .wallClock: .init(relative: [.p90: 100]),
                 .peakMemoryResident: .init(relative: [.p90: 25]),
-                .mallocCountTotal: .init(relative: [.p90: 10]),
+                .mallocCountTotal: .init(relative: [.p90: 25]),
             ]
         )
     }
