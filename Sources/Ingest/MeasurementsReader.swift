@@ -135,7 +135,6 @@ public enum MeasurementsReader {
                 failures.withUnsafeMutableBufferPointer { f in
                     nonisolated(unsafe) let ps = ps
                     nonisolated(unsafe) let f = f
-                    nonisolated(unsafe) let source = source
                     DispatchQueue.concurrentPerform(iterations: 2) { i in
                         do { try run(&ps[i], source: source, range: ranges[i], file: file, limits: limits) } catch { f[i] = error }
                     }
@@ -330,9 +329,9 @@ public enum MeasurementsReader {
         let parts = total >= 1 << 20 ? 2 : 1
         // Read-only from here on; the threads below only read them.
         nonisolated(unsafe) let segs = segments
-        nonisolated(unsafe) let owners = localTeam
-        nonisolated(unsafe) let teamNames = teamTable
-        nonisolated(unsafe) let measureNames = measureTable
+        let owners = localTeam
+        let teamNames = teamTable
+        let measureNames = measureTable
         let (teamIndex, measureIndex) = (teamMaps, measureMaps)
         // (segment, error): duplicates are reported file by file, in line order.
         var partErrors = [[(Int, InputError)]](repeating: [], count: parts)
@@ -407,7 +406,7 @@ public enum MeasurementsReader {
 
 // MARK: - Byte sources
 
-protocol ByteSource {
+protocol ByteSource: Sendable {
     func read(into buffer: UnsafeMutablePointer<UInt8>, at offset: Int, count: Int, file: String) throws
 }
 
