@@ -50,6 +50,7 @@ public enum TrendAnalysis {
         var tooFew: [Int] = []
         var constant: [Int] = []
         var overflow: [Int] = []
+        var perfect: [Int] = []
         let order = dataset.orderedMeasures
         for team in 0..<panel.teamCount {
             for measure in order {
@@ -64,9 +65,12 @@ public enum TrendAnalysis {
                     if !fits.slope[s].isFinite || !fits.intercept[s].isFinite {
                         // Values near ±1.8e308: the sums overflow, nothing can be estimated.
                         overflow.append(s)
-                    } else if fits.pValue[s] < 0.05 {
+                    } else {
+                        if !fits.tValue[s].isFinite { perfect.append(s) }
+                        if fits.pValue[s] < 0.05 {
                         let good = info[measure].direction == .higher ? fits.slope[s] > 0 : fits.slope[s] < 0
-                        directions[s] = good ? .improving : .declining
+                            directions[s] = good ? .improving : .declining
+                        }
                     }
                 }
                 rows.append(s)
@@ -84,6 +88,7 @@ public enum TrendAnalysis {
         }
         describe(tooFew, "fewer than 3 values in the window, no trend row")
         describe(constant, "constant series: slope 0, t, p and R² undefined")
+        describe(perfect, "the values lie exactly on a line (no residual variation): the slope's standard error is 0, t is infinite (shown empty) and p is 0, as statsmodels gives")
         describe(overflow, "values too large for double precision (the fit overflows): slope, intercept, t, p and R² undefined")
         return TrendResult(teams: panel.teams, measures: info, fits: fits, rows: rows, directions: directions,
                            notes: notes, organisation: organisation)
