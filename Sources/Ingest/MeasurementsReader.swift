@@ -336,6 +336,14 @@ public enum MeasurementsReader {
         // (segment, error): duplicates are reported file by file, in line order.
         var partErrors = [[(Int, InputError)]](repeating: [], count: parts)
         let values = [Double](unsafeUninitializedCapacity: total) { out, count in
+            // Transparent huge pages for the panel before anything touches it: one fault per
+            // 2 MiB instead of 512 (this machine's THP is "madvise").
+            if total * 8 >= 4 << 20, let base = out.baseAddress {
+                let huge = 2 << 20
+                let start = (Int(bitPattern: base) + huge - 1) / huge * huge
+                let end = (Int(bitPattern: base) + total * 8) / huge * huge
+                if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 14) }  // MADV_HUGEPAGE
+            }
             nonisolated(unsafe) let out = out
             partErrors.withUnsafeMutableBufferPointer { pe in
                 nonisolated(unsafe) let pe = pe
