@@ -258,10 +258,6 @@ struct PairComputation: Sendable {
     }
 }
 
-enum Kernels {
-    static func total(_ p: UnsafePointer<Double>, _ n: Int) -> Double { VectorKernels.sumAndSquares(p, n).sum }
-}
-
 /// One pair's two series on the chosen teams × periods, copied team by team into one
 /// contiguous block ([team][leader, lagger][period]): the panel keeps a team's measures
 /// together, so a series read straight from it jumps a page per team, and every regression
@@ -418,7 +414,7 @@ struct PanelGrid {
         let effectTotals = lags.indices.map { l -> (Double, Double) in
             guard !decided[l] else { return (0, 0) }
             let width = periods - lags[l]
-            return effects[l].withUnsafeBufferPointer { (Kernels.total($0.baseAddress!, width), Kernels.total($0.baseAddress! + width, width)) }
+            return effects[l].withUnsafeBufferPointer { (VectorKernels.sum($0.baseAddress!, width), VectorKernels.sum($0.baseAddress! + width, width)) }
         }
         values.withUnsafeBufferPointer { v in
             for r in 0..<rows {
@@ -512,27 +508,13 @@ struct PanelGrid {
         let df = effects.observationCount - effects.absorbedParameters - 1
         if df < 1 { return fail(row, "too few observations (\(row.n))") }
         if effects.problem != nil { return fail(row, "rank-deficient (the teams share too few periods for period effects)") }
-        let m = values.withUnsafeBufferPointer {
-            effects.residualMoments($0, rowOffsets: rowOffsets, x: start(x, shift: 0), y: start(y, shift: k))
+        // The fallback of `lagCorrelations`: residuals stored, factored by `NestedRegressions`.
+        let (z, raw) = values.withUnsafeBufferPointer {
+            effects.residualise($0, rowOffsets: rowOffsets, starts: [start(x, shift: 0), start(y, shift: k)])
         }
-        // One regressor: t from the residual moments, unless digits were lost — the effects
-        // took almost all of a column, or the fit is almost perfect — and then from the
-        // residuals themselves (`NestedRegressions`).
-        if m.xx.squareRoot() <= PivotedQR.defaultRankTolerance * m.rawXX.squareRoot() || m.xx == 0 {
-            return fail(row, "rank-deficient (x constant within the fixed effects)")
-        }
-        let ssr = m.yy - m.xy * m.xy / m.xx
-        let t: Double
-        if m.xx * 1e6 >= m.demeanedXX && m.yy * 1e6 >= m.demeanedYY && ssr > 1e-6 * m.yy {
-            t = m.xy * Double(df).squareRoot() / (m.xx * ssr).squareRoot()
-        } else {
-            let (z, raw) = values.withUnsafeBufferPointer {
-                effects.residualise($0, rowOffsets: rowOffsets, starts: [start(x, shift: 0), start(y, shift: k)])
-            }
-            let fit = NestedRegressions(z, rawNorms: raw)
-            guard fit.factor != nil else { return fail(row, "rank-deficient (x constant within the fixed effects)") }
-            t = fit.tValue(ofLastOf: 1, residualDegreesOfFreedom: Double(df))
-        }
+        let fit = NestedRegressions(z, rawNorms: raw)
+        guard fit.factor != nil else { return fail(row, "rank-deficient (x constant within the fixed effects)") }
+        let t = fit.tValue(ofLastOf: 1, residualDegreesOfFreedom: Double(df))
         guard t.isFinite else { return fail(row, "no residual variation") }
         row.t = t
         row.pValue = StudentT(degreesOfFreedom: Double(df)).twoSidedPValue(t)
@@ -724,7 +706,7 @@ struct PanelGrid {
                                     let col = base + j * leading
                                     let ej = e.baseAddress! + j * width
                                     if contiguous {
-                                        let shift = means[r * c + j] - Kernels.total(ej, n) / Double(n)
+                                        let shift = means[r * c + j] - VectorKernels.sum(ej, n) / Double(n)
                                         for t in 0..<n { col[t] = src[t] - shift - ej[t] }
                                     } else {
                                         var eSum = 0.0

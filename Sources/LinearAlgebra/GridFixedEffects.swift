@@ -189,100 +189,6 @@ public struct GridFixedEffects: Sendable {
         return (z, raw)
     }
 
-    /// Sums of squares and cross-products of two columns after the effects, without storing
-    /// the residuals: two sweeps over the cells, for the one-regressor fits of lag
-    /// correlations. Cells as in `residualise`.
-    public func residualMoments(
-        _ values: UnsafeBufferPointer<Double>, rowOffsets: [Int], x startX: Int, y startY: Int
-    ) -> PairMoments {
-        precondition(problem == nil, "effects not of full rank")
-        var m = PairMoments()
-        let project = teamCount > 1 && reducedSize > 0
-        var means = [Double](repeating: 0, count: 2 * rows)
-        var sums = [Double](repeating: 0, count: project ? 2 * periods : 0)
-        cellPeriod.withUnsafeBufferPointer { cp in
-            sums.withUnsafeMutableBufferPointer { ps in
-                for r in 0..<rows {
-                    let (a, b) = (rowStart[r], rowStart[r + 1])
-                    if a == b { continue }
-                    let xs = values.baseAddress! + rowOffsets[r] + startX
-                    let ys = values.baseAddress! + rowOffsets[r] + startY
-                    var (sx, sy, sxx, syy) = (0.0, 0.0, 0.0, 0.0)
-                    for c in a..<b {
-                        let t = Int(cp[c])
-                        let (x, y) = (xs[t], ys[t])
-                        sx += x
-                        sy += y
-                        sxx += x * x
-                        syy += y * y
-                    }
-                    let n = Double(b - a)
-                    let (mx, my) = (sx / n, sy / n)
-                    means[2 * r] = mx
-                    means[2 * r + 1] = my
-                    m.rawXX += sxx
-                    m.rawYY += syy
-                    for c in a..<b {
-                        let t = Int(cp[c])
-                        let (dx, dy) = (xs[t] - mx, ys[t] - my)
-                        m.demeanedXX += dx * dx
-                        m.demeanedYY += dy * dy
-                        if project {
-                            ps[t] += dx
-                            ps[periods + t] += dy
-                        }
-                    }
-                }
-            }
-        }
-        var effect = [Double](repeating: 0, count: 2 * periods)
-        if project {
-            let k = reducedSize
-            var rhs = [Double](repeating: 0, count: 2 * k)
-            for t in 0..<periods where slot[t] >= 0 {
-                rhs[slot[t]] = sums[t]
-                rhs[k + slot[t]] = sums[periods + t]
-            }
-            factor.withUnsafeBufferPointer { f in
-                rhs.withUnsafeMutableBufferPointer { b in
-                    try? LAPACK.potrsUpper(n: k, nrhs: 2, a: f.baseAddress!, lda: k, b: b.baseAddress!, ldb: k)
-                }
-            }
-            for t in 0..<periods where slot[t] >= 0 {
-                effect[t] = rhs[slot[t]]
-                effect[periods + t] = rhs[k + slot[t]]
-            }
-        }
-        cellPeriod.withUnsafeBufferPointer { cp in
-            effect.withUnsafeBufferPointer { e in
-                for r in 0..<rows {
-                    let (a, b) = (rowStart[r], rowStart[r + 1])
-                    if a == b { continue }
-                    let xs = values.baseAddress! + rowOffsets[r] + startX
-                    let ys = values.baseAddress! + rowOffsets[r] + startY
-                    var (ex, ey) = (0.0, 0.0)
-                    for c in a..<b {
-                        let t = Int(cp[c])
-                        ex += e[t]
-                        ey += e[periods + t]
-                    }
-                    let n = Double(b - a)
-                    let cx = means[2 * r] - ex / n
-                    let cy = means[2 * r + 1] - ey / n
-                    for c in a..<b {
-                        let t = Int(cp[c])
-                        let rx = xs[t] - cx - e[t]
-                        let ry = ys[t] - cy - e[periods + t]
-                        m.xx += rx * rx
-                        m.xy += rx * ry
-                        m.yy += ry * ry
-                    }
-                }
-            }
-        }
-        return m
-    }
-
     /// z ← z − D̃ (D̃'D̃)⁻¹ D̃'z for team-demeaned columns z, given D̃'z (per-period sums of
     /// each column, `periods` per column) when the caller has them.
     /// Returns each column's sum of squares afterwards.
@@ -400,7 +306,7 @@ enum Kernels {
     }
 }
 
-/// Second moments of two residualised columns (see `GridFixedEffects.residualMoments`).
+/// Second moments of two residualised columns (lead-lag's `lagCorrelations`).
 public struct PairMoments: Sendable, Equatable {
     /// Σ x̃², Σ x̃ỹ, Σ ỹ² of the residuals.
     public var xx = 0.0, xy = 0.0, yy = 0.0
@@ -783,6 +689,10 @@ public struct GramAccumulator {
 /// Loops the compiler will not vectorise on its own (floating-point sums are not reassociated),
 /// written with four accumulators for the lead-lag engine's complete rows.
 public enum VectorKernels {
+    /// Σ p[i].
+    @inlinable
+    public static func sum(_ p: UnsafePointer<Double>, _ n: Int) -> Double { sumAndSquares(p, n).sum }
+
     /// Σ p[i] and Σ p[i]².
     @inlinable
     public static func sumAndSquares(_ p: UnsafePointer<Double>, _ n: Int) -> (sum: Double, squares: Double) {
