@@ -44,8 +44,9 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         return s
     }
 
+    /// One line whatever the names in it hold: control characters are escaped (`\u{0}`).
     public var description: String {
-        expected.isEmpty ? "\(location): \(problem)" : "\(location): \(problem); expected \(expected)"
+        ControlEscaping.escape(expected.isEmpty ? "\(location): \(problem)" : "\(location): \(problem); expected \(expected)")
     }
 
     public var exitCode: Int32 {
@@ -83,6 +84,6 @@ public struct InputNote: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
     public var description: String {
-        line.map { "\(file):\($0): note: \(message)" } ?? "\(file): note: \(message)"
+        ControlEscaping.escape(line.map { "\(file):\($0): note: \(message)" } ?? "\(file): note: \(message)")
     }
 }

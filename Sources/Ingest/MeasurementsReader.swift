@@ -27,20 +27,8 @@ public enum MeasurementsReader {
     /// - Throws: `InputErrors` (every problem found), or a single `InputError` when the file
     ///   cannot be opened (exit 66) or is empty.
     public static func read(path: String, limits: ReadLimits = ReadLimits(), threads: Int = 2) throws -> Result {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let reason = String(cString: strerror(errno))
-            throw InputError(.missingInput, file: path, problem: "cannot open the measurements file (\(reason))",
-                             expected: "a readable CSV file; pass it with --data or a dataset folder holding measurements.csv")
-        }
+        let (fd, size) = try openMeasurements(path, expected: "a readable CSV file; pass it with --data or a dataset folder holding measurements.csv")
         defer { close(fd) }
-        var st = stat()
-        if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG {
-            // A folder, or a pipe or device (`<(…)`, /dev/stdin), whose size says nothing.
-            throw InputError(.missingInput, file: path, problem: "not a regular file",
-                             expected: "a CSV file of measurements (save a stream to a file first)")
-        }
-        let size = Int(st.st_size)
         return try read(fd: fd, size: size, file: path, limits: limits, threads: threads)
     }
 
@@ -53,20 +41,10 @@ public enum MeasurementsReader {
         defer { all.forEach { $0.cells.deallocate() } }
         var errors: [InputError] = []
         for path in paths {
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            if fd < 0 {
-                let reason = String(cString: strerror(errno))
-                throw InputError(.missingInput, file: path, problem: "cannot open the measurements file (\(reason))",
-                                 expected: "a readable CSV file")
-            }
+            let (fd, size) = try openMeasurements(path, expected: "a readable CSV file")
             defer { close(fd) }
-            var st = stat()
-            if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG {
-                throw InputError(.missingInput, file: path, problem: "not a regular file",
-                                 expected: "a CSV file of measurements (save a stream to a file first)")
-            }
             do {
-                all += try segments(source: FileSource(fd: fd), size: Int(st.st_size), file: path, limits: limits, threads: threads)
+                all += try segments(source: FileSource(fd: fd), size: size, file: path, limits: limits, threads: threads)
             } catch let e as InputErrors {
                 errors += e.errors
             }
@@ -83,6 +61,22 @@ public enum MeasurementsReader {
         }
         if !errors.isEmpty { throw InputErrors(Array(errors.prefix(limits.maxErrors))) }
         return try merge(all, file: paths[0], limits: limits)
+    }
+
+    /// Opens a measurements file without blocking (a FIFO is refused, not waited on) and
+    /// records it as an input. A folder, pipe or device (`<(…)`, /dev/stdin) is refused:
+    /// its size says nothing and the reader needs random access.
+    static func openMeasurements(_ path: String, expected: String) throws -> (fd: Int32, size: Int) {
+        switch InputFiles.openRegular(path) {
+        case .success(let opened):
+            return opened
+        case .failure(.cannotOpen(let code)):
+            throw InputError(.missingInput, file: path, problem: "cannot open the measurements file (\(String(cString: strerror(code))))",
+                             expected: expected)
+        case .failure(.folder), .failure(.notRegular):
+            throw InputError(.missingInput, file: path, problem: "not a regular file",
+                             expected: "a CSV file of measurements (save a stream to a file first)")
+        }
     }
 
     /// Parses CSV text held in memory (tests, small inputs).

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Ingest
 
 /// Writes an output file so that readers see either the old file or the complete new
 /// one, never a partial file, and no stray temporary file is left behind.
@@ -21,6 +22,9 @@ import Darwin
 ///
 /// An existing target keeps its permission bits; a new one gets 0666 minus the umask.
 /// A symbolic link at the target path is replaced by the new file, not followed.
+///
+/// A target that is one of the process's inputs (`InputFiles`: same device and inode,
+/// links followed) is refused with exit 73 before anything is written.
 ///
 /// The path `-` means standard output: bytes are written directly (nothing to make
 /// atomic), and a closed pipe (EPIPE, e.g. `scorecard … | head`) ends the program quietly
@@ -60,6 +64,12 @@ public final class AtomicFileWriter {
         }
         var existing = stat()
         let targetExists = stat(path, &existing) == 0
+        if targetExists && InputFiles.identities.contains(FileIdentity(device: UInt64(existing.st_dev), inode: UInt64(existing.st_ino))) {
+            // The output would replace (or, through a link, overwrite) data this command read.
+            var error = OutputError(path: path, action: "cannot create", code: EEXIST, exitCode: OutputError.cannotCreate)
+            error.reason = "it is an input of this command (the same file, through any link); write the output elsewhere"
+            throw error
+        }
         if targetExists {
             switch existing.st_mode & S_IFMT {
             case S_IFREG:

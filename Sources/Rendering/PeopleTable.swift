@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Ingest
 
 /// The table people read on a terminal: rounded numbers, aligned columns, notes after.
 ///
@@ -239,32 +240,7 @@ public enum PeopleTable {
     // MARK: - Text
 
     /// Escapes what would break the layout or reach the terminal as a control sequence.
-    static func sanitize(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            guard needsEscape(scalar) else {
-                result.unicodeScalars.append(scalar)
-                continue
-            }
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default: result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            }
-        }
-        return result
-    }
-
-    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F: true  // C0, DEL, C1 (ESC starts terminal sequences)
-        case 0x2028, 0x2029: true  // line and paragraph separators
-        case 0x202A...0x202E, 0x2066...0x2069: true  // bidirectional embeddings, overrides, isolates
-        default: false
-        }
-    }
+    static func sanitize(_ text: String) -> String { ControlEscaping.escape(text) }
 
     /// Terminal columns taken by `text` (see the type's note).
     static func displayWidth(_ text: String) -> Int {

@@ -140,10 +140,20 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
+/// Writes a message to standard error, every byte of it: control characters (a NUL from a
+/// UTF-16 file, an ESC) are escaped line by line, so none cuts the message short or reaches
+/// the terminal.
 func printError(_ message: String, newline: Bool = true) {
-    var line = message
+    var line = ControlEscaping.escapeLines(message)
     if newline && !line.hasSuffix("\n") { line += "\n" }
-    _ = line.withCString { write(2, $0, strlen($0)) }
+    var bytes = Array(line.utf8)
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + done, $0.count - done) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return }
+        done += n
+    }
 }
 
 /// Runs a command body, turning our errors into messages and sysexits codes.

@@ -101,22 +101,35 @@ public enum ScorecardLoader {
                     expected: "the path of a scorecard YAML file")
             ])
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        // Opened without blocking: a FIFO at the path is refused, not waited on.
+        let fd: Int32
+        switch InputFiles.openRegular(path) {
+        case .success(let opened):
+            fd = opened.fd
+        case .failure(.folder):
+            throw InputErrors([InputError(.missingInput, file: path, problem: "this is a folder, not a file", expected: "the path of a scorecard YAML file")])
+        case .failure(.notRegular):
+            throw InputErrors([InputError(.missingInput, file: path, problem: "not a regular file",
+                                          expected: "a scorecard YAML file (save a stream to a file first)")])
+        case .failure(.cannotOpen):
             throw InputErrors([
                 InputError(
                     .missingInput, file: path, problem: "the file cannot be opened for reading",
                     expected: "a scorecard YAML file that this user may read")
             ])
         }
-        defer { try? handle.close() }
+        defer { close(fd) }
         let data: Data
-        do {
-            // One byte past the limit is enough to know it is too big: memory stays bounded.
-            data = try handle.read(upToCount: limits.maxScorecardBytes.addingReportingOverflow(1).overflow ? Int.max : limits.maxScorecardBytes + 1) ?? Data()
-        } catch {
+        // One byte past the limit is enough to know it is too big: memory stays bounded.
+        switch InputFiles.read(fd, upTo: limits.maxScorecardBytes.addingReportingOverflow(1).overflow ? Int.max : limits.maxScorecardBytes + 1) {
+        case .success(let bytes):
+            data = Data(bytes)
+        case .failure(let failure):
+            var reason = "unknown error"
+            if case .cannotOpen(let code) = failure { reason = String(cString: strerror(code)) }
             throw InputErrors([
                 InputError(
-                    .missingInput, file: path, problem: "the file cannot be read (\(error.localizedDescription))",
+                    .missingInput, file: path, problem: "the file cannot be read (\(reason))",
                     expected: "a readable scorecard YAML file")
             ])
         }
