@@ -66,6 +66,9 @@ public struct PanelSelection: Sendable, Equatable {
     public var from: String?
     public var to: String?
     public var last: Int?
+    /// The flags the user typed for `from` and `to`, named in errors (`status --period` is a `to`).
+    public var fromFlag = "--from"
+    public var toFlag = "--to"
     public init(teams: [String] = [], measures: [String] = [], from: String? = nil, to: String? = nil, last: Int? = nil) {
         self.teams = teams
         self.measures = measures
@@ -131,13 +134,24 @@ public struct Dataset: Sendable {
     /// the data's frequency. Measures only in the data become notes.
     static func crossCheck(_ scorecard: Scorecard, measures: [String], frequency: Frequency?, notes: inout [InputNote]) -> [InputError] {
         var errors: [InputError] = []
-        let inData = Set(measures)
-        let inCard = Set(scorecard.measures.map(\.id))
-        for m in scorecard.measures where !inData.contains(m.id) {
+        // Byte for byte (METHODS.md): a Set<String> would match another normalisation form.
+        let inData = Set(measures.map { Array($0.utf8) })
+        let inCard = Set(scorecard.measures.map { Array($0.id.utf8) })
+        // Links and roi naming a measure in another spelling than the scorecard's or the data's.
+        let known = measures + scorecard.measures.map(\.id)
+        var references = scorecard.links.flatMap { [($0.from, $0.line), ($0.to, $0.line)] }
+        if let roi = scorecard.roi { references += [(roi.returnMeasure, roi.line), (roi.costMeasure, roi.line)] }
+        for (name, line) in references where !inData.contains(Array(name.utf8)) && !inCard.contains(Array(name.utf8)) {
+            if let other = known.first(where: { NameSpelling.differOnlyInForm($0, name) }) {
+                errors.append(InputError(file: scorecard.file, line: line, problem: "measure \(NameSpelling.spelt(name)) is measure \(NameSpelling.spelt(other)) in another Unicode normalisation form",
+                                         expected: NameSpelling.expected))
+            }
+        }
+        for m in scorecard.measures where !inData.contains(Array(m.id.utf8)) {
             errors.append(InputError(file: scorecard.file, line: m.line, problem: "measure \"\(m.id)\" is not in the data (\(measures.count) measures there)",
                                      expected: "a measure id that appears in the measurements file\(Dataset.suggestion(m.id, among: measures))"))
         }
-        errors += scorecard.unresolvedReferences(knownMeasures: inData)
+        errors += scorecard.unresolvedReferences(knownMeasures: Set(measures))
         for p in scorecard.perspectives {
             for o in p.objectives {
                 for i in o.initiatives {
@@ -150,7 +164,7 @@ public struct Dataset: Sendable {
                 }
             }
         }
-        let extra = measures.filter { !inCard.contains($0) }
+        let extra = measures.filter { !inCard.contains(Array($0.utf8)) }
         if !extra.isEmpty {
             notes.append(InputNote(file: scorecard.file, message: "\(extra.count) measure\(extra.count == 1 ? "" : "s") in the data but not in the scorecard (analysed as direction higher, aggregation mean, no perspective): \(extra.map { "\"\($0)\"" }.joined(separator: ", "))"))
         }
@@ -159,6 +173,9 @@ public struct Dataset: Sendable {
 
     /// " (did you mean "x"?)" for a close name, else "".
     public static func suggestion(_ name: String, among names: [String]) -> String {
+        if let other = names.first(where: { NameSpelling.differOnlyInForm($0, name) }) {
+            return " (\(NameSpelling.spelt(other)) is the same text in another Unicode normalisation form than \(NameSpelling.spelt(name)); names compare byte for byte)"
+        }
         let best = names.map { ($0, editDistance(name, $0)) }.min { $0.1 < $1.1 }
         guard let (candidate, d) = best, d <= 2, d < name.count else { return "" }
         return " (did you mean \"\(candidate)\"?)"
@@ -205,16 +222,16 @@ public struct Dataset: Sendable {
         if selection.from != nil || selection.to != nil || selection.last != nil {
             var lo = panel.firstPeriod
             var hi = panel.lastPeriod
-            if let t = selection.to { hi = try periodArgument(t, "--to") }
-            if let f = selection.from { lo = try periodArgument(f, "--from") }
+            if let t = selection.to { hi = try periodArgument(t, selection.toFlag) }
+            if let f = selection.from { lo = try periodArgument(f, selection.fromFlag) }
             if let n = selection.last { lo = hi.advanced(by: -(n - 1)) }
             // Name the bound the user gave when the other one is the data's own end.
             if selection.from != nil && selection.to == nil && lo > panel.lastPeriod {
-                throw InputError(.usage, file: "command line", problem: "--from \(lo) is after the data's last period, \(panel.lastPeriod)",
+                throw InputError(.usage, file: "command line", problem: "\(selection.fromFlag) \(lo) is after the data's last period, \(panel.lastPeriod)",
                                  expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
             }
             if selection.to != nil && selection.from == nil && selection.last == nil && hi < panel.firstPeriod {
-                throw InputError(.usage, file: "command line", problem: "--to \(hi) is before the data's first period, \(panel.firstPeriod)",
+                throw InputError(.usage, file: "command line", problem: "\(selection.toFlag) \(hi) is before the data's first period, \(panel.firstPeriod)",
                                  expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
             }
             if lo > hi {

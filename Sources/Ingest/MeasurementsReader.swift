@@ -266,6 +266,31 @@ public enum MeasurementsReader {
 
     // MARK: - Merge into the panel
 
+    /// Names (teams or measures) that are another spelling of an earlier one — the same text
+    /// in another Unicode normalisation form (`NameSpelling`) — each at the line where it first appears.
+    static func spellingConflicts(_ segments: [SegmentParser], table: NameTable, maps: [[Int]], lines: KeyPath<SegmentParser, [Int]>,
+                                  what: String) -> [InputError] {
+        let names = (0..<table.count).map { table.name($0) }
+        let found = NameSpelling.conflicts(names)
+        if found.isEmpty { return [] }
+        // Where each global name was first seen: its segment's file and absolute line.
+        var place = [(file: String, line: Int)?](repeating: nil, count: table.count)
+        for (si, s) in segments.enumerated() {
+            let firstLines = s[keyPath: lines]
+            for (local, global) in maps[si].enumerated() where place[global] == nil {
+                place[global] = (s.file, (local < firstLines.count ? firstLines[local] : 1) + s.lineOffset)
+            }
+        }
+        return found.map { later, earlier in
+            let here = place[later] ?? (segments[0].file, 1)
+            let there = place[earlier] ?? here
+            let at = there.file == here.file ? "line \(there.line)" : "\(there.file) line \(there.line)"
+            return InputError(file: here.file, line: here.line,
+                              problem: "\(what) \(NameSpelling.spelt(names[later])) is \(what) \(NameSpelling.spelt(names[earlier])) of \(at) in another Unicode normalisation form",
+                              expected: NameSpelling.expected)
+        }
+    }
+
     static func merge(_ segments: [SegmentParser], file: String, limits: ReadLimits) throws -> Result {
         var errors = segments.flatMap(\.errors)
         // Global names in first-seen order, then sorted bytewise.
@@ -293,6 +318,9 @@ public enum MeasurementsReader {
         if !errors.isEmpty {
             throw InputErrors(Array(errors.prefix(limits.maxErrors)), measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
         }
+        errors += spellingConflicts(segments, table: teamTable, maps: teamMaps, lines: \.teamLines, what: "team")
+        errors += spellingConflicts(segments, table: measureTable, maps: measureMaps, lines: \.measureLines, what: "measure")
+        if !errors.isEmpty { throw InputErrors(Array(errors.prefix(limits.maxErrors))) }
         let minPeriod = withPeriods.map(\.minPeriod).min()!
         let maxPeriod = withPeriods.map(\.maxPeriod).max()!
         let teamOrder = (0..<teamTable.count).sorted { teamTable.bytes($0).lexicographicallyPrecedes(teamTable.bytes($1)) }

@@ -46,8 +46,10 @@ public struct Panel: Sendable, Equatable {
         return i >= 0 && i < periodCount ? i : nil
     }
 
-    public func teamIndex(_ name: String) -> Int? { teams.firstIndex(of: name) }
-    public func measureIndex(_ name: String) -> Int? { measures.firstIndex(of: name) }
+    /// Names are found byte for byte (METHODS.md), not by `String`'s canonical equivalence:
+    /// "Zürich" in NFC does not find a team spelt in NFD (see `NameSpelling`).
+    public func teamIndex(_ name: String) -> Int? { teams.firstIndex { $0.utf8.elementsEqual(name.utf8) } }
+    public func measureIndex(_ name: String) -> Int? { measures.firstIndex { $0.utf8.elementsEqual(name.utf8) } }
 
     /// Offset of a series' first period in `values`.
     @inline(__always)

@@ -37,11 +37,13 @@ struct DatasetOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if maxCells < 1 || maxFieldBytes < 1 || maxLineBytes < 16 {
-            throw ValidationError("--max-cells, --max-field-bytes and --max-line-bytes must be positive (--max-line-bytes at least 16)")
-        }
-        if maxScorecardBytes < 1 || !(8...1000).contains(maxScorecardDepth) {
-            throw ValidationError("--max-scorecard-bytes must be positive and --max-scorecard-depth between 8 (what a scorecard needs) and 1000 (libyaml's own limit)")
+        // One message per flag, naming it and the value given.
+        if maxCells < 1 { throw ValidationError("--max-cells \(maxCells): expected a positive number of panel cells") }
+        if maxFieldBytes < 1 { throw ValidationError("--max-field-bytes \(maxFieldBytes): expected a positive number of bytes") }
+        if maxLineBytes < 16 { throw ValidationError("--max-line-bytes \(maxLineBytes): expected 16 bytes or more") }
+        if maxScorecardBytes < 1 { throw ValidationError("--max-scorecard-bytes \(maxScorecardBytes): expected a positive number of bytes") }
+        if !(8...1000).contains(maxScorecardDepth) {
+            throw ValidationError("--max-scorecard-depth \(maxScorecardDepth): expected 8 (what a scorecard needs) to 1000 (libyaml's own limit)")
         }
     }
 

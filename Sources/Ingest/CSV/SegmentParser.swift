@@ -26,6 +26,10 @@ struct SegmentParser {
     let limits: ReadLimits
     var teams = NameTable()
     var measures = NameTable()
+    /// The (segment-relative) line where each team and measure was first seen; a wide
+    /// file's measures, named by the header, have none (line 1).
+    var teamLines: [Int] = []
+    var measureLines: [Int] = []
     var cells: SegmentCells
     /// Rows (tidy) or cells (wide) read, missing values included.
     var rowCount = 0
@@ -89,6 +93,7 @@ struct SegmentParser {
             measureCount = names.count
         }
         measures = table
+        measureLines = [Int](repeating: 1, count: table.count)
         cells = SegmentCells(measures: measureCount, maxCells: limits.maxPanelCells)
     }
 
@@ -391,6 +396,9 @@ struct SegmentParser {
     private mutating func internRaw(_ p: UnsafePointer<UInt8>?, _ len: Int, isTeam: Bool, what: String) -> (Int, String?) {
         guard let p, len > 0 else { return (0, "an empty \(what) name") }
         let (index, isNew) = isTeam ? teams.intern(p, len) : measures.intern(p, len)
+        if isNew {
+            if isTeam { teamLines.append(line) } else { measureLines.append(line) }
+        }
         if isNew, let problem = SegmentParser.nameProblem(p, len) { return (index, problem) }
         return (index, nil)
     }

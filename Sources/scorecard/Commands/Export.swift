@@ -36,8 +36,8 @@ struct ExportNotebook: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Notebook file (default: ANALYSIS.ipynb); - for standard output (data paths then relative to the current folder).", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("max-lag"), help: "leadlag: largest lag K (default: the frequency's).")
-    var maxLag: Int?
+    @OptionGroup var maxLagOption: MaxLagOption
+    var maxLag: Int? { maxLagOption.maxLag }
 
     @Option(help: ArgumentHelp("forecast: measure to forecast (default: the ROI's return).", valueName: "measure"))
     var target: String?
@@ -45,19 +45,16 @@ struct ExportNotebook: ParsableCommand {
     @Option(help: ArgumentHelp("forecast: comma-separated drivers (default: measures linked into the target).", valueName: "a,b"))
     var drivers: String?
 
-    @Option(help: "forecast: periods ahead.")
-    var horizon: Int = 3
+    @OptionGroup var horizonOption: HorizonOption
+    var horizon: Int { horizonOption.horizon }
 
-    @Option(help: "forecast: lags of the target and of each driver.")
-    var lags: Int = 2
+    @OptionGroup var lagsOption: ForecastLagsOption
+    var lags: Int { lagsOption.lags }
 
     @Option(help: "forecast: backtest origins to recompute as well (0 for none).")
     var backtest: Int = 6
 
     func validate() throws {
-        if let maxLag, maxLag < 0 || maxLag > 1000 { throw ValidationError("--max-lag \(maxLag): expected 0 to 1000") }
-        if horizon < 1 || horizon > 120 { throw ValidationError("--horizon \(horizon): expected 1 to 120") }
-        if lags < 1 || lags > 60 { throw ValidationError("--lags \(lags): expected 1 to 60") }
         if backtest < 0 || backtest > 1000 { throw ValidationError("--backtest \(backtest): expected 0 to 1000 origins") }
     }
 

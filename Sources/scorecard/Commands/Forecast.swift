@@ -26,11 +26,11 @@ struct Forecast: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated drivers (default: measures linked into the target).", valueName: "a,b"))
     var drivers: String?
 
-    @Option(help: "Periods ahead.")
-    var horizon: Int = 3
+    @OptionGroup var horizonOption: HorizonOption
+    var horizon: Int { horizonOption.horizon }
 
-    @Option(help: "Lags of the target and of each driver.")
-    var lags: Int = 2
+    @OptionGroup var lagsOption: ForecastLagsOption
+    var lags: Int { lagsOption.lags }
 
     @Option(help: "Prediction interval level.")
     var confidence: Double = 0.95
@@ -45,8 +45,6 @@ struct Forecast: ParsableCommand {
     var driverReport = false
 
     func validate() throws {
-        if horizon < 1 || horizon > 120 { throw ValidationError("--horizon \(horizon): expected 1 to 120") }
-        if lags < 1 || lags > 60 { throw ValidationError("--lags \(lags): expected 1 to 60") }
         if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence \(confidence): expected a level between 0 and 1, e.g. 0.95") }
         if let backtest, backtest < 1 || backtest > 1000 { throw ValidationError("--backtest \(backtest): expected 1 to 1000 origins") }
     }

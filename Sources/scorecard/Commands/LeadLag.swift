@@ -20,8 +20,8 @@ struct LeadLag: ParsableCommand {
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .customLong("max-lag"), help: "Largest lag K (default: 12 months, 4 quarters, 13 weeks, 3 years, 7 days).")
-    var maxLag: Int?
+    @OptionGroup var maxLagOption: MaxLagOption
+    var maxLag: Int? { maxLagOption.maxLag }
 
     @Option(name: .customLong("pair"), parsing: .upToNextOption, help: ArgumentHelp("A pair to test: --pair LEADER LAGGER (repeatable).", valueName: "measure"))
     var pairs: [String] = []
@@ -38,7 +38,6 @@ struct LeadLag: ParsableCommand {
     func validate() throws {
         if pairs.count % 2 != 0 { throw ValidationError("--pair takes two measures: --pair LEADER LAGGER") }
         if !pairs.isEmpty && allCross { throw ValidationError("--pair and --all-cross cannot be combined") }
-        if let maxLag, maxLag < 0 || maxLag > 1000 { throw ValidationError("--max-lag \(maxLag): expected 0 to 1000") }
         if perLag && perTeam { throw ValidationError("--per-lag and --per-team cannot be combined") }
     }
 

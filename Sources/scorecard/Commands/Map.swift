@@ -21,8 +21,8 @@ struct Map: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically); - for standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("max-lag"), help: "Largest lag K (default by frequency).")
-    var maxLag: Int?
+    @OptionGroup var maxLagOption: MaxLagOption
+    var maxLag: Int? { maxLagOption.maxLag }
 
     @Flag(name: .customLong("no-color"), help: "No colours in the table.")
     var noColor = false

@@ -22,19 +22,14 @@ struct Report: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The HTML file to write (atomically); - for standard output.", valueName: "file"))
     var output: String = "report.html"
 
-    @Option(name: .customLong("max-lag"), help: "Largest lag K of the lead-lag analysis (default by frequency).")
-    var maxLag: Int?
+    @OptionGroup var maxLagOption: MaxLagOption
+    var maxLag: Int? { maxLagOption.maxLag }
 
-    @Option(help: "Forecast horizon, in periods.")
-    var horizon: Int = 3
+    @OptionGroup var horizonOption: HorizonOption
+    var horizon: Int { horizonOption.horizon }
 
     @Flag(name: .customLong("all-cross"), help: "Heatmap of every cross-perspective pair, not only the links (slower).")
     var allCross = false
-
-    func validate() throws {
-        if horizon < 1 || horizon > 120 { throw ValidationError("--horizon \(horizon): expected 1 to 120") }
-        if let maxLag, maxLag < 0 || maxLag > 120 { throw ValidationError("--max-lag \(maxLag): expected 0 to 120") }
-    }
 
     func run() throws {
         try execute {

@@ -49,7 +49,9 @@ struct Status: ParsableCommand {
         }
         try execute {
             var data = try dataset.load(scorecardRequired: true)
-            data = try data.selecting(PanelSelection(from: from, to: period))
+            var window = PanelSelection(from: from, to: period)
+            window.toFlag = "--period"
+            data = try data.selecting(window)
             let report = try StatusAnalysis.run(data, period: period, team: team, rule: ScoringRule(cap: cap))
             if output.format == .table && !initiatives {
                 try output.emit([ResultTable(status: report, forPeople: true), ResultTable(initiatives: report)])

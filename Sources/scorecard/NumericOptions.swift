@@ -1,0 +1,47 @@
+import ArgumentParser
+
+// Numeric options shared by several commands, each declared once with its one range check
+// (issue #17: `map --max-lag=-1` trapped because `map` declared its own unchecked copy).
+// A command that takes one of these options uses the group, never its own @Option.
+
+/// `--max-lag K`: the largest lag of the lead-lag analysis (leadlag, map, report, export).
+struct MaxLagOption: ParsableArguments {
+    static let range = 0...1000
+
+    @Option(name: .customLong("max-lag"), help: "Largest lag K (default: 12 months, 4 quarters, 13 weeks, 3 years, 7 days).")
+    var maxLag: Int?
+
+    func validate() throws {
+        if let maxLag, !Self.range.contains(maxLag) {
+            throw ValidationError("--max-lag \(maxLag): expected \(Self.range.lowerBound) to \(Self.range.upperBound)")
+        }
+    }
+}
+
+/// `--horizon H`: forecast periods ahead (forecast, report, export).
+struct HorizonOption: ParsableArguments {
+    static let range = 1...120
+
+    @Option(help: "Forecast horizon: periods ahead.")
+    var horizon: Int = 3
+
+    func validate() throws {
+        if !Self.range.contains(horizon) {
+            throw ValidationError("--horizon \(horizon): expected \(Self.range.lowerBound) to \(Self.range.upperBound)")
+        }
+    }
+}
+
+/// `--lags P`: lags of the forecast's target and of each driver (forecast, export).
+struct ForecastLagsOption: ParsableArguments {
+    static let range = 1...60
+
+    @Option(help: "Forecast: lags of the target and of each driver.")
+    var lags: Int = 2
+
+    func validate() throws {
+        if !Self.range.contains(lags) {
+            throw ValidationError("--lags \(lags): expected \(Self.range.lowerBound) to \(Self.range.upperBound)")
+        }
+    }
+}
