@@ -110,6 +110,31 @@ public enum LeadLagAnalysis {
         return out
     }
 
+    /// The period effects' normal equations are periods × periods for every lag of a pair, two
+    /// pairs at a time: checked against `--max-cells` before any is allocated (issue #16). The
+    /// periods counted are those holding a value of a pair's measures (`PeriodEffectsSystem`
+    /// keeps only those), so a stray row a century away costs nothing.
+    static func checkPeriodEffectsBudget(_ dataset: Dataset, pairs: [PairSpec], maxLag: Int) throws {
+        let panel = dataset.panel
+        let measures = Set(pairs.flatMap { [$0.leader, $0.lagger] }.compactMap { panel.measureIndex($0) })
+        var used = [Bool](repeating: false, count: panel.periodCount)
+        for t in 0..<panel.teamCount {
+            for m in measures {
+                for (i, v) in panel.series(team: t, measure: m).enumerated() where !v.isNaN { used[i] = true }
+            }
+        }
+        let periods = used.count { $0 }
+        let systems = (Swift.min(maxLag, panel.periodCount) + 2) * Swift.min(pairs.count, 2)
+        let (square, o1) = periods.multipliedReportingOverflow(by: periods)
+        let (cells, o2) = square.multipliedReportingOverflow(by: systems)
+        let limit = dataset.limits.maxPanelCells
+        if o1 || o2 || cells > limit {
+            throw InputError(.limit, file: dataset.location.measurements,
+                             problem: "the lead-lag's period effects would take \(o1 || o2 ? "more than 2^63" : String(cells)) cells (\(systems) systems of \(periods) × \(periods) periods with data, \(panel.firstPeriod) to \(panel.lastPeriod))",
+                             expected: "at most \(limit) cells (raise the limit with --max-cells, cut the periods with --from/--to/--last, or lower --max-lag)")
+        }
+    }
+
     /// Maximum lag order tried by the Granger test.
     public static let maxGrangerLags = 6
 
@@ -127,6 +152,7 @@ public enum LeadLagAnalysis {
             }
         }
         let k = maxLag ?? panel.frequency.defaultMaxLag
+        try checkPeriodEffectsBudget(dataset, pairs: specs, maxLag: k)
         let allTeams = Array(0..<panel.teamCount)
         // Pairs are independent: spread them over the cores.
         var computed = [PairComputation?](repeating: nil, count: specs.count)

@@ -85,6 +85,8 @@ public struct Dataset: Sendable {
     public var location: DatasetLocation
     /// Non-fatal remarks (measures in the data that the scorecard does not name, …).
     public var notes: [InputNote]
+    /// The limits it was read with; analyses check their own large allocations against them.
+    public var limits = ReadLimits()
 
     public init(panel: Panel, scorecard: Scorecard?, location: DatasetLocation, notes: [InputNote]) {
         self.panel = panel
@@ -126,7 +128,9 @@ public struct Dataset: Sendable {
             errors += crossCheck(scorecard, measures: panel.measures, frequency: panel.frequency, notes: &notes)
         }
         if !errors.isEmpty { throw InputErrors(errors) }
-        return Dataset(panel: panel, scorecard: scorecard, location: location, notes: notes)
+        var dataset = Dataset(panel: panel, scorecard: scorecard, location: location, notes: notes)
+        dataset.limits = limits
+        return dataset
     }
 
     /// Problems between the scorecard and the data: scorecard measures absent from the data,

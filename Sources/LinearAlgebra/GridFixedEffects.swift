@@ -516,6 +516,11 @@ public struct NestedRegressions: Sendable {
 ///
 /// A team present in most periods is written as cᵢ = 1 − mᵢ with mᵢ its gaps, so cᵢcᵢ' =
 /// 11' − 1mᵢ' − mᵢ1' + mᵢmᵢ' costs only its gaps squared; a complete team costs O(1).
+///
+/// The off-diagonal part Σ cᵢcᵢ'/nᵢ is held only for the periods some team's cells (or gaps)
+/// touched, numbered as they first appear (issue #16): a calendar span of 36,525 days with
+/// data on 92 of them costs 92², not 36,525² (10.7 GB). Dense data touches every period and
+/// costs P² as before.
 public struct PeriodEffectsSystem: Sendable {
     public let periods: Int
     public private(set) var teamCount = 0
@@ -525,8 +530,15 @@ public struct PeriodEffectsSystem: Sendable {
     var perPeriod: [Int]
     var ones = 0.0
     var gaps: [Double]
-    var gram: [Double]
+    /// Period → slot of the compact Gram block; −1 for a period no team has touched.
+    var slotOf: [Int32]
+    var touched = 0
+    /// Row stride of `gram` (slots it has room for).
+    var stride = 0
+    /// −Σ cᵢcᵢ'/nᵢ over touched periods: `gram[slot(a) * stride + slot(b)]`.
+    var gram: [Double] = []
     var missing: [Int] = []
+    var mapped: [Int] = []
     /// Teams added by `addCompleteTeam`: one cell in every period, counted here, not in perPeriod.
     var completeTeams = 0
 
@@ -534,7 +546,7 @@ public struct PeriodEffectsSystem: Sendable {
         self.periods = periods
         perPeriod = [Int](repeating: 0, count: periods)
         gaps = [Double](repeating: 0, count: periods)
-        gram = [Double](repeating: 0, count: periods * periods)
+        slotOf = [Int32](repeating: -1, count: periods)
     }
 
     /// Periods with at least one cell.
@@ -548,6 +560,30 @@ public struct PeriodEffectsSystem: Sendable {
         completeTeams += 1
         hasCompleteTeam = true
         ones += 1 / Double(periods)
+    }
+
+    /// Slots for `list`'s periods (new ones numbered next), into `mapped`; grows the block
+    /// by doubling, so the work of re-laying it is at most that of the block itself.
+    private mutating func mapSlots<C: Collection>(_ list: C) where C.Element: BinaryInteger {
+        mapped.removeAll(keepingCapacity: true)
+        for t in list {
+            let p = Int(t)
+            if slotOf[p] < 0 {
+                slotOf[p] = Int32(touched)
+                touched += 1
+            }
+            mapped.append(Int(slotOf[p]))
+        }
+        guard touched > stride else { return }
+        var newStride = Swift.max(stride, 16)
+        while newStride < touched { newStride *= 2 }
+        newStride = Swift.min(newStride, Swift.max(periods, touched))
+        var grown = [Double](repeating: 0, count: newStride * newStride)
+        for r in 0..<stride {
+            for c in 0..<stride { grown[r * newStride + c] = gram[r * stride + c] }
+        }
+        gram = grown
+        stride = newStride
     }
 
     /// Adds a team by the grid periods of its cells, ascending, each once.
@@ -568,15 +604,26 @@ public struct PeriodEffectsSystem: Sendable {
             for t in 0..<periods {
                 if c < n && Int(present[c]) == t { c += 1 } else { missing.append(t) }
             }
-            for s in missing {
+            mapSlots(missing)
+            for (i, s) in missing.enumerated() {
                 gaps[s] += w
-                for t in missing { gram[s * periods + t] -= w }
+                let row = mapped[i] * stride
+                for j in mapped { gram[row + j] -= w }
             }
         } else {
-            for a in present {
-                for b in present { gram[Int(a) * periods + Int(b)] -= w }
+            mapSlots(present)
+            for a in mapped {
+                let row = a * stride
+                for b in mapped { gram[row + b] -= w }
             }
         }
+    }
+
+    /// The touched-periods block entry for periods a and b (0 when either was never touched).
+    @inline(__always)
+    func offDiagonal(_ a: Int, _ b: Int) -> Double {
+        let (sa, sb) = (Int(slotOf[a]), Int(slotOf[b]))
+        return sa < 0 || sb < 0 ? 0 : gram[sa * stride + sb]
     }
 
     /// The system without the first present period's equation, factorised.
@@ -621,7 +668,7 @@ public struct PeriodEffectsSystem: Sendable {
         var reduced = [Double](repeating: 0, count: m * m)
         for (jb, tb) in present.enumerated() where jb > 0 {
             for (ja, ta) in present.enumerated() where ja > 0 && ja <= jb {
-                var v = gram[ta * periods + tb] - ones + gaps[ta] + gaps[tb]
+                var v = offDiagonal(ta, tb) - ones + gaps[ta] + gaps[tb]
                 if ta == tb { v += Double(perPeriod[ta] + completeTeams) }
                 reduced[(ja - 1) + (jb - 1) * m] = v
             }

@@ -129,10 +129,18 @@ struct OutputOptions: ParsableArguments {
             bytes = Array(tables.map { PeopleTable.render($0, color: color) }.joined(separator: "\n").utf8)
         }
         if let output, output != "-" {
-            try AtomicFileWriter.write(bytes, to: output)
+            // Both or neither: both temporary files are created and written before either is
+            // renamed into place, so a sidecar that cannot be created (a folder in the way, an
+            // input at its path) leaves the main output unwritten too.
+            let main = try AtomicFileWriter(path: output)
+            var sidecar: (writer: AtomicFileWriter, bytes: [UInt8])?
             if withDefinitions, let definitions {
-                try AtomicFileWriter.write(definitions.json(engineVersion: ScorecardCommand.configuration.version), to: output + ".definitions.json")
+                sidecar = (try AtomicFileWriter(path: output + ".definitions.json"), definitions.json(engineVersion: ScorecardCommand.configuration.version))
             }
+            try main.write(bytes)
+            if let sidecar { try sidecar.writer.write(sidecar.bytes) }
+            try main.commit()
+            try sidecar?.writer.commit()
         } else {
             try AtomicFileWriter.writeToStandardOutput(bytes)
         }

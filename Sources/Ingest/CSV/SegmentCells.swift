@@ -22,6 +22,9 @@ struct SegmentCells {
     private(set) var periodBase: Int32 = 0
     private(set) var hasPeriodBase = false
     private(set) var teamCount = 0
+    /// Teams chunk 0 has room for: 1, 2, 4, … up to `teamsPerChunk`, so a file of three teams
+    /// does not pay for 256 (issue #16: two rows far apart took 3.1 GB). Later chunks are full size.
+    private(set) var firstChunkTeams = 0
     let maxCells: Int
 
     init(measures: Int, maxCells: Int) {
@@ -67,8 +70,9 @@ struct SegmentCells {
         lineChunks.forEach { free($0) }
     }
 
-    var teamCapacity: Int { valueChunks.count * SegmentCells.teamsPerChunk }
-    private var chunkCells: Int { SegmentCells.teamsPerChunk * measureCapacity * periodCapacity }
+    var teamCapacity: Int { valueChunks.count <= 1 ? (valueChunks.isEmpty ? 0 : firstChunkTeams) : valueChunks.count * SegmentCells.teamsPerChunk }
+    /// Teams chunk `c` has room for.
+    private func chunkTeams(_ c: Int) -> Int { c == 0 ? firstChunkTeams : SegmentCells.teamsPerChunk }
 
     @inline(__always)
     func slot(of period: Int32) -> Int { Int(period) - Int(periodBase) }
@@ -104,22 +108,24 @@ struct SegmentCells {
         let newBase = slot < 0 ? Int32(Int(periodBase) + lo - (newPeriods - span)) : periodBase
         // Every chunk there is gets re-laid, not just the one this team needs: count them all.
         let chunksNeeded = Swift.max(team / SegmentCells.teamsPerChunk + 1, valueChunks.count)
+        var newFirst = Swift.max(firstChunkTeams, 1)
+        if chunksNeeded > 1 { newFirst = SegmentCells.teamsPerChunk } else { while newFirst <= team { newFirst *= 2 } }
         let (perTeam, o1) = newMeasures.multipliedReportingOverflow(by: newPeriods)
-        let (cells, o2) = perTeam.multipliedReportingOverflow(by: chunksNeeded * SegmentCells.teamsPerChunk)
+        let (cells, o2) = perTeam.multipliedReportingOverflow(by: newFirst + (chunksNeeded - 1) * SegmentCells.teamsPerChunk)
         // Twice the limit (room to double into), saturating: --max-cells may be Int.max.
         let (room, o3) = Swift.max(maxCells, 1 << 20).multipliedReportingOverflow(by: 2)
         if o1 || o2 || (!o3 && cells > room) { return false }
 
-        if newMeasures != measureCapacity || newPeriods != periodCapacity || newBase != periodBase {
+        if newMeasures != measureCapacity || newPeriods != periodCapacity || newBase != periodBase || (!valueChunks.isEmpty && newFirst != firstChunkTeams) {
             // Re-lay every existing chunk.
             let shift = Int(periodBase) - Int(newBase)
-            let newChunkCells = SegmentCells.teamsPerChunk * newMeasures * newPeriods
             for c in 0..<valueChunks.count {
+                let newChunkCells = (c == 0 ? newFirst : SegmentCells.teamsPerChunk) * newMeasures * newPeriods
                 guard let vr = SegmentCells.allocate(newChunkCells * 8, zeroed: false) else { allocationFailed = true; return false }
                 guard let lr = SegmentCells.allocate(newChunkCells * 4, zeroed: true) else { free(vr); allocationFailed = true; return false }
                 let v = vr.assumingMemoryBound(to: Double.self)
                 let l = lr.assumingMemoryBound(to: UInt32.self)
-                for t in 0..<SegmentCells.teamsPerChunk {
+                for t in 0..<chunkTeams(c) {
                     for m in 0..<measureCapacity {
                         let from = (t * measureCapacity + m) * periodCapacity
                         let to = (t * newMeasures + m) * newPeriods + shift
@@ -136,7 +142,9 @@ struct SegmentCells {
             periodCapacity = newPeriods
             periodBase = newBase
         }
+        firstChunkTeams = newFirst
         while valueChunks.count < chunksNeeded {
+            let chunkCells = chunkTeams(valueChunks.count) * measureCapacity * periodCapacity
             guard let v = SegmentCells.allocate(chunkCells * 8, zeroed: false) else { allocationFailed = true; return false }
             guard let l = SegmentCells.allocate(chunkCells * 4, zeroed: true) else { free(v); allocationFailed = true; return false }
             valueChunks.append(v.assumingMemoryBound(to: Double.self))
