@@ -69,8 +69,16 @@ public enum RankAnalysis {
             let cost = total(panel.series(team: t, measure: c))
             var row = Ranking.Row(team: panel.teams[t], rank: nil, roi: nil, returnTotal: ret, costTotal: cost, quartile: .excluded, note: nil)
             if let ret, let cost {
-                if cost > 0 {
-                    row.roi = (ret - cost) / cost
+                if !ret.isFinite || !cost.isFinite {
+                    // The sum over the window overflows double precision: nothing to rank by.
+                    row.returnTotal = ret.isFinite ? ret : nil
+                    row.costTotal = cost.isFinite ? cost : nil
+                    row.note = "total beyond double precision"
+                } else if cost > 0 {
+                    var roi = (ret - cost) / cost
+                    // ret − cost can overflow where ret / cost − 1 does not.
+                    if !roi.isFinite { roi = ret / cost - 1 }
+                    if roi.isFinite { row.roi = roi } else { row.note = "ROI beyond double precision (cost too small for the return)" }
                 } else {
                     row.note = "cost <= 0"
                 }

@@ -26,6 +26,8 @@ public enum Statistics {
         let a = sorted[lo]
         let b = sorted[hi]
         let d = b - a
+        // Ends of opposite sign near ±1.8e308: b − a overflows, the weighted form does not.
+        if !d.isFinite { return a * (1 - frac) + b * frac }
         return frac >= 0.5 ? b - d * (1 - frac) : a + d * frac
     }
 

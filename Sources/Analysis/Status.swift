@@ -1,4 +1,5 @@
 import Ingest
+import LinearAlgebra
 
 /// Each measure against its target at one period, rolled up by weight into objective,
 /// perspective and overall scores (METHODS.md, Status; the roll-up is ours, documented in
@@ -98,20 +99,30 @@ public struct ScoringRule: Sendable, Equatable {
     }
 
     func colour(_ score: Double?, _ t: Thresholds) -> StatusReport.Colour? {
-        guard let score else { return nil }
+        // An undefined score (a roll-up that could not be computed) has no colour, never red.
+        guard let score, score.isFinite else { return nil }
         return score >= t.green ? .green : score >= t.amber ? .amber : .red
     }
 
     /// Σ wᵢ sᵢ / Σ wᵢ over items with a score and positive weight; nil when none.
+    ///
+    /// Weights far from 1 (1e308, 1e-300) are first scaled by a power of two, which is exact,
+    /// so Σ wᵢ neither overflows nor underflows: the mean depends on the weights' ratios only
+    /// (issue #16). Nil, too, when it still cannot be computed.
     func weightedMean(_ items: [(score: Double?, weight: Double)]) -> Double? {
+        let largest = items.filter { $0.weight > 0 && $0.score != nil }.map(\.weight).max() ?? 0
+        let scale = PowerOfTwoScale.factor(for: largest)
         var sw = 0.0
         var s = 0.0
         for (score, w) in items where w > 0 {
             guard let score else { continue }
-            s += w * score
-            sw += w
+            let v = w * scale
+            s += v * score
+            sw += v
         }
-        return sw > 0 ? s / sw : nil
+        guard sw > 0 else { return nil }
+        let mean = s / sw
+        return mean.isFinite ? mean : nil
     }
 }
 

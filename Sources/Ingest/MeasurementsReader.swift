@@ -114,6 +114,12 @@ public enum MeasurementsReader {
             throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "the file is empty",
                                           expected: "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)")])
         }
+        // UTF-16 (a spreadsheet's "Unicode text"): say so, rather than showing its header's NULs.
+        if headBytes.count >= 2 && ((headBytes[0] == 0xFF && headBytes[1] == 0xFE) || (headBytes[0] == 0xFE && headBytes[1] == 0xFF)) {
+            throw InputErrors([InputError(file: file, line: 1, column: 1,
+                                          problem: "the file is UTF-16 text (it starts with the byte-order mark \(headBytes[0] == 0xFF ? "FF FE" : "FE FF"))",
+                                          expected: "UTF-8 text (save the file as \"CSV UTF-8\")")])
+        }
         let bom = headBytes.count >= 3 && headBytes[0] == 0xEF && headBytes[1] == 0xBB && headBytes[2] == 0xBF ? 3 : 0
         let (layout, headerEnd) = try parseHeader(Array(headBytes[bom...]), file: file, final: headBytes.count == size, limits: limits)
         let dataStart = bom + headerEnd

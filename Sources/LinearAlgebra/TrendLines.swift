@@ -92,7 +92,22 @@ public struct TrendLines: Sendable {
                     let p = periods
                     for series in (c * chunk)..<Swift.min(s, (c + 1) * chunk) {
                         let base = series * p
-                        let fit = TrendLines.fitSeries(input.baseAddress! + base, p, t: tIndex)
+                        // A series far from 1 in magnitude (1e-300, 1e300) is fitted scaled by a power
+                        // of two and scaled back: its squares would underflow or overflow.
+                        let values = input.baseAddress! + base
+                        let down = PowerOfTwoScale.factor(for: PowerOfTwoScale.largestMagnitude(values, p))
+                        var fit: SeriesFit
+                        var up = 1.0
+                        if down == 1 {
+                            fit = TrendLines.fitSeries(values, p, t: tIndex)
+                        } else {
+                            up = 1 / down
+                            let scaled = (0..<p).map { values[$0] * down }
+                            fit = scaled.withUnsafeBufferPointer { TrendLines.fitSeries($0.baseAddress!, p, t: tIndex) }
+                            fit.shift *= up
+                            fit.slope *= up
+                            fit.intercept *= up
+                        }
                         cnt[series] = Int32(fit.count)
                         if fit.count < TrendLines.minimumCount { continue }
                         if fit.syy == 0 {
@@ -105,7 +120,7 @@ public struct TrendLines: Sendable {
                             continue
                         }
                         let df = fit.count - 2
-                        let sError = (fit.ssr / Double(df) / fit.stt).squareRoot()
+                        let sError = (fit.ssr / Double(df) / fit.stt).squareRoot() * up
                         let tStat = fit.slope / sError
                         outc[series] = .fitted
                         sl[series] = fit.slope

@@ -1,0 +1,1 @@
+mkdir out.csv.definitions.json

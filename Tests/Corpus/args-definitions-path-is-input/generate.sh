@@ -1,0 +1,1 @@
+ln measurements.csv out.csv.definitions.json

@@ -1,0 +1,1 @@
+ln measurements.csv copy.csv

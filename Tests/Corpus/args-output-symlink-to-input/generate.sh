@@ -1,0 +1,1 @@
+ln -s measurements.csv link.csv

@@ -1,0 +1,1 @@
+awk 'BEGIN { print "team,period,measure,value"; for (t = 0; t < 2; t++) for (d = 0; d < 2000; d++) { s = sprintf("%04d-%02d", 1900 + int(d / 12), d % 12 + 1); printf "T%d,%s,revenue,%d\nT%d,%s,cost,%d\n", t, s, (d * 7919 + t) % 97, t, s, (d * 104729 + t) % 89 } }' > measurements.csv
