@@ -302,7 +302,7 @@ struct PanelGrid {
         rows = teams.count
         periods = p
         rowOffsets = (0..<teams.count).map { $0 * 2 * p }
-        values = [Double](unsafeUninitializedCapacity: teams.count * 2 * p) { out, count in
+        var scaled = [Double](unsafeUninitializedCapacity: teams.count * 2 * p) { out, count in
             panel.values.withUnsafeBufferPointer { v in
                 for (r, team) in teams.enumerated() {
                     let block = out.baseAddress! + r * 2 * p
@@ -312,6 +312,20 @@ struct PanelGrid {
             }
             count = teams.count * 2 * p
         }
+        // r, t, F and p do not change when x or y is scaled: each series far from 1 in magnitude
+        // (1e-300, 1e300) is scaled by an exact power of two, so its squares stay representable.
+        for slot in [PanelGrid.leader, PanelGrid.lagger] {
+            var m = 0.0
+            for r in 0..<teams.count {
+                for i in 0..<p where Swift.abs(scaled[r * 2 * p + slot * p + i]) > m { m = Swift.abs(scaled[r * 2 * p + slot * p + i]) }
+            }
+            let k = PowerOfTwoScale.factor(for: m)
+            if k == 1 { continue }
+            for r in 0..<teams.count {
+                for i in 0..<p { scaled[r * 2 * p + slot * p + i] *= k }
+            }
+        }
+        values = scaled
     }
 
     /// Rows whose leader and lagger are both present in every period.

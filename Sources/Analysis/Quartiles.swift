@@ -82,6 +82,13 @@ public enum QuartileAnalysis {
         let measures = (dataset.scorecard?.measures ?? []).compactMap { d in panel.measureIndex(d.id).map { (d, $0) } }
         for (def, m) in measures {
             func reduce(_ t: Int) -> Double? { aggregate(panel.series(team: t, measure: m), def.aggregation) }
+            if (top + bottom).contains(where: { reduce($0).map { !$0.isFinite } ?? false }) {
+                // A team's total past ±1.8e308: nothing about this measure can be compared.
+                notes.append(AnalysisNote(measure: def.id, "a team's \(def.aggregation.rawValue) is beyond double precision: the comparison is undefined"))
+                rows.append(QuartileComparison.Row(measure: def.id, perspective: def.perspective, topN: top.count, bottomN: bottom.count, topMean: nil,
+                                                   bottomMean: nil, ratio: nil, difference: nil, cohensD: nil, welch: nil, mannWhitney: nil, qValue: nil))
+                continue
+            }
             let row = compare(measure: def.id, perspective: def.perspective, top: top.compactMap(reduce), bottom: bottom.compactMap(reduce))
             if row.welch == nil {
                 notes.append(AnalysisNote(measure: def.id, "Welch t undefined (needs 2+ teams with values in both groups and some variance)"))
@@ -133,6 +140,9 @@ public enum QuartileAnalysis {
         if let tm, let bm, bm > 0 { ratio = tm / bm }
         var diff: Double?
         if let tm, let bm { diff = tm - bm }
+        // Not representable (a ratio past the double range, a difference of ±1e308s): undefined.
+        if ratio?.isFinite == false { ratio = nil }
+        if diff?.isFinite == false { diff = nil }
         return QuartileComparison.Row(
             measure: measure, perspective: perspective, topN: top.count, bottomN: bottom.count, topMean: tm, bottomMean: bm,
             ratio: ratio, difference: diff, cohensD: Statistics.cohensD(top, bottom), welch: Statistics.welch(top, bottom),

@@ -3,7 +3,12 @@ import LinearAlgebra
 /// Small-sample statistics used by the analyses, each matching the reference named.
 public enum Statistics {
     public static func mean(_ x: [Double]) -> Double {
-        x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count)
+        guard !x.isEmpty else { return .nan }
+        let sum = x.reduce(0, +)
+        if sum.isFinite || x.contains(where: { !$0.isFinite }) { return sum / Double(x.count) }
+        // Values near ±1.8e308 whose sum overflows: the mean itself may still be representable.
+        let k = commonScale(x, [])
+        return x.reduce(0) { $0 + $1 * k } / Double(x.count) / k
     }
 
     /// Sample variance, n − 1 denominator (numpy `var(ddof=1)`), two-pass.
@@ -29,6 +34,15 @@ public enum Statistics {
         // Ends of opposite sign near ±1.8e308: b − a overflows, the weighted form does not.
         if !d.isFinite { return a * (1 - frac) + b * frac }
         return frac >= 0.5 ? b - d * (1 - frac) : a + d * frac
+    }
+
+    /// The exact power-of-two factor that brings both groups' largest magnitude near 1, or 1
+    /// when it is already within 2^±400 (`PowerOfTwoScale`).
+    static func commonScale(_ a: [Double], _ b: [Double]) -> Double {
+        var m = 0.0
+        for v in a where Swift.abs(v) > m { m = Swift.abs(v) }
+        for v in b where Swift.abs(v) > m { m = Swift.abs(v) }
+        return PowerOfTwoScale.factor(for: m)
     }
 
     /// Ranks 1…n with ties averaged (scipy `rankdata(method='average')`), and Σ(t³ − t) over tie groups.
@@ -59,6 +73,10 @@ public enum Statistics {
     /// group or no variance in either.
     public static func welch(_ a: [Double], _ b: [Double]) -> WelchTest? {
         guard a.count >= 2, b.count >= 2 else { return nil }
+        // t and df do not change when both groups are scaled alike: scale values far from 1
+        // (1e-300, 1e300) by a power of two, exactly, so their squares stay representable.
+        let k = commonScale(a, b)
+        if k != 1 { return welch(a.map { $0 * k }, b.map { $0 * k }) }
         let va = variance(a) / Double(a.count)
         let vb = variance(b) / Double(b.count)
         let se2 = va + vb
@@ -71,6 +89,8 @@ public enum Statistics {
     /// Cohen's d with the pooled standard deviation (n − 1 denominators); nil when undefined.
     public static func cohensD(_ a: [Double], _ b: [Double]) -> Double? {
         guard a.count >= 2, b.count >= 2 else { return nil }
+        let k = commonScale(a, b)
+        if k != 1 { return cohensD(a.map { $0 * k }, b.map { $0 * k }) }
         let pooled = ((Double(a.count - 1) * variance(a) + Double(b.count - 1) * variance(b)) / Double(a.count + b.count - 2)).squareRoot()
         guard pooled > 0 else { return nil }
         return (mean(a) - mean(b)) / pooled

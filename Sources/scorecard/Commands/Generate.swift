@@ -37,11 +37,17 @@ struct Generate: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        // Each flag checked by name first (issue #17: a message names the flag the user typed).
+        if teams < 1 { throw ValidationError("--teams \(teams): expected 1 or more") }
+        if periods < 3 { throw ValidationError("--periods \(periods): expected 3 or more") }
+        if measures < SalesOrganisationSpec.coreMeasureCount {
+            throw ValidationError("--measures \(measures): expected \(SalesOrganisationSpec.coreMeasureCount) (the core measures) or more")
+        }
         let spec = SalesOrganisationSpec(teams: teams, periods: periods, measures: measures, seed: seed)
         do {
             try spec.validate()
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError("--teams × --periods × --measures: \(error.description)")
         }
         let showProgress = !quiet && isatty(2) != 0 && teams * periods * measures > 1_000_000
         var lastShown = -1
