@@ -23,5 +23,5 @@ let package = Package(
     dependencies: [.package(url: "https://github.com/jpsim/Yams", from: "6.0.0")],
     targets: [
         .target(name: "Ingest", dependencies: [.product(name: "Yams", package: "Yams")], path: "Sources/Ingest"),
-    ] + ["fuzz-csv", "fuzz-period", "fuzz-scorecard"].map(fuzzTarget)
+    ] + ["fuzz-csv", "fuzz-period", "fuzz-scorecard", "fuzz-names"].map(fuzzTarget)
 )

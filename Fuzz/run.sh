@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz-csv fuzz-period fuzz-scorecard)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz-csv fuzz-period fuzz-scorecard fuzz-names)
 scratch=.build-fuzz
 lock=${SCORECARD_BUILD_LOCK:-/tmp/scorecard-build.lock}
 
@@ -45,7 +45,7 @@ for t in "${targets[@]}"; do [ -x "$bin/$t" ] || { echo "fuzz: $bin/$t was not b
 # Seeds: small slices of the sample data, every corpus input, and period labels.
 seeds="$scratch/seeds"
 rm -rf "$seeds"
-mkdir -p "$seeds/fuzz-csv" "$seeds/fuzz-period" "$seeds/fuzz-scorecard" "$scratch/crashes"
+mkdir -p "$seeds/fuzz-csv" "$seeds/fuzz-period" "$seeds/fuzz-scorecard" "$seeds/fuzz-names" "$scratch/crashes"
 for d in datasets/*/; do
     n=$(basename "$d")
     [ -f "$d/measurements.csv" ] && head -c 4000 "$d/measurements.csv" > "$seeds/fuzz-csv/$n.csv"
@@ -55,6 +55,15 @@ for c in Tests/Corpus/*/; do
     n=$(basename "$c")
     [ -f "$c/measurements.csv" ] && head -c 8000 "$c/measurements.csv" > "$seeds/fuzz-csv/$n.csv"
     [ -f "$c/scorecard.yml" ] && head -c 16000 "$c/scorecard.yml" > "$seeds/fuzz-scorecard/$n.yml"
+done
+# Names in both normalisation forms, compatibility characters, combining marks, scripts.
+printf 'Zu\xcc\x88rich\nZ\xc3\xbcrich\nB\x01' > "$seeds/fuzz-names/nfc-nfd"
+printf 'K\n\xe2\x84\xaa\n\xe2\x84\xab\nA\xcc\x8a\n\xff' > "$seeds/fuzz-names/kelvin-angstrom"
+printf 'Ca\xcc\x81diz\n\xe1\xba\x9b\xcc\xa3\n\xed\x95\x9c\n\x02' > "$seeds/fuzz-names/hangul-long-s"
+# The two-core path: seeds whose first byte is "1" are grown past 4 MiB (see FuzzCSV.swift).
+for d in datasets/*/; do
+    n=$(basename "$d")
+    [ -f "$d/measurements.csv" ] && { printf '1'; head -c 3000 "$d/measurements.csv"; } > "$seeds/fuzz-csv/two-core-$n.csv"
 done
 i=0
 for p in 2024-01 2024-Q1 2024-W05 2020-W53 2024 2024-01-31 2024-02-29 0001-01 9999-12-31 1-01 2024-13; do
@@ -74,6 +83,7 @@ for t in "${targets[@]}"; do
     case $t in
         fuzz-period) max_len=64 ;;
         fuzz-csv) max_len=8192 ;;
+        fuzz-names) max_len=512 ;;
         *) max_len=16384 ;;
     esac
     log="$scratch/$t.log"

@@ -85,10 +85,11 @@ public enum MeasurementsReader {
         return try read(bytes: bytes, file: file, limits: limits)
     }
 
-    public static func read(bytes: [UInt8], file: String, limits: ReadLimits = ReadLimits()) throws -> Result {
+    /// `threads: 2` takes the two-core path for 4 MiB and more, as a file would (fuzz-csv compares them).
+    public static func read(bytes: [UInt8], file: String, limits: ReadLimits = ReadLimits(), threads: Int = 1) throws -> Result {
         try bytes.withUnsafeBufferPointer { buf in
             let source = MemorySource(buffer: buf)
-            return try read(source: source, size: buf.count, file: file, limits: limits, threads: 1)
+            return try read(source: source, size: buf.count, file: file, limits: limits, threads: threads)
         }
     }
 
