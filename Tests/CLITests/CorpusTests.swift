@@ -70,9 +70,13 @@ struct CorpusTests {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Ended by a signal (a trap, an abort), not by exit.
+        var signalled = false
     }
 
-    func shell(_ command: [String], in dir: String) throws -> Result {
+    func shell(_ command: [String], in dir: String) throws -> Result { try Self.shell(command, in: dir) }
+
+    static func shell(_ command: [String], in dir: String) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: command[0])
         p.arguments = Array(command.dropFirst())
@@ -94,6 +98,7 @@ struct CorpusTests {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+                      signalled: p.terminationReason == .uncaughtSignal)
     }
 }

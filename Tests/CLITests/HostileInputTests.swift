@@ -5,36 +5,8 @@ import Testing
 /// spans, for every command that takes them.
 @Suite("hostile input, round two")
 struct HostileInputTests {
-    struct Run {
-        var status: Int32
-        var signalled: Bool
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], in dir: String, executable: String = CLITests.binary.path) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let out = Pipe()
-        let err = Pipe()
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal,
-                   stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    static func run(_ arguments: [String], in dir: String, executable: String = CLITests.binary.path) throws -> CorpusTests.Result {
+        try CorpusTests.shell([executable] + arguments, in: dir)
     }
 
     /// A scratch folder holding a small dataset every command accepts: 3 teams × 24 months of
