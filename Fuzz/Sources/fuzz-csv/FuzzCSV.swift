@@ -5,14 +5,17 @@ import Ingest
 /// crash, and never keep a non-finite value in the panel. Small limits so the fuzzer
 /// reaches the limit paths too.
 ///
-/// An input whose first byte is "1" is also grown past 4 MiB (its body repeated, each copy's
+/// Some inputs whose first byte is "1" are also grown past 4 MiB (its body repeated, each copy's
 /// lines prefixed with a copy number, so teams differ) and read on two cores as well as one:
 /// the two-core path (split, confirm, merge) must give exactly the one-core result (issue #16).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    var bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let limits = ReadLimits(maxFieldBytes: 256, maxRecordBytes: 1024, maxPanelCells: 100_000, maxErrors: 20)
-    if size > 1 && bytes[0] == 0x31, let newline = bytes.firstIndex(of: 10), newline + 1 < size {
+    // One such input in eight (by a hash of its bytes, so a run is repeatable): a grown read
+    // takes tens of milliseconds under AddressSanitizer, a small one a fraction of one.
+    let hash = bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    if size > 1 && bytes[0] == 0x31 && hash % 8 == 0, let newline = bytes.firstIndex(of: 10), newline + 1 < size {
         let header = Array(bytes[1...newline])
         let body = Array(bytes[(newline + 1)...]) + (bytes.last == 10 ? [] : [10])
         var grown = header
@@ -28,9 +31,8 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             }
             copy += 1
         }
-        bytes = grown
-        let one = outcome { try MeasurementsReader.read(bytes: bytes, file: "fuzz.csv", limits: limits, threads: 1) }
-        let two = outcome { try MeasurementsReader.read(bytes: bytes, file: "fuzz.csv", limits: limits, threads: 2) }
+        let one = outcome { try MeasurementsReader.read(bytes: grown, file: "fuzz.csv", limits: limits, threads: 1) }
+        let two = outcome { try MeasurementsReader.read(bytes: grown, file: "fuzz.csv", limits: limits, threads: 2) }
         precondition(one == two, "two cores read the file differently from one")
     }
     do {
