@@ -7,15 +7,23 @@ import Darwin
 #endif
 import Synchronization
 
-/// A file's identity: device and inode, the same through hard and symbolic links.
+/// A file's identity: device and inode, the same through hard and symbolic links, and its
+/// modification time, so an inode freed by a deleted input and reused by a new file (a
+/// long-running process, a test suite) is not taken for that input.
 public struct FileIdentity: Hashable, Sendable {
     public var device: UInt64
     public var inode: UInt64
-    public init(device: UInt64, inode: UInt64) {
+    public var modified: Int64
+    public var modifiedNanoseconds: Int64
+    public init(device: UInt64, inode: UInt64, modified: Int64 = 0, modifiedNanoseconds: Int64 = 0) {
         self.device = device
         self.inode = inode
+        self.modified = modified
+        self.modifiedNanoseconds = modifiedNanoseconds
     }
-    init(_ st: stat) { self.init(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) }
+    public init(_ st: stat) {
+        self.init(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), modified: Int64(st.st_mtim.tv_sec), modifiedNanoseconds: Int64(st.st_mtim.tv_nsec))
+    }
 
     /// The identity of what `path` names, links followed; nil when it does not exist.
     public init?(path: String) {

@@ -64,7 +64,7 @@ public final class AtomicFileWriter {
         }
         var existing = stat()
         let targetExists = stat(path, &existing) == 0
-        if targetExists && InputFiles.identities.contains(FileIdentity(device: UInt64(existing.st_dev), inode: UInt64(existing.st_ino))) {
+        if targetExists && (existing.st_mode & S_IFMT) == S_IFREG && InputFiles.identities.contains(FileIdentity(existing)) {
             // The output would replace (or, through a link, overwrite) data this command read.
             var error = OutputError(path: path, action: "cannot create", code: EEXIST, exitCode: OutputError.cannotCreate)
             error.reason = "it is an input of this command (the same file, through any link); write the output elsewhere"

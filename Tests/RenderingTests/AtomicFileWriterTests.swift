@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Ingest
 @testable import Rendering
 
 @Suite struct AtomicFileWriterTests {
@@ -83,6 +84,37 @@ import Testing
             #expect(error.path == path)
             #expect(error.description == "cannot create '\(path)': No such file or directory")
         }
+    }
+
+    /// Issue #16: an input of this process is never a target (exit 73, untouched), by its own
+    /// path or a link; a new file that merely reuses a deleted input's path is writable.
+    @Test func anInputIsNeverATarget() throws {
+        let directory = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.removeDirectory(directory) }
+        let input = directory + "/input.csv"
+        try "team,period,measure,value\n".write(toFile: input, atomically: false, encoding: .utf8)
+        guard case .success(let opened) = InputFiles.openRegular(input) else {
+            Issue.record("cannot open the input")
+            return
+        }
+        close(opened.fd)
+        symlink("input.csv", directory + "/link.csv")
+        for target in [input, directory + "/link.csv", directory + "/./input.csv"] {
+            do {
+                try AtomicFileWriter.write([1, 2, 3], to: target)
+                Issue.record("wrote onto the input through \(target)")
+            } catch {
+                #expect(error.exitCode == 73)
+                #expect(error.description.hasSuffix("it is an input of this command (the same file, through any link); write the output elsewhere"))
+            }
+        }
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == "team,period,measure,value\n")
+        // Deleted, and a new file at the same path: not the input any more.
+        unlink(input)
+        usleep(10_000)
+        try "new\n".write(toFile: input, atomically: false, encoding: .utf8)
+        try AtomicFileWriter.write(Array("written\n".utf8), to: input)
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == "written\n")
     }
 
     @Test func directoryAtTargetIsExit73() {
