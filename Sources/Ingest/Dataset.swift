@@ -23,7 +23,13 @@ public struct DatasetLocation: Sendable, Equatable {
     public static func resolve(folder: String?, data: String?, scorecard: String?, scorecardRequired: Bool = false) throws -> DatasetLocation {
         var measurements = data
         var card = scorecard
-        if let folder {
+        if folder == "-" {
+            // Standard input holds the measurements.
+            if data != nil {
+                throw InputError(.usage, file: "command line", problem: "both - and --data name the measurements", expected: "one of them")
+            }
+            measurements = "-"
+        } else if let folder {
             var st = stat()
             guard stat(folder, &st) == 0 else {
                 throw InputError(.missingInput, file: folder, problem: "no such file or folder",
@@ -82,6 +88,9 @@ public struct Dataset: Sendable {
     public var location: DatasetLocation
     /// Non-fatal remarks (measures in the data that the scorecard does not name, …).
     public var notes: [InputNote]
+    /// What reading the measurements decided on its own (a detected frequency, a row-number
+    /// column left out): said once on standard error by every command.
+    public var readingNotes: [InputNote] = []
 
     public init(panel: Panel, scorecard: Scorecard?, location: DatasetLocation, notes: [InputNote]) {
         self.panel = panel
@@ -92,7 +101,7 @@ public struct Dataset: Sendable {
 
     /// Reads both files and checks them against each other, reporting every problem found.
     /// - Throws: `InputErrors` (all problems) or `InputError`.
-    public static func load(_ location: DatasetLocation, limits: ReadLimits = ReadLimits(), threads: Int = 2) throws -> Dataset {
+    public static func load(_ location: DatasetLocation, limits: ReadLimits = ReadLimits(), threads: Int = 2, options: ReadOptions = ReadOptions()) throws -> Dataset {
         var errors: [InputError] = []
         var scorecard: Scorecard?
         if let path = location.scorecard {
@@ -105,8 +114,12 @@ public struct Dataset: Sendable {
             }
         }
         var panel: Panel?
+        var readingNotes: [InputNote] = []
         do {
-            panel = try MeasurementsReader.read(paths: [location.measurements] + location.moreMeasurements, limits: limits, threads: threads).panel
+            let read = try MeasurementsReader.read(paths: [location.measurements] + location.moreMeasurements, limits: limits, threads: threads,
+                                                   options: options.merged(over: scorecard?.data ?? ReadOptions()))
+            panel = read.panel
+            readingNotes = read.notes
         } catch let e as InputErrors {
             errors += e.errors
             // Still check the scorecard against the measures the file named.
@@ -123,7 +136,9 @@ public struct Dataset: Sendable {
             errors += crossCheck(scorecard, measures: panel.measures, frequency: panel.frequency, notes: &notes)
         }
         if !errors.isEmpty { throw InputErrors(errors) }
-        return Dataset(panel: panel, scorecard: scorecard, location: location, notes: notes)
+        var dataset = Dataset(panel: panel, scorecard: scorecard, location: location, notes: notes)
+        dataset.readingNotes = readingNotes
+        return dataset
     }
 
     /// Problems between the scorecard and the data: scorecard measures absent from the data,

@@ -16,6 +16,8 @@ struct DatasetOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Scorecard YAML file.", valueName: "file"))
     var scorecard: String?
 
+    @OptionGroup(title: "Reading exports") var reading: ReadingOptions
+
     @Option(name: .customLong("max-cells"), help: "Largest panel (teams × measures × periods) to build.")
     var maxCells: Int = ReadLimits().maxPanelCells
 
@@ -52,7 +54,10 @@ struct DatasetOptions: ParsableArguments {
     }
 
     func load(scorecardRequired: Bool = false) throws -> Dataset {
-        try Dataset.load(location(scorecardRequired: scorecardRequired), limits: limits)
+        let dataset = try Dataset.load(location(scorecardRequired: scorecardRequired), limits: limits, options: reading.options)
+        // Said once, whatever the output format.
+        for note in dataset.readingNotes { printError("\(note)") }
+        return dataset
     }
 }
 
