@@ -17,6 +17,8 @@ public struct StatusReport: Sendable {
         public var score: Double?
         public var status: Colour?
         public var trend: TrendDirection?
+        /// The trend line's slope per period (the window's), when there is a trend.
+        public var slope: Double?
         public var note: String?
         public var change: Double? { actual.flatMap { a in previous.map { a - $0 } } }
     }
@@ -170,6 +172,7 @@ public enum StatusAnalysis {
                     }
                     m.target = teamIndex == nil ? def.target : def.teamTarget
                     m.trend = trends.fits.outcome[mi] == .tooFew ? nil : trends.directions[mi]
+                    if m.trend != nil, trends.fits.slope[mi].isFinite { m.slope = trends.fits.slope[mi] }
                     if m.actual == nil {
                         m.note = "no value in \(shown)"
                     } else if m.target == nil {

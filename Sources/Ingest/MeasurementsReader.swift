@@ -526,7 +526,7 @@ public enum MeasurementsReader {
             guard count > shown || (exported && count > 1) else { continue }
             let column = first.columns.headers[k]
             out.append(InputError(file: first.file, line: 1, column: first.columns.headerColumns[k],
-                problem: "column \"\(column)\": \(count) value\(count == 1 ? " is" : "s are") not \(options.lenient ? "numbers even leniently" : "plain numbers"), like \(example.text) (line \(example.line))",
+                problem: "column \"\(column)\": \(count) value\(count == 1 ? " is" : "s are") not \(options.lenient ? "numbers even leniently" : exported ? "plain numbers" : "numbers"), like \(example.text) (line \(example.line))",
                 expected: exported ? "plain decimal numbers; for numbers as exports write them (currency, thousands separators, %), use --lenient-numbers (or data: {numbers: lenient} in scorecard.yml)"
                                    : "decimal numbers, or empty/NA/NaN/null for missing values"))
         }

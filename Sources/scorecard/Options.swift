@@ -106,6 +106,9 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "No colours in tables, even on a terminal.")
     var noColor = false
 
+    @Flag(help: "In tables for people, money and counts with every digit (148,912,345.67 USD, not 148.9M USD).")
+    var exact = false
+
     @Flag(name: .customLong("with-definitions"), help: "Also write FILE.definitions.json: data, window, ROI definition and method versions (needs --output).")
     var withDefinitions = false
 
@@ -129,7 +132,7 @@ struct OutputOptions: ParsableArguments {
         case .table:
             let toTerminal = output == nil || output == "-"
             let color = toTerminal && !noColor && isatty(1) != 0 && getenv("NO_COLOR") == nil
-            bytes = Array(tables.map { PeopleTable.render($0, color: color) }.joined(separator: "\n").utf8)
+            bytes = Array(tables.map { PeopleTable.render($0, color: color, exact: exact) }.joined(separator: "\n").utf8)
         }
         if let output, output != "-" {
             try AtomicFileWriter.write(bytes, to: output)

@@ -1,9 +1,11 @@
 import Analysis
+import Ingest
 
 extension ResultTable {
     /// METHODS.md's quartiles columns; the people's table adds the perspective.
-    public init(quartiles q: QuartileComparison, forPeople: Bool = false) {
+    public init(quartiles q: QuartileComparison, forPeople: Bool = false, measures: [MeasureDefinition] = []) {
         var rows: [[Cell]] = []
+        var styles: [[PeopleStyle?]] = []
         func num(_ v: Double?) -> Cell { v.map { .number($0) } ?? .missing }
         func prob(_ v: Double?) -> Cell { v.map { .probability($0) } ?? .missing }
         for r in q.rows {
@@ -12,8 +14,18 @@ extension ResultTable {
                 num(r.difference), num(r.cohensD), num(r.welch?.t), num(r.welch?.degreesOfFreedom), prob(r.welch?.pValue),
                 num(r.mannWhitney?.u), prob(r.mannWhitney?.pValue), prob(r.qValue),
             ]
-            if forPeople { row.insert(.text(r.perspective?.title ?? (r.measure == "roi" ? "Financial (ROI)" : "–")), at: 1) }
+            // People read the ROI row as percentages, a measure's means in its unit, the ratio as ×.
+            let definition = measures.first { $0.id == r.measure }
+            let isROI = r.measure == "roi" && rows.isEmpty
+            let amount: PeopleStyle = isROI ? .percent : .amount(unit: definition?.unit)
+            var st: [PeopleStyle?] = [definition.map { .text($0.name) }, nil, nil, amount, amount, .times, isROI ? .percent : .change(unit: definition?.unit, per: nil),
+                                      .statistic, .statistic, .statistic, nil, .statistic, nil, nil]
+            if forPeople {
+                row.insert(.text(r.perspective?.title ?? (r.measure == "roi" ? "Financial (ROI)" : "–")), at: 1)
+                st.insert(nil, at: 1)
+            }
             rows.append(row)
+            styles.append(st)
         }
         var columns = ["measure", "top_n", "bottom_n", "top_mean", "bottom_mean", "ratio", "difference", "cohens_d", "welch_t",
                        "welch_df", "p_value", "mw_u", "mw_p", "q_value"].map { Column($0, alignment: $0 == "measure" ? .left : nil) }
@@ -22,8 +34,8 @@ extension ResultTable {
         var headline = "No top and bottom quartile to compare"
         if let roi = q.rows.first, let t = roi.topMean, let b = roi.bottomMean {
             headline = b > 0
-                ? "Top-quartile teams (\(roi.topN)) earn \(PeopleTable.formatNumber(t / b))× the sales ROI of bottom-quartile teams (\(roi.bottomN))"
-                : "Top-quartile teams (\(roi.topN)) ROI \(PeopleTable.formatNumber(t)) vs bottom-quartile (\(roi.bottomN)) \(PeopleTable.formatNumber(b))"
+                ? "Top-quartile teams (\(roi.topN)) earn \(PeopleTable.format(t / b, style: .times)) the sales ROI of bottom-quartile teams (\(roi.bottomN))"
+                : "Top-quartile teams (\(roi.topN)) ROI \(PeopleTable.format(t, style: .percent)) vs bottom-quartile (\(roi.bottomN)) \(PeopleTable.format(b, style: .percent))"
             let significant = q.rows.dropFirst().filter { ($0.qValue ?? 1) < 0.05 }.count
             headline += "; \(significant) of \(q.rows.count - 1) measures differ at q < 0.05"
         }
@@ -47,5 +59,6 @@ extension ResultTable {
             notes.insert(s, at: 0)
         }
         self.init(analysis: "quartiles", columns: columns, rows: rows, notes: notes, headline: headline, groupColumn: nil)
+        self.styles = styles
     }
 }

@@ -1,10 +1,13 @@
 import Analysis
+import Ingest
 
 extension ResultTable {
     /// METHODS.md's rank columns: rank, team, roi, return, cost, quartile, note.
-    public init(rank r: Ranking) {
+    public init(rank r: Ranking, measures: [MeasureDefinition] = []) {
         var rows: [[Cell]] = []
         var colors: [[ANSIColor?]] = []
+        let unitOf = { (id: String) in measures.first { $0.id == id }?.unit }
+        let rowStyle: [PeopleStyle?] = [nil, nil, .percent, .amount(unit: unitOf(r.returnMeasure)), .amount(unit: unitOf(r.costMeasure)), nil, nil]
         for row in r.rows {
             rows.append([
                 row.rank.map { .integer($0) } ?? .missing, .text(row.team), row.roi.map { .number($0) } ?? .missing,
@@ -20,9 +23,9 @@ extension ResultTable {
             let nt = r.teams(in: .q1).count
             let nb = r.teams(in: .q4).count
             if bottom > 0 {
-                headline = "Top-quartile teams (\(nt)) earn \(PeopleTable.formatNumber(top / bottom))× the sales ROI of bottom-quartile teams (\(nb))"
+                headline = "Top-quartile teams (\(nt)) earn \(PeopleTable.format(top / bottom, style: .times)) the sales ROI of bottom-quartile teams (\(nb))"
             } else {
-                headline = "Top-quartile teams (\(nt)) average ROI \(PeopleTable.formatNumber(top)); bottom-quartile teams (\(nb)) \(PeopleTable.formatNumber(bottom))"
+                headline = "Top-quartile teams (\(nt)) average ROI \(PeopleTable.format(top, style: .percent)); bottom-quartile teams (\(nb)) \(PeopleTable.format(bottom, style: .percent))"
             }
         }
         headline += " — ROI = (Σ \(r.returnMeasure) − Σ \(r.costMeasure)) / Σ \(r.costMeasure)"
@@ -31,5 +34,6 @@ extension ResultTable {
             columns: [Column("rank"), Column("team", alignment: .left), Column("roi"), Column("return"), Column("cost"),
                       Column("quartile", alignment: .left), Column("note", alignment: .left)],
             rows: rows, notes: r.notes.map(\.description), headline: headline, colors: colors)
+        styles = rows.map { _ in rowStyle }
     }
 }

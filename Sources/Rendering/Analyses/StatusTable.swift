@@ -17,9 +17,27 @@ extension ResultTable {
         }
         var rows: [[Cell]] = []
         var colors: [[ANSIColor?]] = []
+        var styles: [[PeopleStyle?]] = []
         let period = Cell.text(s.period.description)
-        func add(_ row: [Cell], _ c: StatusReport.Colour?) {
+        func add(_ row: [Cell], _ c: StatusReport.Colour?, measure: StatusReport.MeasureStatus? = nil) {
             rows.append(row)
+            // People read achievement and scores as percentages, amounts in the measure's unit,
+            // the measure's display name, and the trend by its direction with the slope's sign.
+            var st = [PeopleStyle?](repeating: nil, count: row.count)
+            st[7] = .percent
+            st[8] = .percent
+            st[12] = .statistic
+            if let m = measure {
+                let unit = m.definition.unit
+                st[3] = .text(m.definition.name)
+                st[5] = .amount(unit: unit)
+                st[6] = .amount(unit: unit)
+                st[10] = .change(unit: unit, per: nil)
+                if let trend = m.trend {
+                    st[11] = .text(PeopleStyle.trendText(trend, slope: m.slope, unit: unit, per: s.period.frequency.rawValue))
+                }
+            }
+            styles.append(st)
             var cs = [ANSIColor?](repeating: nil, count: row.count)
             cs[9] = colour(c)
             cs[8] = colour(c)
@@ -31,7 +49,7 @@ extension ResultTable {
                     add([.text("measure"), .text(p.perspective.rawValue), .text(o.objective.name), .text(m.definition.id), period,
                          num(m.actual), num(m.target), num(m.achievement), num(m.score), m.status.map { .text($0.rawValue) } ?? .missing,
                          num(m.change), m.trend.map { .text($0.rawValue) } ?? .missing, .number(m.definition.weight),
-                         m.note.map { .text($0) } ?? .missing], m.status)
+                         m.note.map { .text($0) } ?? .missing], m.status, measure: m)
                 }
                 add([.text("objective"), .text(p.perspective.rawValue), .text(o.objective.name), .missing, period, .missing, .missing,
                      .missing, num(o.score), o.status.map { .text($0.rawValue) } ?? .missing, .missing, .missing,
@@ -47,9 +65,9 @@ extension ResultTable {
 
         let who = s.team.map { "Team \($0)" } ?? "Organisation"
         var headline = "\(who), \(s.period): overall score "
-        headline += s.overallScore.map { PeopleTable.formatNumber($0 * 100) + "% (\(s.overallStatus!.rawValue))" } ?? "undefined"
+        headline += s.overallScore.map { PeopleTable.format($0, style: .percent) + " (\(s.overallStatus!.rawValue))" } ?? "undefined"
         if let worst = s.worstPerspective, let score = worst.score {
-            headline += "; worst-off perspective: \(worst.perspective.title) at \(PeopleTable.formatNumber(score * 100))%"
+            headline += "; worst-off perspective: \(worst.perspective.title) at \(PeopleTable.format(score, style: .percent))"
         }
         if let r = s.rank {
             headline += r.rank.map { "; ROI rank \($0) of \(s.rankedTeams), \(r.quartile.rawValue)" } ?? "; no ROI (\(r.note ?? "excluded"))"
@@ -64,6 +82,7 @@ extension ResultTable {
         let left: Set<String> = ["level", "perspective", "objective", "measure", "period", "status", "trend", "note"]
         self.init(analysis: "status", columns: names.map { Column($0, alignment: left.contains($0) ? .left : nil) },
                   rows: rows, notes: notes, headline: headline, groupColumn: forPeople ? 1 : nil, colors: colors)
+        self.styles = styles
     }
 
     /// Initiatives under their objectives: perspective, objective, initiative, owner, due, status, overdue.
