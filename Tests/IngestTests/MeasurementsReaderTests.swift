@@ -87,7 +87,7 @@ struct MeasurementsReaderTests {
         ("team,period,measure,value\n,2024-01,x,1\n", "m.csv:2:1: an empty team name in the team column; expected a non-empty team name in UTF-8 text"),
         ("team,period,measure,value\nA\u{0}B,2024-01,x,1\n", "m.csv:2:1: a NUL byte in the team column; expected a non-empty team name in UTF-8 text"),
         ("team,period,measure,value\n\u{FEFF}A,2024-01,x,1\n", "m.csv:2:1: a byte-order mark (U+FEFF) inside the file in the team column; expected a non-empty team name in UTF-8 text"),
-        ("", "m.csv:1:1: the file is empty; expected a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide); or name the columns with --team-column, --period-column (and --measure-column, --value-column)"),
+        ("", "m.csv:1:1: the file is empty; expected a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)"),
         ("team,period,measure,value\n", "m.csv:2:1: no data rows after the header; expected at least one row of measurements"),
         ("name,date,kpi,value\nA,2024-01,x,1\n", "m.csv:1:1: header \"name,date,kpi,value\" is not a measurements header; expected a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide); or name the columns with --team-column, --period-column (and --measure-column, --value-column)"),
         ("team,period,x,x\nA,2024-01,1,2\n", "m.csv:1:15: measure \"x\" appears twice in the header (also column 3); expected each measure once"),
