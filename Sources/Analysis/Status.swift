@@ -193,7 +193,8 @@ public enum StatusAnalysis {
                 let score = rule.weightedMean(measures.map { ($0.score, $0.definition.weight) })
                 let initiatives = objective.initiatives.map { i -> StatusReport.InitiativeStatus in
                     var overdue = false
-                    if let due = i.due.flatMap(Period.init), due.frequency == shown.frequency, due < shown, !i.isClosed { overdue = true }
+                    // Any frequency: overdue when the due period's last day is before the shown period's first.
+                    if let due = i.due.flatMap(Period.init), due.days.upperBound < shown.days.lowerBound, !i.isClosed { overdue = true }
                     return StatusReport.InitiativeStatus(initiative: i, overdue: overdue)
                 }
                 objectives.append(StatusReport.ObjectiveStatus(objective: objective, measures: measures, score: score,

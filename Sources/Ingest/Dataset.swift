@@ -156,11 +156,11 @@ public struct Dataset: Sendable {
         for p in scorecard.perspectives {
             for o in p.objectives {
                 for i in o.initiatives {
+                    // Any frequency (a quarterly deadline on monthly data is a deadline).
                     guard let due = i.due, let frequency else { continue }
-                    let parsed = Period(due)
-                    if parsed == nil || parsed?.frequency != frequency {
-                        errors.append(InputError(file: scorecard.file, line: i.line, problem: "initiative \"\(i.name)\" is due \"\(due)\", not a \(frequency.rawValue) like the data's periods",
-                                                 expected: "a \(frequency.rawValue) label such as \(frequency.example)"))
+                    if Period(due) == nil {
+                        errors.append(InputError(file: scorecard.file, line: i.line, problem: "initiative \"\(i.name)\" is due \"\(due)\", which is not a period",
+                                                 expected: "a period label such as \(frequency.example), 2025-Q2, 2025 or 2025-06-30"))
                     }
                 }
             }

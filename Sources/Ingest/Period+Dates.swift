@@ -100,3 +100,24 @@ extension Panel {
         return Panel(teams: teams, measures: measures, frequency: target, firstPeriod: first, periodCount: count, values: out)
     }
 }
+
+extension Period {
+    /// The first and last day of this period (days since 1970-01-01).
+    public var days: ClosedRange<Int> {
+        switch frequency {
+        case .day:
+            return ordinal...ordinal
+        case .week:
+            let monday = ordinal * 7 + Period.epochMondayDays
+            return monday...(monday + 6)
+        case .month:
+            let (y, m) = Period.floorDivMod(ordinal, 12)
+            return Period.days(fromCivil: y, m + 1, 1)...Period.days(fromCivil: y, m + 1, Period.daysIn(month: m + 1, year: y))
+        case .quarter:
+            let (y, q) = Period.floorDivMod(ordinal, 4)
+            return Period.days(fromCivil: y, q * 3 + 1, 1)...Period.days(fromCivil: y, q * 3 + 3, Period.daysIn(month: q * 3 + 3, year: y))
+        case .year:
+            return Period.days(fromCivil: ordinal, 1, 1)...Period.days(fromCivil: ordinal, 12, 31)
+        }
+    }
+}

@@ -94,8 +94,19 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// How results leave: a table for people, or CSV/JSON for machines, to a file or stdout.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Output format.")
-    var format: OutputFormat = .table
+    @Option(name: .customLong("format"), help: "Output format (default: from --output's extension, .csv or .json; else table).")
+    var formatOption: OutputFormat?
+
+    /// `--format`, else what `--output`'s extension says (`.csv`, `.json`), else a table.
+    var format: OutputFormat { formatOption ?? OutputOptions.format(ofPath: output) ?? .table }
+
+    static func format(ofPath path: String?) -> OutputFormat? {
+        guard let path, path != "-" else { return nil }
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") { return .csv }
+        if lower.hasSuffix(".json") { return .json }
+        return nil
+    }
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically: whole or not at all); - for standard output.", valueName: "file"))
     var output: String?
@@ -113,6 +124,18 @@ struct OutputOptions: ParsableArguments {
     var withDefinitions = false
 
     func validate() throws {
+        if let output, formatOption == nil {
+            let lower = output.lowercased()
+            if lower.hasSuffix(".html") || lower.hasSuffix(".htm") {
+                throw ValidationError("--output \(output): an HTML page is what `scorecard report` writes; here, write .csv, .json or a table (--format table)")
+            }
+            if lower.hasSuffix(".ipynb") {
+                throw ValidationError("--output \(output): a notebook is what `scorecard export notebook` writes; here, write .csv, .json or a table (--format table)")
+            }
+        }
+        if excel && format != .csv {
+            throw ValidationError("--excel makes CSV for Excel, but the output is \(format.rawValue)\(formatOption == nil && output != nil ? " (from --output's extension)" : ""); use --format csv or an --output ending in .csv")
+        }
         if withDefinitions && (output == nil || output == "-") {
             throw ValidationError("--with-definitions needs --output FILE (the sidecar is written beside it)")
         }

@@ -37,7 +37,7 @@ struct OwnDataTests {
         // Cost is lower-is-better, summed; win rate a mean, in %; no target is invented.
         #expect(yaml.contains("- id: \"Sales Cost\"   # CHECK: financial by its name; lower is better (its name); sum"))
         #expect(yaml.contains("- id: \"Win Rate\"   # CHECK: process by its name; higher is better; mean"))
-        #expect(!yaml.contains("  target:") && !yaml.contains("team_target:"))
+        #expect(!yaml.split(separator: "\n").contains { $0.drop { $0 == " " }.hasPrefix("target:") || $0.drop { $0 == " " }.hasPrefix("team_target:") })
         let validate = try cli.run(["validate", data, "--scorecard", card])
         #expect(validate.stdout.contains("12 teams × 6 measures × 18 months (2024-01 to 2025-06)"), "\(validate.stdout)")
         #expect(try String(contentsOfFile: dir + "/report.html", encoding: .utf8).contains("</html>"))
@@ -108,5 +108,43 @@ struct OwnDataTests {
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
         #expect(stdout == (try cli.run(["trend", "--data", dir + "/m.csv", "--format", "csv"])).stdout)
+    }
+
+    @Test func statusForEveryTeamWorstFirst() throws {
+        let r = try cli.run(["status", "datasets/b2b-73", "--teams", "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "team,overall_score,overall_status,training_hours,employee_retention,win_rate,sales_cycle_days,pipeline_value,customer_satisfaction,customer_retention,revenue,gross_margin,sales_cost")
+        let json = try cli.run(["status", "datasets/b2b-73", "--teams", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let rows = object["rows"] as! [[String: Any]]
+        let scores = rows.compactMap { $0["overall_score"] as? Double }
+        #expect(rows.count == 73 && scores.count == 73 && scores == scores.sorted())
+        // Each row's overall score is that team's own status.
+        let first = rows[0]["team"] as! String
+        let one = try cli.run(["status", "datasets/b2b-73", "--team", first, "--format", "json"])
+        let own = (try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as! [String: Any])["rows"] as! [[String: Any]]
+        #expect(own.last?["level"] as? String == "overall" && own.last?["score"] as? Double == scores[0])
+        let two = try cli.run(["status", "datasets/b2b-73", "--teams", "--team", "NA SMB 09", "--team", "NA SMB 10", "--format", "csv"])
+        #expect(two.stdout.split(separator: "\n").count == 3)
+        let repeated = try cli.run(["status", "datasets/b2b-73", "--team", "NA SMB 09", "--team", "NA SMB 10"])
+        #expect(repeated.status == 64 && repeated.stderr.contains("--team given 2 times"), "\(repeated.stderr)")
+    }
+
+    @Test func outputFormatFollowsTheExtension() throws {
+        let dir = try cli.scratch()
+        #expect(try cli.run(["rank", "datasets/b2b-73", "--output", dir + "/r.json"]).status == 0)
+        #expect(try String(contentsOfFile: dir + "/r.json", encoding: .utf8).hasPrefix("{\"analysis\": \"rank\""))
+        #expect(try cli.run(["rank", "datasets/b2b-73", "--output", dir + "/r.CSV"]).status == 0)
+        #expect(try String(contentsOfFile: dir + "/r.CSV", encoding: .utf8).hasPrefix("rank,team,roi"))
+        #expect(try cli.run(["rank", "datasets/b2b-73", "--output", dir + "/r.csv", "--format", "table"]).status == 0)
+        #expect(try String(contentsOfFile: dir + "/r.csv", encoding: .utf8).hasPrefix("Top-quartile"))
+        let excel = try cli.run(["rank", "datasets/b2b-73", "--output", dir + "/x.json", "--excel"])
+        #expect(excel.status == 64 && excel.stderr.contains("--excel makes CSV for Excel, but the output is json"), "\(excel.stderr)")
+        let html = try cli.run(["rank", "datasets/b2b-73", "--output", dir + "/x.html"])
+        #expect(html.status == 64 && html.stderr.contains("scorecard report"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/x.json") && !FileManager.default.fileExists(atPath: dir + "/x.html"))
+        let report = try cli.run(["report", "datasets/b2b-73", "--output", dir + "/r.html"])
+        #expect(report.status == 0 && report.stderr.contains("wrote \(dir)/r.html"), "\(report.stderr)")
     }
 }

@@ -80,4 +80,12 @@ struct ExportFormatsTests {
         let wide = try MeasurementsReader.read(text: "rev,Team,Period\n5,A,2024-01\n", file: "m.csv")
         #expect(wide.panel.measures == ["rev"] && wide.panel.values == [5])
     }
+
+    @Test func periodsSpanTheirDays() {
+        #expect(Period("2024-Q1")!.days == Period("2024-01-01")!.ordinal...Period("2024-03-31")!.ordinal)
+        #expect(Period("2024-02")!.days == Period("2024-02-01")!.ordinal...Period("2024-02-29")!.ordinal)
+        #expect(Period("2025-W01")!.days == Period("2024-12-30")!.ordinal...Period("2025-01-05")!.ordinal)
+        #expect(Period("2024")!.days.count == 366)
+        #expect(Period("2024-05-17")!.days.count == 1)
+    }
 }

@@ -107,3 +107,56 @@ extension ResultTable {
                   rows: rows, headline: "Initiatives at \(s.period): \(rows.count), \(overdue) overdue", colors: colors)
     }
 }
+
+extension ResultTable {
+    /// Status for every team (`status --teams`): a team × measure matrix of red/amber/green
+    /// with each team's overall score, worst first (teams without a score last, by name).
+    /// Columns: team, overall_score, overall_status, then each scorecard measure's status.
+    public init(teamStatus reports: [StatusReport]) {
+        let sorted = reports.sorted { a, b in
+            switch (a.overallScore, b.overallScore) {
+            case let (x?, y?): return x != y ? x < y : (a.team ?? "") < (b.team ?? "")
+            case (_?, nil): return true
+            case (nil, _?): return false
+            case (nil, nil): return (a.team ?? "") < (b.team ?? "")
+            }
+        }
+        let definitions = reports.first.map { $0.perspectives.flatMap { $0.objectives.flatMap { $0.measures.map(\.definition) } } } ?? []
+        func colour(_ c: StatusReport.Colour?) -> ANSIColor? {
+            switch c {
+            case .green: .green
+            case .amber: .yellow
+            case .red: .red
+            case nil: nil
+            }
+        }
+        var rows: [[Cell]] = []
+        var colors: [[ANSIColor?]] = []
+        var styles: [[PeopleStyle?]] = []
+        for r in sorted {
+            let measures = r.perspectives.flatMap { $0.objectives.flatMap(\.measures) }
+            var row: [Cell] = [.text(r.team ?? "(organisation)"), r.overallScore.map { .number($0) } ?? .missing,
+                               r.overallStatus.map { .text($0.rawValue) } ?? .missing]
+            var c: [ANSIColor?] = [nil, colour(r.overallStatus), colour(r.overallStatus)]
+            var st: [PeopleStyle?] = [nil, .percent, nil]
+            for m in measures {
+                row.append(m.status.map { .text($0.rawValue) } ?? .missing)
+                c.append(colour(m.status))
+                // People see the achievement beside the colour.
+                st.append(m.status.flatMap { s in m.achievement.map { .text("\(s.rawValue) \(PeopleTable.format($0, style: .percent))") } })
+            }
+            rows.append(row)
+            colors.append(c)
+            styles.append(st)
+        }
+        let period = reports.first.map { "\($0.period)" } ?? "–"
+        let scored = sorted.filter { $0.overallScore != nil }.count
+        let worst = sorted.first.flatMap { r in r.overallScore.map { "; worst: \(r.team ?? "") at \(PeopleTable.format($0, style: .percent))" } } ?? ""
+        var columns = [Column("team", alignment: .left), Column("overall_score"), Column("overall_status", alignment: .left)]
+        columns += definitions.map { Column($0.id, title: $0.name, alignment: .left) }
+        self.init(analysis: "status_teams", columns: columns, rows: rows,
+                  notes: scored < sorted.count ? ["\(sorted.count - scored) team\(sorted.count - scored == 1 ? " has" : "s have") no overall score (no measure with a value and a team_target)"] : [],
+                  headline: "Status of \(sorted.count) teams at \(period), worst first\(worst)", colors: colors)
+        self.styles = styles
+    }
+}
