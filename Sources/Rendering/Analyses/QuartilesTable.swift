@@ -6,6 +6,7 @@ extension ResultTable {
     public init(quartiles q: QuartileComparison, forPeople: Bool = false, measures: [MeasureDefinition] = []) {
         var rows: [[Cell]] = []
         var styles: [[PeopleStyle?]] = []
+        var notes = q.notes.map(\.description)
         func num(_ v: Double?) -> Cell { v.map { .number($0) } ?? .missing }
         func prob(_ v: Double?) -> Cell { v.map { .probability($0) } ?? .missing }
         for r in q.rows {
@@ -30,12 +31,9 @@ extension ResultTable {
         var columns = ["measure", "top_n", "bottom_n", "top_mean", "bottom_mean", "ratio", "difference", "cohens_d", "welch_t",
                        "welch_df", "p_value", "mw_u", "mw_p", "q_value"].map { Column($0, alignment: $0 == "measure" ? .left : nil) }
         if forPeople { columns.insert(Column("perspective", alignment: .left), at: 1) }
-        var notes = q.notes.map(\.description)
         var headline = "No top and bottom quartile to compare"
         if let roi = q.rows.first, let t = roi.topMean, let b = roi.bottomMean {
-            headline = b > 0
-                ? "Top-quartile teams (\(roi.topN)) earn \(PeopleTable.format(t / b, style: .times)) the sales ROI of bottom-quartile teams (\(roi.bottomN))"
-                : "Top-quartile teams (\(roi.topN)) ROI \(PeopleTable.format(t, style: .percent)) vs bottom-quartile (\(roi.bottomN)) \(PeopleTable.format(b, style: .percent))"
+            headline = PeopleStyle.quartileHeadline(topN: roi.topN, top: t, bottomN: roi.bottomN, bottom: b, stable: roi.ratioIsStable)
             let significant = q.rows.dropFirst().filter { ($0.qValue ?? 1) < 0.05 }.count
             headline += "; \(significant) of \(q.rows.count - 1) measures differ at q < 0.05"
         }
@@ -43,7 +41,7 @@ extension ResultTable {
             if let lo = b.lower, let hi = b.upper {
                 notes.insert("bootstrap 95% interval of the top/bottom ROI ratio: \(PeopleTable.formatNumber(lo)) to \(PeopleTable.formatNumber(hi)) (\(b.defined) of \(b.replicates) resamples of teams, seed \(b.seed))", at: 0)
             } else {
-                notes.insert("bootstrap: too few resamples with a defined ratio (\(b.defined) of \(b.replicates))", at: 0)
+                notes.insert("bootstrap: no interval — the ratio is defined in only \(b.defined) of \(b.replicates) resamples (at least 95% needed: the bottom quartile's mean ROI comes near 0)", at: 0)
             }
         }
         if let h = q.holdout {

@@ -22,11 +22,8 @@ extension ResultTable {
         if let top = r.meanROI(.q1), let bottom = r.meanROI(.q4) {
             let nt = r.teams(in: .q1).count
             let nb = r.teams(in: .q4).count
-            if bottom > 0 {
-                headline = "Top-quartile teams (\(nt)) earn \(PeopleTable.format(top / bottom, style: .times)) the sales ROI of bottom-quartile teams (\(nb))"
-            } else {
-                headline = "Top-quartile teams (\(nt)) average ROI \(PeopleTable.format(top, style: .percent)); bottom-quartile teams (\(nb)) \(PeopleTable.format(bottom, style: .percent))"
-            }
+            let stable = QuartileAnalysis.ratioIsStable(r.teams(in: .q4).compactMap(\.roi))
+            headline = PeopleStyle.quartileHeadline(topN: nt, top: top, bottomN: nb, bottom: bottom, stable: stable)
         }
         headline += " — ROI = (Σ \(r.returnMeasure) − Σ \(r.costMeasure)) / Σ \(r.costMeasure)"
         self.init(
