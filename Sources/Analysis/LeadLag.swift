@@ -126,17 +126,7 @@ public enum LeadLagAnalysis {
                                  expected: "measures of the data\(Dataset.suggestion(name, among: panel.measures))")
             }
         }
-        // A lag must leave pairs over at least half of the window's periods (docs/DECISIONS.md):
-        // an explicit --max-lag above that is cut, and the skipped lags are named.
-        var requested = maxLag ?? panel.frequency.defaultMaxLag
-        var capNote: AnalysisNote?
-        let minimumPeriods = (panel.periodCount + 1) / 2
-        if maxLag != nil, requested > panel.periodCount - minimumPeriods {
-            let cap = Swift.max(0, panel.periodCount - minimumPeriods)
-            capNote = AnalysisNote("lags \(cap + 1)\(requested > cap + 1 ? "–\(requested)" : "") skipped: a lag needs pairs over at least half of the \(panel.periodCount) periods (\(minimumPeriods)), so --max-lag \(requested) tests lags 0–\(cap)")
-            requested = cap
-        }
-        let k = requested
+        let k = maxLag ?? panel.frequency.defaultMaxLag
         let allTeams = Array(0..<panel.teamCount)
         // Pairs are independent: spread them over the cores.
         var computed = [PairComputation?](repeating: nil, count: specs.count)
@@ -191,7 +181,7 @@ public enum LeadLagAnalysis {
                     r: c.bestLag.flatMap { c.lags[$0].r }, pValue: c.bestLag.flatMap { c.lags[$0].pValue }, granger: c.forward))
             }
         }
-        var notes: [AnalysisNote] = capNote.map { [$0] } ?? []
+        var notes: [AnalysisNote] = []
         for p in pairs {
             for n in p.notes { notes.append(AnalysisNote("\(p.leader) → \(p.lagger): \(n)")) }
         }

@@ -65,14 +65,4 @@ struct RealPanelTests {
         #expect(!QuartileAnalysis.ratioIsStable([0.01, 0.5]))  // mean 0.255, SE 0.245
         #expect(!QuartileAnalysis.ratioIsStable([2.0]))  // one team: no standard error
     }
-
-    @Test func aLagNeedsPairsOverHalfTheWindow() throws {
-        let data = try Self.dataset()  // 3 yearly periods: lags up to 1 leave pairs over 2 of them
-        let r = try LeadLagAnalysis.run(data, pairs: [LeadLagAnalysis.PairSpec(leader: "visits", lagger: "revenue")], maxLag: 2)
-        #expect(r.maxLag == 1)
-        #expect(r.lags.map(\.lag) == [0, 1])
-        #expect(r.notes.first?.description == "lags 2 skipped: a lag needs pairs over at least half of the 3 periods (2), so --max-lag 2 tests lags 0–1")
-        // The frequency's default K is left as METHODS.md sets it.
-        #expect(try LeadLagAnalysis.run(data, pairs: [LeadLagAnalysis.PairSpec(leader: "visits", lagger: "revenue")]).maxLag == 3)
-    }
 }
