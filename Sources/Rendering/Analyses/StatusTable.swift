@@ -7,14 +7,6 @@ extension ResultTable {
     /// target, achievement, score, status, change, trend, weight, note.
     public init(status s: StatusReport, forPeople: Bool = false) {
         func num(_ v: Double?) -> Cell { v.map { .number($0) } ?? .missing }
-        func colour(_ c: StatusReport.Colour?) -> ANSIColor? {
-            switch c {
-            case .green: .green
-            case .amber: .yellow
-            case .red: .red
-            case nil: nil
-            }
-        }
         var rows: [[Cell]] = []
         var colors: [[ANSIColor?]] = []
         var styles: [[PeopleStyle?]] = []
@@ -39,8 +31,8 @@ extension ResultTable {
             }
             styles.append(st)
             var cs = [ANSIColor?](repeating: nil, count: row.count)
-            cs[9] = colour(c)
-            cs[8] = colour(c)
+            cs[9] = statusColour(c)
+            cs[8] = statusColour(c)
             colors.append(cs)
         }
         for p in s.perspectives {
@@ -122,14 +114,6 @@ extension ResultTable {
             }
         }
         let definitions = reports.first.map { $0.perspectives.flatMap { $0.objectives.flatMap { $0.measures.map(\.definition) } } } ?? []
-        func colour(_ c: StatusReport.Colour?) -> ANSIColor? {
-            switch c {
-            case .green: .green
-            case .amber: .yellow
-            case .red: .red
-            case nil: nil
-            }
-        }
         var rows: [[Cell]] = []
         var colors: [[ANSIColor?]] = []
         var styles: [[PeopleStyle?]] = []
@@ -137,11 +121,11 @@ extension ResultTable {
             let measures = r.perspectives.flatMap { $0.objectives.flatMap(\.measures) }
             var row: [Cell] = [.text(r.team ?? "(organisation)"), r.overallScore.map { .number($0) } ?? .missing,
                                r.overallStatus.map { .text($0.rawValue) } ?? .missing]
-            var c: [ANSIColor?] = [nil, colour(r.overallStatus), colour(r.overallStatus)]
+            var c: [ANSIColor?] = [nil, statusColour(r.overallStatus), statusColour(r.overallStatus)]
             var st: [PeopleStyle?] = [nil, .percent, nil]
             for m in measures {
                 row.append(m.status.map { .text($0.rawValue) } ?? .missing)
-                c.append(colour(m.status))
+                c.append(statusColour(m.status))
                 // People see the achievement beside the colour.
                 st.append(m.status.flatMap { s in m.achievement.map { .text("\(s.rawValue) \(PeopleTable.format($0, style: .percent))") } })
             }
@@ -158,5 +142,15 @@ extension ResultTable {
                   notes: scored < sorted.count ? ["\(sorted.count - scored) team\(sorted.count - scored == 1 ? " has" : "s have") no overall score (no measure with a value and a team_target)"] : [],
                   headline: "Status of \(sorted.count) teams at \(period), worst first\(worst)", colors: colors)
         self.styles = styles
+    }
+}
+
+/// The terminal colour of a red/amber/green status.
+private func statusColour(_ c: StatusReport.Colour?) -> ANSIColor? {
+    switch c {
+    case .green: .green
+    case .amber: .yellow
+    case .red: .red
+    case nil: nil
     }
 }
