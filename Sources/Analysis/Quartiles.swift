@@ -19,6 +19,11 @@ public struct QuartileComparison: Sendable {
         public var mannWhitney: Statistics.MannWhitney?
         /// BH over the measures' Welch p-values (nil for the roi row).
         public var qValue: Double?
+        /// The ratio is stable: the bottom mean is at least 3 standard errors above 0
+        /// (docs/DECISIONS.md). People's headlines and the report's chart give it only then.
+        public var ratioIsStable = false
+        /// Why the tests are undefined for this measure (e.g. no variation between teams).
+        public var undefinedReason: String?
     }
 
     public var ranking: Ranking
@@ -89,8 +94,15 @@ public enum QuartileAnalysis {
                                                    bottomMean: nil, ratio: nil, difference: nil, cohensD: nil, welch: nil, mannWhitney: nil, qValue: nil))
                 continue
             }
-            let row = compare(measure: def.id, perspective: def.perspective, top: top.compactMap(reduce), bottom: bottom.compactMap(reduce))
-            if row.welch == nil {
+            var row = compare(measure: def.id, perspective: def.perspective, top: top.compactMap(reduce), bottom: bottom.compactMap(reduce))
+            if !variesBetweenTeams(panel, measure: m) {
+                // A national index or price, the same for every team: any t or U is rounding noise.
+                row.cohensD = nil
+                row.welch = nil
+                row.mannWhitney = nil
+                row.undefinedReason = "no variation between teams"
+                notes.append(AnalysisNote(measure: def.id, "no variation between teams (every team has the same value in every period): tests undefined, left out of the BH family"))
+            } else if row.welch == nil {
                 notes.append(AnalysisNote(measure: def.id, "Welch t undefined (needs 2+ teams with values in both groups and some variance)"))
             }
             rows.append(row)
@@ -113,6 +125,20 @@ public enum QuartileAnalysis {
         if bootstrap > 0 { result.bootstrap = bootstrapRatio(ranking: ranking, replicates: bootstrap, seed: seed) }
         if holdout { result.holdout = try holdoutComparison(dataset) }
         return result
+    }
+
+    /// False when every period's present values are the same for all teams (within 1e-12
+    /// relative): the measure cannot separate teams.
+    public static func variesBetweenTeams(_ panel: Panel, measure m: Int) -> Bool {
+        for p in 0..<panel.periodCount {
+            var first = Double.nan
+            for t in 0..<panel.teamCount {
+                let v = panel[t, m, p]
+                if v.isNaN { continue }
+                if first.isNaN { first = v } else if Swift.abs(v - first) > 1e-12 * Swift.max(Swift.abs(v), Swift.abs(first)) { return true }
+            }
+        }
+        return false
     }
 
     /// A team's window reduced to one number: sum or mean of present values, or the last present.
@@ -143,10 +169,26 @@ public enum QuartileAnalysis {
         // Not representable (a ratio past the double range, a difference of ±1e308s): undefined.
         if ratio?.isFinite == false { ratio = nil }
         if diff?.isFinite == false { diff = nil }
-        return QuartileComparison.Row(
+        var row = QuartileComparison.Row(
             measure: measure, perspective: perspective, topN: top.count, bottomN: bottom.count, topMean: tm, bottomMean: bm,
             ratio: ratio, difference: diff, cohensD: Statistics.cohensD(top, bottom), welch: Statistics.welch(top, bottom),
             mannWhitney: Statistics.mannWhitney(top, bottom), qValue: nil)
+        row.ratioIsStable = ratioIsStable(bottom)
+        return row
+    }
+
+    /// The top/bottom ratio is read only when its denominator, the bottom group's mean, is at
+    /// least 3 standard errors (sample SD / √n, n ≥ 2) above 0: near 0 the ratio explodes with
+    /// the noise of a few teams (docs/DECISIONS.md).
+    public static func ratioIsStable(_ bottom: [Double]) -> Bool {
+        guard bottom.count >= 2, let largest = bottom.map(abs).max(), largest > 0, largest.isFinite else { return false }
+        // On values divided by the largest magnitude, so squares neither overflow nor underflow (issue #16).
+        let x = bottom.map { $0 / largest }
+        let m = Statistics.mean(x)
+        guard m > 0 else { return false }
+        let ss = x.reduce(0) { $0 + ($1 - m) * ($1 - m) }
+        let se = (ss / Double(x.count - 1)).squareRoot() / Double(x.count).squareRoot()
+        return m >= 3 * se
     }
 
     static func bootstrapRatio(ranking: Ranking, replicates: Int, seed: UInt64) -> QuartileComparison.Bootstrap {
@@ -167,7 +209,9 @@ public enum QuartileAnalysis {
             if b > 0 { ratios.append(Statistics.mean(topValues) / b) }
         }
         ratios.sort()
-        let ok = ratios.count >= 20
+        // An interval only when the ratio is defined almost always: resamples whose bottom
+        // quartile comes near 0 otherwise leave a biased, exploding interval (docs/DECISIONS.md).
+        let ok = ratios.count >= 20 && Double(ratios.count) >= 0.95 * Double(replicates)
         return QuartileComparison.Bootstrap(replicates: replicates, seed: seed, defined: ratios.count,
                                             lower: ok ? Statistics.percentile(ratios, 2.5) : nil,
                                             upper: ok ? Statistics.percentile(ratios, 97.5) : nil)

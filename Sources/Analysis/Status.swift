@@ -18,6 +18,8 @@ public struct StatusReport: Sendable {
         public var score: Double?
         public var status: Colour?
         public var trend: TrendDirection?
+        /// The trend line's slope per period (the window's), when there is a trend.
+        public var slope: Double?
         public var note: String?
         public var change: Double? { actual.flatMap { a in previous.map { a - $0 } } }
     }
@@ -181,6 +183,7 @@ public enum StatusAnalysis {
                     }
                     m.target = teamIndex == nil ? def.target : def.teamTarget
                     m.trend = trends.fits.outcome[mi] == .tooFew ? nil : trends.directions[mi]
+                    if m.trend != nil, trends.fits.slope[mi].isFinite { m.slope = trends.fits.slope[mi] }
                     if m.actual == nil {
                         m.note = "no value in \(shown)"
                     } else if m.target == nil {
@@ -201,7 +204,8 @@ public enum StatusAnalysis {
                 let score = rule.weightedMean(measures.map { ($0.score, $0.definition.weight) })
                 let initiatives = objective.initiatives.map { i -> StatusReport.InitiativeStatus in
                     var overdue = false
-                    if let due = i.due.flatMap(Period.init), due.frequency == shown.frequency, due < shown, !i.isClosed { overdue = true }
+                    // Any frequency: overdue when the due period's last day is before the shown period's first.
+                    if let due = i.due.flatMap(Period.init), due.days.upperBound < shown.days.lowerBound, !i.isClosed { overdue = true }
                     return StatusReport.InitiativeStatus(initiative: i, overdue: overdue)
                 }
                 objectives.append(StatusReport.ObjectiveStatus(objective: objective, measures: measures, score: score,

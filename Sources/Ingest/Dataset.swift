@@ -23,7 +23,13 @@ public struct DatasetLocation: Sendable, Equatable {
     public static func resolve(folder: String?, data: String?, scorecard: String?, scorecardRequired: Bool = false) throws -> DatasetLocation {
         var measurements = data
         var card = scorecard
-        if let folder {
+        if folder == "-" {
+            // Standard input holds the measurements.
+            if data != nil {
+                throw InputError(.usage, file: "command line", problem: "both - and --data name the measurements", expected: "one of them")
+            }
+            measurements = "-"
+        } else if let folder {
             var st = stat()
             guard stat(folder, &st) == 0 else {
                 throw InputError(.missingInput, file: folder, problem: "no such file or folder",
@@ -87,6 +93,9 @@ public struct Dataset: Sendable {
     public var notes: [InputNote]
     /// The limits it was read with; analyses check their own large allocations against them.
     public var limits = ReadLimits()
+    /// What reading the measurements decided on its own (a detected frequency, a row-number
+    /// column left out): said once on standard error by every command.
+    public var readingNotes: [InputNote] = []
 
     public init(panel: Panel, scorecard: Scorecard?, location: DatasetLocation, notes: [InputNote]) {
         self.panel = panel
@@ -97,7 +106,7 @@ public struct Dataset: Sendable {
 
     /// Reads both files and checks them against each other, reporting every problem found.
     /// - Throws: `InputErrors` (all problems) or `InputError`.
-    public static func load(_ location: DatasetLocation, limits: ReadLimits = ReadLimits(), threads: Int = 2) throws -> Dataset {
+    public static func load(_ location: DatasetLocation, limits: ReadLimits = ReadLimits(), threads: Int = 2, options: ReadOptions = ReadOptions()) throws -> Dataset {
         var errors: [InputError] = []
         var scorecard: Scorecard?
         if let path = location.scorecard {
@@ -110,8 +119,12 @@ public struct Dataset: Sendable {
             }
         }
         var panel: Panel?
+        var readingNotes: [InputNote] = []
         do {
-            panel = try MeasurementsReader.read(paths: [location.measurements] + location.moreMeasurements, limits: limits, threads: threads).panel
+            let read = try MeasurementsReader.read(paths: [location.measurements] + location.moreMeasurements, limits: limits, threads: threads,
+                                                   options: options.merged(over: scorecard?.data ?? ReadOptions()))
+            panel = read.panel
+            readingNotes = read.notes
         } catch let e as InputErrors {
             errors += e.errors
             // Still check the scorecard against the measures the file named.
@@ -130,6 +143,7 @@ public struct Dataset: Sendable {
         if !errors.isEmpty { throw InputErrors(errors) }
         var dataset = Dataset(panel: panel, scorecard: scorecard, location: location, notes: notes)
         dataset.limits = limits
+        dataset.readingNotes = readingNotes
         return dataset
     }
 
@@ -159,11 +173,11 @@ public struct Dataset: Sendable {
         for p in scorecard.perspectives {
             for o in p.objectives {
                 for i in o.initiatives {
+                    // Any frequency (a quarterly deadline on monthly data is a deadline).
                     guard let due = i.due, let frequency else { continue }
-                    let parsed = Period(due)
-                    if parsed == nil || parsed?.frequency != frequency {
-                        errors.append(InputError(file: scorecard.file, line: i.line, problem: "initiative \"\(i.name)\" is due \"\(due)\", not a \(frequency.rawValue) like the data's periods",
-                                                 expected: "a \(frequency.rawValue) label such as \(frequency.example)"))
+                    if Period(due) == nil {
+                        errors.append(InputError(file: scorecard.file, line: i.line, problem: "initiative \"\(i.name)\" is due \"\(due)\", which is not a period",
+                                                 expected: "a period label such as \(frequency.example), 2025-Q2, 2025 or 2025-06-30"))
                     }
                 }
             }

@@ -26,17 +26,46 @@ public enum MeasurementsReader {
 
     /// - Throws: `InputErrors` (every problem found), or a single `InputError` when the file
     ///   cannot be opened (exit 66) or is empty.
-    public static func read(path: String, limits: ReadLimits = ReadLimits(), threads: Int = 2) throws -> Result {
+    public static func read(path: String, limits: ReadLimits = ReadLimits(), threads: Int = 2, options: ReadOptions = ReadOptions()) throws -> Result {
+        if path == "-" { return try readStandardInput(limits: limits, options: options) }
         let (fd, size) = try openMeasurements(path, expected: "a readable CSV file; pass it with --data or a dataset folder holding measurements.csv")
         defer { close(fd) }
-        return try read(fd: fd, size: size, file: path, limits: limits, threads: threads)
+        return try read(source: FileSource(fd: fd), size: size, file: path, limits: limits, threads: threads, options: options)
+    }
+
+    /// Standard input (`-` as the data file): read whole into memory, since the reader needs
+    /// the size and random access, then parsed on one core. The longest input it takes is
+    /// bounded by what the panel may hold: `--max-cells` × 64 bytes of text.
+    static func readStandardInput(limits: ReadLimits, options: ReadOptions) throws -> Result {
+        var bytes: [UInt8] = []
+        let chunk = 1 << 16
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        let (cap, overflow) = limits.maxPanelCells.multipliedReportingOverflow(by: 64)
+        let most = overflow ? Int.max : Swift.max(cap, limits.maxRecordBytes)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, chunk) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                throw InputError(.missingInput, file: "<stdin>", problem: "cannot read standard input (\(reason))", expected: "measurements CSV on standard input")
+            }
+            if n == 0 { break }
+            bytes += buffer[0..<n]
+            if bytes.count > most {
+                throw InputErrors([InputError(.limit, file: "<stdin>", problem: "standard input holds more than \(most) bytes",
+                                              expected: "a smaller input, or save it to a file (the file is read in blocks)")])
+            }
+        }
+        return try bytes.withUnsafeBufferPointer { buf in
+            try read(source: MemorySource(buffer: buf), size: buf.count, file: "<stdin>", limits: limits, threads: 1, options: options)
+        }
     }
 
     /// Reads several files as one panel (`--data a.csv --data b.csv`): each file has its own
     /// header (tidy or wide), all must share one frequency, and a key in two files is a
     /// duplicate, reported with both files and lines.
-    public static func read(paths: [String], limits: ReadLimits = ReadLimits(), threads: Int = 2) throws -> Result {
-        if paths.count == 1 { return try read(path: paths[0], limits: limits, threads: threads) }
+    public static func read(paths: [String], limits: ReadLimits = ReadLimits(), threads: Int = 2, options: ReadOptions = ReadOptions()) throws -> Result {
+        if paths.count == 1 { return try read(path: paths[0], limits: limits, threads: threads, options: options) }
         var all: [SegmentParser] = []
         defer { all.forEach { $0.cells.deallocate() } }
         var errors: [InputError] = []
@@ -44,7 +73,7 @@ public enum MeasurementsReader {
             let (fd, size) = try openMeasurements(path, expected: "a readable CSV file")
             defer { close(fd) }
             do {
-                all += try segments(source: FileSource(fd: fd), size: size, file: path, limits: limits, threads: threads)
+                all += try segments(source: FileSource(fd: fd), size: size, file: path, limits: limits, threads: threads, options: options)
             } catch let e as InputErrors {
                 errors += e.errors
             }
@@ -60,7 +89,7 @@ public enum MeasurementsReader {
             }
         }
         if !errors.isEmpty { throw InputErrors(Array(errors.prefix(limits.maxErrors))) }
-        return try merge(all, file: paths[0], limits: limits)
+        return try merge(all, file: paths[0], limits: limits, options: options)
     }
 
     /// Opens a measurements file without blocking (a FIFO is refused, not waited on) and
@@ -80,34 +109,31 @@ public enum MeasurementsReader {
     }
 
     /// Parses CSV text held in memory (tests, small inputs).
-    public static func read(text: String, file: String = "<memory>", limits: ReadLimits = ReadLimits()) throws -> Result {
+    public static func read(text: String, file: String = "<memory>", limits: ReadLimits = ReadLimits(), options: ReadOptions = ReadOptions()) throws -> Result {
         let bytes = Array(text.utf8)
-        return try read(bytes: bytes, file: file, limits: limits)
+        return try read(bytes: bytes, file: file, limits: limits, options: options)
     }
 
     /// `threads: 2` takes the two-core path for 4 MiB and more, as a file would (fuzz-csv compares them).
-    public static func read(bytes: [UInt8], file: String, limits: ReadLimits = ReadLimits(), threads: Int = 1) throws -> Result {
+    public static func read(bytes: [UInt8], file: String, limits: ReadLimits = ReadLimits(), threads: Int = 1,
+                            options: ReadOptions = ReadOptions()) throws -> Result {
         try bytes.withUnsafeBufferPointer { buf in
             let source = MemorySource(buffer: buf)
-            return try read(source: source, size: buf.count, file: file, limits: limits, threads: threads)
+            return try read(source: source, size: buf.count, file: file, limits: limits, threads: threads, options: options)
         }
-    }
-
-    static func read(fd: Int32, size: Int, file: String, limits: ReadLimits, threads: Int) throws -> Result {
-        try read(source: FileSource(fd: fd), size: size, file: file, limits: limits, threads: threads)
     }
 
     // MARK: - Driver
 
-    static func read(source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int) throws -> Result {
-        let parsed = try segments(source: source, size: size, file: file, limits: limits, threads: threads)
+    static func read(source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int, options: ReadOptions = ReadOptions()) throws -> Result {
+        let parsed = try segments(source: source, size: size, file: file, limits: limits, threads: threads, options: options)
         defer { parsed.forEach { $0.cells.deallocate() } }
-        return try merge(parsed, file: file, limits: limits)
+        return try merge(parsed, file: file, limits: limits, options: options)
     }
 
     /// The file parsed into one or two segments, line numbers made absolute and duplicates
     /// inside each worded; the caller merges them and deallocates their cells.
-    static func segments(source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int) throws -> [SegmentParser] {
+    static func segments(source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int, options: ReadOptions = ReadOptions()) throws -> [SegmentParser] {
         // Header: the first record, after an optional UTF-8 BOM.
         // The limit plus a BOM, saturating: --max-line-bytes may be Int.max.
         let headBytes = try source.bytes(at: 0, count: size - 3 < limits.maxRecordBytes ? size : limits.maxRecordBytes + 3, file: file)
@@ -122,14 +148,14 @@ public enum MeasurementsReader {
                                           expected: "UTF-8 text (save the file as \"CSV UTF-8\")")])
         }
         let bom = headBytes.count >= 3 && headBytes[0] == 0xEF && headBytes[1] == 0xBB && headBytes[2] == 0xBF ? 3 : 0
-        let (layout, headerEnd) = try parseHeader(Array(headBytes[bom...]), file: file, final: headBytes.count == size, limits: limits)
+        let (layout, columns, headerEnd) = try parseHeader(Array(headBytes[bom...]), file: file, final: headBytes.count == size, limits: limits, options: options)
         let dataStart = bom + headerEnd
         let headerLines = 2  // data starts on line 2 (a header with quoted line breaks is refused)
 
         let dataSize = size - dataStart
         if threads > 1 && dataSize >= parallelThreshold, let split = try findSplit(source, from: dataStart + dataSize / 2, size: size, file: file) {
-            var parsers = [SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines),
-                           SegmentParser(file: file, layout: layout, limits: limits, firstLine: 1)]
+            var parsers = [SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines, columns: columns, options: options),
+                           SegmentParser(file: file, layout: layout, limits: limits, firstLine: 1, columns: columns, options: options)]
             let ranges = [(dataStart, split), (split, size)]
             var failures: [Error?] = [nil, nil]
             parsers.withUnsafeMutableBufferPointer { ps in
@@ -153,6 +179,7 @@ public enum MeasurementsReader {
                 let offset = first.line - 1
                 parsers[0].wordDuplicates(lineOffset: 0)
                 for i in parsers[1].errors.indices { parsers[1].errors[i].line? += offset }
+                for i in parsers[1].invalidFirst.indices { parsers[1].invalidFirst[i]?.line += offset }
                 parsers[1].wordDuplicates(lineOffset: offset)
                 parsers[1].line += offset
                 parsers[1].lineOffset = offset
@@ -161,7 +188,7 @@ public enum MeasurementsReader {
             }
             parsers.forEach { $0.cells.deallocate() }
         }
-        var only = SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines)
+        var only = SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines, columns: columns, options: options)
         do {
             try run(&only, source: source, range: (dataStart, size), file: file, limits: limits)
         } catch {
@@ -218,7 +245,7 @@ public enum MeasurementsReader {
         return offset + nl + 1
     }
 
-    static func parseHeader(_ bytes: [UInt8], file: String, final: Bool, limits: ReadLimits) throws -> (MeasurementLayout, Int) {
+    static func parseHeader(_ bytes: [UInt8], file: String, final: Bool, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> (MeasurementLayout, ColumnMap, Int) {
         var scanner = RecordScanner()
         // Not final when the file goes on past the bytes read: a header that does not end within
         // them is longer than the line limit (read as final, it would be cut and misread).
@@ -246,18 +273,83 @@ public enum MeasurementsReader {
             names.append(out)
             columns.append(String(decoding: bytes[0..<f.start], as: UTF8.self).unicodeScalars.count + (f.quoted ? 0 : 1))
         }
-        func lower(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self).lowercased() }
-        if names.count < 3 || lower(names[0]) != "team" || lower(names[1]) != "period" {
-            let found = names.prefix(4).map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",")
+        return try mapColumns(names, columns: columns, next: next, file: file, options: options)
+    }
+
+    /// Finds the team, period (and measure and value) columns by name: exactly, else
+    /// case-insensitively after trimming blanks when only one column matches. An unnamed
+    /// first column (R's `write.csv` row names) is left out. Wide files: every other column
+    /// is a measure.
+    static func mapColumns(_ names: [[UInt8]], columns: [Int], next: Int, file: String, options: ReadOptions) throws -> (MeasurementLayout, ColumnMap, Int) {
+        let expectedHeader = "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)"
+        let texts = names.map { String(decoding: $0, as: UTF8.self) }
+        func folded(_ t: String) -> String {
+            var s = Substring(t.lowercased())
+            while s.first == " " || s.first == "\t" { s.removeFirst() }
+            while s.last == " " || s.last == "\t" { s.removeLast() }
+            return String(s)
+        }
+        let ignoreFirst = names.count >= 3 && names[0].isEmpty && options.teamColumn != "" && options.periodColumn != ""
+        let usable = Array((ignoreFirst ? 1 : 0)..<names.count)
+        // nil when absent; throws when ambiguous.
+        func find(_ wanted: String, flag: String?) throws -> Int? {
+            let exact = usable.filter { texts[$0] == wanted }
+            let loose = exact.isEmpty ? usable.filter { folded(texts[$0]) == folded(wanted) } : exact
+            if loose.count > 1 {
+                let listed = loose.map { "column \(columns[$0]) \"\(texts[$0])\"" }.joined(separator: ", ")
+                throw InputErrors([InputError(file: file, line: 1, column: columns[loose[1]],
+                    problem: "\(flag.map { "\($0) " } ?? "")\"\(wanted)\" matches \(loose.count) header names (\(listed))",
+                    expected: "one column of that name; rename one, or name it exactly\(flag == nil ? " with --\(wanted)-column" : "")")])
+            }
+            return loose.first
+        }
+        func required(_ wanted: String?, _ fallback: String, flag: String) throws -> Int {
+            guard let wanted else {
+                if let i = try find(fallback, flag: nil) { return i }
+                let found = texts.prefix(8).joined(separator: ",")
+                if options.teamColumn == nil && options.periodColumn == nil && options.measureColumn == nil && options.valueColumn == nil {
+                    throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "header \"\(texts.prefix(4).joined(separator: ","))\" is not a measurements header", expected: expectedHeader + "; or name the columns with --team-column, --period-column (and --measure-column, --value-column)")])
+                }
+                throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "no \(fallback) column in the header \"\(found)\"", expected: "a column named \(fallback), or \(flag) NAME")])
+            }
+            if let i = try find(wanted, flag: flag) { return i }
+            let found = texts.prefix(8).joined(separator: ",")
+            throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "\(flag) \"\(wanted)\" is not a column of the header \"\(found)\(texts.count > 8 ? ",…" : "")\"",
+                                          expected: "a header name (compared case-insensitively, blanks around it ignored)\(Dataset.suggestion(wanted, among: texts))")])
+        }
+        if names.count < 3 && options.teamColumn == nil && options.periodColumn == nil {
+            let found = texts.prefix(4).joined(separator: ",")
             throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "header \"\(found)\" is not a measurements header", expected: expectedHeader)])
         }
-        if names.count == 4 && lower(names[2]) == "measure" && lower(names[3]) == "value" {
-            return (.tidy, next)
+        var map = ColumnMap()
+        map.fieldCount = names.count
+        map.headers = texts
+        map.headerColumns = columns
+        map.ignoredRowNames = ignoreFirst
+        map.team = try required(options.teamColumn, "team", flag: "--team-column")
+        map.period = try required(options.periodColumn, "period", flag: "--period-column")
+        if map.team == map.period {
+            throw InputErrors([InputError(.usage, file: file, line: 1, column: columns[map.team], problem: "the team and period columns are the same column \"\(texts[map.team])\"", expected: "two different columns")])
+        }
+        let others = usable.filter { $0 != map.team && $0 != map.period }
+        let explicitTidy = options.measureColumn != nil || options.valueColumn != nil
+        if explicitTidy || others.count == 2 {
+            let m = explicitTidy ? try required(options.measureColumn, "measure", flag: "--measure-column") : try find("measure", flag: nil)
+            let v = explicitTidy ? try required(options.valueColumn, "value", flag: "--value-column") : try find("value", flag: nil)
+            if let m, let v, m != v, m != map.team, m != map.period, v != map.team, v != map.period {
+                map.measure = m
+                map.value = v
+                return (.tidy, map, next)
+            }
+            if explicitTidy {
+                throw InputErrors([InputError(.usage, file: file, line: 1, column: 1, problem: "the measure and value columns must differ from each other and from the team and period columns", expected: "four different columns")])
+            }
         }
         var errors: [InputError] = []
         var seen: [[UInt8]: Int] = [:]
-        for (j, name) in names.enumerated().dropFirst(2) {
-            let text = String(decoding: name, as: UTF8.self)
+        for j in others {
+            let name = names[j]
+            let text = texts[j]
             if name.isEmpty {
                 errors.append(InputError(file: file, line: 1, column: columns[j], problem: "an empty measure name in the header", expected: "a name for every measure column"))
             } else if let problem = name.withUnsafeBufferPointer({ SegmentParser.nameProblem($0.baseAddress!, $0.count) }) {
@@ -268,7 +360,8 @@ public enum MeasurementsReader {
             seen[name] = seen[name] ?? j
         }
         if !errors.isEmpty { throw InputErrors(errors) }
-        return (.wide(Array(names.dropFirst(2))), next)
+        map.wide = others
+        return (.wide(others.map { names[$0] }), map, next)
     }
 
     // MARK: - Merge into the panel
@@ -298,8 +391,9 @@ public enum MeasurementsReader {
         }
     }
 
-    static func merge(_ segments: [SegmentParser], file: String, limits: ReadLimits) throws -> Result {
+    static func merge(_ segments: [SegmentParser], file: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result {
         var errors = segments.flatMap(\.errors)
+        let summaries = invalidSummaries(segments, options: options)
         // Global names in first-seen order, then sorted bytewise.
         var teamTable = NameTable()
         var measureTable = NameTable()
@@ -316,14 +410,14 @@ public enum MeasurementsReader {
         let rowCount = segments.reduce(0) { $0 + $1.rowCount }
         let withPeriods = segments.filter { $0.minPeriod <= $0.maxPeriod }
         guard let frequency = segments.compactMap(\.frequency).first, !withPeriods.isEmpty else {
-            if errors.isEmpty {
+            if errors.isEmpty && summaries.isEmpty {
                 errors.append(InputError(file: file, line: 2, column: 1, problem: "no data rows after the header",
                                          expected: "at least one row of measurements"))
             }
-            throw InputErrors(Array(errors.prefix(limits.maxErrors)))
+            throw InputErrors(Array(errors.prefix(limits.maxErrors)) + summaries)
         }
-        if !errors.isEmpty {
-            throw InputErrors(Array(errors.prefix(limits.maxErrors)), measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
+        if !errors.isEmpty || !summaries.isEmpty {
+            throw InputErrors(Array(errors.prefix(limits.maxErrors)) + summaries, measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
         }
         errors += spellingConflicts(segments, table: teamTable, maps: teamMaps, lines: \.teamLines, what: "team")
         errors += spellingConflicts(segments, table: measureTable, maps: measureMaps, lines: \.measureLines, what: "measure")
@@ -434,10 +528,69 @@ public enum MeasurementsReader {
         if !duplicateErrors.isEmpty {
             throw InputErrors(Array(duplicateErrors.prefix(limits.maxErrors)), measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
         }
-        let panel = Panel(teams: teamOrder.map { teamTable.name($0) }, measures: measureOrder.map { measureTable.name($0) },
+        var panel = Panel(teams: teamOrder.map { teamTable.name($0) }, measures: measureOrder.map { measureTable.name($0) },
                           frequency: frequency, firstPeriod: Period(frequency: frequency, ordinal: Int(minPeriod)),
                           periodCount: periods, values: values)
-        return Result(panel: panel, notes: [], rowCount: rowCount)
+        var notes: [InputNote] = []
+        if segments.contains(where: { $0.columns.ignoredRowNames }) {
+            notes.append(InputNote(file: file, message: "the first column has no name (row numbers, as R's write.csv writes them): left out"))
+        }
+        if frequency == .day && options.frequency == nil, let (coarser, note) = detectFrequency(segments, minPeriod: minPeriod, periods: periods) {
+            panel = panel.regrouped(into: coarser)
+            notes.append(InputNote(file: file, message: note))
+        }
+        return Result(panel: panel, notes: notes, rowCount: rowCount)
+    }
+
+    /// Per column, the true count of values that are not numbers, when some were not reported
+    /// one by one or when they look like exported numbers (`--lenient-numbers` reads them).
+    static func invalidSummaries(_ segments: [SegmentParser], options: ReadOptions) -> [InputError] {
+        guard let first = segments.first else { return [] }
+        var out: [InputError] = []
+        for k in 0..<first.columns.fieldCount {
+            let count = segments.reduce(0) { $0 + $1.invalidCounts[k] }
+            let shown = segments.reduce(0) { $0 + $1.invalidReported[k] }
+            guard count > 0, let example = segments.lazy.compactMap({ $0.invalidFirst[k] }).first else { continue }
+            let bytes = Array(example.text.dropFirst().dropLast().utf8)
+            let exported = !options.lenient && bytes.withUnsafeBufferPointer { LenientNumber.parse($0.baseAddress!, $0.count, lenient: true, decimalComma: options.comma) } != nil
+            guard count > shown || (exported && count > 1) else { continue }
+            let column = first.columns.headers[k]
+            out.append(InputError(file: first.file, line: 1, column: first.columns.headerColumns[k],
+                problem: "column \"\(column)\": \(count) value\(count == 1 ? " is" : "s are") not \(options.lenient ? "numbers even leniently" : exported ? "plain numbers" : "numbers"), like \(example.text) (line \(example.line))",
+                expected: exported ? "plain decimal numbers; for numbers as exports write them (currency, thousands separators, %), use --lenient-numbers (or data: {numbers: lenient} in scorecard.yml)"
+                                   : "decimal numbers, or empty/NA/NaN/null for missing values"))
+        }
+        return out
+    }
+
+    /// Dates with at most one in each month (or quarter, or year, all in the same month of
+    /// it) are monthly (quarterly, yearly) data: month-end exports would otherwise be
+    /// hundreds of mostly empty days. Needs at least three dates; `--frequency` decides instead.
+    static func detectFrequency(_ segments: [SegmentParser], minPeriod: Int32, periods: Int) -> (Frequency, String)? {
+        var used = [Bool](repeating: false, count: periods)
+        for s in segments {
+            let slot0 = s.cells.slot(of: minPeriod)
+            for t in 0..<s.teams.count {
+                for m in 0..<s.measures.count {
+                    for p in 0..<periods where !used[p] && s.cells.cell(team: t, measure: m, slot: slot0 + p).0 != 0 { used[p] = true }
+                }
+            }
+        }
+        let days = used.indices.filter { used[$0] }.map { Period(frequency: .day, ordinal: Int(minPeriod) + $0) }
+        guard days.count >= 3 else { return nil }
+        let months = days.map { $0.within(.month)!.ordinal }
+        guard Set(months).count == days.count else { return nil }
+        let monthsOfYear = Set(months.map { Period.floorDivMod($0, 12).1 })
+        let monthsOfQuarter = Set(months.map { Period.floorDivMod($0, 3).1 })
+        let monthEnds = days.allSatisfy { $0.advanced(by: 1).within(.month) != $0.within(.month) }
+        let kind = monthEnds ? "month-end dates" : "dates"
+        if monthsOfYear.count == 1 {
+            return (.year, "\(kind) read as years: \(days.count) dates, at most one a year, all in one month (\(days[0]) → \(days[0].within(.year)!)); pass --frequency to choose")
+        }
+        if monthsOfQuarter.count == 1 && Set(days.map { $0.within(.quarter)! }).count == days.count {
+            return (.quarter, "\(kind) read as quarters: \(days.count) dates, at most one a quarter (\(days[0]) → \(days[0].within(.quarter)!)); pass --frequency to choose")
+        }
+        return (.month, "\(kind) read as months: \(days.count) dates, at most one a month (\(days[0]) → \(days[0].within(.month)!)); pass --frequency to choose")
     }
 }
 

@@ -38,10 +38,10 @@ public enum PeopleTable {
     /// What an undefined value looks like.
     public static let undefined = "–"
 
-    public static func render(_ table: ResultTable, color: Bool, width: Int? = nil) -> String {
+    public static func render(_ table: ResultTable, color: Bool, width: Int? = nil, exact: Bool = false) -> String {
         table.checkShape()
         let visible = table.columns.indices.filter { $0 != table.groupColumn }
-        var cells: [[String]] = table.rows.map { row in visible.map { format(row[$0]) } }
+        var cells: [[String]] = table.rows.indices.map { r in visible.map { format(table.rows[r][$0], style: style(table, row: r, column: $0), exact: exact) } }
         var titles = visible.map { sanitize(table.columns[$0].displayTitle) }
         let alignments: [Column.Alignment] = visible.map { column in
             if let chosen = table.columns[column].alignment { return chosen }
@@ -136,6 +136,23 @@ public enum PeopleTable {
     }
 
     // MARK: - Cells
+
+    /// A cell in its people's style when it has one (numbers only; text cells may be
+    /// replaced by a `.text` style).
+    static func format(_ cell: Cell, style: PeopleStyle?, exact: Bool) -> String {
+        guard let style else { return format(cell) }
+        switch (cell, style) {
+        case (_, .text(let text)): return sanitize(text)
+        case (.number(let v), _): return format(v, style: style, exact: exact)
+        case (.integer(let v), _): return format(Double(v), style: style, exact: exact)
+        default: return format(cell)
+        }
+    }
+
+    private static func style(_ table: ResultTable, row: Int, column: Int) -> PeopleStyle? {
+        guard let styles = table.styles, row < styles.count, column < styles[row].count else { return nil }
+        return styles[row][column]
+    }
 
     /// A cell as a person reads it (see the type's note).
     static func format(_ cell: Cell) -> String {

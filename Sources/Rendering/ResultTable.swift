@@ -21,6 +21,9 @@ public struct ResultTable: Sendable, Equatable {
     /// Optional colour per cell for the people's table (`colors[row][column]`); shorter
     /// or missing rows mean no colour. Used only when rendering with `color: true`.
     public var colors: [[ANSIColor?]]?
+    /// Optional people's notation per cell (`styles[row][column]`, see `PeopleStyle`):
+    /// percentages, amounts with units, display names. CSV and JSON ignore it.
+    public var styles: [[PeopleStyle?]]?
 
     public init(
         analysis: String,

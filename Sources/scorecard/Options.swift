@@ -16,6 +16,8 @@ struct DatasetOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Scorecard YAML file.", valueName: "file"))
     var scorecard: String?
 
+    @OptionGroup(title: "Reading exports") var reading: ReadingOptions
+
     @Option(name: .customLong("max-cells"), help: "Largest panel (teams × measures × periods) to build.")
     var maxCells: Int = ReadLimits().maxPanelCells
 
@@ -54,7 +56,10 @@ struct DatasetOptions: ParsableArguments {
     }
 
     func load(scorecardRequired: Bool = false) throws -> Dataset {
-        try Dataset.load(location(scorecardRequired: scorecardRequired), limits: limits)
+        let dataset = try Dataset.load(location(scorecardRequired: scorecardRequired), limits: limits, options: reading.options)
+        // Said once, whatever the output format.
+        for note in dataset.readingNotes { printError("\(note)") }
+        return dataset
     }
 }
 
@@ -91,8 +96,19 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// How results leave: a table for people, or CSV/JSON for machines, to a file or stdout.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Output format.")
-    var format: OutputFormat = .table
+    @Option(name: .customLong("format"), help: "Output format (default: from --output's extension, .csv or .json; else table).")
+    var formatOption: OutputFormat?
+
+    /// `--format`, else what `--output`'s extension says (`.csv`, `.json`), else a table.
+    var format: OutputFormat { formatOption ?? OutputOptions.format(ofPath: output) ?? .table }
+
+    static func format(ofPath path: String?) -> OutputFormat? {
+        guard let path, path != "-" else { return nil }
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") { return .csv }
+        if lower.hasSuffix(".json") { return .json }
+        return nil
+    }
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically: whole or not at all); - for standard output.", valueName: "file"))
     var output: String?
@@ -103,10 +119,25 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "No colours in tables, even on a terminal.")
     var noColor = false
 
+    @Flag(help: "In tables for people, money and counts with every digit (148,912,345.67 USD, not 148.9M USD).")
+    var exact = false
+
     @Flag(name: .customLong("with-definitions"), help: "Also write FILE.definitions.json: data, window, ROI definition and method versions (needs --output).")
     var withDefinitions = false
 
     func validate() throws {
+        if let output, formatOption == nil {
+            let lower = output.lowercased()
+            if lower.hasSuffix(".html") || lower.hasSuffix(".htm") {
+                throw ValidationError("--output \(output): an HTML page is what `scorecard report` writes; here, write .csv, .json or a table (--format table)")
+            }
+            if lower.hasSuffix(".ipynb") {
+                throw ValidationError("--output \(output): a notebook is what `scorecard export notebook` writes; here, write .csv, .json or a table (--format table)")
+            }
+        }
+        if excel && format != .csv {
+            throw ValidationError("--excel makes CSV for Excel, but the output is \(format.rawValue)\(formatOption == nil && output != nil ? " (from --output's extension)" : ""); use --format csv or an --output ending in .csv")
+        }
         if withDefinitions && (output == nil || output == "-") {
             throw ValidationError("--with-definitions needs --output FILE (the sidecar is written beside it)")
         }
@@ -126,7 +157,7 @@ struct OutputOptions: ParsableArguments {
         case .table:
             let toTerminal = output == nil || output == "-"
             let color = toTerminal && !noColor && isatty(1) != 0 && getenv("NO_COLOR") == nil
-            bytes = Array(tables.map { PeopleTable.render($0, color: color) }.joined(separator: "\n").utf8)
+            bytes = Array(tables.map { PeopleTable.render($0, color: color, exact: exact) }.joined(separator: "\n").utf8)
         }
         if let output, output != "-" {
             // Both or neither: both temporary files are created and written before either is

@@ -63,7 +63,7 @@ struct DatasetTests {
                   - {id: revenue, direction: higher, aggregation: sum}
                   - {id: margin, direction: higher, aggregation: mean}
                 initiatives:
-                  - {name: Launch, due: 2024-Q2}
+                  - {name: Launch, due: 2024-Q5}
         roi: {return: revenue, cost: cost}
         """.write(toFile: dir + "/scorecard.yml", atomically: true, encoding: .utf8)
         do {
@@ -72,7 +72,7 @@ struct DatasetTests {
         } catch let e as InputErrors {
             #expect(e.errors.map(\.description) == [
                 "\(dir)/scorecard.yml:7: measure \"margin\" is not in the data (3 measures there); expected a measure id that appears in the measurements file",
-                "\(dir)/scorecard.yml:9: initiative \"Launch\" is due \"2024-Q2\", not a month like the data's periods; expected a month label such as 2024-01",
+                "\(dir)/scorecard.yml:9: initiative \"Launch\" is due \"2024-Q5\", which is not a period; expected a period label such as 2024-01, 2025-Q2, 2025 or 2025-06-30",
             ])
         }
         try "perspectives:\n  financial:\n    objectives:\n      - name: Grow\n        measures:\n          - {id: revenue, direction: higher, aggregation: sum}\n"

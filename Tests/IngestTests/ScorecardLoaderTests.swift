@@ -239,7 +239,7 @@ struct ScorecardLoaderTests {
     func byteOrderMark() {
         #expect(
             problems("\u{FEFF}colour: blue\n" + oneMeasure) == [
-                "sc.yml:1:1: unknown key \"colour\" at the top level; expected one of name, perspectives, links, roi"
+                "sc.yml:1:1: unknown key \"colour\" at the top level; expected one of name, perspectives, links, roi, data"
             ])
     }
 
@@ -323,7 +323,7 @@ struct ScorecardLoaderTests {
     func unknownTopLevelKey() {
         #expect(
             problems(oneMeasure + "colour: blue\n") == [
-                "sc.yml:9:1: unknown key \"colour\" at the top level; expected one of name, perspectives, links, roi"
+                "sc.yml:9:1: unknown key \"colour\" at the top level; expected one of name, perspectives, links, roi, data"
             ])
     }
 
@@ -368,7 +368,7 @@ struct ScorecardLoaderTests {
     func complexKey() {
         #expect(
             problems("? [a, b]\n: c\n" + oneMeasure) == [
-                "sc.yml:1:3: a list used as a key at the top level; expected one of name, perspectives, links, roi"
+                "sc.yml:1:3: a list used as a key at the top level; expected one of name, perspectives, links, roi, data"
             ])
     }
 
@@ -807,7 +807,7 @@ struct ScorecardLoaderTests {
                 "sc.yml:13:18: duplicate measure id \"revenue\" (first at line 8); expected each measure id once in the scorecard",
                 "sc.yml:15:25: link 1 goes from \"revenue\" to itself; expected two different measures, cause (from) and effect (to)",
                 "sc.yml:16:6: missing key \"cost\" in roi; expected cost: the measure summed as the sales cost, e.g. sales_cost",
-                "sc.yml:17:1: unknown key \"colour\" at the top level; expected one of name, perspectives, links, roi",
+                "sc.yml:17:1: unknown key \"colour\" at the top level; expected one of name, perspectives, links, roi, data",
             ])
     }
 
@@ -954,7 +954,7 @@ struct ScorecardLoaderTests {
         let bomError = try #require(throws: InputErrors.self) { try ScorecardLoader.load(contentsOf: bom) }
         #expect(
             bomError.errors.map(\.description) == [
-                "\(bom):1:1: unknown key \"colour\" at the top level; expected one of name, perspectives, links, roi"
+                "\(bom):1:1: unknown key \"colour\" at the top level; expected one of name, perspectives, links, roi, data"
             ])
         let utf16 = try temporaryFile([0xFF, 0xFE] + Array("n\0a\0".utf8))
         defer { try? FileManager.default.removeItem(atPath: utf16) }

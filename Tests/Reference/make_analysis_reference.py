@@ -550,6 +550,17 @@ def compare(measure, top, bottom):
     return row
 
 
+def varies_between_teams(panel, m, lo, hi):
+    """False when each period's present values are equal across teams (1e-12 relative)."""
+    stack = np.array([panel.series(t, m, lo, hi) for t in panel.teams])
+    for j in range(stack.shape[1]):
+        col = stack[:, j]
+        col = col[~np.isnan(col)]
+        if len(col) and np.any(np.abs(col - col[0]) > 1e-12 * np.maximum(np.abs(col), abs(col[0]))):
+            return True
+    return False
+
+
 def quartiles(panel, rank_rows, data_measures, lo, hi):
     top_teams = [r["team"] for r in rank_rows if r["quartile"] == "Q1"]
     bottom_teams = [r["team"] for r in rank_rows if r["quartile"] == "Q4"]
@@ -562,7 +573,12 @@ def quartiles(panel, rank_rows, data_measures, lo, hi):
         def vals(teams):
             out = [aggregate(panel.series(t, m, lo, hi), how) for t in teams]
             return [v for v in out if v is not None]
-        rows.append(compare(m, vals(top_teams), vals(bottom_teams)))
+        row = compare(m, vals(top_teams), vals(bottom_teams))
+        if not varies_between_teams(panel, m, lo, hi):
+            # Issue #14: the same value for every team in every period (a national index):
+            # any t or U is rounding noise; undefined, and out of the BH family.
+            row.update(cohens_d=None, welch_t=None, welch_df=None, p_value=None, mw_u=None, mw_p=None)
+        rows.append(row)
     family = [i for i, r in enumerate(rows) if i > 0 and r["p_value"] is not None]
     if family:
         q = multipletests([rows[i]["p_value"] for i in family], method="fdr_bh")[1]

@@ -13,6 +13,29 @@ enum MeasurementLayout: Equatable {
     }
 }
 
+/// Which field of a record holds what, decided from the header and the `ReadOptions`.
+struct ColumnMap: Equatable {
+    var team = 0
+    var period = 1
+    /// Tidy files: the measure and value fields.
+    var measure = 2
+    var value = 3
+    /// Wide files: the field of each measure, in `MeasurementLayout.wide` order.
+    var wide: [Int] = []
+    /// Fields in every record (the header's).
+    var fieldCount = 4
+    /// Header names and their columns (in Unicode scalars) on line 1, for messages.
+    var headers: [String] = []
+    var headerColumns: [Int] = []
+    /// An unnamed first column (R's `write.csv` row names) is skipped.
+    var ignoredRowNames = false
+
+    /// Team, period, measure, value (or measures) in the first columns, nothing ignored.
+    var isCanonical: Bool {
+        !ignoredRowNames && team == 0 && period == 1 && (wide.isEmpty ? measure == 2 && value == 3 && fieldCount == 4 : wide == Array(2..<fieldCount))
+    }
+}
+
 /// Parses the data records of one stretch of a measurements file into `SegmentCells`,
 /// collecting problems instead of stopping at the first. Two of these run side by side on
 /// the two halves of a large file; their results are merged by `MeasurementsReader`.
@@ -24,6 +47,19 @@ struct SegmentParser {
     let file: String
     let layout: MeasurementLayout
     let limits: ReadLimits
+    let columns: ColumnMap
+    let options: ReadOptions
+    /// Canonical tidy layout with strict values: the fast path applies.
+    let fastTidy: Bool
+    /// Per field: values that are not numbers, those reported one by one, and the first one
+    /// (line, column, text), for the per-column summary with the true count.
+    var invalidCounts: [Int]
+    var invalidReported: [Int]
+    var invalidFirst: [(line: Int, column: Int, text: String)?]
+    /// Why the last period cell could not be read (`.invalid`, `.needsOrder`), or the
+    /// period that does not fit `--frequency`.
+    private var periodProblem: Period.DateReading = .invalid
+    private var unfitPeriod: Period?
     var teams = NameTable()
     var measures = NameTable()
     /// The (segment-relative) line where each team and measure was first seen; a wide
@@ -81,10 +117,24 @@ struct SegmentParser {
     private var lastPeriodBytes: (UInt64, Int) = (0, -1)
     private var lastPeriod: Period?
 
-    init(file: String, layout: MeasurementLayout, limits: ReadLimits, firstLine: Int) {
+    init(file: String, layout: MeasurementLayout, limits: ReadLimits, firstLine: Int, columns: ColumnMap? = nil, options: ReadOptions = ReadOptions()) {
         self.file = file
         self.layout = layout
         self.limits = limits
+        let columns = columns ?? {
+            var c = ColumnMap()
+            if case .wide(let names) = layout {
+                c.wide = Array(2..<(2 + names.count))
+                c.fieldCount = 2 + names.count
+            }
+            return c
+        }()
+        self.columns = columns
+        self.options = options
+        self.fastTidy = layout == .tidy && columns.isCanonical && options.strictValues
+        invalidCounts = [Int](repeating: 0, count: columns.fieldCount)
+        invalidReported = invalidCounts
+        invalidFirst = [(line: Int, column: Int, text: String)?](repeating: nil, count: columns.fieldCount)
         self.line = firstLine
         var measureCount = 4
         var table = NameTable()
@@ -105,11 +155,9 @@ struct SegmentParser {
         var pos = 0
         var fast = FastPathState()
         while pos < count && !stopped {
-            if isFull {
-                stopped = true
-                break
-            }
-            if layout == .tidy, let next = fastTidyRecord(b, count: count, from: pos, state: &fast) {
+            // Past the cap on problems the parse goes on, reporting nothing more, so that the
+            // per-column counts of values that are not numbers are true counts.
+            if fastTidy, let next = fastTidyRecord(b, count: count, from: pos, state: &fast) {
                 line += 1
                 pos = next
                 continue
@@ -281,7 +329,7 @@ struct SegmentParser {
         let fields = scanner.fields
         // A blank line is skipped, as pandas does.
         if fields.count == 1 && fields[0].start == fields[0].end && !fields[0].quoted { return }
-        let want = layout.fieldCount
+        let want = columns.fieldCount
         if fields.count != want {
             let at = fields.count > want ? fields[want].start : fields[fields.count - 1].end
             report(
@@ -291,18 +339,20 @@ struct SegmentParser {
             return
         }
         let recordLine = UInt32(truncatingIfNeeded: line)
-        guard let team = intern(b, field: fields[0], recordStart: recordStart, isTeam: true, what: "team") else { return }
-        guard let period = period(b, field: fields[1], recordStart: recordStart) else { return }
+        let teamField = fields[columns.team]
+        guard let team = intern(b, field: teamField, recordStart: recordStart, isTeam: true, what: "team") else { return }
+        guard let period = period(b, field: fields[columns.period], recordStart: recordStart) else { return }
         switch layout {
         case .tidy:
-            guard let measure = intern(b, field: fields[2], recordStart: recordStart, isTeam: false, what: "measure")
+            guard let measure = intern(b, field: fields[columns.measure], recordStart: recordStart, isTeam: false, what: "measure")
             else { return }
-            guard let v = value(b, field: fields[3], recordStart: recordStart) else { return }
-            store(b, recordStart: recordStart, at: fields[0].start, team: Int(team), measure: Int(measure), period: period, value: v, line: recordLine)
+            guard let v = value(b, field: fields[columns.value], recordStart: recordStart, index: columns.value) else { return }
+            store(b, recordStart: recordStart, at: teamField.start, team: Int(team), measure: Int(measure), period: period, value: v, line: recordLine)
         case .wide(let names):
             for j in 0..<names.count {
-                guard let v = value(b, field: fields[2 + j], recordStart: recordStart) else { continue }
-                store(b, recordStart: recordStart, at: fields[0].start, team: Int(team), measure: j, period: period, value: v, line: recordLine)
+                let k = columns.wide[j]
+                guard let v = value(b, field: fields[k], recordStart: recordStart, index: k) else { continue }
+                store(b, recordStart: recordStart, at: teamField.start, team: Int(team), measure: j, period: period, value: v, line: recordLine)
             }
         }
     }
@@ -434,17 +484,27 @@ struct SegmentParser {
             if lastPeriodBytes == (key, n), let last = lastPeriod {
                 parsed = last
             } else {
-                parsed = Period.parse(UnsafeBufferPointer(start: b + f.start, count: n))
+                parsed = readPeriod(UnsafeBufferPointer(start: b + f.start, count: n))
                 lastPeriodBytes = (key, n)
                 lastPeriod = parsed
             }
-        } else if n <= 16 {
-            parsed = SegmentParser.withFieldBytes(b, f) { Period.parse(UnsafeBufferPointer(start: $0, count: $1)) }
+        } else if n <= 40 {
+            parsed = SegmentParser.withFieldBytes(b, f) { readPeriod(UnsafeBufferPointer(start: $0, count: $1)) }
+        } else {
+            periodProblem = .invalid
         }
         guard let period = parsed else {
             let text = SegmentParser.withFieldBytes(b, f) { SegmentParser.quote($0, Swift.min($1, 40)) }
-            report(b, recordStart: recordStart, at: f.start, problem: "period \(text) is not a period",
-                   expected: "a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31")
+            if let unfit = unfitPeriod, let target = options.frequency {
+                report(b, recordStart: recordStart, at: f.start, problem: "period \(text) is a \(unfit.frequency.rawValue), which does not fall into one \(target.rawValue) (--frequency \(target.rawValue))",
+                       expected: "--frequency \(unfit.frequency.rawValue) or a coarser frequency the data's periods nest in")
+            } else if periodProblem == .needsOrder {
+                report(b, recordStart: recordStart, at: f.start, problem: "date \(text) could be day/month or month/day",
+                       expected: "--date-order dmy (31/01/2024) or --date-order mdy (01/31/2024), or data: {date_order: dmy} in scorecard.yml")
+            } else {
+                report(b, recordStart: recordStart, at: f.start, problem: "period \(text) is not a period",
+                       expected: "a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31, or a date such as 2024/01/31, 31/01/2024 (with --date-order dmy) or Jan 2024")
+            }
             return nil
         }
         if let frequency {
@@ -465,10 +525,27 @@ struct SegmentParser {
         return o
     }
 
+    /// A period label or date, mapped into `--frequency` when one is given; nil (with the
+    /// reason in `periodProblem`/`unfitPeriod`) when it is neither.
+    private mutating func readPeriod(_ buffer: UnsafeBufferPointer<UInt8>) -> Period? {
+        unfitPeriod = nil
+        let reading = options.strictValues ? (Period.parse(buffer).map { .period($0) } ?? Period.parseDate(buffer, order: nil)) : Period.parseDate(buffer, order: options.dateOrder)
+        guard case .period(let p) = reading else {
+            periodProblem = reading
+            return nil
+        }
+        guard let target = options.frequency else { return p }
+        guard let q = p.within(target) else {
+            unfitPeriod = p
+            return nil
+        }
+        return q
+    }
+
     /// The cell's value: NaN for the missing tokens (empty, NA, NaN, null — exact), else a
     /// finite decimal number; nil after reporting anything else.
     @inline(__always)
-    private mutating func value(_ b: UnsafePointer<UInt8>, field f: RecordScanner.Field, recordStart: Int) -> Double? {
+    private mutating func value(_ b: UnsafePointer<UInt8>, field f: RecordScanner.Field, recordStart: Int, index: Int) -> Double? {
         let p = b + f.start
         let n = f.end - f.start
         switch n {
@@ -486,17 +563,34 @@ struct SegmentParser {
                    expected: "a decimal number within ±1.8e308, or empty/NA/NaN/null for a missing value")
             return nil
         case .invalid:
+            if !options.strictValues, let v = LenientNumber.parse(p, n, lenient: options.lenient, decimalComma: options.comma) {
+                return v
+            }
+            let text = SegmentParser.quote(p, Swift.min(n, 40))
+            invalidCounts[index] += 1
+            if invalidFirst[index] == nil {
+                let (l, c) = location(b, recordStart: recordStart, at: f.start)
+                invalidFirst[index] = (l, c, text)
+            }
+            // A few cells of a column one by one; the rest in the column's summary.
+            guard invalidReported[index] < SegmentParser.invalidShownPerColumn else { return nil }
+            invalidReported[index] += 1
             let hint: String
-            if memchr(p, 44, n) != nil || (n > 0 && SegmentParser.looksLikeDecimalComma(p, n)) {
-                hint = "; use a point as the decimal separator and no thousands separators"
+            if !options.lenient, LenientNumber.parse(p, n, lenient: true, decimalComma: options.comma) != nil {
+                hint = "; for numbers as exports write them (currency, thousands separators, %), use --lenient-numbers"
+            } else if memchr(p, 44, n) != nil || (n > 0 && SegmentParser.looksLikeDecimalComma(p, n)) {
+                hint = options.lenient ? "; --decimal-comma reads 1,5 as one and a half" : "; use a point as the decimal separator and no thousands separators"
             } else {
                 hint = ""
             }
-            report(b, recordStart: recordStart, at: f.start, problem: "value \(SegmentParser.quote(p, Swift.min(n, 40))) is not a number",
+            report(b, recordStart: recordStart, at: f.start, problem: "value \(text) is not a number\(options.lenient ? " even leniently" : "")",
                    expected: "a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value\(hint)")
             return nil
         }
     }
+
+    /// Cells of one column reported one by one before the column's summary takes over.
+    static let invalidShownPerColumn = 1
 
     static func looksLikeDecimalComma(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         (0..<n).contains { p[$0] == 44 || p[$0] == 39 || p[$0] == 32 }
@@ -541,6 +635,12 @@ struct SegmentParser {
     /// Unicode scalars (both 1-based).
     mutating func report(_ b: UnsafePointer<UInt8>, recordStart: Int, at offset: Int, problem: String, expected: String) {
         guard !isFull else { return }
+        let (l, column) = location(b, recordStart: recordStart, at: offset)
+        errors.append(InputError(.badData, file: file, line: l, column: column, problem: problem, expected: expected))
+    }
+
+    /// The physical line (absolute for a first segment) and column of byte `offset`.
+    func location(_ b: UnsafePointer<UInt8>, recordStart: Int, at offset: Int) -> (Int, Int) {
         var lineStart = recordStart
         var extraLines = 0
         for i in recordStart..<offset where b[i] == 10 {
@@ -549,7 +649,7 @@ struct SegmentParser {
         }
         var column = 1
         for i in lineStart..<offset where b[i] & 0xC0 != 0x80 { column += 1 }
-        errors.append(InputError(.badData, file: file, line: line + extraLines, column: column, problem: problem, expected: expected))
+        return (line + extraLines, column)
     }
 }
 

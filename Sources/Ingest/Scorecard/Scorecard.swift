@@ -9,6 +9,8 @@ public struct Scorecard: Sendable, Equatable {
     public var perspectives: [PerspectiveBlock]
     public var links: [StrategyLink]
     public var roi: ROIDefinition?
+    /// How to read the measurements (`data:`); the command line's options win.
+    public var data = ReadOptions()
 
     public init(
         name: String?, file: String, perspectives: [PerspectiveBlock], links: [StrategyLink],

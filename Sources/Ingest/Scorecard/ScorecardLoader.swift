@@ -30,7 +30,8 @@ public enum ScorecardLoader {
     /// The deepest nesting of YAML mappings and lists accepted (a scorecard needs 8).
     public static let maxDepth = 64
 
-    static let topKeys = ["name", "perspectives", "links", "roi"]
+    static let topKeys = ["name", "perspectives", "links", "roi", "data"]
+    static let dataKeys = ["team_column", "period_column", "measure_column", "value_column", "frequency", "date_order", "numbers", "decimal"]
     static let perspectiveKeys = ["objectives"]
     static let objectiveKeys = ["name", "weight", "measures", "initiatives"]
     static let measureKeys = [
@@ -781,7 +782,38 @@ extension ScorecardLoader {
             }
             let links = fields["links"].map { self.links($0) } ?? []
             let roi = fields["roi"].flatMap { self.roi($0) }
-            return Scorecard(name: name, file: source.file, perspectives: perspectives, links: links, roi: roi)
+            var card = Scorecard(name: name, file: source.file, perspectives: perspectives, links: links, roi: roi)
+            if let entry = fields["data"] { card.data = readOptions(entry) }
+            return card
+        }
+
+        /// `data:`, how to read the measurements (the same as the command line's column,
+        /// date and number options, which win over it).
+        mutating func readOptions(_ entry: Entry) -> ReadOptions {
+            var options = ReadOptions()
+            if isNull(entry.value) { return options }
+            guard case .mapping(let mapping) = entry.value else {
+                fail(entry.value, "data is \(describe(entry.value))", "a mapping such as {team_column: Sales Rep, period_column: Close Month, numbers: lenient}")
+                return options
+            }
+            let context = "in data"
+            let fields = fields(mapping, allowed: ScorecardLoader.dataKeys, context: context)
+            options.teamColumn = optionalText(fields["team_column"], "team_column \(context)", expected: "the header name of the team column")
+            options.periodColumn = optionalText(fields["period_column"], "period_column \(context)", expected: "the header name of the period column")
+            options.measureColumn = optionalText(fields["measure_column"], "measure_column \(context)", expected: "the header name of the measure column (tidy files)")
+            options.valueColumn = optionalText(fields["value_column"], "value_column \(context)", expected: "the header name of the value column (tidy files)")
+            func choice<T>(_ key: String, _ values: [String: T]) -> T? {
+                let expected = "one of \(Self.list(values.keys.sorted()))"
+                guard let text = optionalText(fields[key], "\(key) \(context)", expected: expected) else { return nil }
+                if let v = values[text] { return v }
+                fail(fields[key]!.value, "unknown \(key) \(quote(text)) \(context)", expected)
+                return nil
+            }
+            options.frequency = choice("frequency", Dictionary(uniqueKeysWithValues: Frequency.allCases.map { ($0.rawValue, $0) }))
+            options.dateOrder = choice("date_order", Dictionary(uniqueKeysWithValues: DateOrder.allCases.map { ($0.rawValue, $0) }))
+            options.lenientNumbers = choice("numbers", ["strict": false, "lenient": true])
+            options.decimalComma = choice("decimal", ["point": false, "comma": true])
+            return options
         }
 
         mutating func perspectives(_ entry: Entry) -> [PerspectiveBlock] {

@@ -1,9 +1,10 @@
 import Analysis
+import Ingest
 
 extension ResultTable {
     /// METHODS.md's forecast columns: team, measure, period, horizon, forecast, lower, upper;
     /// the organisation total as a `(total)` row when `withTotal` (always in people's tables).
-    public init(forecast f: ForecastResult, withTotal: Bool) {
+    public init(forecast f: ForecastResult, withTotal: Bool, measures: [MeasureDefinition] = []) {
         var rows: [[Cell]] = f.rows.map {
             [.text($0.team), .text(f.target), .text($0.period.description), .integer($0.horizon), .number($0.forecast), .number($0.lower), .number($0.upper)]
         }
@@ -25,6 +26,10 @@ extension ResultTable {
         self.init(analysis: "forecast",
                   columns: ["team", "measure", "period", "horizon", "forecast", "lower", "upper"].map { Column($0, alignment: ["team", "measure", "period"].contains($0) ? .left : nil) },
                   rows: rows, notes: notes, headline: headline)
+        // People read forecasts in the target's unit, under its display name.
+        let definition = measures.first { $0.id == f.target }
+        let amount = PeopleStyle.amount(unit: definition?.unit)
+        styles = rows.map { _ in [nil, definition.map { .text($0.name) }, nil, nil, amount, amount, amount] }
     }
 
     /// METHODS.md's backtest columns: model, horizon, n, mape, mase.

@@ -1,10 +1,13 @@
 import Analysis
+import Ingest
 
 extension ResultTable {
     /// METHODS.md's rank columns: rank, team, roi, return, cost, quartile, note.
-    public init(rank r: Ranking) {
+    public init(rank r: Ranking, measures: [MeasureDefinition] = []) {
         var rows: [[Cell]] = []
         var colors: [[ANSIColor?]] = []
+        let unitOf = { (id: String) in measures.first { $0.id == id }?.unit }
+        let rowStyle: [PeopleStyle?] = [nil, nil, .percent, .amount(unit: unitOf(r.returnMeasure)), .amount(unit: unitOf(r.costMeasure)), nil, nil]
         for row in r.rows {
             rows.append([
                 row.rank.map { .integer($0) } ?? .missing, .text(row.team), row.roi.map { .number($0) } ?? .missing,
@@ -19,11 +22,8 @@ extension ResultTable {
         if let top = r.meanROI(.q1), let bottom = r.meanROI(.q4) {
             let nt = r.teams(in: .q1).count
             let nb = r.teams(in: .q4).count
-            if bottom > 0 {
-                headline = "Top-quartile teams (\(nt)) earn \(PeopleTable.formatNumber(top / bottom))× the sales ROI of bottom-quartile teams (\(nb))"
-            } else {
-                headline = "Top-quartile teams (\(nt)) average ROI \(PeopleTable.formatNumber(top)); bottom-quartile teams (\(nb)) \(PeopleTable.formatNumber(bottom))"
-            }
+            let stable = QuartileAnalysis.ratioIsStable(r.teams(in: .q4).compactMap(\.roi))
+            headline = PeopleStyle.quartileHeadline(topN: nt, top: top, bottomN: nb, bottom: bottom, stable: stable)
         }
         headline += " — ROI = (Σ \(r.returnMeasure) − Σ \(r.costMeasure)) / Σ \(r.costMeasure)"
         self.init(
@@ -31,5 +31,6 @@ extension ResultTable {
             columns: [Column("rank"), Column("team", alignment: .left), Column("roi"), Column("return"), Column("cost"),
                       Column("quartile", alignment: .left), Column("note", alignment: .left)],
             rows: rows, notes: r.notes.map(\.description), headline: headline, colors: colors)
+        styles = rows.map { _ in rowStyle }
     }
 }

@@ -189,10 +189,10 @@ public enum HTMLReport {
             let isROI = row.measure == "roi" && row.perspective == nil
             let def = dataset.scorecard?.measure(id: row.measure)
             return QuartileChart.Row(label: isROI ? "Sales ROI (defines the groups)" : (def?.name ?? row.measure), unit: isROI ? nil : def?.unit,
-                                     topMean: row.topMean, bottomMean: row.bottomMean, ratio: row.ratio, cohensD: row.cohensD,
+                                     topMean: row.topMean, bottomMean: row.bottomMean, ratio: row.ratioIsStable ? row.ratio : nil, cohensD: row.cohensD,
                                      q: isROI ? row.welch?.pValue : row.qValue, qLabel: isROI ? "p" : "q", lowerIsBetter: def?.direction == .lower)
         }
-        if rows.contains(where: { $0.ratio == nil }) { page.note("Quartiles: a measure without an index has a bottom-quartile mean ≤ 0 or no values; its row shows “—”.") }
+        if rows.contains(where: { $0.ratio == nil }) { page.note("Quartiles: a measure without an index has a bottom-quartile mean ≤ 0, within 3 standard errors of 0 (the ratio would be noise), or no values; its row shows “—”.") }
         let chart = QuartileChart(rows: rows, topLabel: "top quartile (Q1) mean", bottomLabel: "bottom quartile (Q4) mean")
         let window = "\(dataset.panel.firstPeriod) to \(dataset.panel.lastPeriod)"
         page.add("<figure>\n\(chart.svg(title: "Top vs bottom quartile teams by sales ROI, index bottom = 100"))\n")

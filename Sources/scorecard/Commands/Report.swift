@@ -98,6 +98,7 @@ struct Report: ParsableCommand {
             let bytes = Array(HTMLReport.render(input).utf8)
             if output == "-" { try AtomicFileWriter.writeToStandardOutput(bytes) } else { try AtomicFileWriter.write(bytes, to: output) }
             for p in problems { printError("note: \(p)") }
+            if output != "-" { printError("wrote \(output) (\(bytes.count / 1024 + 1) kB); open it in a browser") }
         }
     }
 }
