@@ -20,10 +20,12 @@ let package = Package(
             pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
         ),
+        // PostgreSQL's C client (COPY in and out); only Ingest's Database folder uses it directly.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // MARK: - Public API, in the order data flows through them
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
-        .target(name: "Ingest", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams")]),
         .target(name: "SampleData"),
         .target(name: "Analysis", dependencies: ["LinearAlgebra", "Ingest"]),
         .target(name: "Rendering", dependencies: ["Analysis", "Ingest"]),

@@ -23,7 +23,13 @@ public struct DatasetLocation: Sendable, Equatable {
     public static func resolve(folder: String?, data: String?, scorecard: String?, scorecardRequired: Bool = false) throws -> DatasetLocation {
         var measurements = data
         var card = scorecard
-        if let folder {
+        if let folder, MeasurementsReader.isOtherSource(folder) {
+            if data != nil {
+                throw InputError(.usage, file: folder, problem: "both a dataset argument and --data name the measurements",
+                                 expected: "one of them")
+            }
+            measurements = folder
+        } else if let folder {
             var st = stat()
             guard stat(folder, &st) == 0 else {
                 throw InputError(.missingInput, file: folder, problem: "no such file or folder",

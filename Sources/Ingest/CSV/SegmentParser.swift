@@ -541,7 +541,15 @@ struct SegmentParser {
         }
         var column = 1
         for i in lineStart..<offset where b[i] & 0xC0 != 0x80 { column += 1 }
-        errors.append(InputError(.badData, file: file, line: line + extraLines, column: column, problem: problem, expected: expected))
+        // The field: commas outside quotes before the offset.
+        var field = 0
+        var quoted = false
+        for i in recordStart..<offset {
+            if b[i] == 34 { quoted.toggle() } else if b[i] == 44 && !quoted { field += 1 }
+        }
+        var error = InputError(.badData, file: file, line: line + extraLines, column: column, problem: problem, expected: expected)
+        error.field = field
+        errors.append(error)
     }
 }
 
