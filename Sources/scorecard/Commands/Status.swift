@@ -51,7 +51,7 @@ struct Status: ParsableCommand {
             var data = try dataset.load(scorecardRequired: true)
             data = try data.selecting(PanelSelection(from: from, to: period))
             let report = try StatusAnalysis.run(data, period: period, team: team, rule: ScoringRule(cap: cap))
-            if output.format == .table && !initiatives {
+            if output.format == .table && !initiatives && !output.isDatabase {
                 try output.emit([ResultTable(status: report, forPeople: true), ResultTable(initiatives: report)])
             } else {
                 try output.emit(initiatives ? ResultTable(initiatives: report) : ResultTable(status: report),

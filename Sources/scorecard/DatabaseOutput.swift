@@ -1,0 +1,35 @@
+import ArgumentParser
+import Ingest
+import Rendering
+
+/// `--if-exists` as the command line spells it.
+enum IfExistsOption: String, ExpressibleByArgument, CaseIterable {
+    case fail, replace, append
+    var value: IfExists { IfExists(rawValue: rawValue)! }
+}
+
+extension OutputOptions {
+    /// Whether `--output` names a database table rather than a file.
+    var isDatabase: Bool { output.map(PostgresLocation.isURL) ?? false }
+
+    /// Writes the table to the database `--output` names; false when it names a file.
+    func emitToDatabase(_ table: ResultTable, definitions: Definitions?) throws -> Bool {
+        guard let output, PostgresLocation.isURL(output) else {
+            if ifExists != .fail {
+                throw ValidationError("--if-exists applies to a database --output (postgres://…?table=T)")
+            }
+            return false
+        }
+        if withDefinitions {
+            throw ValidationError("--with-definitions writes a file beside a file output; a database output records the same in scorecard_runs")
+        }
+        guard let definitions else {
+            throw ValidationError("this output has no machine form to write to a database")
+        }
+        let location = try PostgresLocation(parsing: output, tableRequired: true)
+        try PostgresWriter.write(table, to: location, ifExists: ifExists.value,
+                                 run: PostgresWriter.Run(definitions: definitions, engineVersion: ScorecardCommand.configuration.version))
+        for note in table.notes { printError("note: \(note)") }
+        return true
+    }
+}
