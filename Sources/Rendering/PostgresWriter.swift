@@ -71,7 +71,7 @@ public enum PostgresWriter {
             try connection.execute("BEGIN; SET LOCAL client_encoding = 'UTF8'; SET LOCAL extra_float_digits = 1; SET LOCAL client_min_messages = warning")
             try connection.execute("""
                 CREATE TABLE IF NOT EXISTS \(runs) (
-                    run_id bigserial PRIMARY KEY, analysis text NOT NULL, source text NOT NULL, content_sha256 text NOT NULL,
+                    run_id bigserial PRIMARY KEY, analysis text NOT NULL, result_table text NOT NULL, source text NOT NULL, content_sha256 text NOT NULL,
                     frequency text, window_from text, window_to text, options jsonb, methods_version text, engine text,
                     created_at timestamptz NOT NULL DEFAULT now())
                 """)
@@ -93,10 +93,10 @@ public enum PostgresWriter {
                     }
                 }
             }
-            let values = [run.analysis, run.source, run.contentSHA256, run.frequency, run.windowFrom, run.windowTo, run.options, run.methodsVersion, run.engine]
+            let values = [run.analysis, (location.schema.map { $0 + "." } ?? "") + location.table!, run.source, run.contentSHA256, run.frequency, run.windowFrom, run.windowTo, run.options, run.methodsVersion, run.engine]
             let runID = try connection.column("""
-                INSERT INTO \(runs) (analysis, source, content_sha256, frequency, window_from, window_to, options, methods_version, engine)
-                VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9) RETURNING run_id
+                INSERT INTO \(runs) (analysis, result_table, source, content_sha256, frequency, window_from, window_to, options, methods_version, engine)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) RETURNING run_id
                 """, parameters: values)[0]!
             if !exists || ifExists == .replace {
                 var columns: [String] = []

@@ -66,7 +66,7 @@ struct Forecast: ParsableCommand {
             } else if driverReport {
                 try output.emit(ResultTable(drivers: result), definitions: definitions)
             } else {
-                try output.emit(ResultTable(forecast: result, withTotal: withTotal || output.format == .table), definitions: definitions)
+                try output.emit(ResultTable(forecast: result, withTotal: withTotal || (output.format == .table && !output.isDatabase)), definitions: definitions)
             }
         }
     }
