@@ -68,13 +68,20 @@ public enum PostgresWriter {
             let schema = try location.schema.map { try connection.identifier($0) + "." } ?? ""
             let name = try schema + connection.identifier(location.table!)
             let runs = schema + "scorecard_runs"
-            try connection.execute("BEGIN; SET LOCAL client_encoding = 'UTF8'; SET LOCAL extra_float_digits = 1; SET LOCAL client_min_messages = warning")
-            try connection.execute("""
+            // scorecard_runs first, on its own: two writers creating it at once in their
+            // transactions would collide (IF NOT EXISTS is not atomic); the loser's error says
+            // the winner made it. An empty scorecard_runs left behind is harmless.
+            do {
+                try connection.execute("""
                 CREATE TABLE IF NOT EXISTS \(runs) (
                     run_id bigserial PRIMARY KEY, analysis text NOT NULL, result_table text NOT NULL, source text NOT NULL, content_sha256 text NOT NULL,
                     frequency text, window_from text, window_to text, options jsonb, methods_version text, engine text,
                     created_at timestamptz NOT NULL DEFAULT now())
                 """)
+            } catch {
+                if error.sqlState != "23505" && error.sqlState != "42P07" { throw error }
+            }
+            try connection.execute("BEGIN; SET LOCAL client_encoding = 'UTF8'; SET LOCAL extra_float_digits = 1; SET LOCAL client_min_messages = warning")
             let regclass = try connection.literal((location.schema.map { try connection.identifier($0) + "." } ?? "") + connection.identifier(location.table!))
             let exists = try connection.column("SELECT to_regclass(\(regclass)) IS NOT NULL")[0] == "t"
             let wanted = table.columns.map(\.name) + ["run_id", "row_number"]

@@ -72,9 +72,16 @@ public final class PostgresConnection {
             // deinit (which runs once every stored property is set) closes it.
             throw PostgresError(message: Self.scrub(String(cString: PQerrorMessage(c))), sqlState: nil, connectionFailed: true)
         }
+        silenceNotices()
     }
 
     deinit { PQfinish(connection) }
+
+    /// Notices (`relation … already exists, skipping`) are the server chatting, not
+    /// problems: libpq would print them on standard error, so they are dropped.
+    private func silenceNotices() {
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+    }
 
     /// Where the connection went, for messages: `host:port/database`.
     public var endpoint: String {
