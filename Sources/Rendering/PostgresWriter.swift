@@ -21,33 +21,8 @@ public enum IfExists: String, Sendable, CaseIterable {
 /// process leaves the database as it was, since the server rolls back a transaction whose
 /// client goes away before COMMIT.
 public enum PostgresWriter {
-    /// The provenance of one run: which analysis, on what data, with which settings.
-    public struct Run: Sendable {
-        public var analysis: String
-        public var source: String
-        public var contentSHA256: String
-        public var windowFrom: String
-        public var windowTo: String
-        public var frequency: String
-        /// The settings as JSON (the `--with-definitions` sidecar's text).
-        public var options: String
-        public var methodsVersion: String
-        public var engine: String
-
-        public init(definitions: Definitions, engineVersion: String) {
-            analysis = definitions.analysis
-            let p = definitions.dataset.panel
-            source = ([definitions.dataset.location.measurements] + definitions.dataset.location.moreMeasurements).joined(separator: " ")
-            contentSHA256 = p.contentSHA256
-            windowFrom = p.firstPeriod.description
-            windowTo = p.lastPeriod.description
-            frequency = p.frequency.rawValue
-            options = String(decoding: definitions.json(engineVersion: engineVersion), as: UTF8.self)
-            let base = definitions.analysis.split(separator: "_").first.map(String.init) ?? definitions.analysis
-            methodsVersion = Definitions.methodVersions.first { $0.0 == base }.map { "\($0.0) \($0.1)" } ?? "METHODS.md"
-            engine = "scorecard \(engineVersion)"
-        }
-    }
+    /// The provenance of one run, shared with the SQLite writer.
+    public typealias Run = DatabaseRun
 
     /// - Throws: `OutputError` (73: the table exists with `fail`, or has other columns for
     ///   `append`; 74: the server cannot be reached or refuses the write).
@@ -100,9 +75,9 @@ public enum PostgresWriter {
                     }
                 }
             }
-            let values = [run.analysis, (location.schema.map { $0 + "." } ?? "") + location.table!, run.source, run.contentSHA256, run.frequency, run.windowFrom, run.windowTo, run.options, run.methodsVersion, run.engine]
+            let values = run.values(resultTable: (location.schema.map { $0 + "." } ?? "") + location.table!)
             let runID = try connection.column("""
-                INSERT INTO \(runs) (analysis, result_table, source, content_sha256, frequency, window_from, window_to, options, methods_version, engine)
+                INSERT INTO \(runs) (\(DatabaseRun.columns.joined(separator: ", ")))
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) RETURNING run_id
                 """, parameters: values)[0]!
             if !exists || ifExists == .replace {
@@ -142,22 +117,14 @@ public enum PostgresWriter {
         }
     }
 
-    /// A column's SQL type from its cells: all integers → bigint, numbers (with or without
-    /// integers) → double precision, anything with text → text; no defined cell → text.
+    /// A column's SQL type from its cells (`ResultTable.columnKinds`).
     static func columnTypes(_ table: ResultTable) -> [String] {
-        table.columns.indices.map { j in
-            var integer = false, number = false, text = false
-            for row in table.rows {
-                switch row[j] {
-                case .integer: integer = true
-                case .number, .probability: number = true
-                case .text: text = true
-                case .missing: break
-                }
+        table.columnKinds.map {
+            switch $0 {
+            case .integer: "bigint"
+            case .real: "double precision"
+            case .text: "text"
             }
-            if text { return "text" }
-            if number { return "double precision" }
-            return integer ? "bigint" : "text"
         }
     }
 

@@ -10,13 +10,13 @@ enum IfExistsOption: String, ExpressibleByArgument, CaseIterable {
 
 extension OutputOptions {
     /// Whether `--output` names a database table rather than a file.
-    var isDatabase: Bool { output.map(PostgresLocation.isURL) ?? false }
+    var isDatabase: Bool { output.map { PostgresLocation.isURL($0) || SQLiteLocation.isURL($0) } ?? false }
 
     /// Writes the table to the database `--output` names; false when it names a file.
     func emitToDatabase(_ table: ResultTable, definitions: Definitions?) throws -> Bool {
-        guard let output, PostgresLocation.isURL(output) else {
+        guard let output, isDatabase else {
             if ifExists != .fail {
-                throw ValidationError("--if-exists applies to a database --output (postgres://…?table=T)")
+                throw ValidationError("--if-exists applies to a database --output (postgres://…?table=T or sqlite:path.db?table=T)")
             }
             return false
         }
@@ -26,9 +26,12 @@ extension OutputOptions {
         guard let definitions else {
             throw ValidationError("this output has no machine form to write to a database")
         }
-        let location = try PostgresLocation(parsing: output, tableRequired: true)
-        try PostgresWriter.write(table, to: location, ifExists: ifExists.value,
-                                 run: PostgresWriter.Run(definitions: definitions, engineVersion: ScorecardCommand.configuration.version))
+        let run = DatabaseRun(definitions: definitions, engineVersion: ScorecardCommand.configuration.version)
+        if SQLiteLocation.isURL(output) {
+            try SQLiteWriter.write(table, to: SQLiteLocation(parsing: output, tableRequired: true), ifExists: ifExists.value, run: run)
+        } else {
+            try PostgresWriter.write(table, to: PostgresLocation(parsing: output, tableRequired: true), ifExists: ifExists.value, run: run)
+        }
         for note in table.notes { printError("note: \(note)") }
         return true
     }

@@ -38,39 +38,16 @@ enum PostgresReader {
             let rows = Swift.max(stream.rows - 1, 0)
             throw e.inputError(label, doing: "the read stopped after \(rows.formatted) \(rows == 1 ? "row" : "rows")")
         } catch let e as InputErrors {
-            throw InputErrors(e.errors.map { relocate($0, location, header: stream.header) }, measuresSeen: e.measuresSeen)
+            throw InputErrors(e.errors.map { MeasurementsReader.relocate($0, label: label, rowWord: location.rowWord, header: stream.header) }, measuresSeen: e.measuresSeen)
         }
-        parser.errors = parser.errors.map { relocate($0, location, header: stream.header) }
+        parser.errors = parser.errors.map { MeasurementsReader.relocate($0, label: label, rowWord: location.rowWord, header: stream.header) }
         // Leave the server idle: end the read-only transaction (nothing to keep).
         if !parser.stopped { try? connection.execute("COMMIT") }
         return parser
     }
 
     static func read(_ location: PostgresLocation, limits: ReadLimits) throws -> MeasurementsReader.Result {
-        let parsed = [try segment(location, limits: limits)]
-        defer { parsed.forEach { $0.cells.deallocate() } }
-        do {
-            return try MeasurementsReader.merge(parsed, file: location.label, limits: limits)
-        } catch let e as InputErrors {
-            throw InputErrors(e.errors.map { relocate($0, location, header: parsed[0].headerNames) }, measuresSeen: e.measuresSeen)
-        }
-    }
-
-    /// `file:line:column` → `url: query row N, column NAME` (line 1 is the header row).
-    static func relocate(_ error: InputError, _ location: PostgresLocation, header: [String]) -> InputError {
-        guard error.file == location.label, let line = error.line else { return error }
-        var e = error
-        var place = location.label + ": "
-        if line <= 1 {
-            place += "the column names"
-        } else {
-            place += "\(location.rowWord) \((line - 1).formatted)"
-            if let field = error.field, field < header.count { place += ", column \(header[field])" }
-        }
-        e.file = place
-        e.line = nil
-        e.column = nil
-        return e
+        try MeasurementsReader.mergeOne(segment(location, limits: limits), label: location.label, rowWord: location.rowWord, limits: limits)
     }
 }
 
