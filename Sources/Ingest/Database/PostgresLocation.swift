@@ -66,23 +66,36 @@ public struct PostgresLocation: Sendable, Equatable {
             throw fail("port \"\(port)\" is not a port number")
         }
         if !path.isEmpty { database = try Self.decode(path, fail) }
+        let parameters = try Self.tableOrQuery(queryString, more: ["schema"], tableRequired: tableRequired, fail) { table, _, more in
+            if more["schema"] != nil && table == nil { throw fail("schema= without table=") }
+        }
+        (table, query, schema) = (parameters.table, parameters.query, parameters.more["schema"])
+    }
+
+    /// A database location's `table=…` or `query=…` (and the `more` parameters it allows),
+    /// `%XX`-decoded, checked: exactly one of table and query, neither empty, a table when
+    /// one is required. `check` adds the location's own rules before the last two checks.
+    static func tableOrQuery(_ queryString: Substring, more allowed: [String], tableRequired: Bool, _ fail: (String) -> InputError,
+                             check: (String?, String?, [String: String]) throws -> Void = { _, _, _ in }) throws -> (table: String?, query: String?, more: [String: String]) {
+        var table: String?, query: String?, more: [String: String] = [:]
         for pair in queryString.split(separator: "&", omittingEmptySubsequences: true) {
             let eq = pair.firstIndex(of: "=") ?? pair.endIndex
-            let key = pair[..<eq]
-            let value = try Self.decode(eq == pair.endIndex ? "" : pair[pair.index(after: eq)...], fail)
+            let key = String(pair[..<eq])
+            let value = try decode(eq == pair.endIndex ? "" : pair[pair.index(after: eq)...], fail)
             switch key {
             case "table": table = value
             case "query": query = value
-            case "schema": schema = value
+            case _ where allowed.contains(key): more[key] = value
             default: throw fail("unknown URL parameter \"\(key)\"")
             }
         }
         if table != nil && query != nil { throw fail("both table= and query=") }
         if let table, table.isEmpty { throw fail("an empty table name") }
         if let query, query.allSatisfy(\.isWhitespace) { throw fail("an empty query") }
-        if schema != nil && table == nil { throw fail("schema= without table=") }
+        try check(table, query, more)
         if table == nil && query == nil { throw fail(tableRequired ? "no table= to write to" : "neither table= nor query=") }
         if tableRequired && query != nil { throw fail("query= names no table to write to") }
+        return (table, query, more)
     }
 
     /// `%XX` escapes decoded (a `+` stays a plus: it is arithmetic in SQL more often than a space).

@@ -24,21 +24,7 @@ public struct SQLiteLocation: Sendable, Equatable {
         }
         path = try PostgresLocation.decode(rest, fail)
         if path.isEmpty { throw fail("no database file before the ?") }
-        for pair in queryString.split(separator: "&", omittingEmptySubsequences: true) {
-            let eq = pair.firstIndex(of: "=") ?? pair.endIndex
-            let key = pair[..<eq]
-            let value = try PostgresLocation.decode(eq == pair.endIndex ? "" : pair[pair.index(after: eq)...], fail)
-            switch key {
-            case "table": table = value
-            case "query": query = value
-            default: throw fail("unknown parameter \"\(key)\"")
-            }
-        }
-        if table != nil && query != nil { throw fail("both table= and query=") }
-        if let table, table.isEmpty { throw fail("an empty table name") }
-        if let query, query.allSatisfy(\.isWhitespace) { throw fail("an empty query") }
-        if table == nil && query == nil { throw fail(tableRequired ? "no table= to write to" : "neither table= nor query=") }
-        if tableRequired && query != nil { throw fail("query= names no table to write to") }
+        (table, query, _) = try PostgresLocation.tableOrQuery(queryString, more: [], tableRequired: tableRequired, fail)
     }
 
     /// The words the location uses in messages: "query row" or "row".
