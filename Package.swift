@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // SQLite in and out (sqlite:path.db?table=T); its GRDB target links the system libsqlite3.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: - Implementation details
@@ -20,13 +22,15 @@ let package = Package(
             pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
         ),
+        // PostgreSQL's C client (COPY in and out); only Ingest's Database folder uses it directly.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // MARK: - Public API, in the order data flows through them
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
-        .target(name: "Ingest", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SampleData"),
         .target(name: "Analysis", dependencies: ["LinearAlgebra", "Ingest"]),
-        .target(name: "Rendering", dependencies: ["Analysis", "Ingest"]),
+        .target(name: "Rendering", dependencies: ["Analysis", "Ingest", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "scorecard",
             dependencies: [
@@ -40,7 +44,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "Ingest"]),
-        .testTarget(name: "CLITests", dependencies: ["scorecard", "atomic-write-probe"]),
+        .testTarget(name: "CLITests", dependencies: ["scorecard", "atomic-write-probe", .product(name: "GRDB", package: "GRDB.swift")]),
         // Streams a file through AtomicFileWriter and pauses, for InterruptTests' signals.
         .executableTarget(name: "atomic-write-probe", dependencies: ["Rendering"], path: "Tests/AtomicWriteProbe"),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Ingest", "Rendering", "SampleData", "TestSupport"], resources: [.copy("Reference")]),

@@ -29,6 +29,12 @@ public struct DatasetLocation: Sendable, Equatable {
                 throw InputError(.usage, file: "command line", problem: "both - and --data name the measurements", expected: "one of them")
             }
             measurements = "-"
+        } else if let folder, MeasurementsReader.isOtherSource(folder) {
+            if data != nil {
+                throw InputError(.usage, file: folder, problem: "both a dataset argument and --data name the measurements",
+                                 expected: "one of them")
+            }
+            measurements = folder
         } else if let folder {
             var st = stat()
             guard stat(folder, &st) == 0 else {

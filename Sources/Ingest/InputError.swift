@@ -14,6 +14,8 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case usage
         /// A resource limit was exceeded; the message names the flag that raises it (exit 65).
         case limit
+        /// A database could not be reached or failed mid-read (exit 74, `EX_IOERR`).
+        case inputOutput
     }
 
     public var kind: Kind
@@ -24,6 +26,9 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     public var problem: String
     /// What was expected, e.g. `a decimal number such as 1.5, or empty/NA/NaN/null for missing`.
     public var expected: String
+    /// The 0-based field of the record the problem is in, when the CSV parser knows it;
+    /// sources that are not CSV files (a database, a workbook) name their column with it.
+    public var field: Int?
 
     public init(
         _ kind: Kind = .badData, file: String, line: Int? = nil, column: Int? = nil,
@@ -54,6 +59,7 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badData, .limit: return 65
         case .missingInput: return 66
         case .usage: return 64
+        case .inputOutput: return 74
         }
     }
 }

@@ -28,6 +28,7 @@ public enum MeasurementsReader {
     ///   cannot be opened (exit 66) or is empty.
     public static func read(path: String, limits: ReadLimits = ReadLimits(), threads: Int = 2, options: ReadOptions = ReadOptions()) throws -> Result {
         if path == "-" { return try readStandardInput(limits: limits, options: options) }
+        if let other = try readOtherSource(path, limits: limits, options: options) { return other }
         let (fd, size) = try openMeasurements(path, expected: "a readable CSV file; pass it with --data or a dataset folder holding measurements.csv")
         defer { close(fd) }
         return try read(source: FileSource(fd: fd), size: size, file: path, limits: limits, threads: threads, options: options)
@@ -70,6 +71,10 @@ public enum MeasurementsReader {
         defer { all.forEach { $0.cells.deallocate() } }
         var errors: [InputError] = []
         for path in paths {
+            if isOtherSource(path) {
+                do { all.append(try otherSegment(path, limits: limits, options: options)) } catch let e as InputErrors { errors += e.errors }
+                continue
+            }
             let (fd, size) = try openMeasurements(path, expected: "a readable CSV file")
             defer { close(fd) }
             do {
@@ -199,43 +204,10 @@ public enum MeasurementsReader {
         return [only]
     }
 
-    /// Feeds a byte range to a parser block by block, carrying an incomplete record over.
+    /// Feeds a byte range to a parser block by block (see `feed`).
     static func run(_ parser: inout SegmentParser, source: some ByteSource, range: (Int, Int), file: String, limits: ReadLimits) throws {
-        var capacity = Swift.min(blockSize, Swift.max(range.1 - range.0, 1))
-        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        defer { buffer.deallocate() }
-        var filled = 0
-        var position = range.0
-        while true {
-            let want = Swift.min(capacity - filled, range.1 - position)
-            if want > 0 {
-                try source.read(into: buffer + filled, at: position, count: want, file: file)
-                filled += want
-                position += want
-            }
-            let final = position >= range.1
-            let used = parser.parse(buffer, count: filled, final: final)
-            if final || parser.stopped { return }
-            if used == 0 && filled == capacity {
-                // One record fills the whole buffer: grow up to the record limit.
-                if capacity >= limits.maxRecordBytes {
-                    parser.errors.append(InputError(.limit, file: file, line: parser.line, column: 1,
-                        problem: SegmentParser.longLineProblem(limits), expected: SegmentParser.longLineExpected))
-                    parser.stopped = true
-                    return
-                }
-                let newCapacity = Swift.min(capacity * 2, limits.maxRecordBytes)
-                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-                bigger.update(from: buffer, count: filled)
-                buffer.deallocate()
-                buffer = bigger
-                capacity = newCapacity
-                continue
-            }
-            // Keep the incomplete tail.
-            buffer.update(from: buffer + used, count: filled - used)
-            filled -= used
-        }
+        var stream = RangeStream(source: source, position: range.0, end: range.1, file: file)
+        try feed(&parser, stream: &stream, limits: limits, sizeHint: range.1 - range.0)
     }
 
     /// The start of the line after `offset`, or nil when none is near.

@@ -113,6 +113,9 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically: whole or not at all); - for standard output.", valueName: "file"))
     var output: String?
 
+    @Option(name: .customLong("if-exists"), help: ArgumentHelp("With --output postgres://…?table=T: fail (default), replace or append when the table exists.", valueName: "fail|replace|append"))
+    var ifExists: IfExistsOption = .fail
+
     @Flag(help: "CSV for Excel: UTF-8 byte-order mark and CRLF line ends.")
     var excel = false
 
@@ -150,6 +153,7 @@ struct OutputOptions: ParsableArguments {
     /// Several tables: people's tables one after another; CSV and JSON take the first.
     func emit(_ tables: [ResultTable], definitions: Definitions? = nil) throws {
         let table = tables[0]
+        if try emitToDatabase(table, definitions: definitions) { return }
         let bytes: [UInt8]
         switch format {
         case .csv: bytes = CSVWriter.render(table, excel: excel)

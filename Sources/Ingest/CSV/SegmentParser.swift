@@ -636,7 +636,15 @@ struct SegmentParser {
     mutating func report(_ b: UnsafePointer<UInt8>, recordStart: Int, at offset: Int, problem: String, expected: String) {
         guard !isFull else { return }
         let (l, column) = location(b, recordStart: recordStart, at: offset)
-        errors.append(InputError(.badData, file: file, line: l, column: column, problem: problem, expected: expected))
+        // The field: commas outside quotes before the offset (a database source names its column).
+        var field = 0
+        var quoted = false
+        for i in recordStart..<offset {
+            if b[i] == 34 { quoted.toggle() } else if b[i] == 44 && !quoted { field += 1 }
+        }
+        var error = InputError(.badData, file: file, line: l, column: column, problem: problem, expected: expected)
+        error.field = field
+        errors.append(error)
     }
 
     /// The physical line (absolute for a first segment) and column of byte `offset`.

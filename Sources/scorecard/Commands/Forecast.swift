@@ -64,7 +64,8 @@ struct Forecast: ParsableCommand {
             } else if driverReport {
                 try output.emit(ResultTable(drivers: result), definitions: definitions)
             } else {
-                try output.emit(ResultTable(forecast: result, withTotal: withTotal || output.format == .table, measures: data.scorecard?.measures ?? []), definitions: definitions)
+                try output.emit(ResultTable(forecast: result, withTotal: withTotal || (output.format == .table && !output.isDatabase),
+                                            measures: data.scorecard?.measures ?? []), definitions: definitions)
             }
         }
     }

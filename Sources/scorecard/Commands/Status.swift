@@ -71,7 +71,7 @@ struct Status: ParsableCommand {
                 return
             }
             let report = try StatusAnalysis.run(data, period: period, team: team, rule: ScoringRule(cap: cap))
-            if output.format == .table && !initiatives {
+            if output.format == .table && !initiatives && !output.isDatabase {
                 try output.emit([ResultTable(status: report, forPeople: true), ResultTable(initiatives: report)])
             } else {
                 try output.emit(initiatives ? ResultTable(initiatives: report) : ResultTable(status: report),

@@ -1,0 +1,47 @@
+/// Measurements that are not a CSV file: a PostgreSQL or SQLite table or query (and,
+/// beside them, Excel workbooks). Each renders into the CSV reader's parser.
+extension MeasurementsReader {
+    /// Whether the argument names a database rather than a file.
+    public static func isOtherSource(_ path: String) -> Bool {
+        PostgresLocation.isURL(path) || SQLiteLocation.isURL(path)
+    }
+
+    static func readOtherSource(_ path: String, limits: ReadLimits) throws -> Result? {
+        if PostgresLocation.isURL(path) { return try PostgresReader.read(PostgresLocation(parsing: path), limits: limits) }
+        if SQLiteLocation.isURL(path) { return try SQLiteReader.read(SQLiteLocation(parsing: path), limits: limits) }
+        return nil
+    }
+
+    static func otherSegment(_ path: String, limits: ReadLimits) throws -> SegmentParser {
+        if SQLiteLocation.isURL(path) { return try SQLiteReader.segment(SQLiteLocation(parsing: path), limits: limits) }
+        return try PostgresReader.segment(PostgresLocation(parsing: path), limits: limits)
+    }
+
+    /// One source's segment merged into measurements, its problems located as the source names them.
+    static func mergeOne(_ segment: SegmentParser, label: String, rowWord: String, limits: ReadLimits) throws -> Result {
+        let parsed = [segment]
+        defer { parsed.forEach { $0.cells.deallocate() } }
+        do {
+            return try merge(parsed, file: label, limits: limits)
+        } catch let e as InputErrors {
+            throw InputErrors(e.errors.map { relocate($0, label: label, rowWord: rowWord, header: parsed[0].headerNames) }, measuresSeen: e.measuresSeen)
+        }
+    }
+
+    /// `file:line:column` → `label: query row N, column NAME` (line 1 is the header row).
+    static func relocate(_ error: InputError, label: String, rowWord: String, header: [String]) -> InputError {
+        guard error.file == label, let line = error.line else { return error }
+        var e = error
+        var place = label + ": "
+        if line <= 1 {
+            place += "the column names"
+        } else {
+            place += "\(rowWord) \((line - 1).formatted)"
+            if let field = error.field, field < header.count { place += ", column \(header[field])" }
+        }
+        e.file = place
+        e.line = nil
+        e.column = nil
+        return e
+    }
+}

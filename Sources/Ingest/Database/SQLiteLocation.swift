@@ -1,0 +1,32 @@
+/// A table or query in a SQLite database file: `sqlite:path.db?table=T` or
+/// `sqlite:path.db?query=SELECT …` (the path relative to the working folder; `%XX`
+/// escapes decoded as in a PostgreSQL URL).
+public struct SQLiteLocation: Sendable, Equatable {
+    public var path: String
+    /// Exactly one of `table` and `query` is set.
+    public var table: String?
+    public var query: String?
+    /// The argument as given, for messages and provenance.
+    public var label: String
+
+    public static func isURL(_ text: String) -> Bool { text.hasPrefix("sqlite:") }
+
+    /// - Throws: `InputError` (.usage) naming the part that is wrong.
+    public init(parsing text: String, tableRequired: Bool = false) throws {
+        label = text
+        let expected = "sqlite:path.db?table=NAME or sqlite:path.db?query=SELECT …"
+        func fail(_ problem: String) -> InputError { InputError(.usage, file: "command line", problem: problem, expected: expected) }
+        var rest = Substring(text.dropFirst("sqlite:".count))
+        var queryString: Substring = ""
+        if let q = rest.firstIndex(of: "?") {
+            queryString = rest[rest.index(after: q)...]
+            rest = rest[..<q]
+        }
+        path = try PostgresLocation.decode(rest, fail)
+        if path.isEmpty { throw fail("no database file before the ?") }
+        (table, query, _) = try PostgresLocation.tableOrQuery(queryString, more: [], tableRequired: tableRequired, fail)
+    }
+
+    /// The words the location uses in messages: "query row" or "row".
+    var rowWord: String { query != nil ? "query row" : "row" }
+}

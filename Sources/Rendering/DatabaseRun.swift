@@ -1,0 +1,63 @@
+/// The provenance of one run written to a database (PostgreSQL or SQLite): which analysis,
+/// on what data, with which settings; one row of `scorecard_runs`, which each result row
+/// references by `run_id`.
+public struct DatabaseRun: Sendable {
+    public var analysis: String
+    public var source: String
+    public var contentSHA256: String
+    public var windowFrom: String
+    public var windowTo: String
+    public var frequency: String
+    /// The settings as JSON (the `--with-definitions` sidecar's text).
+    public var options: String
+    public var methodsVersion: String
+    public var engine: String
+
+    public init(definitions: Definitions, engineVersion: String) {
+        analysis = definitions.analysis
+        let p = definitions.dataset.panel
+        source = ([definitions.dataset.location.measurements] + definitions.dataset.location.moreMeasurements).joined(separator: " ")
+        contentSHA256 = p.contentSHA256
+        windowFrom = p.firstPeriod.description
+        windowTo = p.lastPeriod.description
+        frequency = p.frequency.rawValue
+        options = String(decoding: definitions.json(engineVersion: engineVersion), as: UTF8.self)
+        let base = definitions.analysis.split(separator: "_").first.map(String.init) ?? definitions.analysis
+        methodsVersion = Definitions.methodVersions.first { $0.0 == base }.map { "\($0.0) \($0.1)" } ?? "METHODS.md"
+        engine = "scorecard \(engineVersion)"
+    }
+
+    /// `scorecard_runs`' columns that a run fills (run_id and created_at are the database's).
+    public static let columns = ["analysis", "result_table", "source", "content_sha256", "frequency", "window_from", "window_to", "options", "methods_version", "engine"]
+
+    /// The values for `columns`, in order, for a run writing into `resultTable`.
+    public func values(resultTable: String) -> [String] {
+        [analysis, resultTable, source, contentSHA256, frequency, windowFrom, windowTo, options, methodsVersion, engine]
+    }
+}
+
+/// What a result column holds, for typed database columns.
+enum ColumnKind: Sendable {
+    case integer, real, text
+}
+
+extension ResultTable {
+    /// Each column's kind from its cells: all integers → integer, numbers (with or without
+    /// integers) → real, anything with text → text; no defined cell → text.
+    var columnKinds: [ColumnKind] {
+        columns.indices.map { j in
+            var integer = false, number = false, text = false
+            for row in rows {
+                switch row[j] {
+                case .integer: integer = true
+                case .number, .probability: number = true
+                case .text: text = true
+                case .missing: break
+                }
+            }
+            if text { return .text }
+            if number { return .real }
+            return integer ? .integer : .text
+        }
+    }
+}
