@@ -290,7 +290,7 @@ def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", tre
     M = Model(panel, target, drivers, p, seasonal == "auto", aggregation, alpha, transform, trends, calibration)
     L = panel.P - 1
     logs = M.decide_scale(L)
-    fc, totals, coefs, models = [], [], [], []
+    fc, totals, coefs, models, drivers_f = [], [], [], [], []
     for h in range(1, H + 1):
         w = M.window(logs, L, h)
         f = M.fit(logs, L, h, w["trends"])
@@ -304,6 +304,10 @@ def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", tre
         for j, name in enumerate(names):
             col = res.params.shape[0] - len(names) + j
             coefs.append(dict(horizon=h, term=name, coef=res.params[col], bse=res.bse[col]))
+        for k, d in enumerate(drivers):
+            fr = M._fit(logs, L, h, w["trends"], drop=k + 1)
+            F, pv, _ = res.compare_f_test(fr["res"])
+            drivers_f.append(dict(horizon=h, driver=d, f=F, p_value=pv))
         preds = M.predict(f, L, panel.teams)
         for q_ in preds:
             half = q * math.sqrt(q_["v"])
@@ -385,7 +389,7 @@ def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", tre
     return clean(dict(target=target, drivers=drivers, lags=p, horizon=H, backtest_count=B,
                       transform="log" if logs[0] else "none", options=dict(transform=transform, team_trends=trends,
                       calibration=calibration, seasonal=seasonal),
-                      models=models, forecast=fc, total=totals, coefficients=coefs, backtest=backtest))
+                      models=models, forecast=fc, total=totals, coefficients=coefs, drivers_f=drivers_f, backtest=backtest))
 
 
 def main(argv=None):
