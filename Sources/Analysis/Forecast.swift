@@ -271,8 +271,11 @@ public enum ForecastAnalysis {
                 let columns = engine.lagNames
                 switch e {
                 case .rankDeficient(_, _, let column):
-                    let term = column < columns.count ? "\(columns[column]) (measure \"\(names[column / p])\")" : "a season dummy"
-                    return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (\(term) is constant within every team, linear in time within teams with trends, or collinear with the other regressors)",
+                    guard column < columns.count else {
+                        return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (the season dummies cannot be told apart from the team effects\(key.trends ? " and trends" : "") and lags on \(panel.periodCount) periods of history)",
+                                          expected: "--seasonal none, or a longer history")
+                    }
+                    return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (\(columns[column]) (measure \"\(names[column / p])\") is constant within every team, linear in time within teams with trends, or collinear with the other regressors)",
                                       expected: "drivers that vary within teams; drop it with --drivers, or --team-trends off")
                 case .tooFewObservations(let n, let k):
                     return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): \(n) complete rows for \(k) parameters (team effects\(key.trends ? ", team trends" : ""), \(p) lags of \(names.joined(separator: ", ")), seasons)",
