@@ -318,7 +318,7 @@ public enum ForecastAnalysis {
                 let fyCoef = scale.logTarget ? 1 : fy
                 for (j, name) in engine.lagNames.enumerated() {
                     let u = fyCoef / (scale.logs[j / p] ? 1 : engine.factor[j / p])
-                    coefficients.append(.init(horizon: h, term: name, estimate: f.fit.slopes[j] * u, standardError: f.fit.projected.standardErrors[j] * u))
+                    coefficients.append(.init(horizon: h, term: name, estimate: f.fit.slopes[j] * u, standardError: f.fit.standardErrors[j] * u))
                 }
                 for (k, d) in drivers.enumerated() {
                     var test = ForecastResult.DriverTest(horizon: h, driver: d, f: nil, pValue: nil, numeratorDF: p, denominatorDF: Int(f.df))
@@ -326,7 +326,7 @@ public enum ForecastAnalysis {
                         let a = restricted.fit.residuals, b = f.fit.residuals
                         var diff = 0.0
                         for r in 0..<a.count { diff += (a[r] - b[r]) * (a[r] - b[r]) }
-                        let F = (diff / Double(p)) / (f.fit.projected.sumOfSquaredResiduals / f.df)
+                        let F = (diff / Double(p)) / (f.fit.sumOfSquaredResiduals / f.df)
                         test.f = F
                         test.pValue = FDistribution(numeratorDegreesOfFreedom: Double(p), denominatorDegreesOfFreedom: f.df).survival(F)
                     }

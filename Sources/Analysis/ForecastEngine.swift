@@ -229,16 +229,18 @@ final class ForecastEngine {
             for r in 0..<n where seasonSlot(targetT[r]) == slot { design.storage[r + c * n] = 1 }
         }
         let trend = [Bool](repeating: key.trends, count: teams)
-        let fit = try TeamTrendFit(team: teamOf, time: times, trend: trend, regressors: design, response: zs)
+        let fitted = try TeamTrendFit(team: teamOf, time: times, trend: trend, regressors: design, response: zs)
         // ρ: residuals grouped by target period.
         var rs = [Double](repeating: 0, count: panel.periodCount + h)
         var qs = rs
         var ns = [Int](repeating: 0, count: rs.count)
-        let e = fit.residuals
+        let e = fitted.residuals
         for r in 0..<n { rs[targetT[r]] += e[r]; qs[targetT[r]] += e[r] * e[r]; ns[targetT[r]] += 1 }
+        var fit = fitted
+        if key.cutoff < panel.periodCount - 1 { fit.dropResiduals() }
         var num = 0.0, den = 0.0
         for t in 0..<rs.count where ns[t] > 1 { num += rs[t] * rs[t] - qs[t]; den += Double(ns[t] * (ns[t] - 1)) }
-        let rho = den > 0 && fit.scale > 0 ? Swift.min(1, Swift.max(0, num / (fit.scale * den))) : 0
+        let rho = den > 0 && fitted.scale > 0 ? Swift.min(1, Swift.max(0, num / (fitted.scale * den))) : 0
         return Fit(key: key, fit: fit, dense: dense, seasonSlots: slots, baseSlot: base, rho: rho)
     }
 
@@ -296,7 +298,7 @@ final class ForecastEngine {
             lev += w[r] * w[r] * pr.leverage
             for j in 0..<k { dsum[j] += w[r] * pr.d[j] }
         }
-        let quad = k == 0 ? 0 : f.fit.projected.unscaledQuadraticForms(Matrix(rows: 1, columns: k, columnMajor: dsum))[0]
+        let quad = f.fit.quadraticForm(dsum)
         let v = f.scale * (sw2 + f.rho * (sw * sw - sw2) + lev + quad)
         let sd = v.squareRoot() * unit
         return total.isFinite && sd.isFinite ? (total, sd) : nil

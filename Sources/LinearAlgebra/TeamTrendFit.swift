@@ -24,15 +24,22 @@ public struct TeamTrendFit: Sendable {
     /// the team's mean and slope on t.
     let lineMean: [Double]
     let lineSlope: [Double]
-    /// The fit of the projected response on the projected design (df counts the absorbed
-    /// intercepts and trends; statsmodels' `params`, `bse`, `scale`, `df_resid` of the slopes).
-    public let projected: LeastSquaresFit
+    /// What statsmodels reports of the slopes with the dummies and trends in the design
+    /// (`params`, `bse`, `scale`, `df_resid`, `ssr`): the fit of the projected response on
+    /// the projected design, df counting the absorbed intercepts and trends. Only k × k
+    /// numbers are kept (no n × k factorisation), so many fits can be cached.
+    public let slopes: [Double]
+    public let standardErrors: [Double]
+    public let scale: Double
+    public let residualDegreesOfFreedom: Double
+    public let sumOfSquaredResiduals: Double
+    /// (X̃'X̃)⁻¹ of the projected design, from the pivoted QR's triangular factor.
+    public let unscaledCovariance: Matrix
+    /// The full model's residuals, row by row (empty after `dropResiduals()`).
+    public private(set) var residuals: [Double]
 
-    public var slopes: [Double] { projected.parameters }
-    public var scale: Double { projected.scale }
-    public var residualDegreesOfFreedom: Double { projected.residualDegreesOfFreedom }
-    /// The full model's residuals, row by row (equal to the projected fit's).
-    public var residuals: [Double] { projected.residuals }
+    /// Frees the n residuals of a fit kept only for predictions.
+    public mutating func dropResiduals() { residuals = [] }
 
     /// - Parameters:
     ///   - team: dense team index per row (0..<teams).
@@ -97,7 +104,14 @@ public struct TeamTrendFit: Sendable {
         }
         yt.withUnsafeMutableBufferPointer { project(k, $0) }
         let qr = try PivotedQR(z, referenceNorms: referenceNorms)
-        projected = try LeastSquaresFit(qr: qr, design: z, response: yt, absorbedParameters: present + trends, absorbedConstant: true)
+        let projected = try LeastSquaresFit(qr: qr, design: z, response: yt, absorbedParameters: present + trends, absorbedConstant: true)
+        slopes = projected.parameters
+        standardErrors = projected.standardErrors
+        scale = projected.scale
+        residualDegreesOfFreedom = projected.residualDegreesOfFreedom
+        sumOfSquaredResiduals = projected.sumOfSquaredResiduals
+        unscaledCovariance = projected.unscaledCovariance
+        residuals = projected.residuals
         observationCount = n
         teamCount = g
         trendCount = trends
@@ -111,7 +125,7 @@ public struct TeamTrendFit: Sendable {
 
     /// The team's fitted line of column `column` (k: the response) at time t.
     @inline(__always) func line(_ team: Int, _ column: Int, at t: Double) -> Double {
-        let w = projected.parameters.count + 1
+        let w = slopes.count + 1
         return lineMean[team * w + column] + lineSlope[team * w + column] * (t - timeMean[team])
     }
 
@@ -120,7 +134,7 @@ public struct TeamTrendFit: Sendable {
     /// unscaled prediction variance of row r is `leverage[r] + quadratic[r]`.
     public func predict(teams: [Int], times: [Double], x0: Matrix) -> (mean: [Double], leverage: [Double], quadratic: [Double], d: Matrix) {
         let m = teams.count
-        let k = projected.parameters.count
+        let k = slopes.count
         precondition(x0.rowCount == m && x0.columnCount == k && times.count == m, "prediction rows need \(k) columns")
         var d = Matrix(rows: m, columns: k)
         var mean = [Double](repeating: 0, count: m)
@@ -132,13 +146,25 @@ public struct TeamTrendFit: Sendable {
             for j in 0..<k {
                 let dj = x0.storage[r + j * m] - line(i, j, at: times[r])
                 d.storage[r + j * m] = dj
-                z += dj * projected.parameters[j]
+                z += dj * slopes[j]
             }
             mean[r] = z
             let dt = times[r] - timeMean[i]
             leverage[r] = 1 / Double(rows[i]) + (hasTrend[i] ? dt * dt / timeSS[i] : 0)
         }
-        let quadratic = k == 0 ? [Double](repeating: 0, count: m) : projected.unscaledQuadraticForms(d)
+        let quadratic = (0..<m).map { r in quadraticForm((0..<k).map { d.storage[r + $0 * m] }) }
         return (mean, leverage, quadratic, d)
+    }
+
+    /// d'(X̃'X̃)⁻¹d.
+    public func quadraticForm(_ d: [Double]) -> Double {
+        let k = slopes.count
+        var s = 0.0
+        for i in 0..<k {
+            var row = 0.0
+            for j in 0..<k { row += unscaledCovariance.storage[i + j * k] * d[j] }
+            s += d[i] * row
+        }
+        return Swift.max(s, 0)
     }
 }
