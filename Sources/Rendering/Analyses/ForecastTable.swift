@@ -90,7 +90,7 @@ enum ForecastTable {
     }
 
     static func modelNotes(_ f: ForecastResult) -> [String] {
-        var notes: [String] = []
+        var notes = ["scale: \(f.transformReason)"]
         for m in f.models {
             let q = m.calibrated
                 ? "interval multiplier q = \(PeopleTable.formatNumber(m.q)) calibrated on \(m.windowRows) standardised errors of the earlier origins (split-conformal)"
