@@ -16,7 +16,9 @@ writes (generated into $TMPDIR/scorecard-e2e unless --data DIR names one):
             (1..6), forward and reverse, BH q-values
   rank      sales ROI per team, ranks, quartiles; then top vs bottom quartile for every measure
             (Welch t, Mann-Whitney U, BH q) — `rank` and `quartiles`
-  forecast  pooled ARX with team effects, 3 horizons, 95% prediction intervals, the total
+  forecast  METHODS.md "Forecast" v2: scale by the elasticity test, month dummies, team effects
+            and (where the calibration window says they help) team trends, 3 horizons, the total
+            (numpy way; the pandas way still times the pre-#13 pooled ARX, see RESULTS.md)
 
 Each way runs in its own process; its peak resident memory is that process's (Scorecard: the
 largest of its commands, each of which reads the CSV itself). The pandas/statsmodels way loops
@@ -352,72 +354,112 @@ def np_rank(panel, card):
     return {"rank": rank, "roi": roi, "quartiles": out}
 
 
-def forecast_design(V, y_i, x_is, h, lags=2):
-    """Rows (team, t): y[t+h] ~ y[t..t-p+1] + x_d[t..t-p+1]; returns regressor stack (G,T,k),
-    target aligned at t (G,T), and the masks of training rows and of complete regressors."""
+def np_forecast(panel, card, horizons=3, lags=2, window=6):
+    """METHODS.md "Forecast" (v2) as array algebra, written from its text: the scale by the
+    elasticity test, month-of-year dummies, team effects and (where they forecast better over the
+    calibration window) team trends taken out by Frisch-Waugh-Lovell within each team, one pooled
+    OLS per horizon and origin; every team forecasts from the last period L, the point on the log
+    scale being exp(zhat + v/2) with v = s²(1 + x0'(X'X)⁻¹x0); the organisation figure by the
+    target's aggregation. Only the point total is compared (q and κ² move the interval, not it)."""
     import numpy as np
-    cols = []
-    for idx in [y_i] + x_is:
-        for l in range(lags):
-            cols.append(shift(V[:, idx, :], l))
-    X = np.stack(cols, axis=2)
-    complete = ~np.isnan(X).any(2)
-    target = np.full(V.shape[::2], np.nan)
-    target[:, :-h] = V[:, y_i, h:]
-    train = complete & ~np.isnan(target)
-    return X, target, train, complete
-
-
-def np_forecast(panel, card, horizons=3):
-    """Pooled ARX with team effects by demeaning; ŷ = ȳᵢ + (x₀ − x̄ᵢ)'β̂, 95% interval
-    s²(1 + 1/nᵢ + d'(X̃'X̃)⁻¹d) (METHODS.md / DECISIONS.md)."""
-    import numpy as np
-    from scipy import stats
     ret = card["roi"][0]
     drivers = [a for a, b in card["links"] if b == ret]
+    agg = next(m[2] for m in card["measures"] if m[0] == ret)
     V = panel.v
-    y_i, x_is = panel.mi[ret], [panel.mi[d] for d in drivers]
-    G, T = V.shape[0], V.shape[2]
-    totals = []
-    rows = 0
-    origin = None
-    for h in range(1, horizons + 1):
-        X, target, train, complete = forecast_design(V, y_i, x_is, h)
-        if origin is None:  # each team's last period with every regressor present
-            has = complete.any(1)
-            origin = np.where(has, T - 1 - np.argmax(complete[:, ::-1], axis=1), -1)
-        M = train.astype(float)
-        n_i = M.sum(1)
+    Y = V[:, panel.mi[ret], :]
+    G, T = Y.shape
+    L = T - 1
+    tt = np.arange(T, dtype=float)
+    ch = np.abs(np.diff(Y, axis=1))  # consecutive present pairs; NaN otherwise
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Scale: slope of ln d_i on ln m_i over teams with >= 3 changes, m_i > 0, d_i > 0.
+        nch = (~np.isnan(ch)).sum(1)
+        m = np.nanmean(np.where(np.isnan(Y), np.nan, Y), 1)
+        d = np.where(nch > 0, np.nansum(ch, 1) / np.maximum(nch, 1), np.nan)
+        ok = (nch >= 3) & (m > 0) & (d > 0)
+        b = np.polyfit(np.log(m[ok]), np.log(d[ok]), 1)[0] if ok.sum() >= 5 else None
+    positive = lambda a: bool((a[~np.isnan(a)] > 0).all())
+    log = positive(Y) and b is not None and b >= 0.5
+    tr = lambda a: np.log(a) if log and positive(a) else a
+    Z = tr(Y)
+    R = np.stack([shift(a, j) for a in [Z] + [tr(V[:, panel.mi[x], :]) for x in drivers] for j in range(lags)], axis=2)
+    complete = ~np.isnan(R).any(2)
+    cum = np.concatenate([np.zeros((G, 1)), np.nancumsum(ch, 1)], 1)
+    cnt = np.concatenate([np.zeros((G, 1)), np.cumsum(~np.isnan(ch), 1)], 1)
+
+    def scale_at(c):  # s_ic: mean |one-step change| up to c, NaN when none or 0
         with np.errstate(invalid="ignore", divide="ignore"):
-            Xz = np.where(train[:, :, None], X, 0.0)
-            yz = np.where(train, target, 0.0)
-            xbar = Xz.sum(1) / n_i[:, None]
-            ybar = yz.sum(1) / n_i
-        ok = n_i > 0
-        Xt = (Xz - xbar[:, None, :]) * M[:, :, None]
-        yt = (yz - ybar[:, None]) * M
-        Xt, yt = Xt[ok], yt[ok]
-        XtX = np.einsum("gtk,gtl->kl", Xt, Xt)
-        beta = np.linalg.solve(XtX, np.einsum("gtk,gt->k", Xt, yt))
-        resid = yt - np.einsum("gtk,k->gt", Xt, beta) * M[ok]
-        N = M.sum()
-        df = N - ok.sum() - X.shape[2]
-        s2 = float((resid * resid).sum()) / df
-        inv = np.linalg.inv(XtX)
-        teams = np.nonzero(ok & (origin >= 0))[0]
-        x0 = X[teams, origin[teams], :]
-        d = x0 - xbar[teams]
-        yhat = ybar[teams] + d @ beta
-        half = stats.t.ppf(0.975, df) * np.sqrt(s2 * (1 + 1 / n_i[teams] + np.einsum("gk,kl,gl->g", d, inv, d)))
-        period = origin[teams] + h
-        vals, counts = np.unique(period, return_counts=True)
-        common = vals[counts == counts.max()].max()
-        sel = period == common
-        totals.append({"horizon": h, "period": panel.label(int(common)), "teams": int(sel.sum()),
-                       "forecast": float(yhat[sel].sum())})
-        rows += len(teams)
-        assert np.isfinite(half).all()  # the intervals are part of the work
-    return {"totals": totals, "rows": rows}
+            s = cum[:, c] / cnt[:, c]
+        return np.where(s > 0, s, np.nan)
+
+    def fit(c, h, trends):
+        target = np.full((G, T), np.nan)
+        target[:, :T - h] = Z[:, h:]
+        M = complete & ~np.isnan(target) & (tt <= c - h)[None, :]
+        n = M.sum(1).astype(float)
+        if not M.any():
+            return None
+        slot = (panel.first + np.arange(T) + h) % 12
+        slots = np.unique(slot[M.any(0)])
+        dummies = slots[1:]
+        W = np.concatenate([np.broadcast_to((slot[:, None] == dummies[None, :]).astype(float), (G, T, len(dummies))), R], 2)
+        Mf = M[:, :, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            Wz, zz = np.where(Mf, W, 0.0), np.where(M, target, 0.0)
+            wbar, zbar, tbar = Wz.sum(1) / n[:, None], zz.sum(1) / n, (M * tt).sum(1) / n
+            Wc, zc, tc = (Wz - wbar[:, None, :]) * Mf, (zz - zbar[:, None]) * M, (tt - tbar[:, None]) * M
+            trended = (n >= 3) if trends else np.zeros(G, bool)
+            stt = (tc * tc).sum(1)
+            bW = np.where(trended[:, None], np.einsum("gt,gtk->gk", tc, Wc) / stt[:, None], 0.0)
+            bz = np.where(trended, (tc * zc).sum(1) / stt, 0.0)
+        Wt = Wc - tc[:, :, None] * bW[:, None, :]
+        zt = zc - tc * bz[:, None]
+        k = W.shape[2]
+        XtX = np.einsum("gtk,gtl->kl", Wt, Wt)
+        df = M.sum() - (n > 0).sum() - trended.sum() - k
+        if df < 1 or np.linalg.matrix_rank(XtX) < k:
+            return None
+        beta = np.linalg.solve(XtX, np.einsum("gtk,gt->k", Wt, zt))
+        e = zt - Wt @ beta
+        return dict(beta=beta, inv=np.linalg.inv(XtX), s2=float((e * e).sum()) / df, n=n, wbar=wbar, zbar=zbar,
+                    tbar=tbar, stt=stt, bW=bW, bz=bz, trended=trended, dummies=dummies, h=h)
+
+    def predict(f, o, want):
+        """Teams in the fit with regressors complete at o (and `want`): their level forecast."""
+        sel = np.nonzero((f["n"] > 0) & complete[:, o] & want)[0]
+        s0 = (panel.first + o + f["h"]) % 12
+        w0 = np.concatenate([np.broadcast_to((f["dummies"] == s0).astype(float), (len(sel), len(f["dummies"]))), R[sel, o, :]], 1)
+        dt = np.where(f["trended"][sel], o - f["tbar"][sel], 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            lev = 1 / f["n"][sel] + np.where(f["trended"][sel], dt * dt / f["stt"][sel], 0.0)
+        dd = w0 - f["wbar"][sel] - dt[:, None] * f["bW"][sel]
+        z = f["zbar"][sel] + dt * f["bz"][sel] + dd @ f["beta"]
+        v = f["s2"] * (1 + lev + np.einsum("gk,kl,gl->g", dd, f["inv"], dd))
+        return sel, (np.exp(z + v / 2) if log else z)
+
+    def window_errors(h, trends):  # |y - forecast| / s_ic over the calibration window from L
+        errs = []
+        for c in range(max(0, L - h - window + 1), L - h + 1):
+            f = fit(c, h, trends)
+            if f is None:
+                continue
+            sel, fc = predict(f, c, ~np.isnan(Y[:, c + h]))
+            e = np.abs(Y[sel, c + h] - fc) / scale_at(c)[sel]
+            errs.extend(e[~np.isnan(e)])
+        return errs
+
+    totals, rows = [], 0
+    for h in range(1, horizons + 1):
+        on, off = window_errors(h, True), window_errors(h, False)
+        trends = len(on) >= 20 and len(off) >= 20 and np.mean(on) < np.mean(off)
+        f = fit(L, h, trends)
+        sel, fc = predict(f, L, np.ones(G, bool))
+        total = float(fc.sum()) if agg == "sum" else float(fc.mean())
+        totals.append({"horizon": h, "period": panel.label(L + h), "teams": len(sel), "forecast": total,
+                       "trends": bool(trends)})
+        rows += len(sel)
+        assert np.isfinite(fc).all()
+    return {"totals": totals, "rows": rows, "log": log, "elasticity": b}
 
 
 def way_numpy(args, card):

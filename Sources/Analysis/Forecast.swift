@@ -1,14 +1,13 @@
+import Foundation
 import Ingest
 import LinearAlgebra
 
-/// Financial measures forecast from their own lags and leading drivers: direct multi-horizon
-/// pooled ARX with team fixed effects, one regression per horizon (METHODS.md, Forecast).
-///
-/// With team effects absorbed by demeaning (Frisch–Waugh–Lovell), a team's prediction is
-/// ŷ = ȳᵢ + (x₀ − x̄ᵢ)'β̂ and, since ȳᵢ and β̂ are uncorrelated, its variance is
-/// s²(1/nᵢ + d'(X̃'X̃)⁻¹d) with d = x₀ − x̄ᵢ — exactly statsmodels' `get_prediction` with team
-/// dummies in X, without building the dummies. The organisation total Σŷᵢ has variance
-/// s²(Σ1/nᵢ + D'(X̃'X̃)⁻¹D), D = Σdᵢ, which is s²·1'X₀(X'X)⁻¹X₀'1.
+/// Financial measures forecast from their own lags and leading drivers (METHODS.md,
+/// Forecast): direct multi-horizon pooled ARX on a scale the data choose, with team effects,
+/// team trends kept where they forecast better, season dummies, intervals calibrated on a
+/// window of earlier origins, and the organisation figure by the target's aggregation.
+/// The machinery is `ForecastEngine`; team effects and trends are taken out within each
+/// team (`TeamTrendFit`), never as dummy columns.
 public struct ForecastResult: Sendable {
     public struct Row: Sendable, Equatable {
         public var team: String
@@ -19,6 +18,7 @@ public struct ForecastResult: Sendable {
         public var upper: Double
     }
 
+    /// The organisation figure: the total (`sum` targets) or the mean over teams (`mean`, `last`).
     public struct Total: Sendable, Equatable {
         public var horizon: Int
         public var period: Period
@@ -30,7 +30,7 @@ public struct ForecastResult: Sendable {
 
     public struct Coefficient: Sendable, Equatable {
         public var horizon: Int
-        /// `<measure>_lag<k>`: the measure k periods before the origin.
+        /// `<measure>_lag<k>`: the measure (logged on the log scale) k periods before the origin.
         public var term: String
         public var estimate: Double
         public var standardError: Double
@@ -47,14 +47,31 @@ public struct ForecastResult: Sendable {
     }
 
     public struct BacktestRow: Sendable, Equatable {
-        /// `arx` or `naive`.
+        /// `arx`, `naive`, `snaive` or `total`.
         public var model: String
         public var horizon: Int
         public var n: Int
         public var mape: Double?
         public var mase: Double?
-        /// Share of actuals inside the 95% interval (the model only).
+        /// Share of actuals inside the interval (`arx`, `total`).
         public var coverage: Double?
+    }
+
+    /// What was decided at a horizon of the forecast, and why.
+    public struct HorizonModel: Sendable, Equatable {
+        public var horizon: Int
+        public var trends: Bool
+        public var trendReason: String
+        /// The interval's multiplier on the model scale, and whether it is the window's
+        /// split-conformal quantile (else t(1 − α/2, df)).
+        public var q: Double
+        public var calibrated: Bool
+        /// Standardised errors in the calibration window (of the trend setting chosen).
+        public var windowRows: Int
+        public var df: Double
+        public var rho: Double
+        public var kappa2: Double
+        public var kappaOrigins: Int
     }
 
     public var target: String
@@ -62,6 +79,14 @@ public struct ForecastResult: Sendable {
     public var lags: Int
     public var horizon: Int
     public var confidence: Double
+    /// `log` or `none`, and why.
+    public var transform: String
+    public var transformReason: String
+    public var elasticity: Double?
+    /// Whether season dummies were used, and of what (`month of year` ...).
+    public var seasonal: String?
+    public var aggregation: Aggregation
+    public var models: [HorizonModel]
     public var rows: [Row]
     public var totals: [Total]
     public var coefficients: [Coefficient]
@@ -72,6 +97,11 @@ public struct ForecastResult: Sendable {
 }
 
 public enum ForecastAnalysis {
+    public enum Transform: String, Sendable, CaseIterable { case auto, log, none }
+    public enum Seasonal: String, Sendable, CaseIterable { case auto, none }
+    public enum TeamTrends: String, Sendable, CaseIterable { case auto, on, off }
+    public enum Calibration: String, Sendable, CaseIterable { case auto, none }
+
     public struct Options: Sendable {
         public var target: String?
         public var drivers: [String]?
@@ -80,27 +110,30 @@ public enum ForecastAnalysis {
         public var confidence = 0.95
         /// Backtest origins (0: forecast only).
         public var backtest = 0
-        public init(target: String? = nil, drivers: [String]? = nil, horizon: Int = 3, lags: Int = 2, confidence: Double = 0.95, backtest: Int = 0) {
+        public var transform = Transform.auto
+        public var seasonal = Seasonal.auto
+        public var teamTrends = TeamTrends.auto
+        public var calibration = Calibration.auto
+        /// Calibration-window origins (METHODS.md's K).
+        public var window = 6
+        public init(target: String? = nil, drivers: [String]? = nil, horizon: Int = 3, lags: Int = 2, confidence: Double = 0.95, backtest: Int = 0,
+                    transform: Transform = .auto, seasonal: Seasonal = .auto, teamTrends: TeamTrends = .auto, calibration: Calibration = .auto) {
             self.target = target
             self.drivers = drivers
             self.horizon = horizon
             self.lags = lags
             self.confidence = confidence
             self.backtest = backtest
+            self.transform = transform
+            self.seasonal = seasonal
+            self.teamTrends = teamTrends
+            self.calibration = calibration
         }
     }
 
-    /// The regression for one horizon fitted on rows whose target period is at or before `cutoff`.
-    struct HorizonModel {
-        var fit: FixedEffectsFit
-        /// Training rows per team, and the team's mean of each regressor.
-        var teamRows: [Int: Int]
-        var teamMeans: [Int: [Double]]
-        var teamResponseMeans: [Int: Double]
-    }
-
-    /// - Throws: `InputError` when the target or a driver is unknown, or when no team has the
-    ///   history the lags and horizon need, or the design is rank-deficient (e.g. a constant driver).
+    /// - Throws: `InputError` when the target or a driver is unknown or repeated (usage), when
+    ///   `--transform log` meets a value <= 0, when no team has the history the lags and horizon
+    ///   need, or the design is rank-deficient (e.g. a constant driver).
     public static func run(_ dataset: Dataset, options o: Options) throws -> ForecastResult {
         let panel = dataset.panel
         let file = dataset.location.measurements
@@ -111,7 +144,16 @@ public enum ForecastAnalysis {
             throw InputError(.usage, file: "command line", problem: "--target \"\(target)\" is not a measure of the data",
                              expected: "one of \(panel.measures.joined(separator: ", "))\(Dataset.suggestion(target, among: panel.measures))")
         }
-        let drivers = o.drivers ?? (dataset.scorecard?.links ?? []).filter { $0.to == target && $0.from != target }.map(\.from)
+        var drivers: [String] = []
+        for d in o.drivers ?? (dataset.scorecard?.links ?? []).filter({ $0.to == target && $0.from != target }).map(\.from) {
+            if drivers.contains(d) {
+                guard o.drivers == nil else {
+                    throw InputError(.usage, file: "command line", problem: "--drivers names \"\(d)\" twice", expected: "each driver once")
+                }
+                continue
+            }
+            drivers.append(d)
+        }
         var driverIndices: [Int] = []
         for d in drivers {
             guard let i = panel.measureIndex(d) else {
@@ -121,229 +163,293 @@ public enum ForecastAnalysis {
             if i == y { throw InputError(.usage, file: "command line", problem: "driver \"\(d)\" is the target", expected: "drivers other than the target (its own lags are always in the model)") }
             driverIndices.append(i)
         }
-        // A backtest longer than the window is a usage error whatever the fit would say.
         if o.backtest > 0 && panel.periodCount - 1 - o.backtest < 1 {
             throw InputError(.usage, file: "command line", problem: "--backtest \(o.backtest) needs more than \(o.backtest + 1) periods (the window has \(panel.periodCount))",
                              expected: "fewer origins or a longer window")
         }
-        let measures = [y] + driverIndices
         let names = [target] + drivers
         let p = o.lags
+        let last = panel.periodCount - 1
+        let alpha = 1 - o.confidence
+        let aggregation = MeasureInfo(target, scorecard: dataset.scorecard).aggregation
         var notes: [AnalysisNote] = []
-        if drivers.isEmpty { notes.append(AnalysisNote(measure: target, "no drivers: the model uses the target's own lags only (no scorecard link leads into it)")) }
-
-        // Regressors at origin t: measure m at t − k, k = 0..p−1; nil when any is missing.
-        func regressors(_ team: Int, _ t: Int) -> [Double]? {
-            guard t - (p - 1) >= 0, t < panel.periodCount else { return nil }
-            var out: [Double] = []
-            out.reserveCapacity(measures.count * p)
-            for m in measures {
-                let base = panel.offset(team: team, measure: m)
-                for k in 0..<p {
-                    let v = panel.values[base + t - k]
-                    if v.isNaN { return nil }
-                    out.append(v)
-                }
-            }
-            return out
+        if drivers.isEmpty {
+            notes.append(AnalysisNote(measure: target, o.drivers != nil
+                ? "no drivers: --drivers asked for none, so the model uses the target's own lags only"
+                : "no drivers: the model uses the target's own lags only (no scorecard link leads into it)"))
         }
-        let columnNames = names.flatMap { n in (0..<p).map { "\(n)_lag\($0)" } }
+        let engine = ForecastEngine(panel: panel, target: y, drivers: driverIndices, names: names, lags: p, seasonal: o.seasonal == .auto)
+        let fy = engine.factor[0]
 
-        func fitHorizon(_ h: Int, cutoff: Int, dropping dropped: Int? = nil) throws -> HorizonModel? {
-            var team: [Int] = []
-            var cols: [[Double]] = Array(repeating: [], count: columnNames.count)
-            var ys: [Double] = []
-            var teamRows: [Int: Int] = [:]
-            var sums: [Int: [Double]] = [:]
-            var ySums: [Int: Double] = [:]
-            for i in 0..<panel.teamCount {
-                let base = panel.offset(team: i, measure: y)
-                for t in 0..<panel.periodCount where t + h <= cutoff {
-                    let target = panel.values[base + t + h]
-                    guard !target.isNaN, let x = regressors(i, t) else { continue }
-                    team.append(i)
-                    ys.append(target)
-                    for (j, v) in x.enumerated() { cols[j].append(v) }
-                    teamRows[i, default: 0] += 1
-                    var s = sums[i] ?? [Double](repeating: 0, count: x.count)
-                    for j in 0..<x.count { s[j] += x[j] }
-                    sums[i] = s
-                    ySums[i, default: 0] += target
+        // Scale at an origin: METHODS.md's elasticity test, or as asked.
+        func decideScale(_ at: Int) -> (logTarget: Bool, reason: String, b: Double?) {
+            switch o.transform {
+            case .log: return (true, "log scale, as asked (--transform log)", nil)
+            case .none: return (false, "levels, as asked (--transform none)", nil)
+            case .auto:
+                if let (i, t) = engine.firstNonPositive(y, upTo: at) {
+                    return (false, "levels: \(panel.teams[i]) has \("\(panel[i, y, t])") in \(panel.period(at: t)), and the log needs values > 0", nil)
                 }
+                guard let (b, n) = engine.elasticity(upTo: at) else {
+                    return (false, "levels: fewer than 5 teams with 3 changes to tell whether variability grows with team size", nil)
+                }
+                let shown = String(format: "%.2f", b)
+                return b >= 0.5 ? (true, "log scale: variability grows with team size, elasticity \(shown) over \(n) teams", b)
+                    : (false, "levels: variability does not grow with team size, elasticity \(shown) over \(n) teams", b)
             }
-            if ys.isEmpty { return nil }
-            if let dropped { cols.removeSubrange((dropped * p)..<((dropped + 1) * p)) }
-            let fit = try FixedEffectsFit(team: team, period: team, regressors: Matrix(columns: cols), response: ys, effects: .team)
-            var means: [Int: [Double]] = [:]
-            var yMeans: [Int: Double] = [:]
-            for (i, n) in teamRows {
-                means[i] = sums[i]!.map { $0 / Double(n) }
-                yMeans[i] = ySums[i]! / Double(n)
-            }
-            return HorizonModel(fit: fit, teamRows: teamRows, teamMeans: means, teamResponseMeans: yMeans)
+        }
+        if o.transform == .log, let (i, t) = engine.firstNonPositive(y, upTo: last) {
+            throw InputError(file: file, problem: "--transform log: team \"\(panel.teams[i])\", period \(panel.period(at: t)), measure \"\(target)\" is \("\(panel[i, y, t])"); the log needs values > 0",
+                             expected: "--transform none or auto for data with zero or negative values")
         }
 
-        func refuse(_ h: Int, _ error: Error) -> InputError {
-            if let e = error as? LinearAlgebraError {
+        // The calibration window of origin `at`, horizon h (METHODS.md).
+        struct Window { var trends: Bool; var reason: String; var q: Double?; var rows: Int; var kappa2: Double; var kappaOrigins: Int }
+        var windows: [String: Window] = [:]
+        func window(_ scale: ForecastEngine.Scale, _ at: Int, _ h: Int) -> Window {
+            let memo = "\(scale.logs)|\(at)|\(h)"
+            if let w = windows[memo] { return w }
+            let origins = at - h < 0 ? [] : Array(Swift.max(0, at - h - o.window + 1)...(at - h))
+            struct Tally { var std: [Double] = []; var scaled: [Double] = []; var ratios: [Double] = [] }
+            func tally(_ trends: Bool) -> Tally {
+                var t = Tally()
+                for c in origins {
+                    guard let f = engine.fit(.init(scale: scale, cutoff: c, horizon: h, trends: trends)) else { continue }
+                    let preds = engine.predict(f, origin: c, teams: (0..<panel.teamCount).filter { engine.target(scale, $0, c + h) != nil })
+                    guard !preds.isEmpty else { continue }
+                    var actual = 0.0
+                    for pr in preds {
+                        let z = engine.target(scale, pr.team, c + h)!
+                        t.std.append(abs(z - pr.z) / pr.v.squareRoot())
+                        let level = panel[pr.team, y, c + h] / fy
+                        actual += level
+                        if let s = engine.mase(team: pr.team, upTo: c) { t.scaled.append(abs(level - engine.level(scale, z: pr.z, v: pr.v)) / s) }
+                    }
+                    if aggregation != .sum { actual /= Double(preds.count) }
+                    if let (total, sd) = engine.organisation(f, preds, aggregation: aggregation), sd > 0 {
+                        t.ratios.append((actual - total) * (actual - total) / (sd * sd))
+                    }
+                }
+                return t
+            }
+            var trends: Bool
+            var reason: String
+            var chosen: Tally
+            switch o.teamTrends {
+            case .on: trends = true; reason = "team trends, as asked"; chosen = tally(true)
+            case .off: trends = false; reason = "no team trends, as asked"; chosen = tally(false)
+            case .auto:
+                let with = tally(true), without = tally(false)
+                if with.scaled.count < 20 || without.scaled.count < 20 {
+                    trends = false
+                    reason = "no team trends: too few window rows to judge them (\(Swift.min(with.scaled.count, without.scaled.count)) of 20)"
+                } else {
+                    let a = with.scaled.reduce(0, +) / Double(with.scaled.count), b = without.scaled.reduce(0, +) / Double(without.scaled.count)
+                    trends = a < b
+                    let shown = { (v: Double) in String(format: "%.3f", v) }
+                    reason = trends ? "team trends: they forecast better over the last \(origins.count) origins (scaled error \(shown(a)) vs \(shown(b)))"
+                        : "no team trends: they do not forecast better over the last \(origins.count) origins (scaled error \(shown(a)) vs \(shown(b)) without)"
+                }
+                chosen = trends ? with : without
+            }
+            var q: Double?
+            var kappa2 = 1.0
+            if o.calibration == .auto {
+                let n = chosen.std.count
+                let rank = Int(((Double(n) + 1) * (1 - alpha)).rounded(.up))
+                if n >= 20 && rank <= n { q = chosen.std.sorted()[rank - 1] }
+                if chosen.ratios.count >= 3 { kappa2 = Swift.max(1, chosen.ratios.reduce(0, +) / Double(chosen.ratios.count)) }
+            }
+            let w = Window(trends: trends, reason: reason, q: q, rows: chosen.std.count, kappa2: kappa2,
+                           kappaOrigins: o.calibration == .auto && chosen.ratios.count >= 3 ? chosen.ratios.count : 0)
+            windows[memo] = w
+            return w
+        }
+
+        func refusal(_ h: Int, _ key: ForecastEngine.FitKey) -> InputError {
+            if let e = engine.errors[key] as? LinearAlgebraError {
+                let columns = engine.lagNames
                 switch e {
                 case .rankDeficient(_, _, let column):
-                    let term = column < columnNames.count ? columnNames[column] : "a regressor"
-                    return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (\(term) is constant within every team or collinear with the other regressors)",
-                                      expected: "drivers that vary within teams; drop it with --drivers")
+                    guard column < columns.count else {
+                        return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (the season dummies cannot be told apart from the team effects\(key.trends ? " and trends" : "") and lags on \(panel.periodCount) periods of history)",
+                                          expected: "--seasonal none, or a longer history")
+                    }
+                    return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (\(columns[column]) (measure \"\(names[column / p])\") is constant within every team, linear in time within teams with trends, or collinear with the other regressors)",
+                                      expected: "drivers that vary within teams; drop it with --drivers, or --team-trends off")
                 case .tooFewObservations(let n, let k):
-                    return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): \(n) complete rows for \(k) parameters",
-                                      expected: "more history than --lags \(p) and --horizon \(h) need, or fewer drivers or lags")
+                    return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): \(n) complete rows for \(k) parameters (team effects\(key.trends ? ", team trends" : ""), \(p) lags of \(names.joined(separator: ", ")), seasons)",
+                                      expected: "more history than --lags \(p) and --horizon \(h) need, or fewer drivers or lags, or --team-trends off")
                 default: break
                 }
             }
-            return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): \(error)", expected: "data that supports the regression")
+            if let e = engine.errors[key] {
+                return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): \(e)", expected: "data that supports the regression")
+            }
+            return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): no team has \(p) consecutive periods of \(names.joined(separator: ", ")) followed \(h) period\(h == 1 ? "" : "s") later by a value",
+                              expected: "a longer history, or smaller --lags/--horizon")
         }
 
-        /// Predicts team i from origin t with the model; nil without training rows for the team.
-        func predict(_ model: HorizonModel, team i: Int, origin t: Int, q: Double) -> (Double, Double, Double, [Double], Double)? {
-            guard let n = model.teamRows[i], let x = regressors(i, t), let means = model.teamMeans[i], let yBar = model.teamResponseMeans[i] else { return nil }
-            let d = zip(x, means).map { $0 - $1 }
-            let beta = model.fit.slopes
-            var yhat = yBar
-            for j in 0..<d.count { yhat += d[j] * beta[j] }
-            let quad = model.fit.transformedFit.unscaledQuadraticForms(Matrix(rows: 1, columns: d.count, columnMajor: d))[0]
-            let s2 = model.fit.transformedFit.scale
-            let half = q * (s2 * (1 + 1 / Double(n) + quad)).squareRoot()
-            return (yhat, yhat - half, yhat + half, d, 1 / Double(n))
-        }
-
+        let decided = decideScale(last)
+        let scale = engine.scale(logTarget: decided.logTarget, upTo: last)
         var rows: [ForecastResult.Row] = []
         var totals: [ForecastResult.Total] = []
         var coefficients: [ForecastResult.Coefficient] = []
         var driverTests: [ForecastResult.DriverTest] = []
-        let last = panel.periodCount - 1
-        for h in 1...o.horizon {
-            let model: HorizonModel
-            do {
-                guard let m = try fitHorizon(h, cutoff: last) else {
-                    throw InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): no team has \(p) consecutive periods of \(names.joined(separator: ", ")) followed \(h) period\(h == 1 ? "" : "s") later by a value",
-                                     expected: "a longer history, or smaller --lags/--horizon")
+        var models: [ForecastResult.HorizonModel] = []
+        // Teams that cannot forecast from L: name the first regressor missing there.
+        var row: [Double] = []
+        var complete: [Int] = []
+        for i in 0..<panel.teamCount {
+            if let (k, t) = engine.lags(scale, i, last, into: &row) {
+                let when = t >= 0 ? "\(panel.period(at: t))" : "before \(panel.firstPeriod)"
+                notes.append(AnalysisNote(team: panel.teams[i], measure: target,
+                                          "no forecast: \(names[k]) is missing in \(when), which the lags from the last period \(panel.lastPeriod) need\(k > 0 ? " (a blank driver cell does not move the team's origin back)" : "")"))
+            } else { complete.append(i) }
+        }
+        do {
+            for h in 1...o.horizon {
+                let w = window(scale, last, h)
+                let key = ForecastEngine.FitKey(scale: scale, cutoff: last, horizon: h, trends: w.trends)
+                guard let f = engine.fit(key) else { throw refusal(h, key) }
+                let q = w.q ?? StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2)
+                models.append(.init(horizon: h, trends: w.trends, trendReason: w.reason, q: q, calibrated: w.q != nil, windowRows: w.rows,
+                                    df: f.df, rho: f.rho, kappa2: w.kappa2, kappaOrigins: w.kappaOrigins))
+                let fyCoef = scale.logTarget ? 1 : fy
+                for (j, name) in engine.lagNames.enumerated() {
+                    let u = fyCoef / (scale.logs[j / p] ? 1 : engine.factor[j / p])
+                    coefficients.append(.init(horizon: h, term: name, estimate: f.fit.slopes[j] * u, standardError: f.fit.standardErrors[j] * u))
                 }
-                model = m
-            } catch let e as InputError { throw e } catch { throw refuse(h, error) }
-            let df = model.fit.residualDegreesOfFreedom
-            let q = StudentT(degreesOfFreedom: df).quantile(0.5 + o.confidence / 2)
-            for (j, name) in columnNames.enumerated() {
-                coefficients.append(.init(horizon: h, term: name, estimate: model.fit.slopes[j], standardError: model.fit.standardErrors[j]))
-            }
-            for (k, d) in drivers.enumerated() {
-                var test = ForecastResult.DriverTest(horizon: h, driver: d, f: nil, pValue: nil, numeratorDF: p, denominatorDF: Int(df))
-                if let restricted = try? fitHorizon(h, cutoff: last, dropping: k + 1) {
-                    let f = (restrictedMinusUnrestricted(restricted.fit, model.fit) / Double(p)) / (model.fit.sumOfSquaredResiduals / df)
-                    test.f = f
-                    test.pValue = FDistribution(numeratorDegreesOfFreedom: Double(p), denominatorDegreesOfFreedom: df).survival(f)
+                for (k, d) in drivers.enumerated() {
+                    var test = ForecastResult.DriverTest(horizon: h, driver: d, f: nil, pValue: nil, numeratorDF: p, denominatorDF: Int(f.df))
+                    if let restricted = (try? engine.makeFit(key, dropping: k + 1)) ?? nil {
+                        let a = restricted.fit.residuals, b = f.fit.residuals
+                        var diff = 0.0
+                        for r in 0..<a.count { diff += (a[r] - b[r]) * (a[r] - b[r]) }
+                        let F = (diff / Double(p)) / (f.fit.sumOfSquaredResiduals / f.df)
+                        test.f = F
+                        test.pValue = FDistribution(numeratorDegreesOfFreedom: Double(p), denominatorDegreesOfFreedom: f.df).survival(F)
+                    }
+                    driverTests.append(test)
                 }
-                driverTests.append(test)
-            }
-            // Each team's origin: its last period with every regressor present.
-            var byPeriod: [Int: (sum: Double, d: [Double], inv: Double, count: Int)] = [:]
-            for i in 0..<panel.teamCount {
-                guard let origin = (0...last).last(where: { regressors(i, $0) != nil }) else {
-                    if h == 1 { notes.append(AnalysisNote(team: panel.teams[i], measure: target, "no forecast: no period with \(p) consecutive values of \(names.joined(separator: ", "))")) }
-                    continue
+                let preds = engine.predict(f, origin: last, teams: complete)
+                let predicted = Set(preds.map(\.team))
+                for i in complete where !predicted.contains(i) {
+                    notes.append(AnalysisNote(team: panel.teams[i], measure: target, "no forecast at horizon \(h): the team has no training row (too little history for \(p) lags and \(h) period\(h == 1 ? "" : "s") ahead)"))
                 }
-                guard let (yhat, lo, hi, d, inv) = predict(model, team: i, origin: origin, q: q) else {
-                    notes.append(AnalysisNote(team: panel.teams[i], measure: target, "no forecast at horizon \(h): no training row for the team"))
-                    continue
+                var crossing: [String] = []
+                for pr in preds {
+                    let half = q * pr.v.squareRoot()
+                    let (point, lo, hi) = scale.logTarget ? (engine.level(scale, z: pr.z, v: pr.v) * fy, (pr.z - half).exp(), (pr.z + half).exp())
+                        : (pr.z * fy, (pr.z - half) * fy, (pr.z + half) * fy)
+                    if !(point.isFinite && lo.isFinite && hi.isFinite) {
+                        notes.append(AnalysisNote(team: panel.teams[pr.team], measure: target, "no forecast at horizon \(h): the forecast is beyond the range of a Double"))
+                        continue
+                    }
+                    rows.append(.init(team: panel.teams[pr.team], period: panel.period(at: last + h), horizon: h, forecast: point, lower: lo, upper: hi))
+                    if lo < 0 && hi > 0 { crossing.append(panel.teams[pr.team]) }
                 }
-                rows.append(.init(team: panel.teams[i], period: panel.period(at: origin + h), horizon: h, forecast: yhat, lower: lo, upper: hi))
-                var acc = byPeriod[origin + h] ?? (0, [Double](repeating: 0, count: d.count), 0, 0)
-                acc.sum += yhat
-                for j in 0..<d.count { acc.d[j] += d[j] }
-                acc.inv += inv
-                acc.count += 1
-                byPeriod[origin + h] = acc
-            }
-            // The organisation total for the period most teams forecast (ties: the later).
-            if let (period, acc) = byPeriod.max(by: { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key < $1.key }) {
-                let quad = model.fit.transformedFit.unscaledQuadraticForms(Matrix(rows: 1, columns: acc.d.count, columnMajor: acc.d))[0]
-                let s2 = model.fit.transformedFit.scale
-                let half = q * (s2 * (Double(acc.count) + acc.inv + quad)).squareRoot()
-                totals.append(.init(horizon: h, period: panel.period(at: period), teams: acc.count, forecast: acc.sum, lower: acc.sum - half, upper: acc.sum + half))
+                if !crossing.isEmpty {
+                    notes.append(AnalysisNote(measure: target, "horizon \(h): the interval of \(crossing.count) team\(crossing.count == 1 ? "" : "s") crosses 0 on the level scale: \(crossing.joined(separator: ", "))"))
+                }
+                if let pr = preds.first, pr.unseenSlot {
+                    notes.append(AnalysisNote(measure: target, "horizon \(h): no training row falls in the season of \(panel.period(at: last + h)), so its forecasts have no seasonal term"))
+                }
+                if let (total, sd) = engine.organisation(f, preds, aggregation: aggregation) {
+                    let half = StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2) * (w.kappa2.squareRoot() * sd)
+                    totals.append(.init(horizon: h, period: panel.period(at: last + h), teams: preds.count, forecast: total * fy, lower: (total - half) * fy, upper: (total + half) * fy))
+                }
             }
         }
         rows.sort { $0.team != $1.team ? $0.team.utf8.lexicographicallyPrecedes($1.team.utf8) : $0.horizon < $1.horizon }
+        if let t = totals.first, t.teams < panel.teamCount {
+            notes.append(AnalysisNote(measure: target, "the organisation \(aggregation == .sum ? "total" : "mean") covers \(t.teams) of \(panel.teamCount) teams (the others are named above)"))
+        }
 
-        // Backtest: rolling origins, refit at each.
         var backtest: [ForecastResult.BacktestRow] = []
         var origins: [Period] = []
         if o.backtest > 0 {
-            let first = last - o.backtest
-            guard first >= 1 else {
-                throw InputError(.usage, file: "command line", problem: "--backtest \(o.backtest) needs more than \(o.backtest + 1) periods (the window has \(panel.periodCount))",
-                                 expected: "fewer origins or a longer window")
+            struct Acc { var n = 0; var ape = 0.0; var apeN = 0; var scaled = 0.0; var scaledN = 0; var covered = 0 }
+            func add(_ acc: inout Acc, actual: Double, forecast: Double, scale s: Double?, inside: Bool?) {
+                let e = abs(actual - forecast)
+                acc.n += 1
+                if actual != 0 { acc.ape += e / abs(actual) * 100; acc.apeN += 1 }
+                if let s { acc.scaled += e / s; acc.scaledN += 1 }
+                if inside == true { acc.covered += 1 }
             }
-            struct Acc { var n = 0; var ape = 0.0; var apeN = 0; var scaled = 0.0; var covered = 0 }
-            var model = [Acc](repeating: Acc(), count: o.horizon + 1)
-            var naive = [Acc](repeating: Acc(), count: o.horizon + 1)
-            for origin in first...(last - 1) {
+            var accs: [String: [Acc]] = [:]
+            for m in ["arx", "naive", "snaive", "total"] { accs[m] = [Acc](repeating: Acc(), count: o.horizon + 1) }
+            let season = engine.seasonal ? panel.frequency.seasonLength : nil
+            for origin in (last - o.backtest)...(last - 1) {
                 origins.append(panel.period(at: origin))
-                // s_o: mean absolute one-step change up to o, all teams pooled.
-                var changes = 0.0
-                var count = 0
-                for i in 0..<panel.teamCount {
-                    let base = panel.offset(team: i, measure: y)
-                    if origin >= 1 {
-                        for t in 1...origin {
-                            let a = panel.values[base + t]
-                            let b = panel.values[base + t - 1]
-                            if !a.isNaN && !b.isNaN {
-                                changes += abs(a - b)
-                                count += 1
-                            }
+                let s = engine.scale(logTarget: decideScale(origin).logTarget, upTo: origin)
+                for h in 1...o.horizon where origin + h <= last {
+                    let w = window(s, origin, h)
+                    guard let f = engine.fit(.init(scale: s, cutoff: origin, horizon: h, trends: w.trends)) else { continue }
+                    let q = w.q ?? StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2)
+                    let preds = engine.predict(f, origin: origin, teams: Array(0..<panel.teamCount))
+                    var all = !preds.isEmpty
+                    var actualSum = 0.0
+                    for pr in preds {
+                        let actual = panel[pr.team, y, origin + h] / fy
+                        guard !actual.isNaN else { all = false; continue }
+                        actualSum += actual
+                        let half = q * pr.v.squareRoot()
+                        let (lo, hi) = s.logTarget ? ((pr.z - half).exp() / fy, (pr.z + half).exp() / fy) : (pr.z - half, pr.z + half)
+                        let scaleI = engine.mase(team: pr.team, upTo: origin)
+                        add(&accs["arx"]![h], actual: actual, forecast: engine.level(s, z: pr.z, v: pr.v), scale: scaleI, inside: actual >= lo && actual <= hi)
+                        add(&accs["naive"]![h], actual: actual, forecast: panel[pr.team, y, origin] / fy, scale: scaleI, inside: nil)
+                        if let S = season, origin + h - S >= 0, case let v = panel[pr.team, y, origin + h - S], !v.isNaN {
+                            add(&accs["snaive"]![h], actual: actual, forecast: v / fy, scale: scaleI, inside: nil)
                         }
                     }
-                }
-                let scale = count > 0 ? changes / Double(count) : .nan
-                for h in 1...o.horizon where origin + h <= last {
-                    guard let m = (try? fitHorizon(h, cutoff: origin)) ?? nil else { continue }
-                    let df = m.fit.residualDegreesOfFreedom
-                    let q = StudentT(degreesOfFreedom: df).quantile(0.5 + o.confidence / 2)
-                    for i in 0..<panel.teamCount {
-                        let actual = panel[i, y, origin + h]
-                        guard !actual.isNaN, let (yhat, lo, hi, _, _) = predict(m, team: i, origin: origin, q: q) else { continue }
-                        let naiveForecast = panel[i, y, origin]
-                        for (isModel, f) in [(true, yhat), (false, naiveForecast)] {
-                            let e = abs(actual - f)
-                            var acc = isModel ? model[h] : naive[h]
-                            acc.n += 1
-                            if actual != 0 { acc.ape += e / abs(actual) * 100; acc.apeN += 1 }
-                            acc.scaled += e / scale
-                            if isModel && actual >= lo && actual <= hi { acc.covered += 1 }
-                            if isModel { model[h] = acc } else { naive[h] = acc }
+                    // The organisation figure, where every team with a forecast has an actual.
+                    if all, let (total, sd) = engine.organisation(f, preds, aggregation: aggregation) {
+                        let actual = aggregation == .sum ? actualSum : actualSum / Double(preds.count)
+                        let half = StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2) * w.kappa2.squareRoot() * sd
+                        // Its MASE scale: the same teams' aggregate, one-step changes up to the origin.
+                        var changes = 0.0, count = 0
+                        var previous: Double?
+                        for t in 0...origin {
+                            var sum = 0.0
+                            var complete = true
+                            for pr in preds {
+                                let v = panel[pr.team, y, t]
+                                if v.isNaN { complete = false; break }
+                                sum += v / fy
+                            }
+                            let value: Double? = complete ? (aggregation == .sum ? sum : sum / Double(preds.count)) : nil
+                            if let value, let previous { changes += abs(value - previous); count += 1 }
+                            previous = value
                         }
+                        add(&accs["total"]![h], actual: actual, forecast: total, scale: count > 0 && changes > 0 ? changes / Double(count) : nil,
+                            inside: actual >= total - half && actual <= total + half)
                     }
                 }
             }
-            for (name, accs) in [("arx", model), ("naive", naive)] {
+            for name in ["arx", "naive", "snaive", "total"] where name != "snaive" || season != nil {
                 for h in 1...o.horizon {
-                    let a = accs[h]
+                    let a = accs[name]![h]
                     backtest.append(.init(model: name, horizon: h, n: a.n, mape: a.apeN > 0 ? a.ape / Double(a.apeN) : nil,
-                                          mase: a.n > 0 && a.scaled.isFinite ? a.scaled / Double(a.n) : nil,
-                                          coverage: name == "arx" && a.n > 0 ? Double(a.covered) / Double(a.n) : nil))
+                                          mase: a.scaledN > 0 ? a.scaled / Double(a.scaledN) : nil,
+                                          coverage: (name == "arx" || name == "total") && a.n > 0 ? Double(a.covered) / Double(a.n) : nil))
                 }
             }
         }
-        return ForecastResult(target: target, drivers: drivers, lags: p, horizon: o.horizon, confidence: o.confidence, rows: rows,
-                              totals: totals.sorted { $0.horizon < $1.horizon }, coefficients: coefficients, driverTests: driverTests,
+        return ForecastResult(target: target, drivers: drivers, lags: p, horizon: o.horizon, confidence: o.confidence,
+                              transform: scale.logTarget ? "log" : "none", transformReason: decided.reason, elasticity: decided.b,
+                              seasonal: engine.seasonal ? seasonName(panel.frequency) : nil, aggregation: aggregation, models: models,
+                              rows: rows, totals: totals, coefficients: coefficients, driverTests: driverTests,
                               backtest: backtest, backtestOrigins: origins, notes: notes)
     }
-}
 
-import Foundation
-
-/// SSR_r − SSR_u as ‖e_r − e_u‖² (the two fits share rows and the restricted design is nested,
-/// so the difference of residuals is the difference of fitted values): no cancellation when the
-/// dropped terms add almost nothing and the two SSRs agree to many digits.
-func restrictedMinusUnrestricted(_ r: FixedEffectsFit, _ u: FixedEffectsFit) -> Double {
-    let a = r.transformedFit.residuals
-    let b = u.transformedFit.residuals
-    var s = 0.0
-    for i in 0..<a.count { s += (a[i] - b[i]) * (a[i] - b[i]) }
-    return s
+    static func seasonName(_ f: Frequency) -> String {
+        switch f {
+        case .month: "month of year"
+        case .quarter: "quarter"
+        case .week: "month of the week's Thursday"
+        case .day: "weekday"
+        case .year: "none"
+        }
+    }
 }

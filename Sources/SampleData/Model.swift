@@ -153,6 +153,11 @@ enum Model {
     /// Stream purposes: each (team, purpose) pair has its own random stream.
     static let purposeProfile: UInt64 = 0
     static let purposeSeries: UInt64 = 1
+    /// The common shock's stream (drawn only when `--common-shock` > 0).
+    static let purposeCommonShock: UInt64 = 2
+    /// Additive noise: the season's swing and the noise are the same in dollars for every
+    /// team, those of a typical team (10 Mid-Market reps): season (s − 1)·R, noise 0.08·R·z.
+    static let additiveTypicalRevenue = 10 * 60_000.0
     static let purposeFillerBase: UInt64 = 1 << 20
     static let purposeMissingBase: UInt64 = 1 << 40
     /// The "team" key of the organisation-wide stream (late starters).
@@ -304,6 +309,11 @@ extension Organisation {
         var zT = 0.0, zW = 0.0, zS = 0.0, zSPrev = 0.0, zR = 0.0, zP = 0.0, zC = 0.0
         var zE = 0.0, zCR = 0.0, zG = 0.0
         let reps = Double(team.reps)
+        var shocks: [Double] = []
+        if spec.commonShock > 0 {
+            var srng = Xoshiro256StarStar(seed: spec.seed, team: Model.organisationStream, purpose: Model.purposeCommonShock)
+            shocks = (0..<periods).map { _ in spec.commonShock * srng.normal() }
+        }
         for step in -Model.burnIn..<periods {
             let eT = rng.normal(), eW = rng.normal(), eS = rng.normal(), eR = rng.normal()
             let eP = rng.normal(), eC = rng.normal(), eE = rng.normal(), eCR = rng.normal()
@@ -337,7 +347,10 @@ extension Organisation {
             let cycle = max(5, team.cycleDaysBase + 4 * zC)
             let satisfaction = min(100, max(0, team.satisfactionBase + 3 * zS))
             let customerRetention = min(99.5, team.customerRetentionBase + 1.0 * zCR)
-            let revenueRaw = team.baseRevenue * growth * season * max(0.2, 1 + 0.08 * zR)
+            var revenueRaw = spec.noise == .multiplicative ? team.baseRevenue * growth * season * max(0.2, 1 + 0.08 * zR)
+                : max(0.2 * team.baseRevenue * growth,
+                      team.baseRevenue * growth + Model.additiveTypicalRevenue * (season - 1) + 0.08 * Model.additiveTypicalRevenue * zR)
+            if !shocks.isEmpty { revenueRaw *= max(0.2, 1 + shocks[t]) }
             let revenue = scaled(revenueRaw, 2)
             let margin = team.marginBase + 1.5 * zG
             // Cost follows the printed revenue, so ROI from the file is 1/ratio − 1 ± noise.

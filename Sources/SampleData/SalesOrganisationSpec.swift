@@ -18,6 +18,14 @@ public struct SalesOrganisationSpec: Sendable {
     public var seed: UInt64
     /// The first monthly period; periods are labelled `YYYY-MM`.
     public var firstPeriod: (year: Int, month: Int)
+    /// How revenue's noise scales: with the team's size (`multiplicative`, the shipped data)
+    /// or the same in dollars for every team (`additive`).
+    public var noise: Noise = .multiplicative
+    /// Relative size of a shock shared by every team each month (revenue × (1 + S·g_t),
+    /// g_t standard normal from its own stream per seed); 0: none.
+    public var commonShock: Double = 0
+
+    public enum Noise: String, Sendable, CaseIterable { case multiplicative, additive }
 
     /// The number of core measures, the minimum for `measures`.
     public static let coreMeasureCount = 10
@@ -51,6 +59,9 @@ public struct SalesOrganisationSpec: Sendable {
         guard !o1, !o2, cells <= Self.maximumCells else {
             throw invalid(
                 "teams × periods × measures = \(teams) × \(periods) × \(measures) exceeds the limit of \(Self.maximumCells) rows")
+        }
+        guard commonShock.isFinite, commonShock >= 0, commonShock < 1 else {
+            throw invalid("the common shock must be at least 0 and below 1 (got \(commonShock))")
         }
         guard (1...12).contains(firstPeriod.month) else {
             throw invalid("the first period's month must be 1 to 12 (got \(firstPeriod.month))")

@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Independent reference values for the forecast (METHODS.md "Forecast").
+"""Independent reference values for the forecast model before issue #13 (levels, team effects only).
+
+Superseded for the engine's goldens by make_forecast_v2_reference.py (METHODS.md "Forecast" as
+rewritten for issue #13); kept because coverage_alternatives.py (the issue #5 study) and the v2
+reference import its CSV and period plumbing, and to reproduce the figures of that study.
 
 Direct multi-horizon pooled ARX with team fixed effects, written from METHODS.md alone in
 the plainest way: one explicit design matrix per horizon, fitted with ``statsmodels``

@@ -1,6 +1,7 @@
-// Forecast: the pooled ARX with team effects for horizons 1…3 with prediction intervals
-// (`scorecard forecast`), and the rolling-origin backtest over the last 6 origins
-// (`--backtest 6`: 6 refits per horizon plus the naive forecast and MASE scales).
+// Forecast (METHODS.md v2, issue #13): the pooled ARX for horizons 1…3 with the scale test, season
+// dummies, team trends judged and intervals calibrated on the 6 earlier origins (refits under both
+// trend settings: ~39 fits), and the rolling-origin backtest over the last 6 origins (`--backtest 6`:
+// every origin's window too, the fits shared through the engine's cache).
 import Benchmark
 import BenchmarkData
 import Analysis

@@ -13,11 +13,13 @@ extension ResultTable {
                 rows.append([.text("(total)"), .text(f.target), .text(t.period.description), .integer(t.horizon), .number(t.forecast), .number(t.lower), .number(t.upper)])
             }
         }
-        var headline = "\(f.target) forecast from \(f.drivers.isEmpty ? "its own lags" : f.drivers.joined(separator: ", ")) (\(f.lags) lags, team effects, \(PeopleTable.formatNumber(f.confidence * 100))% prediction intervals)"
+        let figure = f.aggregation == .sum ? "total" : "mean over teams"
+        var headline = "\(f.target) forecast from \(f.drivers.isEmpty ? "its own lags" : f.drivers.joined(separator: ", ")) (\(f.lags) lags, team effects\(f.seasonal.map { ", seasons by \($0)" } ?? ""), \(PeopleTable.formatNumber(f.confidence * 100))% prediction intervals)"
         if let t = f.totals.first {
-            headline += "; organisation total \(t.period): \(PeopleTable.formatNumber(t.forecast)) (\(PeopleTable.formatNumber(t.lower)) to \(PeopleTable.formatNumber(t.upper)), \(t.teams) teams)"
+            headline += "; organisation \(figure) \(t.period): \(PeopleTable.formatNumber(t.forecast)) (\(PeopleTable.formatNumber(t.lower)) to \(PeopleTable.formatNumber(t.upper)), \(t.teams) teams)"
         }
-        var notes = f.notes.map(\.description)
+        headline += ". " + ForecastTable.summary(f)
+        var notes = ForecastTable.modelNotes(f) + f.notes.map(\.description)
         for t in f.driverTests {
             if let p = t.pValue, let F = t.f {
                 notes.append("horizon \(t.horizon): dropping \(t.driver) F(\(t.numeratorDF), \(t.denominatorDF)) = \(PeopleTable.formatNumber(F)), p = \(PeopleTable.formatProbability(p))\(p < 0.05 ? " — it carries the forecast" : " — it adds nothing significant")")
@@ -32,30 +34,32 @@ extension ResultTable {
         styles = rows.map { _ in [nil, definition.map { .text($0.name) }, nil, nil, amount, amount, amount] }
     }
 
-    /// METHODS.md's backtest columns: model, horizon, n, mape, mase.
+    /// METHODS.md's backtest columns: model, horizon, n, mape, mase, coverage.
     public init(backtest f: ForecastResult) {
         func num(_ v: Double?) -> Cell { v.map { .number($0) } ?? .missing }
-        let rows: [[Cell]] = f.backtest.map { [.text($0.model), .integer($0.horizon), .integer($0.n), num($0.mape), num($0.mase)] }
+        let rows: [[Cell]] = f.backtest.map { [.text($0.model), .integer($0.horizon), .integer($0.n), num($0.mape), num($0.mase), num($0.coverage)] }
         var notes: [String] = []
         var helps = 0
         var judged = 0
+        func row(_ model: String, _ h: Int) -> ForecastResult.BacktestRow? { f.backtest.first { $0.model == model && $0.horizon == h } }
         for h in 1...f.horizon {
-            guard let m = f.backtest.first(where: { $0.model == "arx" && $0.horizon == h }),
-                  let n = f.backtest.first(where: { $0.model == "naive" && $0.horizon == h }),
-                  let mm = m.mase, let nm = n.mase, nm > 0 else { continue }
-            let skill = 1 - mm / nm
+            guard let m = row("arx", h), let mm = m.mase, let ma = m.mape else { continue }
+            let benchmarks = ["naive", "snaive"].compactMap { row($0, h) }.filter { $0.mase != nil && $0.mape != nil }
+            guard !benchmarks.isEmpty else { continue }
             judged += 1
-            if skill > 0 { helps += 1 }
-            notes.append("horizon \(h): skill 1 − MASE_model/MASE_naive = \(PeopleTable.formatNumber(skill))"
-                         + (m.coverage.map { ", \(PeopleTable.formatNumber(f.confidence * 100))% interval covered \(PeopleTable.formatNumber($0 * 100))% of \(m.n) actuals" } ?? ""))
+            if benchmarks.allSatisfy({ mm < $0.mase! && ma < $0.mape! }) { helps += 1 }
+            let skills = benchmarks.map { "\($0.model) \(PeopleTable.formatNumber(1 - mm / $0.mase!))" }.joined(separator: ", ")
+            notes.append("horizon \(h): skill 1 − MASE_model/MASE_benchmark: \(skills)"
+                         + (m.coverage.map { "; the \(PeopleTable.formatNumber(f.confidence * 100))% interval covered \(PeopleTable.formatNumber($0 * 100))% of \(m.n) actuals" } ?? "")
+                         + (row("total", h).flatMap { t in t.coverage.map { "; the organisation figure's covered \(PeopleTable.formatNumber($0 * 100))% of \(t.n)" } } ?? ""))
         }
-        let origins = f.backtestOrigins.isEmpty ? "" : " (origins \(f.backtestOrigins.first!)…\(f.backtestOrigins.last!), refitted at each)"
+        let origins = f.backtestOrigins.isEmpty ? "" : " (origins \(f.backtestOrigins.first!)…\(f.backtestOrigins.last!), everything decided and refitted at each)"
         let verdict = judged == 0 ? "no horizon could be scored" :
-            helps == judged ? "the drivers help: the model beats the naive last-value forecast at every horizon" :
-            helps == 0 ? "the drivers do not help: the naive last-value forecast is as good or better at every horizon" :
-            "the model beats the naive forecast at \(helps) of \(judged) horizons"
+            helps == judged ? "the drivers help: the model beats the naive and seasonal naive forecasts on both MASE and MAPE at every horizon" :
+            helps == 0 ? "the drivers do not help: a benchmark is as good or better on MASE or MAPE at every horizon" :
+            "the model beats both benchmarks on MASE and MAPE at \(helps) of \(judged) horizons"
         self.init(analysis: "forecast_backtest",
-                  columns: ["model", "horizon", "n", "mape", "mase"].map { Column($0, alignment: $0 == "model" ? .left : nil) },
+                  columns: ["model", "horizon", "n", "mape", "mase", "coverage"].map { Column($0, alignment: $0 == "model" ? .left : nil) },
                   rows: rows, notes: notes + f.notes.map(\.description), headline: "Backtest of \(f.target)\(origins): \(verdict)")
     }
 
@@ -68,5 +72,37 @@ extension ResultTable {
         self.init(analysis: "forecast_drivers",
                   columns: [Column("horizon"), Column("term", alignment: .left), Column("estimate"), Column("se_or_p")],
                   rows: rows, headline: "Forecast model of \(f.target): coefficients (team effects absorbed) and partial F-tests of each driver")
+    }
+}
+
+/// What the model decided, in words, for the people's notes.
+enum ForecastTable {
+    /// The header's second sentence: scale, season, trends and calibration, and why.
+    static func summary(_ f: ForecastResult) -> String {
+        var parts = [f.transformReason, f.seasonal.map { "season dummies by \($0)" } ?? "no season dummies"]
+        let kept = f.models.filter(\.trends).map { String($0.horizon) }
+        if kept.count == f.models.count, let m = f.models.first {
+            parts.append(m.trendReason.hasSuffix("as asked") ? m.trendReason : "team trends (they forecast better over the window)")
+        } else if kept.isEmpty, let m = f.models.first {
+            parts.append(m.trendReason.hasSuffix("as asked") ? m.trendReason : "no team trends (they do not forecast better over the window)")
+        } else {
+            parts.append("team trends at horizon\(kept.count == 1 ? "" : "s") \(kept.joined(separator: ", ")) only (where they forecast better over the window)")
+        }
+        let calibrated = f.models.filter(\.calibrated).count
+        parts.append(calibrated == f.models.count ? "intervals calibrated on the errors of the earlier origins"
+                     : calibrated == 0 ? "Student t intervals" : "intervals calibrated at \(calibrated) of \(f.models.count) horizons")
+        return parts.joined(separator: "; ")
+    }
+
+    static func modelNotes(_ f: ForecastResult) -> [String] {
+        var notes = ["scale: \(f.transformReason)"]
+        for m in f.models {
+            let q = m.calibrated
+                ? "interval multiplier q = \(PeopleTable.formatNumber(m.q)) calibrated on \(m.windowRows) standardised errors of the earlier origins (split-conformal)"
+                : "interval multiplier q = t(df \(PeopleTable.formatNumber(m.df))) = \(PeopleTable.formatNumber(m.q))\(m.windowRows < 20 ? " (\(m.windowRows) window errors, fewer than 20 to calibrate on)" : "")"
+            let kappa = m.kappaOrigins > 0 ? ", κ² = \(PeopleTable.formatNumber(m.kappa2)) from \(m.kappaOrigins) window origins" : ""
+            notes.append("horizon \(m.horizon): \(m.trendReason); \(q); organisation figure ρ = \(PeopleTable.formatNumber(m.rho))\(kappa)")
+        }
+        return notes
     }
 }

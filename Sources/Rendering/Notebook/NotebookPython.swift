@@ -807,20 +807,25 @@ enum NotebookPython {
     static let forecastIntro = #"""
         ## Forecast
 
-        **What METHODS.md asks.** A direct multi-horizon pooled ARX with team fixed effects (no
-        period effects): for each horizon h = 1..H,
-        y[i,t+h] ~ team + y[i,t..t−p+1] + x_d[i,t..t−p+1] for every driver d, fitted on every
-        complete row. Each team's forecast origin is its last period with every regressor present;
-        its forecasts are for origin + h. A team with no training row at a horizon gets no forecast
-        there. The 95% prediction interval is yhat ± t(0.975, df) · √(s² (1 + x0′(X′X)⁻¹x0)), with
-        the team dummies in X: statsmodels OLS `get_prediction(x0).summary_frame(alpha=0.05)`,
-        columns `mean`, `obs_ci_lower`, `obs_ci_upper`.
+        **What METHODS.md asks.** A direct multi-horizon pooled ARX, one OLS per horizon h = 1..H:
+        z[i,t+h] ~ team + team·t + season(t+h) + z[i,t..t−p+1] + x_d[i,t..t−p+1]. The scale z is the log
+        of the target when every value is > 0 and the teams' mean absolute one-step change grows with
+        their mean level (elasticity ≥ 0.5), else the level; on the log scale a driver is logged when all
+        its values are > 0. Season dummies: the target period's month (quarter, the week's Thursday's
+        month, weekday); none for yearly data. Team trends (team dummy × t, for teams with 3 rows or more)
+        are kept at a horizon when they forecast better over the calibration window: the 6 latest
+        earlier origins c (c + h ≤ L), each a refit on the data up to c, scored by mean |error| / s_ic.
+        Every team forecasts from the last period L. Interval z ± q·√v, v = statsmodels `se_obs`²; q is
+        the ⌈(n+1)·0.95⌉-th smallest of the window's n standardised errors |z − ẑ|/√v (n ≥ 20), else
+        t(0.975, df). On the log scale the forecast is exp(ẑ + v/2), the bounds exp of the bounds. The
+        organisation figure (sum or mean by the target's aggregation) has variance
+        V = s²[Σw² + ρ((Σw)² − Σw²)] + w′X0·cov_params·X0′w, w the delta-method weights, ρ the
+        residuals' mean cross-team correlation, widened by κ² from the window.
 
-        **Backtest** (origins o = L−B .. L−1, L the last period): at each origin, refit on rows whose
-        target period is at or before o; each team forecasts from o (regressors complete at o) for
-        o + h ≤ L where an actual exists; the naive forecast is y[o]. MAPE in percent over rows with
-        actual ≠ 0; MASE = mean |error| / s_o, s_o the mean absolute one-step change over consecutive
-        periods up to o, all teams pooled.
+        **Backtest** (origins o = L−B .. L−1): everything above decided and refitted on the data up to o;
+        rows for `arx`, `naive` (y[o]), `snaive` (y[o+h−S]) and `total` (the organisation figure, where
+        every team has an actual). MAPE in percent; MASE = mean |error| / s_io, team i's own mean absolute
+        one-step change up to o; coverage of the 95% interval.
 
         Scorecard's forecast (team rows, as in `scorecard forecast --format csv`) and, when the export
         asked for one, its backtest:
@@ -833,123 +838,240 @@ enum NotebookPython {
             list(dict.fromkeys(l["from"] for l in LINKS if l["to"] == TARGET and l["from"] != TARGET))
         LAGS, H, B, ALPHA = FC["lags"], FC["horizon"], FC["backtest"], 1 - FC["confidence"]
         assert (TARGET, DRIVERS) == (FC["target"], FC["drivers"]), (TARGET, DRIVERS, FC)
-        print(f"target {TARGET}; drivers {DRIVERS}; {LAGS} lags; horizons 1..{H}; backtest origins {B}")
+        MEASURES_FC = [TARGET] + DRIVERS
+        AGG = aggregation(TARGET)
+        K_WINDOW = 6
+        SEASON_LENGTH = {"month": 12, "quarter": 4, "week": 52, "day": 7}
+        SEASONAL = FREQ in SEASON_LENGTH
+        SER = {m: {team: series(team, m) for team in TEAMS} for m in MEASURES_FC}
+        print(f"target {TARGET} ({AGG}); drivers {DRIVERS}; {LAGS} lags; horizons 1..{H}; backtest origins {B}")
 
 
-        def regressors(y, xs, t):
-            """[y[t..t-p+1], x_1[t..t-p+1], ...] or None when one is missing or before the window."""
-            if t - LAGS + 1 < 0:
-                return None
-            vals = [y[t - j] for j in range(LAGS)] + [x[t - j] for x in xs for j in range(LAGS)]
-            return None if any(math.isnan(v) for v in vals) else vals
+        def season_slot(index):
+            """Month of year, quarter, month of the ISO week's Thursday, weekday (Monday 0); None for years."""
+            if FREQ == "month":
+                return index % 12
+            if FREQ == "quarter":
+                return index % 4
+            if FREQ == "week":
+                return (dt.date.fromordinal(index * 7 + 1) + dt.timedelta(days=3)).month - 1
+            if FREQ == "day":
+                return dt.date.fromordinal(index).weekday()
+            return None
 
 
-        def training_rows(h, last_target_slot):
-            rows = []
+        def first_nonpositive(m, o):
+            return any(np.any(SER[m][team][: o + 1] <= 0) for team in TEAMS)
+
+
+        def elasticity(o):
+            """Slope of ln(mean |one-step change|) on ln(mean level) over teams with 3+ changes (None: < 5 teams)."""
+            lm, ld = [], []
             for team in TEAMS:
-                y, xs = series(team, TARGET), [series(team, d) for d in DRIVERS]
-                for t in range(P):
-                    if t + h > last_target_slot:
-                        break
-                    if not math.isnan(y[t + h]) and (r := regressors(y, xs, t)) is not None:
-                        rows.append((team, t, y[t + h], r))
-            return rows
+                s = SER[TARGET][team][: o + 1]
+                ch = [abs(s[t] - s[t - 1]) for t in range(1, len(s)) if not np.isnan(s[t]) and not np.isnan(s[t - 1])]
+                if len(ch) < 3:
+                    continue
+                m, d = np.nanmean(s), np.mean(ch)
+                if m > 0 and d > 0:
+                    lm.append(math.log(m))
+                    ld.append(math.log(d))
+            return float(sm.OLS(np.array(ld), sm.add_constant(np.array(lm))).fit().params[1]) if len(lm) >= 5 else None
 
 
-        class Fit:
-            """OLS of y on [team dummies | lag columns]; .ok False when df < 1 or the design is rank-deficient."""
-
-            def __init__(self, rows):
-                self.teams = sorted({r[0] for r in rows})
-                self.col = {team: j for j, team in enumerate(self.teams)}
-                self.n, self.k = len(rows), len(self.teams) + LAGS * (1 + len(DRIVERS))
-                self.ok = False
-                if self.n == 0:
-                    return
-                X = np.zeros((self.n, self.k))
-                for i, (team, _, _, reg) in enumerate(rows):
-                    X[i, self.col[team]] = 1.0
-                    X[i, len(self.teams):] = reg
-                # Each lag column is multiplied by a power of two near 1/rms: exact in binary floating
-                # point, so the model and its predictions are unchanged, but statsmodels' pinv keeps full
-                # accuracy with revenue in millions beside 0/1 team dummies.
-                self.scale = np.ones(self.k)
-                for j in range(len(self.teams), self.k):
-                    rms = math.sqrt(float(np.mean(X[:, j] ** 2)))
-                    if rms > 0:
-                        self.scale[j] = 2.0 ** -round(math.log2(rms))
-                X = X * self.scale
-                if self.n - self.k < 1 or np.linalg.matrix_rank(X) < self.k:
-                    return
-                self.res = sm.OLS(np.array([r[2] for r in rows]), X).fit()
-                self.ok = True
-
-            def predict(self, items):
-                """[(mean, obs_ci_lower, obs_ci_upper)] for (team, regressors) pairs, one call."""
-                X0 = np.zeros((len(items), self.k))
-                for i, (team, reg) in enumerate(items):
-                    X0[i, self.col[team]] = 1.0
-                    X0[i, len(self.teams):] = reg
-                frame = self.res.get_prediction(X0 * self.scale).summary_frame(alpha=ALPHA)
-                return list(zip(frame["mean"], frame["obs_ci_lower"], frame["obs_ci_upper"]))
+        def decide_scale(o):
+            """(log target?, log each driver?) decided on the data up to o (`--transform auto`)."""
+            b = None if first_nonpositive(TARGET, o) else elasticity(o)
+            log = b is not None and b >= 0.5
+            return (log,) + tuple(log and not first_nonpositive(d, o) for d in DRIVERS)
 
 
-        def origin_of(team):
-            y, xs = series(team, TARGET), [series(team, d) for d in DRIVERS]
-            return next((t for t in range(P - 1, -1, -1) if regressors(y, xs, t) is not None), None)
+        def zval(logs, k, team, t):
+            v = SER[MEASURES_FC[k]][team][t]
+            return math.log(v) if logs[k] else v
 
 
+        def lag_row(logs, team, t):
+            out = []
+            for k, m in enumerate(MEASURES_FC):
+                for j in range(LAGS):
+                    if t - j < 0 or np.isnan(SER[m][team][t - j]):
+                        return None
+                    out.append(zval(logs, k, team, t - j))
+            return out
+
+
+        def slot(t):
+            return season_slot(FIRST + t) if SEASONAL else None
+
+
+        FITS = {}
+
+
+        def fit(logs, cutoff, h, trends):
+            """OLS with team dummies, team x t (teams with 3+ rows), season dummies and the lags, on rows whose
+            target period is at or before `cutoff`; None when there is no row, no df or the design is rank-deficient."""
+            key = (logs, cutoff, h, trends)
+            if key in FITS:
+                return FITS[key]
+            rows = [(team, t, zval(logs, 0, team, t + h), reg) for team in TEAMS for t in range(LAGS - 1, cutoff - h + 1)
+                    if not np.isnan(SER[TARGET][team][t + h]) and (reg := lag_row(logs, team, t)) is not None]
+            FITS[key] = None
+            if not rows:
+                return None
+            teams = [tm for tm in TEAMS if any(r[0] == tm for r in rows)]
+            trended = [tm for tm in teams if trends and sum(r[0] == tm for r in rows) >= 3]
+            slots = sorted({slot(r[1] + h) for r in rows}) if SEASONAL else []
+            dummies = slots[1:]
+
+            def xrow(team, t, reg, s):
+                return ([float(team == tm) for tm in teams] + [float(t) if team == tm else 0.0 for tm in trended]
+                        + [float(s == d) for d in dummies] + list(reg))
+
+            X = np.array([xrow(r[0], r[1], r[3], slot(r[1] + h)) for r in rows])
+            if X.shape[0] - X.shape[1] < 1 or np.linalg.matrix_rank(X) < X.shape[1]:
+                return None
+            res = sm.OLS(np.array([r[2] for r in rows]), X).fit()
+            tt = np.array([r[1] + h for r in rows])
+            num = sum(res.resid[tt == t].sum() ** 2 - (res.resid[tt == t] ** 2).sum() for t in set(tt))
+            den = sum((tt == t).sum() * ((tt == t).sum() - 1) for t in set(tt))
+            rho = min(1.0, max(0.0, num / (res.scale * den))) if den > 0 else 0.0
+            FITS[key] = dict(res=res, xrow=xrow, teams=set(teams), rho=rho, h=h, logs=logs)
+            return FITS[key]
+
+
+        def predict(f, o, teams):
+            out = []
+            for team in teams:
+                if team in f["teams"] and (reg := lag_row(f["logs"], team, o)) is not None:
+                    x0 = np.array([f["xrow"](team, o, reg, slot(o + f["h"]))])
+                    pr = f["res"].get_prediction(x0)
+                    out.append(dict(team=team, z=float(pr.predicted_mean[0]), v=float(pr.se_obs[0] ** 2), x0=x0[0]))
+            return out
+
+
+        def level(logs, z, v):
+            return math.exp(z + v / 2) if logs[0] else z
+
+
+        def organisation(f, preds):
+            """The figure by the target's aggregation and its V (rho, delta method on the log scale)."""
+            c = 1.0 if AGG == "sum" else 1.0 / len(preds)
+            levels = np.array([level(f["logs"], p["z"], p["v"]) for p in preds])
+            w = c * levels if f["logs"][0] else np.full(len(preds), c)
+            X0 = np.array([p["x0"] for p in preds])
+            s2 = f["res"].scale
+            V = s2 * ((w ** 2).sum() + f["rho"] * (w.sum() ** 2 - (w ** 2).sum())) + w @ X0 @ f["res"].cov_params() @ X0.T @ w
+            return c * levels.sum(), V
+
+
+        def mase_scale(team, c):
+            s = SER[TARGET][team][: c + 1]
+            ch = [abs(s[t] - s[t - 1]) for t in range(1, len(s)) if not np.isnan(s[t]) and not np.isnan(s[t - 1])]
+            return float(np.mean(ch)) if ch and np.mean(ch) > 0 else None
+
+
+        def window(logs, o, h):
+            """Trends kept where they forecast better; split-conformal q; kappa^2 (the K earlier origins)."""
+            origins = list(range(max(0, o - h - K_WINDOW + 1), o - h + 1)) if o - h >= 0 else []
+
+            def tally(trends):
+                std, scaled, ratios = [], [], []
+                for c in origins:
+                    f = fit(logs, c, h, trends)
+                    preds = predict(f, c, [tm for tm in TEAMS if not np.isnan(SER[TARGET][tm][c + h])]) if f else []
+                    if not preds:
+                        continue
+                    for p in preds:
+                        std.append(abs(zval(logs, 0, p["team"], c + h) - p["z"]) / math.sqrt(p["v"]))
+                        if (s := mase_scale(p["team"], c)) is not None:
+                            scaled.append(abs(SER[TARGET][p["team"]][c + h] - level(logs, p["z"], p["v"])) / s)
+                    actual = [SER[TARGET][p["team"]][c + h] for p in preds]
+                    T, V = organisation(f, preds)
+                    if V > 0:
+                        ratios.append(((sum(actual) if AGG == "sum" else np.mean(actual)) - T) ** 2 / V)
+                return std, scaled, ratios
+
+            on, off = tally(True), tally(False)
+            trends = len(on[1]) >= 20 and len(off[1]) >= 20 and np.mean(on[1]) < np.mean(off[1])
+            std, _, ratios = on if trends else off
+            rank = math.ceil((len(std) + 1) * (1 - ALPHA))
+            q = sorted(std)[rank - 1] if len(std) >= 20 and rank <= len(std) else None
+            return trends, q, max(1.0, float(np.mean(ratios))) if len(ratios) >= 3 else 1.0
+
+
+        L = P - 1
+        LOGS = decide_scale(L)
+        print("scale:", "log" if LOGS[0] else "levels")
         forecast_rows = []
         for h in range(1, H + 1):
-            fit = Fit(training_rows(h, P - 1))
-            if not fit.ok:
-                print(f"h={h}: the fit is undefined (n={fit.n}, k={fit.k}); no forecasts")
-                continue
-            items = [(team, origin_of(team)) for team in TEAMS if team in fit.col and origin_of(team) is not None]
-            regs = [(team, regressors(series(team, TARGET), [series(team, d) for d in DRIVERS], o)) for team, o in items]
-            for (team, o), (mean, lo, hi) in zip(items, fit.predict(regs) if regs else []):
-                forecast_rows.append(dict(team=team, measure=TARGET, period=period_label(FREQ, FIRST + o + h), horizon=h,
-                                          forecast=float(mean), lower=float(lo), upper=float(hi)))
+            trends, q, kappa2 = window(LOGS, L, h)
+            f = fit(LOGS, L, h, trends)
+            tq = st.t.ppf(1 - ALPHA / 2, f["res"].df_resid)
+            q = tq if q is None else q
+            print(f"h={h}: team trends {'kept' if trends else 'dropped'}; q = {q:.4f}; kappa^2 = {kappa2:.4f}; rho = {f['rho']:.4f}")
+            for p in predict(f, L, TEAMS):
+                half = q * math.sqrt(p["v"])
+                point, lo, hi = ((level(LOGS, p["z"], p["v"]), math.exp(p["z"] - half), math.exp(p["z"] + half)) if LOGS[0]
+                                 else (p["z"], p["z"] - half, p["z"] + half))
+                forecast_rows.append(dict(team=p["team"], measure=TARGET, period=period_label(FREQ, FIRST + L + h), horizon=h,
+                                          forecast=point, lower=lo, upper=hi))
         OURS["forecast"] = pd.DataFrame(forecast_rows, columns=["team", "measure", "period", "horizon", "forecast", "lower", "upper"])
 
-
-        def scale_s(o):
-            """Mean |y[t] - y[t-1]| over all teams and consecutive periods t <= o."""
-            diffs = [abs(y[t] - y[t - 1]) for y in (series(team, TARGET) for team in TEAMS)
-                     for t in range(1, o + 1) if not math.isnan(y[t]) and not math.isnan(y[t - 1])]
-            return float(np.mean(diffs)) if diffs else math.nan
-
-
         if B:
-            L = P - 1
-            records = []   # (horizon, actual, model forecast, naive forecast, s_o)
-            for o in range(max(L - B, 0), L):
-                s_o = scale_s(o)
+            acc = {(m, h): dict(n=0, ape=[], scaled=[], cov=0) for m in ("arx", "naive", "snaive", "total") for h in range(1, H + 1)}
+            S = SEASON_LENGTH.get(FREQ)
+            for o in range(L - B, L):
+                logs = decide_scale(o)
                 for h in range(1, H + 1):
                     if o + h > L:
                         continue
-                    fit = Fit(training_rows(h, o))
-                    if not fit.ok:
+                    trends, q, kappa2 = window(logs, o, h)
+                    f = fit(logs, o, h, trends)
+                    if f is None:
                         continue
-                    items = []
-                    for team in TEAMS:
-                        y = series(team, TARGET)
-                        reg = regressors(y, [series(team, d) for d in DRIVERS], o)
-                        if not math.isnan(y[o + h]) and team in fit.col and reg is not None:
-                            items.append((team, reg, y[o + h], y[o]))
-                    predictions = fit.predict([(team, reg) for team, reg, _, _ in items]) if items else []
-                    for (team, reg, actual, naive), (mean, _, _) in zip(items, predictions):
-                        records.append((h, actual, mean, naive, s_o))
-            backtest_rows = []
-            for model in ("arx", "naive"):
-                for h in range(1, H + 1):
-                    rs = [r for r in records if r[0] == h]
-                    errors = [abs(r[1] - (r[2] if model == "arx" else r[3])) for r in rs]
-                    ape = [100.0 * e / abs(r[1]) for e, r in zip(errors, rs) if r[1] != 0]
-                    scaled = [e / r[4] for e, r in zip(errors, rs)]
-                    backtest_rows.append(dict(model=model, horizon=h, n=len(rs), mape=np.mean(ape) if ape else np.nan,
-                                              mase=np.mean(scaled) if scaled else np.nan))
-            OURS["forecast_backtest"] = pd.DataFrame(backtest_rows, columns=["model", "horizon", "n", "mape", "mase"])
+                    tq = st.t.ppf(1 - ALPHA / 2, f["res"].df_resid)
+                    q = tq if q is None else q
+                    preds = predict(f, o, TEAMS)
+                    for p in preds:
+                        team, actual = p["team"], SER[TARGET][p["team"]][o + h]
+                        if np.isnan(actual):
+                            continue
+                        half = q * math.sqrt(p["v"])
+                        lo, hi = (math.exp(p["z"] - half), math.exp(p["z"] + half)) if logs[0] else (p["z"] - half, p["z"] + half)
+                        s = mase_scale(team, o)
+                        cands = [("arx", level(logs, p["z"], p["v"])), ("naive", SER[TARGET][team][o])]
+                        if S and o + h - S >= 0 and not np.isnan(SER[TARGET][team][o + h - S]):
+                            cands.append(("snaive", SER[TARGET][team][o + h - S]))
+                        for model, fc in cands:
+                            a = acc[(model, h)]
+                            a["n"] += 1
+                            if actual != 0:
+                                a["ape"].append(100 * abs(actual - fc) / abs(actual))
+                            if s is not None:
+                                a["scaled"].append(abs(actual - fc) / s)
+                            a["cov"] += model == "arx" and lo <= actual <= hi
+                    members = [p["team"] for p in preds]
+                    if members and all(not np.isnan(SER[TARGET][tm][o + h]) for tm in members):
+                        T, V = organisation(f, preds)
+                        half = tq * math.sqrt(kappa2 * V)
+                        agg = lambda vals: sum(vals) if AGG == "sum" else sum(vals) / len(vals)
+                        actual = agg([SER[TARGET][tm][o + h] for tm in members])
+                        hist = [None if any(np.isnan(SER[TARGET][tm][t]) for tm in members) else agg([SER[TARGET][tm][t] for tm in members])
+                                for t in range(o + 1)]
+                        ch = [abs(hist[t] - hist[t - 1]) for t in range(1, o + 1) if hist[t] is not None and hist[t - 1] is not None]
+                        a = acc[("total", h)]
+                        a["n"] += 1
+                        if actual != 0:
+                            a["ape"].append(100 * abs(actual - T) / abs(actual))
+                        if ch and np.mean(ch) > 0:
+                            a["scaled"].append(abs(actual - T) / np.mean(ch))
+                        a["cov"] += T - half <= actual <= T + half
+            backtest_rows = [dict(model=m, horizon=h, n=acc[(m, h)]["n"], mape=np.mean(acc[(m, h)]["ape"]) if acc[(m, h)]["ape"] else np.nan,
+                                  mase=np.mean(acc[(m, h)]["scaled"]) if acc[(m, h)]["scaled"] else np.nan,
+                                  coverage=acc[(m, h)]["cov"] / acc[(m, h)]["n"] if m in ("arx", "total") and acc[(m, h)]["n"] else np.nan)
+                             for m in ("arx", "naive", "snaive", "total") if m != "snaive" or SEASONAL for h in range(1, H + 1)]
+            OURS["forecast_backtest"] = pd.DataFrame(backtest_rows, columns=["model", "horizon", "n", "mape", "mase", "coverage"])
         print(f"{len(OURS['forecast'])} team forecasts recomputed")
         """#
 
@@ -958,7 +1080,7 @@ enum NotebookPython {
                 numbers=["forecast", "lower", "upper"], exact=["measure", "period"])
         if B:
             compare("forecast_backtest", ENGINE["forecast_backtest"], OURS["forecast_backtest"], ["model", "horizon"],
-                    numbers=["mape", "mase"], exact=["n"])
+                    numbers=["mape", "mase", "coverage"], exact=["n"])
         side_by_side(ENGINE["forecast"], OURS["forecast"], ["team", "horizon"], ["forecast", "lower", "upper"])
         """#
 
@@ -986,10 +1108,11 @@ enum NotebookPython {
         if B and len(OURS["forecast_backtest"]):
             bt = OURS["forecast_backtest"]
             fig, ax = plt.subplots(figsize=(7, 4))
-            for offset, model in [(-0.2, "arx"), (0.2, "naive")]:
+            for offset, model in [(-0.27, "arx"), (0.0, "naive"), (0.27, "snaive")]:
                 m = bt[bt["model"] == model]
-                ax.bar(m["horizon"] + offset, m["mape"].astype(float), width=0.4,
-                       label={"arx": "pooled ARX (Scorecard's model)", "naive": "naive: last value"}[model])
+                ax.bar(m["horizon"] + offset, m["mape"].astype(float), width=0.27,
+                       label={"arx": "pooled ARX (Scorecard's model)", "naive": "naive: last value",
+                              "snaive": "seasonal naive"}[model])
             ax.set_xticks(range(1, H + 1))
             ax.set_xlabel(f"horizon ({FREQ}s ahead)")
             ax.set_ylabel("MAPE (%)")

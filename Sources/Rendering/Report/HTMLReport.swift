@@ -292,16 +292,17 @@ public enum HTMLReport {
         let unit = def?.unit
         let level = ReportNumber.fixed(f.confidence * 100, decimals: f.confidence * 100 == (f.confidence * 100).rounded() ? 0 : 1) + "%"
         let drivers = f.drivers.isEmpty ? "its own lags only" : f.drivers.map { displayName($0, dataset) }.joined(separator: ", ")
+        let figure = f.aggregation == .sum ? "total" : "mean"
         if let t = f.totals.first {
-            page.add("<p class=\"headline\">\(XML.escape(name)), organisation total for \(t.period): \(XML.escape(ReportNumber.withUnit(t.forecast, unit))) (\(level) prediction interval \(XML.escape(ReportNumber.compact(t.lower))) to \(XML.escape(ReportNumber.compact(t.upper))), \(t.teams) teams).</p>\n")
+            page.add("<p class=\"headline\">\(XML.escape(name)), organisation \(figure) for \(t.period): \(XML.escape(ReportNumber.withUnit(t.forecast, unit))) (\(level) prediction interval \(XML.escape(ReportNumber.compact(t.lower))) to \(XML.escape(ReportNumber.compact(t.upper))), \(t.teams) teams).</p>\n")
         }
         if !f.totals.isEmpty {
             let history = (0..<panel.periodCount).map { i in (period: panel.period(at: i).description, value: i < input.forecastTotalHistory.count ? input.forecastTotalHistory[i] : nil) }
             let points = f.totals.map { FanChart.Point(period: $0.period.description, forecast: $0.forecast, lower: $0.lower, upper: $0.upper) }
             let teams = f.totals.first!.teams
-            let chart = FanChart(history: history, forecast: points, unit: unit, yTitle: "\(name)\(unit.map { " (\($0))" } ?? ""), total of \(teams) teams", levelPercent: level, phase: phase(panel.firstPeriod))
-            page.add("<figure>\n\(chart.svg(title: "\(name): organisation total, history and forecast"))\n")
-            page.add("<figcaption>How to read: the solid line is the total of \(XML.escape(name)) over the \(teams) teams that have a forecast; the dashed line continues it with the forecast for the next \(f.horizon) \(panel.frequency.rawValue)s, and the shaded band is the \(level) prediction interval of the total (team errors taken as independent). Model: one regression per horizon h, \(XML.escape(name)) at t + h on team effects and the last \(f.lags) values of \(XML.escape(name)) and of its drivers (\(XML.escape(drivers))), pooled over all teams.</figcaption>\n</figure>\n")
+            let chart = FanChart(history: history, forecast: points, unit: unit, yTitle: "\(name)\(unit.map { " (\($0))" } ?? ""), \(figure) of \(teams) teams", levelPercent: level, phase: phase(panel.firstPeriod))
+            page.add("<figure>\n\(chart.svg(title: "\(name): organisation \(figure), history and forecast"))\n")
+            page.add("<figcaption>How to read: the solid line is the \(figure) of \(XML.escape(name)) over the \(teams) teams that have a forecast; the dashed line continues it with the forecast for the next \(f.horizon) \(panel.frequency.rawValue)s, and the shaded band is the \(level) prediction interval of the \(figure) (with the teams' errors' correlation, widened where the earlier origins' errors call for it). Model: one regression per horizon h, \(XML.escape(name)) at t + h (\(f.transform == "log" ? "on the log scale" : "in levels")) on team effects\(f.models.contains(where: \.trends) ? ", team trends" : "")\(f.seasonal.map { ", \($0) dummies" } ?? "") and the last \(f.lags) values of \(XML.escape(name)) and of its drivers (\(XML.escape(drivers))), pooled over all teams.</figcaption>\n</figure>\n")
             page.add("<table class=\"forecast\">\n<thead><tr><th>Period</th><th class=\"num\">Horizon</th><th class=\"num\">Forecast</th><th class=\"num\">Lower</th><th class=\"num\">Upper</th><th class=\"num\">Teams</th></tr></thead>\n<tbody>\n")
             for t in f.totals {
                 page.add("<tr><td>\(t.period)</td><td class=\"num\">\(t.horizon)</td><td class=\"num\">\(XML.escape(ReportNumber.withUnit(t.forecast, unit)))</td><td class=\"num\">\(XML.escape(ReportNumber.compact(t.lower)))</td><td class=\"num\">\(XML.escape(ReportNumber.compact(t.upper)))</td><td class=\"num\">\(t.teams)</td></tr>\n")

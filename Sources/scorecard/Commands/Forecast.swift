@@ -7,11 +7,14 @@ struct Forecast: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Forecast a financial measure from its own lags and leading drivers, with prediction intervals and a backtest.",
         discussion: """
-            Direct multi-horizon pooled ARX with team fixed effects: for each horizon h, \
-            y[t+h] ~ team + y[t..t-p+1] + driver[t..t-p+1], one regression per horizon. Each team \
-            forecasts from its last period with every regressor present. The people's table adds \
-            the organisation total with its own interval. --backtest B refits at each of the last B \
-            origins and compares MAPE and MASE with the naive last-value forecast. \
+            Direct multi-horizon pooled ARX (METHODS.md, Forecast): for each horizon h, \
+            z[t+h] ~ team + team trend + season + z[t..t-p+1] + driver[t..t-p+1], z the log of the \
+            target when its variability grows with team size (--transform), team trends where they \
+            forecast better (--team-trends), intervals calibrated on the errors of the 6 earlier \
+            origins (--calibration). Every team forecasts from the last period. The people's table \
+            adds the organisation figure (total or mean, by the target's aggregation) with its \
+            interval. --backtest B refits at each of the last B origins and compares MAPE, MASE \
+            and coverage with the naive and seasonal naive forecasts. \
             Defaults: target = the scorecard's roi return measure; drivers = the measures linked \
             directly into it; --horizon 3, --lags 2.
             """)
@@ -38,7 +41,19 @@ struct Forecast: ParsableCommand {
     @Option(help: "Backtest over this many rolling origins instead of forecasting.")
     var backtest: Int?
 
-    @Flag(name: .customLong("with-total"), help: "Add the organisation total as a (total) row in CSV/JSON.")
+    @Option(help: ArgumentHelp("Model scale: auto (log when variability grows with team size), log or none.", valueName: "auto|log|none"))
+    var transform: ForecastAnalysis.Transform = .auto
+
+    @Option(help: ArgumentHelp("Season dummies by frequency (month, quarter, week's month, weekday): auto or none.", valueName: "auto|none"))
+    var seasonal: ForecastAnalysis.Seasonal = .auto
+
+    @Option(name: .customLong("team-trends"), help: ArgumentHelp("A trend per team: auto (kept where it forecasts better over the calibration window), on or off.", valueName: "auto|on|off"))
+    var teamTrends: ForecastAnalysis.TeamTrends = .auto
+
+    @Option(help: ArgumentHelp("Interval multiplier: auto (split-conformal on the errors of the 6 earlier origins) or none (Student t).", valueName: "auto|none"))
+    var calibration: ForecastAnalysis.Calibration = .auto
+
+    @Flag(name: .customLong("with-total"), help: "Add the organisation figure (total or mean, by the target's aggregation) as a (total) row in CSV/JSON.")
     var withTotal = false
 
     @Flag(name: .customLong("driver-report"), help: "Print the coefficients and each driver's partial F-test.")
@@ -54,10 +69,13 @@ struct Forecast: ParsableCommand {
             let data = try dataset.load().selecting(selection.selection)
             let list = drivers.map { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) }
             let result = try ForecastAnalysis.run(data, options: .init(target: target, drivers: list, horizon: horizon, lags: lags,
-                                                                      confidence: confidence, backtest: backtest ?? 0))
+                                                                      confidence: confidence, backtest: backtest ?? 0, transform: transform,
+                                                                      seasonal: seasonal, teamTrends: teamTrends, calibration: calibration))
             let definitions = Definitions(analysis: "forecast", dataset: data, parameters: [
                 ("target", result.target), ("drivers", result.drivers.joined(separator: ", ")), ("horizon", String(horizon)),
                 ("lags", String(lags)), ("confidence", String(confidence)), ("backtest", backtest.map(String.init) ?? "none"),
+                ("transform", "\(transform.rawValue) (\(result.transform))"), ("seasonal", seasonal.rawValue), ("team-trends", teamTrends.rawValue),
+                ("calibration", calibration.rawValue),
             ])
             if backtest != nil {
                 try output.emit(ResultTable(backtest: result), definitions: definitions)
@@ -70,3 +88,8 @@ struct Forecast: ParsableCommand {
         }
     }
 }
+
+extension ForecastAnalysis.Transform: ExpressibleByArgument {}
+extension ForecastAnalysis.Seasonal: ExpressibleByArgument {}
+extension ForecastAnalysis.TeamTrends: ExpressibleByArgument {}
+extension ForecastAnalysis.Calibration: ExpressibleByArgument {}

@@ -30,6 +30,12 @@ struct Generate: ParsableCommand {
     @Option(help: "Seed of the generator.")
     var seed: UInt64 = 73
 
+    @Option(help: ArgumentHelp("Revenue noise: multiplicative (proportional to team size, the shipped data) or additive (the same in dollars for every team).", valueName: "multiplicative|additive"))
+    var noise: SalesOrganisationSpec.Noise = .multiplicative
+
+    @Option(name: .customLong("common-shock"), help: ArgumentHelp("Relative size S of a shock shared by all teams each month (revenue × (1 + S·g), g standard normal); 0: none.", valueName: "S"))
+    var commonShock: Double = 0
+
     @Option(name: .shortAndLong, help: ArgumentHelp("Folder to write (created if missing).", valueName: "dir"))
     var output: String
 
@@ -43,7 +49,9 @@ struct Generate: ParsableCommand {
         if measures < SalesOrganisationSpec.coreMeasureCount {
             throw ValidationError("--measures \(measures): expected \(SalesOrganisationSpec.coreMeasureCount) (the core measures) or more")
         }
-        let spec = SalesOrganisationSpec(teams: teams, periods: periods, measures: measures, seed: seed)
+        var spec = SalesOrganisationSpec(teams: teams, periods: periods, measures: measures, seed: seed)
+        spec.noise = noise
+        spec.commonShock = commonShock
         do {
             try spec.validate()
         } catch {
@@ -73,3 +81,5 @@ struct Generate: ParsableCommand {
         print("wrote \(output)/measurements.csv, scorecard.yml, truth.json (\(teams) teams × \(periods) months × \(measures) measures, seed \(seed))")
     }
 }
+
+extension SalesOrganisationSpec.Noise: ExpressibleByArgument {}

@@ -84,7 +84,8 @@ struct Report: ParsableCommand {
                 if let first = f.totals.first, let y = data.panel.measureIndex(f.target) {
                     let names = Set(f.rows.filter { $0.horizon == first.horizon && $0.period == first.period }.map(\.team))
                     let teams = data.panel.teams.indices.filter { names.contains(data.panel.teams[$0]) }
-                    let sums = data.panel.selecting(teams: teams).organisation(aggregations: [Aggregation](repeating: .sum, count: data.panel.measureCount))
+                    // The organisation figure's own aggregation: the total for sum targets, the mean otherwise.
+                    let sums = data.panel.selecting(teams: teams).organisation(aggregations: [Aggregation](repeating: f.aggregation == .sum ? .sum : .mean, count: data.panel.measureCount))
                     totalHistory = sums.series(team: 0, measure: y).map { $0.isNaN ? nil : $0 }
                 }
             } catch {
