@@ -63,7 +63,7 @@ extension MeasurementsReader {
 
     /// A whole measurements CSV from a stream: header (after an optional BOM), then the
     /// records, as one segment with its duplicates worded. The caller merges and frees it.
-    static func segment(stream: inout some ByteStream, file: String, limits: ReadLimits) throws -> SegmentParser {
+    static func segment(stream: inout some ByteStream, file: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> SegmentParser {
         // Read until the header record is complete (a line break) or the stream ends.
         var head: [UInt8] = []
         var ended = false
@@ -81,8 +81,8 @@ extension MeasurementsReader {
                                           expected: "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)")])
         }
         let bom = head.count >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0
-        let (layout, headerEnd) = try parseHeader(Array(head[bom...]), file: file, final: ended, limits: limits)
-        var parser = SegmentParser(file: file, layout: layout, limits: limits, firstLine: 2)
+        let (layout, columns, headerEnd) = try parseHeader(Array(head[bom...]), file: file, final: ended, limits: limits, options: options)
+        var parser = SegmentParser(file: file, layout: layout, limits: limits, firstLine: 2, columns: columns, options: options)
         do {
             try feed(&parser, stream: &stream, pending: Array(head[(bom + headerEnd)...]), limits: limits)
         } catch {
@@ -94,9 +94,9 @@ extension MeasurementsReader {
     }
 
     /// A stream read into a panel (tests, and every source that is not a file).
-    static func read(stream: inout some ByteStream, file: String, limits: ReadLimits) throws -> Result {
-        let parsed = [try segment(stream: &stream, file: file, limits: limits)]
+    static func read(stream: inout some ByteStream, file: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result {
+        let parsed = [try segment(stream: &stream, file: file, limits: limits, options: options)]
         defer { parsed.forEach { $0.cells.deallocate() } }
-        return try merge(parsed, file: file, limits: limits)
+        return try merge(parsed, file: file, limits: limits, options: options)
     }
 }

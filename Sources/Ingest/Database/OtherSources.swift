@@ -6,23 +6,23 @@ extension MeasurementsReader {
         PostgresLocation.isURL(path) || SQLiteLocation.isURL(path)
     }
 
-    static func readOtherSource(_ path: String, limits: ReadLimits) throws -> Result? {
-        if PostgresLocation.isURL(path) { return try PostgresReader.read(PostgresLocation(parsing: path), limits: limits) }
-        if SQLiteLocation.isURL(path) { return try SQLiteReader.read(SQLiteLocation(parsing: path), limits: limits) }
+    static func readOtherSource(_ path: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result? {
+        if PostgresLocation.isURL(path) { return try PostgresReader.read(PostgresLocation(parsing: path), limits: limits, options: options) }
+        if SQLiteLocation.isURL(path) { return try SQLiteReader.read(SQLiteLocation(parsing: path), limits: limits, options: options) }
         return nil
     }
 
-    static func otherSegment(_ path: String, limits: ReadLimits) throws -> SegmentParser {
-        if SQLiteLocation.isURL(path) { return try SQLiteReader.segment(SQLiteLocation(parsing: path), limits: limits) }
-        return try PostgresReader.segment(PostgresLocation(parsing: path), limits: limits)
+    static func otherSegment(_ path: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> SegmentParser {
+        if SQLiteLocation.isURL(path) { return try SQLiteReader.segment(SQLiteLocation(parsing: path), limits: limits, options: options) }
+        return try PostgresReader.segment(PostgresLocation(parsing: path), limits: limits, options: options)
     }
 
     /// One source's segment merged into measurements, its problems located as the source names them.
-    static func mergeOne(_ segment: SegmentParser, label: String, rowWord: String, limits: ReadLimits) throws -> Result {
+    static func mergeOne(_ segment: SegmentParser, label: String, rowWord: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result {
         let parsed = [segment]
         defer { parsed.forEach { $0.cells.deallocate() } }
         do {
-            return try merge(parsed, file: label, limits: limits)
+            return try merge(parsed, file: label, limits: limits, options: options)
         } catch let e as InputErrors {
             throw InputErrors(e.errors.map { relocate($0, label: label, rowWord: rowWord, header: parsed[0].headerNames) }, measuresSeen: e.measuresSeen)
         }

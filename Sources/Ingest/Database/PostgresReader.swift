@@ -6,7 +6,7 @@ import CLibPQ
 /// missing values, periods) and memory stays with the panel. Problems are located in the
 /// source's terms: `postgres://…?query=…: query row 1,204, column value: value "abc" is not a number`.
 enum PostgresReader {
-    static func segment(_ location: PostgresLocation, limits: ReadLimits) throws -> SegmentParser {
+    static func segment(_ location: PostgresLocation, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> SegmentParser {
         let label = location.label
         let connection: PostgresConnection
         do {
@@ -33,7 +33,7 @@ enum PostgresReader {
         var stream = PostgresCopyStream(connection: connection)
         var parser: SegmentParser
         do {
-            parser = try MeasurementsReader.segment(stream: &stream, file: label, limits: limits)
+            parser = try MeasurementsReader.segment(stream: &stream, file: label, limits: limits, options: options)
         } catch let e as PostgresError {
             let rows = Swift.max(stream.rows - 1, 0)
             throw e.inputError(label, doing: "the read stopped after \(rows.formatted) \(rows == 1 ? "row" : "rows")")
@@ -46,8 +46,8 @@ enum PostgresReader {
         return parser
     }
 
-    static func read(_ location: PostgresLocation, limits: ReadLimits) throws -> MeasurementsReader.Result {
-        try MeasurementsReader.mergeOne(segment(location, limits: limits), label: location.label, rowWord: location.rowWord, limits: limits)
+    static func read(_ location: PostgresLocation, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> MeasurementsReader.Result {
+        try MeasurementsReader.mergeOne(segment(location, limits: limits, options: options), label: location.label, rowWord: location.rowWord, limits: limits, options: options)
     }
 }
 

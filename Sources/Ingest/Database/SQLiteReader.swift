@@ -9,7 +9,7 @@ import GRDB
 /// empty field. Problems are located in the source's terms:
 /// `sqlite:b2b.db?query=…: query row 2, column team: an empty team name …`.
 enum SQLiteReader {
-    static func segment(_ location: SQLiteLocation, limits: ReadLimits) throws -> SegmentParser {
+    static func segment(_ location: SQLiteLocation, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> SegmentParser {
         let label = location.label
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: location.path, isDirectory: &isFolder), !isFolder.boolValue else {
@@ -39,7 +39,7 @@ enum SQLiteReader {
                 header = cursor.columnNames
                 var stream = SQLiteRowStream(cursor: cursor, header: header)
                 do {
-                    parsed = try MeasurementsReader.segment(stream: &stream, file: label, limits: limits)
+                    parsed = try MeasurementsReader.segment(stream: &stream, file: label, limits: limits, options: options)
                 } catch let e as DatabaseError {
                     let rows = stream.rows
                     throw inputError(e, label, doing: "the read stopped after \(rows.formatted) \(rows == 1 ? "row" : "rows")")
@@ -55,8 +55,8 @@ enum SQLiteReader {
         return parser
     }
 
-    static func read(_ location: SQLiteLocation, limits: ReadLimits) throws -> MeasurementsReader.Result {
-        try MeasurementsReader.mergeOne(segment(location, limits: limits), label: location.label, rowWord: location.rowWord, limits: limits)
+    static func read(_ location: SQLiteLocation, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> MeasurementsReader.Result {
+        try MeasurementsReader.mergeOne(segment(location, limits: limits, options: options), label: location.label, rowWord: location.rowWord, limits: limits, options: options)
     }
 
     /// SQLite's message with the exit code its kind calls for.

@@ -14,23 +14,25 @@ extension ResultTable {
             }
         }
         let figure = f.aggregation == .sum ? "total" : "mean over teams"
-        var headline = "\(f.target) forecast from \(f.drivers.isEmpty ? "its own lags" : f.drivers.joined(separator: ", ")) (\(f.lags) lags, team effects\(f.seasonal.map { ", seasons by \($0)" } ?? ""), \(PeopleTable.formatNumber(f.confidence * 100))% prediction intervals)"
+        // People read forecasts in the target's unit, under its display name.
+        let definition = measures.first { $0.id == f.target }
+        let amount = PeopleStyle.amount(unit: definition?.unit)
+        let level = f.confidence * 100
+        let confidence = level == level.rounded() && level.magnitude < 1e15 ? String(Int(level)) : PeopleTable.statistic(level)
+        var headline = "\(f.target) forecast from \(f.drivers.isEmpty ? "its own lags" : f.drivers.joined(separator: ", ")) (\(f.lags) lags, team effects\(f.seasonal.map { ", seasons by \($0)" } ?? ""), \(confidence)% prediction intervals)"
         if let t = f.totals.first {
-            headline += "; organisation \(figure) \(t.period): \(PeopleTable.formatNumber(t.forecast)) (\(PeopleTable.formatNumber(t.lower)) to \(PeopleTable.formatNumber(t.upper)), \(t.teams) teams)"
+            headline += "; organisation \(figure) \(t.period): \(PeopleTable.format(t.forecast, style: amount)) (\(PeopleTable.format(t.lower, style: amount)) to \(PeopleTable.format(t.upper, style: amount)), \(t.teams) teams)"
         }
         headline += ". " + ForecastTable.summary(f)
         var notes = ForecastTable.modelNotes(f) + f.notes.map(\.description)
         for t in f.driverTests {
             if let p = t.pValue, let F = t.f {
-                notes.append("horizon \(t.horizon): dropping \(t.driver) F(\(t.numeratorDF), \(t.denominatorDF)) = \(PeopleTable.formatNumber(F)), p = \(PeopleTable.formatProbability(p))\(p < 0.05 ? " — it carries the forecast" : " — it adds nothing significant")")
+                notes.append("horizon \(t.horizon): dropping \(t.driver) F(\(t.numeratorDF), \(t.denominatorDF)) = \(PeopleTable.statistic(F)), p = \(PeopleTable.formatProbability(p))\(p < 0.05 ? " — it carries the forecast" : " — it adds nothing significant")")
             }
         }
         self.init(analysis: "forecast",
                   columns: ["team", "measure", "period", "horizon", "forecast", "lower", "upper"].map { Column($0, alignment: ["team", "measure", "period"].contains($0) ? .left : nil) },
                   rows: rows, notes: notes, headline: headline)
-        // People read forecasts in the target's unit, under its display name.
-        let definition = measures.first { $0.id == f.target }
-        let amount = PeopleStyle.amount(unit: definition?.unit)
         styles = rows.map { _ in [nil, definition.map { .text($0.name) }, nil, nil, amount, amount, amount] }
     }
 
@@ -48,10 +50,10 @@ extension ResultTable {
             guard !benchmarks.isEmpty else { continue }
             judged += 1
             if benchmarks.allSatisfy({ mm < $0.mase! && ma < $0.mape! }) { helps += 1 }
-            let skills = benchmarks.map { "\($0.model) \(PeopleTable.formatNumber(1 - mm / $0.mase!))" }.joined(separator: ", ")
+            let skills = benchmarks.map { "\($0.model) \(PeopleTable.statistic(1 - mm / $0.mase!))" }.joined(separator: ", ")
             notes.append("horizon \(h): skill 1 − MASE_model/MASE_benchmark: \(skills)"
-                         + (m.coverage.map { "; the \(PeopleTable.formatNumber(f.confidence * 100))% interval covered \(PeopleTable.formatNumber($0 * 100))% of \(m.n) actuals" } ?? "")
-                         + (row("total", h).flatMap { t in t.coverage.map { "; the organisation figure's covered \(PeopleTable.formatNumber($0 * 100))% of \(t.n)" } } ?? ""))
+                         + (m.coverage.map { "; the \(PeopleTable.statistic(f.confidence * 100))% interval covered \(PeopleTable.statistic($0 * 100))% of \(m.n) actuals" } ?? "")
+                         + (row("total", h).flatMap { t in t.coverage.map { "; the organisation figure's covered \(PeopleTable.statistic($0 * 100))% of \(t.n)" } } ?? ""))
         }
         let origins = f.backtestOrigins.isEmpty ? "" : " (origins \(f.backtestOrigins.first!)…\(f.backtestOrigins.last!), everything decided and refitted at each)"
         let verdict = judged == 0 ? "no horizon could be scored" :
@@ -98,10 +100,10 @@ enum ForecastTable {
         var notes = ["scale: \(f.transformReason)"]
         for m in f.models {
             let q = m.calibrated
-                ? "interval multiplier q = \(PeopleTable.formatNumber(m.q)) calibrated on \(m.windowRows) standardised errors of the earlier origins (split-conformal)"
-                : "interval multiplier q = t(df \(PeopleTable.formatNumber(m.df))) = \(PeopleTable.formatNumber(m.q))\(m.windowRows < 20 ? " (\(m.windowRows) window errors, fewer than 20 to calibrate on)" : "")"
-            let kappa = m.kappaOrigins > 0 ? ", κ² = \(PeopleTable.formatNumber(m.kappa2)) from \(m.kappaOrigins) window origins" : ""
-            notes.append("horizon \(m.horizon): \(m.trendReason); \(q); organisation figure ρ = \(PeopleTable.formatNumber(m.rho))\(kappa)")
+                ? "interval multiplier q = \(PeopleTable.statistic(m.q)) calibrated on \(m.windowRows) standardised errors of the earlier origins (split-conformal)"
+                : "interval multiplier q = t(df \(PeopleTable.statistic(m.df))) = \(PeopleTable.statistic(m.q))\(m.windowRows < 20 ? " (\(m.windowRows) window errors, fewer than 20 to calibrate on)" : "")"
+            let kappa = m.kappaOrigins > 0 ? ", κ² = \(PeopleTable.statistic(m.kappa2)) from \(m.kappaOrigins) window origins" : ""
+            notes.append("horizon \(m.horizon): \(m.trendReason); \(q); organisation figure ρ = \(PeopleTable.statistic(m.rho))\(kappa)")
         }
         return notes
     }
