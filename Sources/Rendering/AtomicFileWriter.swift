@@ -45,6 +45,20 @@ public final class AtomicFileWriter {
     private var slot: Int?
     private var finished = false
 
+    /// Refuses (exit 73) when `path` is a regular file this command read as an input (the
+    /// same file through any link): the output would replace or overwrite its own data.
+    /// Commands call it as soon as the inputs are read, before the analysis runs; the writer
+    /// checks again when it opens the file.
+    public static func refuseInput(_ path: String) throws(OutputError) {
+        guard path != "-" else { return }
+        var existing = stat()
+        guard stat(path, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFREG,
+              InputFiles.identities.contains(FileIdentity(existing)) else { return }
+        var error = OutputError(path: path, action: "cannot create", code: EEXIST, exitCode: OutputError.cannotCreate)
+        error.reason = "it is an input of this command (the same file, through any link); write the output elsewhere"
+        throw error
+    }
+
     /// Creates the temporary file next to `path`, or opens standard output (`-`) or an
     /// existing device, FIFO or socket at `path` for writing in place: renaming over
     /// `/dev/null` would replace the device node (as root) instead of discarding output.
@@ -62,14 +76,9 @@ public final class AtomicFileWriter {
         if name.isEmpty || name == "." || name == ".." {
             throw OutputError(path: path, action: "cannot create", code: EISDIR, exitCode: OutputError.cannotCreate)
         }
+        try Self.refuseInput(path)
         var existing = stat()
         let targetExists = stat(path, &existing) == 0
-        if targetExists && (existing.st_mode & S_IFMT) == S_IFREG && InputFiles.identities.contains(FileIdentity(existing)) {
-            // The output would replace (or, through a link, overwrite) data this command read.
-            var error = OutputError(path: path, action: "cannot create", code: EEXIST, exitCode: OutputError.cannotCreate)
-            error.reason = "it is an input of this command (the same file, through any link); write the output elsewhere"
-            throw error
-        }
         if targetExists {
             switch existing.st_mode & S_IFMT {
             case S_IFREG:

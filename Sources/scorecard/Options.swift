@@ -55,8 +55,11 @@ struct DatasetOptions: ParsableArguments {
         return location
     }
 
-    func load(scorecardRequired: Bool = false) throws -> Dataset {
+    /// The dataset; then each of `outputs` that is one of the files just read is refused
+    /// (exit 73) before any analysis runs.
+    func load(scorecardRequired: Bool = false, writing outputs: [String] = []) throws -> Dataset {
         let dataset = try Dataset.load(location(scorecardRequired: scorecardRequired), limits: limits, options: reading.options)
+        for path in outputs { try AtomicFileWriter.refuseInput(path) }
         // Said once, whatever the output format.
         for note in dataset.readingNotes { printError("\(note)") }
         return dataset
@@ -127,6 +130,12 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(name: .customLong("with-definitions"), help: "Also write FILE.definitions.json: data, window, ROI definition and method versions (needs --output).")
     var withDefinitions = false
+
+    /// The files this command will write: the output and its sidecar (none for standard output).
+    var paths: [String] {
+        guard let output, output != "-" else { return [] }
+        return withDefinitions ? [output, output + ".definitions.json"] : [output]
+    }
 
     func validate() throws {
         if let output, formatOption == nil {

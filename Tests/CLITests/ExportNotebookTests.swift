@@ -83,13 +83,66 @@ extension CLITests {
         // Standard output: paths relative to the working directory (the repository root here).
         #expect(r.stdout.contains(#"\"measurements\": \"datasets/b2b-73/measurements.csv\""#))
         #expect(r.stdout.contains(#"\"last\": 12}"#))
-        #expect(r.stdout.contains(#"\"from\": \"2025-01\", \"to\": \"2025-12\", \"periods\": 12}"#))
+        #expect(r.stdout.contains(#"\"from\": \"2025-01\", \"to\": \"2025-12\", \"periods\": 12, \"values\": "#))
         #expect(r.stdout.contains(#"\"max_lag\": 4, \"max_lag_option\": 4"#))
         #expect(r.stdout.contains(#"\"horizon\": 2, \"lags\": 2, \"confidence\": 0.95, \"backtest\": 3}"#))
         for id in ["trend-recompute", "leadlag-recompute", "rank-compare", "quartiles-recompute", "forecast-recompute", "agreement"] {
             #expect(r.stdout.contains("\"id\": \"\(id)\""), "\(id)")
         }
         #expect(r.stdout.components(separatedBy: "\"id\": \"roi-recompute\"").count == 2)
+    }
+
+    /// Issue #16 class 8: data Scorecard accepts must export a notebook that reads it the same way.
+    /// Running the notebooks needs Jupyter: notebooks-export/leniencies.py does that for every
+    /// leniency of docs/DECISIONS.md. Here: the export succeeds, names every file, carries the
+    /// count of values the engine read, and its Python has no reader that would diverge.
+    @Test func exportNotebookOfLenientDataNamesEveryFileAndTheValueCount() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A trailing blank, header names in capitals, lower-case quarters, a measure `no`.
+        var tidy = "TEAM,Period,MEASURE,Value\n"
+        for q in 1...8 {
+            for t in ["a", "b", "c"] {
+                let period = "\(2021 + (q - 1) / 4)-q\((q - 1) % 4 + 1)"
+                tidy += "\(t),\(period),revenue,\(q * 10 + q % 3 + (t == "c" ? 7 : 0)) \n\(t),\(period),no,\t\(q * q + (t == "b" ? 3 : 0))\n"
+            }
+        }
+        try Data(tidy.utf8).write(to: URL(fileURLWithPath: dir + "/a.csv"))
+        // A second file, wide, with a measure named `period` (pandas would call it `period.1`).
+        try Data("Team,PERIOD,period\na,2021-Q1,1\nb,2021-Q1,NA\nc,2021-Q1,\na,2021-Q2,4\n".utf8)
+            .write(to: URL(fileURLWithPath: dir + "/b.csv"))
+        try Data("""
+            perspectives:
+              financial:
+                objectives:
+                  - name: Grow
+                    measures:
+                      - {id: revenue, direction: higher, aggregation: sum}
+                      - {id: no, direction: lower, aggregation: mean}
+            links:
+              - {from: no, to: revenue, sign: negative}
+
+            """.utf8).write(to: URL(fileURLWithPath: dir + "/s.yml"))
+        let r = try run(["export", "notebook", "--data", dir + "/a.csv", "--data", dir + "/b.csv", "--scorecard", dir + "/s.yml",
+                         "--analysis", "trend", "--output", dir + "/n.ipynb"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let cells = try cells(try notebook(dir + "/n.ipynb"))
+        let parameters = try #require(cells.first { $0["id"] as? String == "parameters" })
+        let params = try #require(try JSONSerialization.jsonObject(with: Data(pythonLiteral(after: "json.loads(", in: source(parameters)).utf8)) as? [String: Any])
+        #expect(params["measurements"] as? String == "a.csv")
+        #expect(params["more_measurements"] as? [String] == ["b.csv"])
+        let window = try #require(params["window"] as? [String: Any])
+        // 8 quarters × 3 teams × 2 measures, plus the two numbers of b.csv; its NA and empty cell are missing.
+        #expect(window["frequency"] as? String == "quarter" && window["periods"] as? Int == 8 && window["values"] as? Int == 50)
+        #expect(params["measures"] as? [String] == ["no", "period", "revenue"])   // byte order (Panel)
+        let title = source(try #require(cells.first { $0["id"] as? String == "title" }))
+        #expect(title.contains("`a.csv`, `b.csv`"))
+        // The notebook reads the header itself and keeps YAML scalars as text.
+        let data = source(try #require(cells.first { $0["id"] as? String == "data" }))
+        #expect(!data.contains("read_csv") && data.contains("csv.reader") && data.contains("[Qq]") && data.contains(#"strip(" \t")"#))
+        #expect(data.contains(#"PARAMS["window"]["values"]"#))
+        let card = source(try #require(cells.first { $0["id"] as? String == "scorecard" }))
+        #expect(!card.contains("yaml.safe_load(") && card.contains("Loader=TextLoader"))
     }
 
     @Test func exportNotebookErrors() throws {

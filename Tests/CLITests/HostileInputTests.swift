@@ -112,6 +112,11 @@ struct HostileInputTests {
             #expect(try inputs.map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) } == before, "\(command) --output \(target)")
             #expect(try fm.contentsOfDirectory(atPath: dir).sorted() == listing, "\(command) --output \(target): files appeared")
         }
+        // Refused as soon as the inputs are read, before the selection and the analysis: a team
+        // that does not exist (exit 64 if it got that far) is never looked for.
+        let early = try Self.run(command + ["--team", "no such team", "--output", "measurements.csv"], in: dir)
+        #expect(early.status == 73, "\(command) --team: exit \(early.status)\n\(early.stderr)")
+        #expect(early.stderr.contains("it is an input of this command") && !early.stderr.contains("no such team"), "\(early.stderr)")
         // The sidecar too, and then neither file is written.
         if command.first != "report" && command.first != "export" {
             try fm.linkItem(atPath: dir + "/measurements.csv", toPath: dir + "/out.csv.definitions.json")

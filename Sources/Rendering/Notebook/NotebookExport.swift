@@ -84,17 +84,21 @@ public struct NotebookExport: Sendable {
     public var selection: PanelSelection
     /// Paths of the measurements CSV and scorecard YAML, relative to the notebook's folder.
     public var measurementsPath: String
+    /// Further measurements files (`--data a.csv --data b.csv`), relative like `measurementsPath`.
+    public var moreMeasurementsPaths: [String]
     public var scorecardPath: String?
     public var engineVersion: String
     public var sections: [Section]
     public var leadLag: LeadLagSettings?
     public var forecast: ForecastSettings?
 
-    public init(dataset: Dataset, selection: PanelSelection, measurementsPath: String, scorecardPath: String?, engineVersion: String,
+    public init(dataset: Dataset, selection: PanelSelection, measurementsPath: String, moreMeasurementsPaths: [String] = [],
+                scorecardPath: String?, engineVersion: String,
                 sections: [Section], leadLag: LeadLagSettings? = nil, forecast: ForecastSettings? = nil) {
         self.dataset = dataset
         self.selection = selection
         self.measurementsPath = measurementsPath
+        self.moreMeasurementsPaths = moreMeasurementsPaths
         self.scorecardPath = scorecardPath
         self.engineVersion = engineVersion
         self.sections = sections
@@ -113,7 +117,8 @@ public struct NotebookExport: Sendable {
         nb.markdown("title", """
             # Scorecard \(names.joined(separator: ", ")): the results, recomputed
 
-            Exported by `scorecard export notebook` (scorecard \(engineVersion)) from `\(measurementsPath)`\
+            Exported by `scorecard export notebook` (scorecard \(engineVersion)) from \
+            \(([measurementsPath] + moreMeasurementsPaths).map { "`\($0)`" }.joined(separator: ", "))\
             \(scorecardPath.map { " and `\($0)`" } ?? ""): \(p.teamCount) teams, \(p.measureCount) measures, \
             \(p.periodCount) \(p.frequency.rawValue)s from \(p.firstPeriod) to \(p.lastPeriod).
 
@@ -220,11 +225,11 @@ public struct NotebookExport: Sendable {
         let p = dataset.panel
         var lines: [String] = []
         lines.append("\"engine\": \(s("scorecard \(engineVersion)")), \"contract\": \"METHODS.md\", \"analyses\": \(list(sections.map(\.name)))")
-        lines.append("\"measurements\": \(s(measurementsPath)), \"scorecard\": \(opt(scorecardPath))")
+        lines.append("\"measurements\": \(s(measurementsPath)), \"more_measurements\": \(list(moreMeasurementsPaths)), \"scorecard\": \(opt(scorecardPath))")
         lines.append("\"selection\": {\"teams\": \(list(selection.teams)), \"measures\": \(list(selection.measures)), "
             + "\"from\": \(opt(selection.from)), \"to\": \(opt(selection.to)), \"last\": \(selection.last.map(String.init) ?? "null")}")
         lines.append("\"window\": {\"frequency\": \(s(p.frequency.rawValue)), \"from\": \(s(p.firstPeriod.description)), "
-            + "\"to\": \(s(p.lastPeriod.description)), \"periods\": \(p.periodCount)}")
+            + "\"to\": \(s(p.lastPeriod.description)), \"periods\": \(p.periodCount), \"values\": \(p.presentCount)}")
         if let roi = dataset.scorecard?.roi {
             lines.append("\"roi\": {\"return\": \(s(roi.returnMeasure)), \"cost\": \(s(roi.costMeasure))}")
         } else {

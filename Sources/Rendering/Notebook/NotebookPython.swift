@@ -5,6 +5,7 @@
 /// and make_forecast_reference.py, which the golden tests check the engine against.
 enum NotebookPython {
     static let setup = #"""
+        import csv
         import datetime as dt
         import json
         import math
@@ -38,12 +39,16 @@ enum NotebookPython {
     static let dataIntro = #"""
         ## The data, read independently
 
-        The measurements are read again here with pandas, following METHODS.md's data model rather than
-        Scorecard's reader: one value per (team, period, measure); an empty cell, `NA`, `NaN` or `null`
-        is *missing* (never zero); values are plain decimal numbers; periods are calendar slots, so
-        "lag 1" is the previous calendar period and a gap stays a gap. The window and the team and
-        measure filters of the export are applied the same way (METHODS.md, "Windows"), and the
-        window is re-derived from the flags and checked against the one Scorecard used.
+        The measurements are read again here, with Python's csv module and pandas, following METHODS.md's
+        data model rather than Scorecard's reader: one value per (team, period, measure); an empty cell,
+        `NA`, `NaN` or `null` is *missing* (never zero); values are plain decimal numbers; periods are
+        calendar slots, so "lag 1" is the previous calendar period and a gap stays a gap. Every leniency
+        Scorecard allows (docs/DECISIONS.md) is allowed here too: header names in any case, a leading
+        BOM, CRLF, quoted values, blank lines, blanks or tabs around a number, `q`/`w` in either case in
+        period labels, several measurements files read as one. The window and the team and
+        measure filters of the export are applied the same way (METHODS.md, "Windows"), the
+        window is re-derived from the flags and checked against the one Scorecard used, and the count of
+        values present must equal Scorecard's, so the two read the same data.
         """#
 
     static let data = #"""
@@ -58,19 +63,20 @@ enum NotebookPython {
             return path
 
 
-        MEASUREMENTS = locate(PARAMS["measurements"], "measurements CSV")
+        MEASUREMENTS = [locate(path, "measurements CSV") for path in [PARAMS["measurements"]] + PARAMS["more_measurements"]]
         SCORECARD = locate(PARAMS["scorecard"], "scorecard YAML") if PARAMS["scorecard"] else None
 
 
-        def period_slot(label):
-            """(frequency, calendar index) of a period label; consecutive periods differ by 1."""
+        def period_slot(label, where="the command line"):
+            """(frequency, calendar index) of a period label; consecutive periods differ by 1.
+            `Q` and `W` may be written in either case (docs/DECISIONS.md)."""
             m = re.fullmatch(r"(\d{4})-(\d{2})", label)
             if m and 1 <= int(m[2]) <= 12:
                 return "month", int(m[1]) * 12 + int(m[2]) - 1
-            m = re.fullmatch(r"(\d{4})-Q([1-4])", label)
+            m = re.fullmatch(r"(\d{4})-[Qq]([1-4])", label)
             if m:
                 return "quarter", int(m[1]) * 4 + int(m[2]) - 1
-            m = re.fullmatch(r"(\d{4})-W(\d{2})", label)
+            m = re.fullmatch(r"(\d{4})-[Ww](\d{2})", label)
             if m:
                 return "week", dt.date.fromisocalendar(int(m[1]), int(m[2]), 1).toordinal() // 7
             m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", label)
@@ -79,7 +85,7 @@ enum NotebookPython {
             m = re.fullmatch(r"(\d{4})", label)
             if m:
                 return "year", int(m[1])
-            raise ValueError(f"{MEASUREMENTS}: period {label!r} is not a month, quarter, week, year or day")
+            raise ValueError(f"{where}: period {label!r} is not a month, quarter, week, year or day")
 
 
         def period_label(freq, index):
@@ -96,32 +102,57 @@ enum NotebookPython {
             return f"{index:04d}"
 
 
+        # A value: the missing tokens are exact; a number may have blanks or tabs around it
+        # (docs/DECISIONS.md); `1e-400` is 0 and `-0` is 0.
         MISSING_TOKENS = {"", "NA", "NaN", "null"}
         NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
-        def parse_value(text, line):
+        def parse_value(text, where):
             if text in MISSING_TOKENS:
                 return math.nan
-            if not NUMBER.fullmatch(text) or not math.isfinite(float(text)):
-                raise ValueError(f"{MEASUREMENTS}: line {line}: value {text!r} is not a finite decimal number")
-            return float(text) + 0.0   # -0 is 0
+            number = text.strip(" \t")
+            if not NUMBER.fullmatch(number) or not math.isfinite(float(number)):
+                raise ValueError(f"{where}: value {text!r} is not a finite decimal number")
+            return float(number) + 0.0
 
 
-        raw = pd.read_csv(MEASUREMENTS, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
-        raw.insert(0, "_line", range(2, len(raw) + 2))
-        if set(raw.columns) == {"_line", "team", "period", "measure", "value"}:
-            tidy = raw[["_line", "team", "period", "measure", "value"]].copy()   # tidy: team,period,measure,value
-        else:                                                                    # wide: team,period,<measure>...
-            assert list(raw.columns[1:3]) == ["team", "period"], f"{MEASUREMENTS}: header {list(raw.columns[1:])}"
-            tidy = raw.melt(id_vars=["_line", "team", "period"], var_name="measure", value_name="value")
-        tidy["value"] = [parse_value(v, line) for v, line in zip(tidy["value"], tidy["_line"])]
-        slots = [period_slot(p) for p in tidy["period"]]
+        def read_measurements(path):
+            """Rows (file, line, team, period, measure, value text) of one measurements file. The header
+            is read here, not by pandas (which would rename a repeated name): `team,period,measure,value`
+            in any case is tidy, else `team,period,<measure>,…` (first two in any case) is wide with the
+            measure names as written. A leading BOM, CRLF, quoting and blank lines are allowed."""
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                reader = csv.reader(f, strict=True)
+                header = next(reader)
+                names = [h.lower() for h in header]
+                if len(header) < 3 or names[:2] != ["team", "period"]:
+                    raise ValueError(f"{path}: line 1: header {header} is not a measurements header")
+                tidy = len(header) == 4 and names[2:] == ["measure", "value"]
+                if not tidy and len(set(header[2:])) != len(header) - 2:
+                    raise ValueError(f"{path}: line 1: a measure appears twice in the header {header}")
+                for record in reader:
+                    if not record:
+                        continue                      # a blank line
+                    line = reader.line_num
+                    if len(record) != len(header):
+                        raise ValueError(f"{path}: line {line}: {len(record)} fields, the header has {len(header)}")
+                    if tidy:
+                        yield (path, line, *record)
+                    else:
+                        for measure, value in zip(header[2:], record[2:]):
+                            yield (path, line, record[0], record[1], measure, value)
+
+
+        tidy = pd.DataFrame([row for path in MEASUREMENTS for row in read_measurements(path)],
+                            columns=["_file", "_line", "team", "period", "measure", "value"])
+        tidy["value"] = [parse_value(v, f"{file}: line {line}") for v, file, line in zip(tidy["value"], tidy["_file"], tidy["_line"])]
+        slots = [period_slot(p, f"{file}: line {line}") for p, file, line in zip(tidy["period"], tidy["_file"], tidy["_line"])]
         FREQ = PARAMS["window"]["frequency"]
         assert {f for f, _ in slots} == {FREQ}, f"periods of {sorted({f for f, _ in slots})}, Scorecard read {FREQ}s"
         tidy["slot"] = [i for _, i in slots]
-        duplicated = tidy.duplicated(["team", "period", "measure"])
-        assert not duplicated.any(), f"duplicate key at line {tidy[duplicated]['_line'].iloc[0]}"
+        duplicated = tidy.duplicated(["team", "slot", "measure"])
+        assert not duplicated.any(), f"duplicate key at {tidy[duplicated]['_file'].iloc[0]} line {tidy[duplicated]['_line'].iloc[0]}"
 
         # The window (METHODS.md "Windows"): --to (default: the data's last period), --from (default: the
         # first, which is the earliest period of any row, missing values included) or --last N ending at
@@ -146,6 +177,9 @@ enum NotebookPython {
         VALUES = {}
         for team, measure, slot, value in zip(rows["team"], rows["measure"], rows["slot"], rows["value"]):
             VALUES.setdefault((team, measure), np.full(P, np.nan))[slot - FIRST] = value
+        PRESENT = int(sum(np.isfinite(v).sum() for v in VALUES.values()))
+        assert PRESENT == PARAMS["window"]["values"], \
+            f"{PRESENT} values present here, {PARAMS['window']['values']} in the panel Scorecard analysed"
 
 
         def series(team, measure, lo=0, hi=None):
@@ -155,17 +189,28 @@ enum NotebookPython {
 
 
         print(f"{len(TEAMS)} teams × {len(MEASURES)} measures × {P} {FREQ}s ({LABELS[0]} to {LABELS[-1]}), "
-              f"{int(sum(np.isfinite(v).sum() for v in VALUES.values()))} values present")
+              f"{PRESENT} values present, as in Scorecard's panel")
         """#
 
     static let scorecardIntro = #"""
-        The scorecard, read with PyYAML: each measure's direction (is higher better?), its aggregation
+        The scorecard, read with PyYAML keeping every value as the text written (as Scorecard does: an
+        id `no` or `010` is that text, not a boolean or a number): each measure's direction (is higher better?), its aggregation
         over a window (`sum`, `mean`, `last`), its unit (for the plots), the strategy-map links and the
         ROI definition.
         """#
 
     static let scorecard = #"""
-        CARD = yaml.safe_load(SCORECARD.read_text(encoding="utf-8")) if SCORECARD else {}
+        class TextLoader(yaml.BaseLoader):
+            """YAML with every scalar kept as the text written (`id: no` is "no", `id: 010` is "010", as in
+            Scorecard; PyYAML's safe_load would read False and 8), and an empty value, `~` or `null` as none."""
+
+
+        def text_or_none(loader, node):
+            return None if node.value == "" or (node.style is None and node.value in ("~", "null", "Null", "NULL")) else node.value
+
+
+        TextLoader.add_constructor("tag:yaml.org,2002:str", text_or_none)
+        CARD = (yaml.load(SCORECARD.read_text(encoding="utf-8-sig"), Loader=TextLoader) if SCORECARD else None) or {}
         SPECS = {}   # scorecard measures in file order
         for perspective, body in (CARD.get("perspectives") or {}).items():
             for objective in (body or {}).get("objectives") or []:

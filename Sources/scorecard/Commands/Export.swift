@@ -62,8 +62,8 @@ struct ExportNotebook: ParsableCommand {
         try execute {
             let choices: [Choice] = analysis == .all ? [.trend, .leadlag, .rank, .quartiles, .forecast] : [analysis]
             let needsCard = choices.contains { $0 != .trend }
-            let data = try dataset.load(scorecardRequired: needsCard).selecting(selection.selection)
             let path = output ?? "\(analysis.rawValue).ipynb"
+            let data = try dataset.load(scorecardRequired: needsCard, writing: [path]).selecting(selection.selection)
             var sections: [NotebookExport.Section] = []
             var leadLag: NotebookExport.LeadLagSettings?
             var forecast: NotebookExport.ForecastSettings?
@@ -108,7 +108,8 @@ struct ExportNotebook: ParsableCommand {
             }
             let export = NotebookExport(
                 dataset: data, selection: selection.selection,
-                measurementsPath: try relative(data.location.measurements), scorecardPath: try data.location.scorecard.map(relative),
+                measurementsPath: try relative(data.location.measurements),
+                moreMeasurementsPaths: try data.location.moreMeasurements.map(relative), scorecardPath: try data.location.scorecard.map(relative),
                 engineVersion: ScorecardCommand.configuration.version, sections: sections, leadLag: leadLag, forecast: forecast)
             let bytes = export.render()
             if path == "-" {

@@ -66,7 +66,7 @@ struct Forecast: ParsableCommand {
 
     func run() throws {
         try execute {
-            let data = try dataset.load().selecting(selection.selection)
+            let data = try dataset.load(writing: output.paths).selecting(selection.selection)
             let list = drivers.map { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) }
             let result = try ForecastAnalysis.run(data, options: .init(target: target, drivers: list, horizon: horizon, lags: lags,
                                                                       confidence: confidence, backtest: backtest ?? 0, transform: transform,

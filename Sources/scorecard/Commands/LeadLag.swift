@@ -43,7 +43,7 @@ struct LeadLag: ParsableCommand {
 
     func run() throws {
         try execute {
-            let data = try dataset.load().selecting(selection.selection)
+            let data = try dataset.load(writing: output.paths).selecting(selection.selection)
             var specs: [LeadLagAnalysis.PairSpec]
             if allCross {
                 specs = LeadLagAnalysis.allCross(of: data)

@@ -31,7 +31,7 @@ struct Map: ParsableCommand {
 
     func run() throws {
         try execute {
-            let data = try dataset.load(scorecardRequired: true).selecting(selection.selection)
+            let data = try dataset.load(scorecardRequired: true, writing: output.map { [$0] } ?? []).selecting(selection.selection)
             let scorecard = data.scorecard!
             let result = try LeadLagAnalysis.run(data, pairs: LeadLagAnalysis.links(of: data), maxLag: maxLag)
             if format == .dot {

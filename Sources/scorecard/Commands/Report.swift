@@ -33,7 +33,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         try execute {
-            let loaded = try dataset.load(scorecardRequired: true)
+            let loaded = try dataset.load(scorecardRequired: true, writing: [output])
             let data = try loaded.selecting(selection.selection)
             let info = data.measureInfo
             let organisation = data.panel.organisation(aggregations: info.map(\.aggregation))

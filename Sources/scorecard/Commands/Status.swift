@@ -56,7 +56,7 @@ struct Status: ParsableCommand {
             return
         }
         try execute {
-            var data = try dataset.load(scorecardRequired: true)
+            var data = try dataset.load(scorecardRequired: true, writing: output.paths)
             var window = PanelSelection(from: from, to: period)
             window.toFlag = "--period"
             data = try data.selecting(window)

@@ -23,7 +23,7 @@ struct Trend: ParsableCommand {
 
     func run() throws {
         try execute {
-            let data = try dataset.load().selecting(selection.selection)
+            let data = try dataset.load(writing: output.paths).selecting(selection.selection)
             let result = TrendAnalysis.run(data, organisation: org)
             try output.emit(ResultTable(trend: result), definitions: Definitions(analysis: "trend", dataset: data, parameters: [("level", org ? "organisation" : "team")]))
         }
