@@ -20,7 +20,8 @@ the `--backtest` command (every refit included); ETS's and ARIMA's the R time sp
 forecasting (process start and I/O excluded); the naive forecasts take no measurable time.
 
 Without --dataset it runs datasets/b2b-73; --organisations N adds N organisations of each noise kind
-(`scorecard generate --noise KIND --seed S --teams 73 --periods 36`, S = 1..N). Needs numpy, pandas,
+(`scorecard generate --noise KIND --seed S --teams 73 --periods 36`, S = F..F+N-1, F = --first-seed, 1);
+the table pools their rows. Needs numpy, pandas,
 PyYAML, .build/release/scorecard and Rscript with the `forecast` package (installed with apt-get,
 Debian's r-cran-forecast, when missing).
 """
@@ -171,6 +172,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dataset", action="append")
     ap.add_argument("--organisations", type=int, default=0)
+    ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--noise", default="multiplicative,additive")
     ap.add_argument("--backtest", type=int, default=6)
     ap.add_argument("--horizon", type=int, default=3)
@@ -182,11 +184,12 @@ def main():
     for d in a.dataset or ([] if a.organisations else [os.path.join(ROOT, "datasets", "b2b-73")]):
         groups[os.path.basename(os.path.normpath(d))] = [d]
     for kind in (a.noise.split(",") if a.organisations else []):
-        groups[f"{kind} noise, {a.organisations} organisations (seeds 1..{a.organisations}, 73 teams x 36 months)"] = []
-        for seed in range(1, a.organisations + 1):
+        seeds = range(a.first_seed, a.first_seed + a.organisations)
+        groups[f"{kind} noise, {a.organisations} organisation(s), seeds {seeds[0]}..{seeds[-1]}, 73 teams x 36 months"] = []
+        for seed in seeds:
             d = f"{work}/{kind}-{seed}"
             subprocess.run([CLI, "generate", "--noise", kind, "--seed", str(seed), "--teams", "73", "--periods", "36",
-                            "--output", d, "--quiet"], check=True)
+                            "--output", d, "--quiet"], check=True, capture_output=True)
             groups[list(groups)[-1]].append(d)
     results = {}
     for name, dirs in groups.items():
