@@ -298,8 +298,13 @@ public enum MeasurementsReader {
         map.headers = texts
         map.headerColumns = columns
         map.ignoredRowNames = ignoreFirst
-        map.team = try required(options.teamColumn, "team", flag: "--team-column")
-        map.period = try required(options.periodColumn, "period", flag: "--period-column")
+        // The documented layout, team,period,… by position (names compared case-insensitively),
+        // comes first: so `Team,PERIOD,period` keeps a wide measure named `period`, as before
+        // columns could be named. Otherwise the columns are found by name.
+        let positional = options.teamColumn == nil && options.periodColumn == nil && usable.count >= 3
+            && folded(texts[usable[0]]) == "team" && folded(texts[usable[1]]) == "period"
+        map.team = positional ? usable[0] : try required(options.teamColumn, "team", flag: "--team-column")
+        map.period = positional ? usable[1] : try required(options.periodColumn, "period", flag: "--period-column")
         if map.team == map.period {
             throw InputErrors([InputError(.usage, file: file, line: 1, column: columns[map.team], problem: "the team and period columns are the same column \"\(texts[map.team])\"", expected: "two different columns")])
         }
@@ -517,6 +522,13 @@ public enum MeasurementsReader {
     /// Per column, the true count of values that are not numbers, when some were not reported
     /// one by one or when they look like exported numbers (`--lenient-numbers` reads them).
     static func invalidSummaries(_ segments: [SegmentParser], options: ReadOptions) -> [InputError] {
+        // Per file: several `--data` files each have their own columns (the halves of one file share them).
+        var files: [String] = []
+        for s in segments where !files.contains(s.file) { files.append(s.file) }
+        return files.flatMap { file in invalidSummaries(ofOneFile: segments.filter { $0.file == file }, options: options) }
+    }
+
+    static func invalidSummaries(ofOneFile segments: [SegmentParser], options: ReadOptions) -> [InputError] {
         guard let first = segments.first else { return [] }
         var out: [InputError] = []
         for k in 0..<first.columns.fieldCount {
