@@ -60,6 +60,12 @@ public enum PostgresWriter {
             let regclass = try connection.literal((location.schema.map { try connection.identifier($0) + "." } ?? "") + connection.identifier(location.table!))
             let exists = try connection.column("SELECT to_regclass(\(regclass)) IS NOT NULL")[0] == "t"
             let wanted = table.columns.map(\.name) + ["run_id", "row_number"]
+            if !exists || ifExists == .replace {
+                // Creating (or dropping) a table whose foreign key references scorecard_runs
+                // takes SHARE ROW EXCLUSIVE on it; taken after the run row's INSERT, two writers
+                // deadlock upgrading their locks. Taken first, they run one after the other.
+                try connection.execute("LOCK TABLE \(runs) IN SHARE ROW EXCLUSIVE MODE")
+            }
             if exists {
                 switch ifExists {
                 case .fail:
