@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The provenance of one run written to a database (PostgreSQL or SQLite): which analysis,
 /// on what data, with which settings; one row of `scorecard_runs`, which each result row
 /// references by `run_id`.
@@ -59,5 +63,17 @@ extension ResultTable {
             if number { return .real }
             return integer ? .integer : .text
         }
+    }
+}
+
+/// Tests only: `SCORECARD_TEST_PAUSE_COPY_AFTER_ROWS=N` holds a database write open after
+/// N rows, so a signal can arrive mid-write.
+enum WritePause {
+    static var afterRows: Int? { getenv("SCORECARD_TEST_PAUSE_COPY_AFTER_ROWS").flatMap { Int(String(cString: $0)) } }
+
+    static func hold(after rows: Int, _ what: String) {
+        let s = "scorecard: paused mid-\(what) after \(rows) rows\n"
+        _ = s.withCString { Glibc.write(2, $0, strlen($0)) }
+        sleep(60)
     }
 }

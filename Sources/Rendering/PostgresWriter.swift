@@ -60,6 +60,12 @@ public enum PostgresWriter {
             let regclass = try connection.literal((location.schema.map { try connection.identifier($0) + "." } ?? "") + connection.identifier(location.table!))
             let exists = try connection.column("SELECT to_regclass(\(regclass)) IS NOT NULL")[0] == "t"
             let wanted = table.columns.map(\.name) + ["run_id", "row_number"]
+            if !exists || ifExists == .replace {
+                // Creating (or dropping) a table whose foreign key references scorecard_runs
+                // takes SHARE ROW EXCLUSIVE on it; taken after the run row's INSERT, two writers
+                // deadlock upgrading their locks. Taken first, they run one after the other.
+                try connection.execute("LOCK TABLE \(runs) IN SHARE ROW EXCLUSIVE MODE")
+            }
             if exists {
                 switch ifExists {
                 case .fail:
@@ -90,18 +96,14 @@ public enum PostgresWriter {
             let list = try wanted.map { try connection.identifier($0) }.joined(separator: ", ")
             try connection.beginCopyIn("COPY \(name) (\(list)) FROM STDIN WITH (FORMAT csv)")
             var buffer = OutputBuffer(capacity: 1 << 20)
-            let pauseAfter = getenv("SCORECARD_TEST_PAUSE_COPY_AFTER_ROWS").flatMap { Int(String(cString: $0)) }
+            let pauseAfter = WritePause.afterRows
             for (index, row) in table.rows.enumerated() {
                 appendCSV(row, runID: runID, rowNumber: index + 1, to: &buffer)
                 if buffer.count >= 1 << 20 || pauseAfter == index + 1 {
                     try buffer.withBytes { (bytes) throws(PostgresError) in try connection.copyIn(bytes.bindMemory(to: UInt8.self)) }
                     buffer.removeAll()
                 }
-                if pauseAfter == index + 1 {
-                    // Tests only: hold the COPY open so a signal can arrive mid-write.
-                    printToStandardError("scorecard: paused mid-COPY after \(index + 1) rows\n")
-                    sleep(60)
-                }
+                if pauseAfter == index + 1 { WritePause.hold(after: index + 1, "COPY") }
             }
             try buffer.withBytes { (bytes) throws(PostgresError) in try connection.copyIn(bytes.bindMemory(to: UInt8.self)) }
             try connection.endCopyIn()
@@ -147,10 +149,6 @@ public enum PostgresWriter {
         }
         line += runID + "," + String(rowNumber) + "\n"
         buffer.append(Array(line.utf8))
-    }
-
-    private static func printToStandardError(_ s: String) {
-        _ = s.withCString { Glibc.write(2, $0, strlen($0)) }
     }
 }
 

@@ -64,6 +64,7 @@ public enum SQLiteWriter {
                 }
                 let list = wanted.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
                 let insert = try db.makeStatement(sql: "INSERT INTO \(name.quotedDatabaseIdentifier) (\(list)) VALUES (\(Array(repeating: "?", count: wanted.count).joined(separator: ", ")))")
+                let pauseAfter = WritePause.afterRows
                 for (index, row) in table.rows.enumerated() {
                     var values: [(any DatabaseValueConvertible)?] = row.map { cell in
                         switch cell {
@@ -77,6 +78,7 @@ public enum SQLiteWriter {
                     values.append(runID)
                     values.append(Int64(index + 1))
                     try insert.execute(arguments: StatementArguments(values))
+                    if pauseAfter == index + 1 { WritePause.hold(after: index + 1, "write") }
                 }
                 return .commit
             }

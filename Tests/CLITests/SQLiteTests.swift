@@ -1,6 +1,9 @@
 import Foundation
 import GRDB
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// SQLite as a source and a sink, with real database files: the sample dataset in a tidy
 /// table, a wide table and a join gives every analysis byte for byte what the CSV file
@@ -144,6 +147,37 @@ struct SQLiteTests {
         #expect(other.stderr.hasPrefix("scorecard: cannot append to '\(url)': the table's columns (rank, team, roi, return, cost, quartile, note, run_id, row_number) are not this analysis' (team, measure, n,"), "\(other.stderr)")
         // The refused runs left no row in scorecard_runs (one transaction): 3 runs were written, the replace dropped none of them.
         #expect(try DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM scorecard_runs") } == 3)
+    }
+
+    /// A writer interrupted or killed after 300 of its rows leaves the table and
+    /// scorecard_runs as they were (the transaction never committed).
+    @Test(arguments: [SIGINT, SIGKILL])
+    func signalMidWriteLeavesTheTableAsBefore(_ signal: Int32) throws {
+        let db = try CLITests().scratch() + "/out.db"
+        let url = "sqlite:\(db)?table=trend"
+        #expect(try scorecard(["trend", "datasets/b2b-73", "--output", url]).status == 0)
+        func state() throws -> String {
+            try DatabaseQueue(path: db).read { db in
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM trend ORDER BY row_number").map(\.description).joined(separator: "\n")
+                let runs = try Row.fetchAll(db, sql: "SELECT * FROM scorecard_runs").map(\.description).joined(separator: "\n")
+                return rows + "\n--\n" + runs
+            }
+        }
+        let before = try state()
+        #expect(before.split(separator: "\n").count > 300)
+        let writer = try PostgreSQLServer.spawn([CLITests.binary.path, "trend", "datasets/b2b-73", "--output", url, "--if-exists", "replace"],
+                                                environment: ["SCORECARD_TEST_PAUSE_COPY_AFTER_ROWS": "300"])
+        var paused = false
+        for _ in 0..<400 where !paused {
+            usleep(50_000)
+            paused = ((try? String(contentsOfFile: writer.base + ".err", encoding: .utf8)) ?? "").contains("scorecard: paused mid-write after 300 rows")
+        }
+        #expect(paused, "the writer never reached its 300th row")
+        kill(writer.pid, signal)
+        let r = try PostgreSQLServer.finish(writer)
+        #expect(r.status == 128 + signal, "\(r.stderr)")
+        #expect(try state() == before)
+        #expect(try DatabaseQueue(path: db).read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
     }
 
     @Test func nullTeamAndTextValueAreLocated() throws {

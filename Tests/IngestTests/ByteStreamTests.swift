@@ -73,4 +73,20 @@ struct ByteStreamTests {
         #expect(problem("postgres://u:hunter2@h/db?table=a") == "the PostgreSQL URL holds a password (user:password@)")
         #expect(problem("postgres://h/db?query=SELECT 1&schema=s") == "schema= without table=")
     }
+
+    @Test func sqliteLocations() throws {
+        let t = try SQLiteLocation(parsing: "sqlite:data/sales%20q1.db?table=Monthly%20Figures")
+        #expect(t.path == "data/sales q1.db" && t.table == "Monthly Figures" && t.query == nil)
+        let q = try SQLiteLocation(parsing: "sqlite:/tmp/s.db?query=SELECT a+b FROM t")
+        #expect(q.path == "/tmp/s.db" && q.query == "SELECT a+b FROM t" && q.table == nil)
+        func problem(_ text: String, tableRequired: Bool = false) -> String {
+            do { _ = try SQLiteLocation(parsing: text, tableRequired: tableRequired); return "" } catch { return (error as? InputError)?.problem ?? "\(error)" }
+        }
+        #expect(problem("sqlite:s.db") == "neither table= nor query=")
+        #expect(problem("sqlite:?table=t") == "no database file before the ?")
+        #expect(problem("sqlite:s.db?table=a&query=b") == "both table= and query=")
+        #expect(problem("sqlite:s.db?schema=a&table=b") == "unknown URL parameter \"schema\"")
+        #expect(problem("sqlite:s.db?query=SELECT 1", tableRequired: true) == "query= names no table to write to")
+        #expect(problem("sqlite:s.db", tableRequired: true) == "no table= to write to")
+    }
 }
