@@ -61,6 +61,11 @@ struct Forecast: ParsableCommand {
 
     func validate() throws {
         if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence \(confidence): expected a level between 0 and 1, e.g. 0.95") }
+        // The interval's quantile is at 1 − α/2: when that rounds to 1 in double precision the
+        // bounds are infinite, so the level is refused rather than printed with empty bounds (issue #16).
+        if !(1 - (1 - confidence) / 2 < 1) {
+            throw ValidationError("--confidence \(confidence): too close to 1 for a bounded interval (1 − α/2 rounds to 1 in double precision); expected at most 0.9999999999999998")
+        }
         if let backtest, backtest < 1 || backtest > 1000 { throw ValidationError("--backtest \(backtest): expected 1 to 1000 origins") }
     }
 
