@@ -141,9 +141,17 @@ def main():
             if analysis in ("rank", "trend", "forecast"):
                 column = rows[0].index("team")
                 teams_back = {row[column].value for row in got[1:]}
-                if teams_back != {neutralised(t) for t in TEAMS}:
+                # Rank and trend list every team. The forecast leaves out a team whose driver is
+                # missing at the last period (METHODS.md; named in a note): the fixture's
+                # =HYPERLINK team is one. Its teams are those its own CSV names, all of the fixture's.
+                teams = set(TEAMS)
+                if analysis == "forecast":
+                    teams = {original(r[column]) for r in rows[1:]}
+                    if not teams <= set(TEAMS) or len(teams) < len(TEAMS) - 1:
+                        problems.append(f"{path.name}: forecast teams {sorted(teams)} are not the fixture's (at most one left out)")
+                if teams_back != {neutralised(t) for t in teams}:
                     problems.append(f"{xlsx.name}: team cells {sorted(teams_back)} are not the neutralised names")
-                if {original(t) for t in teams_back} != set(TEAMS):
+                if {original(t) for t in teams_back} != teams:
                     problems.append(f"{xlsx.name}: the original names cannot be recovered from {sorted(teams_back)}")
                 hostile += sum(1 for t in teams_back if t != original(t))
         for p in problems[:40]:
