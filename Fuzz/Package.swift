@@ -20,8 +20,14 @@ let fuzzTarget: (String) -> Target = { name in
 
 let package = Package(
     name: "ScorecardFuzz",
-    dependencies: [.package(url: "https://github.com/jpsim/Yams", from: "6.0.0")],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
     targets: [
-        .target(name: "Ingest", dependencies: [.product(name: "Yams", package: "Yams")], path: "Sources/Ingest"),
+        // Ingest's database sources (issue #15): libpq (Sources/CLibPQ is a link to the main package's) and GRDB.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
+                path: "Sources/Ingest"),
     ] + ["fuzz-csv", "fuzz-period", "fuzz-scorecard", "fuzz-names"].map(fuzzTarget)
 )
