@@ -94,6 +94,8 @@ public struct ForecastResult: Sendable {
     public var backtest: [BacktestRow]
     public var backtestOrigins: [Period]
     public var notes: [AnalysisNote]
+    /// `--scenario`: baseline, scenario and difference per team and for the organisation figure.
+    public var scenario: ScenarioOutcome? = nil
 }
 
 public enum ForecastAnalysis {
@@ -116,6 +118,8 @@ public enum ForecastAnalysis {
         public var calibration = Calibration.auto
         /// Calibration-window origins (METHODS.md's K).
         public var window = 6
+        /// A what-if on the drivers at the origin (forecast only, not the backtest).
+        public var scenario: ForecastScenario?
         public init(target: String? = nil, drivers: [String]? = nil, horizon: Int = 3, lags: Int = 2, confidence: Double = 0.95, backtest: Int = 0,
                     transform: Transform = .auto, seasonal: Seasonal = .auto, teamTrends: TeamTrends = .auto, calibration: Calibration = .auto) {
             self.target = target
@@ -307,6 +311,8 @@ public enum ForecastAnalysis {
                                           "no forecast: \(names[k]) is missing in \(when), which the lags from the last period \(panel.lastPeriod) need\(k > 0 ? " (a blank driver cell does not move the team's origin back)" : "")"))
             } else { complete.append(i) }
         }
+        let plan = try o.scenario.map { try ScenarioPlan($0, engine: engine, scale: scale, target: target, drivers: drivers, origin: last) }
+        var scenario = plan.map { ForecastResult.ScenarioOutcome(shifts: $0.shifts.map(\.shift), origin: panel.period(at: last), teams: 0, forecastTeams: 0, rows: [], totals: []) }
         do {
             for h in 1...o.horizon {
                 let w = window(scale, last, h)
@@ -359,9 +365,16 @@ public enum ForecastAnalysis {
                     let half = StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2) * (w.kappa2.squareRoot() * sd)
                     totals.append(.init(horizon: h, period: panel.period(at: last + h), teams: preds.count, forecast: total * fy, lower: (total - half) * fy, upper: (total + half) * fy))
                 }
+                if let plan {
+                    let s = plan.rows(engine, f, preds: preds, horizon: h, aggregation: aggregation, t: StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2))
+                    scenario!.rows += s.rows
+                    if let t = s.total { scenario!.totals.append(t) }
+                    if h == 1 { scenario!.teams = s.teams; scenario!.forecastTeams = preds.count }
+                }
             }
         }
         rows.sort { $0.team != $1.team ? $0.team.utf8.lexicographicallyPrecedes($1.team.utf8) : $0.horizon < $1.horizon }
+        scenario?.rows.sort { $0.team != $1.team ? $0.team.utf8.lexicographicallyPrecedes($1.team.utf8) : $0.horizon < $1.horizon }
         if let t = totals.first, t.teams < panel.teamCount {
             notes.append(AnalysisNote(measure: target, "the organisation \(aggregation == .sum ? "total" : "mean") covers \(t.teams) of \(panel.teamCount) teams (the others are named above)"))
         }
@@ -440,7 +453,7 @@ public enum ForecastAnalysis {
                               transform: scale.logTarget ? "log" : "none", transformReason: decided.reason, elasticity: decided.b,
                               seasonal: engine.seasonal ? seasonName(panel.frequency) : nil, aggregation: aggregation, models: models,
                               rows: rows, totals: totals, coefficients: coefficients, driverTests: driverTests,
-                              backtest: backtest, backtestOrigins: origins, notes: notes)
+                              backtest: backtest, backtestOrigins: origins, notes: notes, scenario: scenario)
     }
 
     static func seasonName(_ f: Frequency) -> String {

@@ -244,12 +244,14 @@ final class ForecastEngine {
         return Fit(key: key, fit: fit, dense: dense, seasonSlots: slots, baseSlot: base, rho: rho)
     }
 
-    /// Predictions from origin o for `teams` (those with complete regressors at o and training rows).
-    func predict(_ f: Fit, origin o: Int, teams: [Int]) -> [Prediction] {
+    /// Predictions from origin o for `teams` (those with complete regressors at o and training rows);
+    /// `adjust` changes a team's lag row first (a scenario's drivers at the origin).
+    func predict(_ f: Fit, origin o: Int, teams: [Int], adjust: ((Int, inout [Double]) -> Void)? = nil) -> [Prediction] {
         var use: [Int] = []
         var x: [Double] = []
         var row: [Double] = []
         for i in teams where f.dense[i] >= 0 && lags(f.key.scale, i, o, into: &row) == nil {
+            adjust?(i, &row)
             use.append(i)
             x.append(contentsOf: row)
         }

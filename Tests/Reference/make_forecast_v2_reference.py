@@ -273,8 +273,8 @@ class Model:
         return dict(trends=trends, q=q, kappa2=kappa2, n=len(std))
 
 
-def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", trends="auto", calibration="auto",
-        seasonal="auto", confidence=0.95):
+def load_model(dataset, target, drivers, p, transform, trends, calibration, seasonal, confidence):
+    """The dataset's panel and the model of METHODS.md on it: (M, panel, target, drivers, aggregation)."""
     dataset = Path(dataset)
     scorecard = yaml.safe_load((dataset / "scorecard.yml").read_text(encoding="utf-8"))
     target = target or scorecard["roi"]["return"]
@@ -286,8 +286,14 @@ def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", tre
                 if m["id"] == target:
                     aggregation = m["aggregation"]
     panel = Panel(load_tidy(dataset / "measurements.csv"))
+    M = Model(panel, target, drivers, p, seasonal == "auto", aggregation, 1 - confidence, transform, trends, calibration)
+    return M, panel, target, drivers, aggregation
+
+
+def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", trends="auto", calibration="auto",
+        seasonal="auto", confidence=0.95):
+    M, panel, target, drivers, aggregation = load_model(dataset, target, drivers, p, transform, trends, calibration, seasonal, confidence)
     alpha = 1 - confidence
-    M = Model(panel, target, drivers, p, seasonal == "auto", aggregation, alpha, transform, trends, calibration)
     L = panel.P - 1
     logs = M.decide_scale(L)
     fc, totals, coefs, models, drivers_f = [], [], [], [], []

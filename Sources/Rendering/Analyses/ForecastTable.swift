@@ -108,3 +108,40 @@ enum ForecastTable {
         return notes
     }
 }
+
+extension ResultTable {
+    /// `forecast --scenario`: per team of the scenario and horizon the forecast as it is
+    /// (`baseline`), with the drivers changed at the origin (`scenario`), and their difference
+    /// with its confidence interval; the organisation figure as a `(total)` row when
+    /// `withTotal` (always in people's tables). Not one of METHODS.md's tables: the forecast's
+    /// own CSV is unchanged without `--scenario`.
+    public init(scenario f: ForecastResult, withTotal: Bool, measures: [MeasureDefinition] = []) {
+        let s = f.scenario
+        func cells(_ r: ForecastResult.ScenarioRow) -> [Cell] {
+            [.text(r.team), .text(f.target), .text(r.period.description), .integer(r.horizon), .number(r.baseline), .number(r.scenario),
+             .number(r.difference), .number(r.lower), .number(r.upper)]
+        }
+        var rows = (s?.rows ?? []).map(cells)
+        if withTotal { rows += (s?.totals ?? []).map(cells) }
+        let definition = measures.first { $0.id == f.target }
+        let amount = PeopleStyle.amount(unit: definition?.unit)
+        let level = f.confidence * 100
+        let confidence = level == level.rounded() && level.magnitude < 1e15 ? String(Int(level)) : PeopleTable.statistic(level)
+        let change = (s?.shifts ?? []).map(\.description).joined(separator: ", ")
+        let origin = s.map { "in \($0.origin)" } ?? ""
+        let teams = s.map { $0.teams == $0.forecastTeams ? "all \($0.teams)" : "\($0.teams) of \($0.forecastTeams)" } ?? "0"
+        var headline = "Scenario \(change) \(origin), for \(teams) teams with a forecast: \(f.target) baseline, scenario and difference (\(confidence)% confidence interval of the difference)"
+        let figure = f.aggregation == .sum ? "total" : "mean over teams"
+        if let t = s?.totals.first {
+            headline += "; organisation \(figure) \(t.period): \(PeopleTable.format(t.difference, style: amount)) (\(PeopleTable.format(t.lower, style: amount)) to \(PeopleTable.format(t.upper, style: amount)))"
+        }
+        headline += ". " + ForecastTable.summary(f)
+        let notes = ["the difference of two predictions from one fit; its interval uses the fit's covariance and Student t (not the forecast's calibration: no new noise enters a difference)"]
+            + ForecastTable.modelNotes(f) + f.notes.map(\.description)
+        self.init(analysis: "forecast_scenario",
+                  columns: ["team", "measure", "period", "horizon", "baseline", "scenario", "difference", "lower", "upper"]
+                    .map { Column($0, alignment: ["team", "measure", "period"].contains($0) ? .left : nil) },
+                  rows: rows, notes: notes, headline: headline)
+        styles = rows.map { _ in [nil, definition.map { .text($0.name) }, nil, nil, amount, amount, amount, amount, amount] }
+    }
+}

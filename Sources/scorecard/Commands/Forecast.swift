@@ -59,6 +59,12 @@ struct Forecast: ParsableCommand {
     @Flag(name: .customLong("driver-report"), help: "Print the coefficients and each driver's partial F-test.")
     var driverReport = false
 
+    @Option(help: ArgumentHelp("What if a driver were different at the origin: MEASURE=+N or =-N (add), =+N% or =-N% (relative), =N (set); repeat for several drivers. Prints baseline, scenario and difference with its interval.", valueName: "measure=change"))
+    var scenario: [String] = []
+
+    @Option(name: .customLong("scenario-team"), help: ArgumentHelp("Change the drivers of this team only (repeatable; default every team). The fit is the same: unlike --team, it does not cut the panel.", valueName: "name"))
+    var scenarioTeams: [String] = []
+
     func validate() throws {
         if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence \(confidence): expected a level between 0 and 1, e.g. 0.95") }
         // The interval's quantile is at 1 − α/2: when that rounds to 1 in double precision the
@@ -67,23 +73,32 @@ struct Forecast: ParsableCommand {
             throw ValidationError("--confidence \(confidence): too close to 1 for a bounded interval (1 − α/2 rounds to 1 in double precision); expected at most 0.9999999999999998")
         }
         if let backtest, backtest < 1 || backtest > 1000 { throw ValidationError("--backtest \(backtest): expected 1 to 1000 origins") }
+        if !scenarioTeams.isEmpty && scenario.isEmpty { throw ValidationError("--scenario-team needs a --scenario (MEASURE=+N, =-N%, =N)") }
+        if !scenario.isEmpty && backtest != nil { throw ValidationError("--scenario changes the forecast from the last period; it cannot be combined with --backtest") }
+        if !scenario.isEmpty && driverReport { throw ValidationError("--scenario cannot be combined with --driver-report (the coefficients do not depend on it)") }
     }
 
     func run() throws {
         try execute {
             let data = try dataset.load(writing: output.paths).selecting(selection.selection)
             let list = drivers.map { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) }
-            let result = try ForecastAnalysis.run(data, options: .init(target: target, drivers: list, horizon: horizon, lags: lags,
-                                                                      confidence: confidence, backtest: backtest ?? 0, transform: transform,
-                                                                      seasonal: seasonal, teamTrends: teamTrends, calibration: calibration))
+            var options = ForecastAnalysis.Options(target: target, drivers: list, horizon: horizon, lags: lags,
+                                                   confidence: confidence, backtest: backtest ?? 0, transform: transform,
+                                                   seasonal: seasonal, teamTrends: teamTrends, calibration: calibration)
+            if !scenario.isEmpty { options.scenario = try ForecastScenario.parse(scenario, teams: scenarioTeams.isEmpty ? nil : scenarioTeams) }
+            let result = try ForecastAnalysis.run(data, options: options)
             let definitions = Definitions(analysis: "forecast", dataset: data, parameters: [
                 ("target", result.target), ("drivers", result.drivers.joined(separator: ", ")), ("horizon", String(horizon)),
                 ("lags", String(lags)), ("confidence", String(confidence)), ("backtest", backtest.map(String.init) ?? "none"),
                 ("transform", "\(transform.rawValue) (\(result.transform))"), ("seasonal", seasonal.rawValue), ("team-trends", teamTrends.rawValue),
                 ("calibration", calibration.rawValue),
-            ])
+            ] + (scenario.isEmpty ? [] : [("scenario", scenario.joined(separator: " ")),
+                                          ("scenario-team", scenarioTeams.isEmpty ? "all" : scenarioTeams.joined(separator: ", "))]))
             if backtest != nil {
                 try output.emit(ResultTable(backtest: result), definitions: definitions)
+            } else if !scenario.isEmpty {
+                try output.emit(ResultTable(scenario: result, withTotal: withTotal || (output.format == .table && !output.isDatabase),
+                                            measures: data.scorecard?.measures ?? []), definitions: definitions)
             } else if driverReport {
                 try output.emit(ResultTable(drivers: result), definitions: definitions)
             } else {

@@ -1,0 +1,239 @@
+import Ingest
+import LinearAlgebra
+
+/// A what-if on the forecast's drivers (`forecast --scenario customer_satisfaction=+2`; issue #13,
+/// docs/DECISIONS.md "Forecast scenarios"): each named driver's value at the origin period L
+/// changes — by an amount (`+2`, `-3`), by a share of itself (`+5%`, `-5%`) or to a value
+/// (`80`) — for the scenario's teams, and every horizon is predicted again from the same fit.
+/// The difference of the two predictions has its own interval, from the fit's covariance.
+public struct ForecastScenario: Sendable, Equatable {
+    public enum Change: Sendable, Equatable {
+        /// x + a
+        case add(Double)
+        /// x · (1 + r), r the percentage over 100
+        case relative(Double)
+        /// a
+        case set(Double)
+    }
+
+    public struct Shift: Sendable, Equatable {
+        public var measure: String
+        public var change: Change
+        /// As written after `=`: `+2`, `-5%`, `80`.
+        public var text: String
+
+        public init(measure: String, change: Change, text: String) {
+            self.measure = measure
+            self.change = change
+            self.text = text
+        }
+
+        public func apply(_ x: Double) -> Double {
+            switch change {
+            case .add(let a): x + a
+            case .relative(let r): x * (1 + r)
+            case .set(let a): a
+            }
+        }
+
+        /// `customer_satisfaction +2`, `win_rate -5%`, `customer_satisfaction = 80`.
+        public var description: String {
+            if case .set = change { return "\(measure) = \(text)" }
+            return "\(measure) \(text)"
+        }
+    }
+
+    public var shifts: [Shift]
+    /// The teams whose drivers change (nil: every team).
+    public var teams: [String]?
+
+    public init(shifts: [Shift], teams: [String]? = nil) {
+        self.shifts = shifts
+        self.teams = teams
+    }
+
+    static let form = "MEASURE=+N or =-N (add), =+N% or =-N% (a relative change), or =N (set), e.g. customer_satisfaction=+2"
+
+    /// Parses `--scenario` arguments (`MEASURE=+2`, `MEASURE=-5%`, `MEASURE=80`); whether the
+    /// measure is a driver is checked against the data by `ForecastAnalysis.run`.
+    /// - Throws: a usage `InputError` naming the argument and what was expected.
+    public static func parse(_ specs: [String], teams: [String]? = nil) throws -> ForecastScenario {
+        var shifts: [Shift] = []
+        for spec in specs {
+            func refuse(_ problem: String, _ expected: String = form) -> InputError {
+                InputError(.usage, file: "command line", problem: "--scenario \"\(spec)\": \(problem)", expected: expected)
+            }
+            // The last `=` splits: a measure name may hold one, a change never does.
+            guard let eq = spec.lastIndex(of: "=") else { throw refuse("no \"=\" between the measure and its change") }
+            let measure = String(spec[..<eq])
+            let text = String(spec[spec.index(after: eq)...])
+            guard !measure.isEmpty else { throw refuse("no measure before \"=\"") }
+            guard !text.isEmpty else { throw refuse("no change after \"=\"") }
+            let signed = text.hasPrefix("+") || text.hasPrefix("-")
+            let change: Change
+            if text.hasSuffix("%") {
+                guard signed else { throw refuse("\"\(text)\" is a percentage without a sign", "=+N% or =-N% for a relative change (=N sets the value)") }
+                guard let v = DecimalNumber.parse(String(text.dropLast())) else { throw refuse("\"\(text.dropLast())\" is not a number") }
+                change = .relative(v / 100)
+            } else {
+                guard let v = DecimalNumber.parse(text) else { throw refuse("\"\(text)\" is not a number") }
+                change = signed ? .add(v) : .set(v)
+            }
+            if shifts.contains(where: { $0.measure == measure }) {
+                throw refuse("\"\(measure)\" is changed twice", "each driver once in the scenario")
+            }
+            shifts.append(Shift(measure: measure, change: change, text: text))
+        }
+        if let teams {
+            var seen = Set<String>()
+            for t in teams where !seen.insert(t).inserted {
+                throw InputError(.usage, file: "command line", problem: "--scenario-team names \"\(t)\" twice", expected: "each team once")
+            }
+        }
+        return ForecastScenario(shifts: shifts, teams: teams)
+    }
+}
+
+extension ForecastResult {
+    /// One row of a scenario: the forecast as it is, with the drivers changed, and the
+    /// difference with its confidence interval (uncalibrated: no new noise enters a difference
+    /// of two predictions from one fit).
+    public struct ScenarioRow: Sendable, Equatable {
+        /// A team, or `(total)` for the organisation figure.
+        public var team: String
+        public var period: Period
+        public var horizon: Int
+        public var baseline: Double
+        public var scenario: Double
+        public var difference: Double
+        public var lower: Double
+        public var upper: Double
+    }
+
+    public struct ScenarioOutcome: Sendable, Equatable {
+        public var shifts: [ForecastScenario.Shift]
+        /// The period whose driver values changed (the forecast's origin L).
+        public var origin: Period
+        /// The teams whose drivers changed and that have a forecast (at the first horizon),
+        /// of the teams with a forecast.
+        public var teams: Int
+        public var forecastTeams: Int
+        public var rows: [ScenarioRow]
+        /// The organisation figure's rows (team `(total)`), one per horizon.
+        public var totals: [ScenarioRow]
+    }
+}
+
+/// The scenario's driver changes checked against the data at the origin: which regressor
+/// columns move, for which teams.
+struct ScenarioPlan {
+    let shifts: [(k: Int, shift: ForecastScenario.Shift)]
+    /// Panel indices of the scenario's teams.
+    let teams: Set<Int>
+    let origin: Int
+
+    /// - Throws: usage `InputError`s: a measure that is not a driver, a team not in the data,
+    ///   a change that leaves a logged driver at or below 0 (naming team, period, measure).
+    init(_ s: ForecastScenario, engine: ForecastEngine, scale: ForecastEngine.Scale, target: String, drivers: [String], origin: Int) throws {
+        let panel = engine.panel
+        var shifts: [(Int, ForecastScenario.Shift)] = []
+        for shift in s.shifts {
+            func refuse(_ problem: String, _ expected: String) -> InputError {
+                InputError(.usage, file: "command line", problem: "--scenario \"\(shift.measure)=\(shift.text)\": \(problem)", expected: expected)
+            }
+            let driverList = drivers.isEmpty ? "the model has none" : "its drivers are \(drivers.joined(separator: ", "))"
+            guard panel.measureIndex(shift.measure) != nil else {
+                throw refuse("\"\(shift.measure)\" is not a measure of the data",
+                             "a driver of \"\(target)\" (\(driverList))\(Dataset.suggestion(shift.measure, among: drivers.isEmpty ? panel.measures : drivers))")
+            }
+            guard let d = drivers.firstIndex(of: shift.measure) else {
+                throw refuse(shift.measure == target ? "\"\(target)\" is the target, not a driver" : "\"\(shift.measure)\" is not a driver of \"\(target)\" (\(driverList))",
+                             "a driver of the forecast; add it with --drivers")
+            }
+            shifts.append((d + 1, shift))
+        }
+        var teams = Set<Int>()
+        if let names = s.teams {
+            for name in names {
+                guard let i = panel.teams.firstIndex(of: name) else {
+                    throw InputError(.usage, file: "command line", problem: "--scenario-team \"\(name)\" is not a team of the data",
+                                     expected: "a team of the data\(Dataset.suggestion(name, among: panel.teams))")
+                }
+                teams.insert(i)
+            }
+        } else {
+            teams = Set(0..<panel.teamCount)
+        }
+        // A logged driver must stay > 0 where the scenario moves it.
+        for (k, shift) in shifts where scale.logs[k] {
+            for i in teams.sorted() {
+                let x = panel[i, engine.measures[k], origin]
+                guard !x.isNaN else { continue }
+                let moved = shift.apply(x)
+                if !(moved > 0) || !moved.isFinite {
+                    throw InputError(.usage, file: "command line",
+                                     problem: "--scenario \"\(shift.measure)=\(shift.text)\": team \"\(panel.teams[i])\", period \(panel.period(at: origin)), measure \"\(shift.measure)\" would be \(moved) (from \(x)); the model takes its log (its values are all > 0), which needs a value > 0",
+                                     expected: "a change that leaves it above 0 for every team of the scenario, or --transform none")
+                }
+            }
+        }
+        self.shifts = shifts
+        self.teams = teams
+        self.origin = origin
+    }
+
+    /// Moves the lag-0 regressors of the shifted drivers in a team's lag row (`ForecastEngine.lags`).
+    func adjust(_ engine: ForecastEngine, _ scale: ForecastEngine.Scale) -> (Int, inout [Double]) -> Void {
+        { team, row in
+            for (k, shift) in shifts {
+                let x = shift.apply(engine.panel[team, engine.measures[k], origin])
+                row[k * engine.p] = scale.logs[k] ? x.log() : x / engine.factor[k]
+            }
+        }
+    }
+
+    /// The scenario rows of one horizon: per team of the scenario with a forecast, and the
+    /// organisation figure over all of `preds` (the forecast's teams), in levels.
+    /// Definition (docs/DECISIONS.md): the difference of two predictions of one fit; on the log
+    /// scale of the back-transformed means, its variance by the delta method from the same
+    /// covariance: s²[Σᵢ (wSᵢ − wBᵢ)² hᵢ + g'(X̃'X̃)⁻¹g], g = Σᵢ (wSᵢ d¹ᵢ − wBᵢ d⁰ᵢ), w = c·level
+    /// (log) or c (levels); the team effects and trends cancel on the level scale.
+    func rows(_ engine: ForecastEngine, _ f: ForecastEngine.Fit, preds: [ForecastEngine.Prediction], horizon h: Int,
+              aggregation: Aggregation, t: Double) -> (rows: [ForecastResult.ScenarioRow], total: ForecastResult.ScenarioRow?, teams: Int) {
+        let scale = f.key.scale
+        let fy = engine.factor[0]
+        let panel = engine.panel
+        let period = panel.period(at: origin + h)
+        let base = preds.filter { teams.contains($0.team) }
+        let alt = engine.predict(f, origin: origin, teams: base.map(\.team), adjust: adjust(engine, scale))
+        precondition(alt.map(\.team) == base.map(\.team), "the scenario predicts the same teams")
+        let k = f.fit.slopes.count
+        var out: [ForecastResult.ScenarioRow] = []
+        let c = aggregation == .sum ? 1.0 : 1 / Double(preds.count)
+        var g = [Double](repeating: 0, count: k)
+        var lev = 0.0, diff = 0.0
+        for (b, a) in zip(base, alt) {
+            let lb = engine.level(scale, z: b.z, v: b.v), la = engine.level(scale, z: a.z, v: a.v)
+            let (wb, wa) = scale.logTarget ? (lb, la) : (1.0, 1.0)
+            var gi = [Double](repeating: 0, count: k)
+            for j in 0..<k { gi[j] = wa * a.d[j] - wb * b.d[j]; g[j] += c * gi[j] }
+            let teamPart = (wa - wb) * (wa - wb) * b.leverage
+            lev += c * c * teamPart
+            let sd = (f.scale * (teamPart + f.fit.quadraticForm(gi))).squareRoot()
+            let d = la - lb
+            diff += c * d
+            let half = t * sd
+            let row = ForecastResult.ScenarioRow(team: panel.teams[b.team], period: period, horizon: h, baseline: lb * fy, scenario: la * fy,
+                                                 difference: d * fy, lower: (d - half) * fy, upper: (d + half) * fy)
+            if [row.baseline, row.scenario, row.lower, row.upper].allSatisfy(\.isFinite) { out.append(row) }
+        }
+        var total: ForecastResult.ScenarioRow?
+        if let (figure, _) = engine.organisation(f, preds, aggregation: aggregation) {
+            let half = t * (f.scale * (lev + f.fit.quadraticForm(g))).squareRoot()
+            let row = ForecastResult.ScenarioRow(team: "(total)", period: period, horizon: h, baseline: figure * fy, scenario: (figure + diff) * fy,
+                                                 difference: diff * fy, lower: (diff - half) * fy, upper: (diff + half) * fy)
+            if [row.scenario, row.lower, row.upper].allSatisfy(\.isFinite) { total = row }
+        }
+        return (out, total, base.count)
+    }
+}
