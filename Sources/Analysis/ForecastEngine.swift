@@ -5,7 +5,8 @@ import LinearAlgebra
 /// horizon's regression on data up to a cutoff, its fit with team effects and trends taken
 /// out within each team (`TeamTrendFit`), predictions from an origin, the calibration window
 /// and the organisation figure. Fits are cached by (scale, cutoff, horizon, trends): the
-/// forecast's window, every horizon and every backtest origin share them.
+/// forecast's window, every horizon and every backtest origin share them; those before the
+/// last period come from running within-team moments (`momentFit`).
 final class ForecastEngine {
     /// Which measures are on the log scale: the target, then each driver.
     struct Scale: Hashable {
@@ -58,6 +59,8 @@ final class ForecastEngine {
     /// values near 1e-300 or 1e300 neither underflow nor overflow in s² and the total's V).
     let factor: [Double]
     private var cache: [FitKey: Fit?] = [:]
+    /// Running moments for the refits before the last period (ForecastMoments.swift).
+    let sweepState = ForecastSweeps()
     private(set) var errors: [FitKey: Error] = [:]
     /// cumAbs[i][t], cumN[i][t]: Σ|y[i,s] − y[i,s−1]| (in factor units) and count over s ≤ t.
     private let cumAbs: [[Double]]
@@ -179,7 +182,9 @@ final class ForecastEngine {
     func fit(_ key: FitKey) -> Fit? {
         if let cached = cache[key] { return cached }
         let result: Fit?
-        do { result = try makeFit(key, dropping: nil) } catch {
+        // Refits before the last period from running moments; the last period's (the
+        // forecast, its F-tests) and any the moments cannot settle by the QR path.
+        do { result = try (key.cutoff < panel.periodCount - 1 ? momentFit(key) : nil) ?? makeFit(key, dropping: nil) } catch {
             errors[key] = error
             result = nil
         }

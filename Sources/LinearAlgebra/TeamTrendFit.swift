@@ -29,14 +29,14 @@ public struct TeamTrendFit: Sendable {
     /// the projected design, df counting the absorbed intercepts and trends. Only k × k
     /// numbers are kept (no n × k factorisation), so many fits can be cached.
     public let slopes: [Double]
-    public let standardErrors: [Double]
-    public let scale: Double
+    public internal(set) var standardErrors: [Double]
+    public internal(set) var scale: Double
     public let residualDegreesOfFreedom: Double
-    public let sumOfSquaredResiduals: Double
+    public internal(set) var sumOfSquaredResiduals: Double
     /// (X̃'X̃)⁻¹ of the projected design, from the pivoted QR's triangular factor.
     public let unscaledCovariance: Matrix
     /// The full model's residuals, row by row (empty after `dropResiduals()`).
-    public private(set) var residuals: [Double]
+    public internal(set) var residuals: [Double]
 
     /// Frees the n residuals of a fit kept only for predictions.
     public mutating func dropResiduals() { residuals = [] }
