@@ -105,7 +105,7 @@ extension CLITests {
             + #"\"backtest\": 2, \"transform\": \"none\", \"seasonal\": \"none\", \"team_trends\": \"on\", \"calibration\": \"none\"}"#))
         let nb = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let cell = try #require(try cells(nb).first { ($0["id"] as? String) == "forecast-scorecard" })
-        let embedded = try pythonLiteral(after: "ENGINE[\"forecast\"]", in: source(cell))
+        let embedded = try pythonLiteral(after: "ENGINE['''forecast'''] = engine_table(", in: source(cell))
         let direct = try run(["forecast", "datasets/b2b-73", "--format", "json"] + flags)
         #expect(direct.status == 0, "\(direct.stderr)")
         let rows = { (text: String) throws -> [[String: Any]] in
