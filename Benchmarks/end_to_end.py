@@ -18,7 +18,7 @@ writes (generated into $TMPDIR/scorecard-e2e unless --data DIR names one):
             (Welch t, Mann-Whitney U, BH q) — `rank` and `quartiles`
   forecast  METHODS.md "Forecast" v2: scale by the elasticity test, month dummies, team effects
             and (where the calibration window says they help) team trends, 3 horizons, the total
-            (numpy way; the pandas way still times the pre-#13 pooled ARX, see RESULTS.md)
+            (both Python ways: numpy as array algebra, pandas by groupby and statsmodels OLS)
 
 Each way runs in its own process; its peak resident memory is that process's (Scorecard: the
 largest of its commands, each of which reads the CSV itself). The pandas/statsmodels way loops
@@ -638,40 +638,109 @@ def way_pandas(args, card):
         r["q"] = float(v)
     times["rank+quartiles"] = time.perf_counter() - t0
 
-    # Forecast: PanelOLS with entity effects per horizon on all teams; the interval from the
-    # within-model formula (PanelOLS has no prediction interval with absorbed effects).
+    # Forecast: METHODS.md "Forecast" (v2) as an analyst writes it with pandas and statsmodels.
+    # The elasticity test by groupby; per horizon and origin one statsmodels OLS on the lag and
+    # month-dummy columns after team effects (and, where the calibration window keeps them, team
+    # trends) are taken out by groupby demeaning/detrending (Frisch-Waugh-Lovell: a dense design
+    # with 5,000 team dummies and 5,000 trend columns would not fit in memory); every team forecasts
+    # from the last period; the total by the target's aggregation.
     t0 = time.perf_counter()
     drivers = [a for a, b in card["links"] if b == ret]
-    f = pd.DataFrame(index=wide.index)
-    gw = wide.groupby(level="team")
-    xcols = []
+    agg = next(m[2] for m in card["measures"] if m[0] == ret)
+    T = int(df["t"].max()) + 1
+    L = T - 1
+    first = pd.Period(df["period"].min(), freq="M").month - 1
+    grid = pd.MultiIndex.from_product([teams_all, range(T)], names=["team", "t"])
+    g = wide[[ret] + drivers].reindex(grid)
+    gy = g.groupby(level="team")[ret]
+    change = gy.diff().abs()  # consecutive present pairs only (a gap gives NaN)
+    per = pd.DataFrame({"m": gy.mean(), "d": change.groupby(level="team").mean(), "n": change.groupby(level="team").count()})
+    per = per[(per.n >= 3) & (per.m > 0) & (per.d > 0)]
+    b = sm.OLS(np.log(per.d), sm.add_constant(np.log(per.m))).fit().params.iloc[1] if len(per) >= 5 else None
+    positive = lambda s: bool((s.dropna() > 0).all())
+    log = positive(g[ret]) and b is not None and b >= 0.5
+    z = pd.DataFrame({c: np.log(g[c]) if log and positive(g[c]) else g[c] for c in [ret] + drivers})
+    gz = z.groupby(level="team")
+    lagcols = []
+    f = pd.DataFrame(index=grid)
     for c in [ret] + drivers:
         for l in range(2):
-            f[f"{c}_{l}"] = gw[c].shift(l)
-            xcols.append(f"{c}_{l}")
-    complete = f[xcols].dropna()
-    origin = complete.reset_index().groupby("team")["t"].max()
+            f[f"{c}_{l}"] = gz[c].shift(l)
+            lagcols.append(f"{c}_{l}")
+    f["t"] = grid.get_level_values("t")
+    complete = f[lagcols].notna().all(axis=1)
+    # s_ic (MASE's scale): team i's mean |one-step change| up to c; NaN when none or 0.
+    cum = change.fillna(0).groupby(level="team").cumsum()
+    cnt = change.notna().astype(float).groupby(level="team").cumsum()
+    scale = (cum / cnt).where(lambda s: s > 0)
+    y_at = g[ret]
+
+    def fit(c, h, trends):
+        d = f.copy()
+        d["target"] = gz[ret].shift(-h)
+        d["slot"] = (first + d["t"] + h) % 12
+        d = d[complete & d["target"].notna() & (d["t"] <= c - h)]
+        if d.empty:
+            return None
+        dummies = sorted(d["slot"].unique())[1:]
+        cols = [f"m{s}" for s in dummies] + lagcols
+        for s in dummies:
+            d[f"m{s}"] = (d["slot"] == s).astype(float)
+        grp = d.groupby(level="team")
+        n = grp.size()
+        mean = grp[cols + ["target", "t"]].mean()
+        dc = d[cols + ["target", "t"]] - mean.reindex(d.index.get_level_values("team")).to_numpy()
+        trended = n >= 3 if trends else n < 0
+        tc = dc["t"]
+        stt = (tc * tc).groupby(level="team").sum()
+        slope = dc[cols + ["target"]].mul(tc, axis=0).groupby(level="team").sum().div(stt, axis=0)
+        slope = slope.where(trended, 0.0)
+        resid = dc[cols + ["target"]] - slope.reindex(d.index.get_level_values("team")).to_numpy() * tc.to_numpy()[:, None]
+        k = len(cols)
+        dof = len(d) - len(n) - int(trended.sum()) - k
+        if dof < 1 or np.linalg.matrix_rank(resid[cols].to_numpy()) < k:
+            return None
+        res = sm.OLS(resid["target"], resid[cols]).fit()
+        s2 = res.ssr / dof  # statsmodels' df ignores the team effects and trends taken out
+        return dict(res=res, s2=s2, inv=res.normalized_cov_params.to_numpy(), n=n, mean=mean, slope=slope,
+                    trended=trended, stt=stt, dummies=dummies, cols=cols, h=h)
+
+    def predict(fit_, o, want):
+        """Level forecasts from o of the fit's teams with regressors complete at o (and in `want`)."""
+        at = f.xs(o, level="t")
+        ok = complete.xs(o, level="t")
+        teams = [tm for tm in fit_["n"].index if ok[tm] and tm in want]
+        x0 = at.loc[teams, lagcols].copy()
+        slot0 = (first + o + fit_["h"]) % 12
+        for s in fit_["dummies"]:
+            x0[f"m{s}"] = float(s == slot0)
+        x0 = x0[fit_["cols"]]
+        mean, slope = fit_["mean"].loc[teams], fit_["slope"].loc[teams]
+        dt = (o - mean["t"]).where(fit_["trended"].loc[teams], 0.0)
+        lev = 1 / fit_["n"].loc[teams] + (dt * dt / fit_["stt"].loc[teams]).where(fit_["trended"].loc[teams], 0.0)
+        dd = x0 - mean[fit_["cols"]] - slope[fit_["cols"]].mul(dt, axis=0)
+        zhat = mean["target"] + dt * slope["target"] + dd.to_numpy() @ fit_["res"].params.to_numpy()
+        v = fit_["s2"] * (1 + lev + np.einsum("gk,kl,gl->g", dd.to_numpy(), fit_["inv"], dd.to_numpy()))
+        return np.exp(zhat + v / 2) if log else zhat
+
+    def window_errors(h, trends):
+        errs = []
+        for c in range(max(0, L - h - 6 + 1), L - h + 1):
+            fit_ = fit(c, h, trends)
+            if fit_ is None:
+                continue
+            actual = y_at.xs(c + h, level="t").dropna()
+            fc = predict(fit_, c, set(actual.index))
+            e = (actual.loc[fc.index] - fc).abs() / scale.xs(c, level="t").loc[fc.index]
+            errs.extend(e.dropna())
+        return errs
+
     totals = []
     for h in range(1, 4):
-        f["target"] = gw[ret].shift(-h)
-        d = f.dropna()
-        res = PanelOLS(d["target"], d[xcols], entity_effects=True).fit()
-        beta = res.params[xcols]
-        tmeans = d.groupby(level="team")[xcols + ["target"]].mean()
-        n_i = d.groupby(level="team").size()
-        dm = d[xcols] - tmeans[xcols].reindex(d.index.get_level_values("team")).to_numpy()
-        inv = np.linalg.inv(dm.T.to_numpy() @ dm.to_numpy())
-        s2 = res.resid_ss / res.df_resid
-        x0 = f[xcols].loc[list(zip(origin.index, origin.values))]
-        x0.index = origin.index
-        x0 = x0.loc[x0.index.isin(tmeans.index)]
-        dd = x0 - tmeans.loc[x0.index, xcols]
-        yhat = tmeans.loc[x0.index, "target"] + dd.to_numpy() @ beta.to_numpy()
-        half = stats.t.ppf(0.975, res.df_resid) * np.sqrt(s2 * (1 + 1 / n_i.loc[x0.index] + np.einsum("gk,kl,gl->g", dd.to_numpy(), inv, dd.to_numpy())))
-        period = origin.loc[x0.index] + h
-        counts = period.value_counts()
-        common = counts[counts == counts.max()].index.max()
-        totals.append({"horizon": h, "teams": int((period == common).sum()), "forecast": float(yhat[period == common].sum())})
+        on, off = window_errors(h, True), window_errors(h, False)
+        trends = len(on) >= 20 and len(off) >= 20 and np.mean(on) < np.mean(off)
+        fc = predict(fit(L, h, trends), L, set(teams_all))
+        totals.append({"horizon": h, "teams": len(fc), "forecast": float(fc.sum() if agg == "sum" else fc.mean())})
     times["forecast"] = time.perf_counter() - t0
 
     return {"times": times, "scaled": scaled, "rss_mb": rss_mb(), "read_rss_mb": read_rss,

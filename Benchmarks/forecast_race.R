@@ -5,6 +5,7 @@ jobs <- read.csv(a[2], stringsAsFactors = FALSE) # team, origin, hmax
 first <- as.integer(a[4])
 out <- list(); k <- 0
 tm <- c(ets = 0, arima = 0)
+jt <- data.frame(team = jobs$team, origin = jobs$origin, hmax = jobs$hmax, ets_s = 0, arima_s = 0)
 series <- split(d, d$team)
 for (r in seq_len(nrow(jobs))) {
   s <- series[[jobs$team[r]]]
@@ -20,7 +21,9 @@ for (r in seq_len(nrow(jobs))) {
       fit <- if (m == "ets") ets(y) else auto.arima(y)
       forecast(fit, h = H, level = 95)
     }, error = function(e) NULL)
-    tm[[m]] <- tm[[m]] + proc.time()[["elapsed"]] - t0
+    dt <- proc.time()[["elapsed"]] - t0
+    tm[[m]] <- tm[[m]] + dt
+    jt[r, paste0(m, "_s")] <- dt
     if (is.null(f)) next
     k <- k + 1
     out[[k]] <- data.frame(team = jobs$team[r], origin = o, horizon = 1:H, model = m,
@@ -28,4 +31,5 @@ for (r in seq_len(nrow(jobs))) {
   }
 }
 write.csv(do.call(rbind, out), a[3], row.names = FALSE)
+write.csv(jt, paste0(a[3], ".jobs"), row.names = FALSE)  # per-job R times (the script's cache keeps them)
 cat(sprintf("%.6f,%.6f\n", tm[["ets"]], tm[["arima"]]), file = paste0(a[3], ".time"))

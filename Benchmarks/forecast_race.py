@@ -21,11 +21,16 @@ forecasting (process start and I/O excluded); the naive forecasts take no measur
 
 Without --dataset it runs datasets/b2b-73; --organisations N adds N organisations of each noise kind
 (`scorecard generate --noise KIND --seed S --teams 73 --periods 36`, S = F..F+N-1, F = --first-seed, 1);
-the table pools their rows. Needs numpy, pandas,
+the table pools their rows. --jobs J races J organisations at once. R's fits are cached per organisation in
+$XDG_CACHE_HOME/scorecard-forecast-race (~/.cache by default), keyed by the organisation (noise, seed) and a
+hash of its target series, so a rerun after a change to Scorecard refits only Scorecard; run it under
+`nice -n 19` on a shared machine. Needs numpy, pandas,
 PyYAML, .build/release/scorecard and Rscript with the `forecast` package (installed with apt-get,
 Debian's r-cran-forecast, when missing).
 """
 import argparse
+import concurrent.futures
+import hashlib
 import json
 import os
 import shutil
@@ -41,6 +46,7 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CLI = os.path.join(ROOT, ".build", "release", "scorecard")
+CACHE = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "scorecard-forecast-race")
 MODELS = ["scorecard", "ets", "arima", "naive", "snaive"]
 
 
@@ -69,7 +75,45 @@ def csv_rows(args):
     return pd.read_csv(pd.io.common.StringIO(out), keep_default_na=False, na_values=[""])
 
 
-def race(folder, B, H, work):
+def r_fits(series, jobs, first, work, cache_name):
+    """ETS and auto.arima forecasts for `jobs` (team, origin, hmax) on `series`, through a cache keyed by the
+    organisation's name (seed, noise) and a hash of its target series and first month: a rerun after a
+    Scorecard change refits nothing in R. Returns the forecast rows and the jobs' R times (ets_s, arima_s)."""
+    text = series.to_csv(index=False)
+    key = f"{cache_name}-{hashlib.sha256((str(first) + text).encode()).hexdigest()[:16]}"
+    os.makedirs(CACHE, exist_ok=True)
+    fc_path, jobs_path = os.path.join(CACHE, key + ".csv"), os.path.join(CACHE, key + ".jobs.csv")
+    cols = ["team", "origin", "hmax"]
+    if os.path.exists(jobs_path):
+        r = pd.read_csv(fc_path, dtype={"team": str})
+        done = pd.read_csv(jobs_path, dtype={"team": str})
+    else:
+        r = pd.DataFrame(columns=["team", "origin", "horizon", "model", "forecast", "lower", "upper"])
+        done = pd.DataFrame(columns=cols + ["ets_s", "arima_s"])
+    todo = jobs.merge(done[cols], on=cols, how="left", indicator=True)
+    todo = todo[todo._merge == "left_only"][cols]
+    if len(todo):
+        tag = f"{work}/{key}"
+        with open(f"{tag}-series.csv", "w") as f:
+            f.write(text)
+        todo.to_csv(f"{tag}-jobs.csv", index=False)
+        subprocess.run(["Rscript", os.path.join(HERE, "forecast_race.R"), f"{tag}-series.csv", f"{tag}-jobs.csv",
+                        f"{tag}-r.csv", str(first)], check=True, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+        new = pd.read_csv(f"{tag}-r.csv", dtype={"team": str})
+        r = new if r.empty else pd.concat([r, new], ignore_index=True)
+        newdone = pd.read_csv(f"{tag}-r.csv.jobs", dtype={"team": str})
+        done = newdone if done.empty else pd.concat([done, newdone], ignore_index=True)
+        r.to_csv(fc_path + ".tmp", index=False)
+        done.to_csv(jobs_path + ".tmp", index=False)
+        os.replace(fc_path + ".tmp", fc_path)  # forecasts first: a job is cached only once its rows are
+        os.replace(jobs_path + ".tmp", jobs_path)
+    used = done.merge(jobs, on=cols)
+    r = r.merge(used[["team", "origin"]], on=["team", "origin"]).drop_duplicates(
+        ["team", "origin", "horizon", "model"], keep="last")
+    return r, used
+
+
+def race(folder, B, H, work, cache_name=None):
     card = yaml.safe_load(open(os.path.join(folder, "scorecard.yml")))
     target = card["roi"]["return"]
     df = pd.read_csv(os.path.join(folder, "measurements.csv"), dtype={"team": str, "period": str, "measure": str},
@@ -96,16 +140,13 @@ def race(folder, B, H, work):
                 rows.append((ti[r.team], o, int(r.horizon), r.forecast, r.lower, r.upper))
     rows = pd.DataFrame(rows, columns=["team", "origin", "horizon", "scorecard", "lo_scorecard", "hi_scorecard"])
 
-    # ETS and auto.arima: one R process for every (team, origin) of the rows.
+    # ETS and auto.arima: one R process for every (team, origin) of the rows not in the cache yet.
     jobs = rows.groupby(["team", "origin"]).horizon.max().reset_index()
     series = pd.DataFrame([(teams[i], t, Y[i, t]) for i in range(len(teams)) for t in range(T) if not np.isnan(Y[i, t])],
                           columns=["team", "t", "value"])
-    series.to_csv(f"{work}/series.csv", index=False)
-    pd.DataFrame({"team": [teams[i] for i in jobs.team], "origin": jobs.origin, "hmax": jobs.horizon}).to_csv(f"{work}/jobs.csv", index=False)
-    subprocess.run(["Rscript", os.path.join(HERE, "forecast_race.R"), f"{work}/series.csv", f"{work}/jobs.csv",
-                    f"{work}/r.csv", str(first)], check=True)
-    r = pd.read_csv(f"{work}/r.csv")
-    t_ets, t_arima = (float(x) for x in open(f"{work}/r.csv.time").read().split(","))
+    jobs = pd.DataFrame({"team": [teams[i] for i in jobs.team], "origin": jobs.origin, "hmax": jobs.horizon})
+    r, done = r_fits(series, jobs, first, work, cache_name or os.path.basename(os.path.normpath(folder)))
+    t_ets, t_arima = float(done.ets_s.sum()), float(done.arima_s.sum())
     r["team"] = r.team.map(ti)
     for m in ["ets", "arima"]:
         part = r[r.model == m].rename(columns={"forecast": m, "lower": f"lo_{m}", "upper": f"hi_{m}"})
@@ -177,32 +218,51 @@ def main():
     ap.add_argument("--backtest", type=int, default=6)
     ap.add_argument("--horizon", type=int, default=3)
     ap.add_argument("--json")
+    ap.add_argument("--jobs", type=int, default=1, help="organisations raced at once (each one R process)")
+    ap.add_argument("--binary", help="the scorecard executable (default: .build/release/scorecard)")
     a = ap.parse_args()
+    global CLI
+    CLI = os.path.abspath(a.binary) if a.binary else CLI
     setup()
     work = tempfile.mkdtemp(prefix="scorecard-race-")
-    groups = {}
+    groups = {}  # table name -> [(folder, cache name)]
     for d in a.dataset or ([] if a.organisations else [os.path.join(ROOT, "datasets", "b2b-73")]):
-        groups[os.path.basename(os.path.normpath(d))] = [d]
-    for kind in (a.noise.split(",") if a.organisations else []):
-        seeds = range(a.first_seed, a.first_seed + a.organisations)
-        groups[f"{kind} noise, {a.organisations} organisation(s), seeds {seeds[0]}..{seeds[-1]}, 73 teams x 36 months"] = []
-        for seed in seeds:
+        groups[os.path.basename(os.path.normpath(d))] = [(d, os.path.basename(os.path.normpath(d)))]
+    kinds = a.noise.split(",") if a.organisations else []
+    seeds = range(a.first_seed, a.first_seed + a.organisations)
+    name = {kind: f"{kind} noise, {a.organisations} organisation(s), seeds {seeds[0]}..{seeds[-1]}, 73 teams x 36 months"
+            for kind in kinds}
+    for kind in kinds:
+        groups[name[kind]] = []
+    order = []  # seed by seed, kinds alternating: an interrupted run leaves as many of each kind done
+    for seed in seeds:
+        for kind in kinds:
             d = f"{work}/{kind}-{seed}"
             subprocess.run([CLI, "generate", "--noise", kind, "--seed", str(seed), "--teams", "73", "--periods", "36",
                             "--output", d, "--quiet"], check=True, capture_output=True)
-            groups[list(groups)[-1]].append(d)
+            groups[name[kind]].append((d, f"{kind}-seed{seed}-73x36"))
+            order.append((name[kind], d, f"{kind}-seed{seed}-73x36"))
+    order = [(g, d, c) for g, members in groups.items() if g not in name.values() for d, c in members] + order
+
+    def one(job):
+        g, d, c = job
+        rows = race(d, a.backtest, a.horizon, work, c)
+        print(f"{d}: {len(rows)} rows; recomputed backtest equals the CLI's; times " +
+              ", ".join(f"{m} {t:.2f} s" for m, t in rows.attrs["times"].items()), file=sys.stderr, flush=True)
+        return rows
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
+        done = dict(zip([(g, d) for g, d, _ in order], pool.map(one, order)))
     results = {}
-    for name, dirs in groups.items():
+    for g, members in groups.items():
         parts, times = [], {}
-        for k, d in enumerate(dirs):
-            rows = race(d, a.backtest, a.horizon, work)
+        for k, (d, _) in enumerate(members):
+            rows = done[(g, d)]
             rows["dataset"] = k
             parts.append(rows)
             for m, t in rows.attrs["times"].items():
                 times[m] = times.get(m, 0) + t
-            print(f"{d}: {len(rows)} rows; recomputed backtest equals the CLI's; times " +
-                  ", ".join(f"{m} {t:.2f} s" for m, t in rows.attrs["times"].items()), file=sys.stderr)
-        results[name] = table(name, pd.concat(parts, ignore_index=True), times)
+        results[g] = table(g, pd.concat(parts, ignore_index=True), times)
     shutil.rmtree(work, ignore_errors=True)
     if a.json:
         with open(a.json, "w") as f:

@@ -41,6 +41,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # The exports regenerate.sh writes: name -> scorecard arguments after the dataset.
 EXPORTS = {name: ["--analysis", name] for name in ("trend", "leadlag", "rank", "quartiles", "forecast")}
+# The forecast's model flags carried into the notebook, every one away from its default.
+EXPORTS["forecast-options"] = ["--analysis", "forecast", "--transform", "none", "--seasonal", "none", "--team-trends", "on",
+                               "--calibration", "none", "--confidence", "0.9", "--horizon", "2", "--backtest", "2"]
 DATASET = "../datasets/b2b-73"
 
 

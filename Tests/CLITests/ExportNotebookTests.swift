@@ -85,11 +85,44 @@ extension CLITests {
         #expect(r.stdout.contains(#"\"last\": 12}"#))
         #expect(r.stdout.contains(#"\"from\": \"2025-01\", \"to\": \"2025-12\", \"periods\": 12, \"values\": "#))
         #expect(r.stdout.contains(#"\"max_lag\": 4, \"max_lag_option\": 4"#))
-        #expect(r.stdout.contains(#"\"horizon\": 2, \"lags\": 2, \"confidence\": 0.95, \"backtest\": 3}"#))
+        #expect(r.stdout.contains(#"\"horizon\": 2, \"lags\": 2, \"confidence\": 0.95, \"backtest\": 3, "#
+            + #"\"transform\": \"auto\", \"seasonal\": \"auto\", \"team_trends\": \"auto\", \"calibration\": \"auto\"}"#))
         for id in ["trend-recompute", "leadlag-recompute", "rank-compare", "quartiles-recompute", "forecast-recompute", "agreement"] {
             #expect(r.stdout.contains("\"id\": \"\(id)\""), "\(id)")
         }
         #expect(r.stdout.components(separatedBy: "\"id\": \"roi-recompute\"").count == 2)
+    }
+
+    /// The forecast's model flags are `scorecard forecast`'s (one option group): the notebook embeds the
+    /// forecast they ask for (the same rows as `forecast --format json` with them) and carries them in PARAMS;
+    /// a bad value is refused as `forecast` refuses it, with nothing written.
+    @Test func exportNotebookTakesTheForecastModelFlags() throws {
+        let flags = ["--transform", "none", "--seasonal", "none", "--team-trends", "on", "--calibration", "none",
+                     "--confidence", "0.9", "--horizon", "2", "--lags", "1", "--drivers", "customer_satisfaction"]
+        let r = try run(["export", "notebook", "datasets/b2b-73", "--analysis", "forecast", "--backtest", "2", "--output", "-"] + flags)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains(#"\"drivers_option\": [\"customer_satisfaction\"], \"horizon\": 2, \"lags\": 1, \"confidence\": 0.9, "#
+            + #"\"backtest\": 2, \"transform\": \"none\", \"seasonal\": \"none\", \"team_trends\": \"on\", \"calibration\": \"none\"}"#))
+        let nb = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let cell = try #require(try cells(nb).first { ($0["id"] as? String) == "forecast-scorecard" })
+        let embedded = try pythonLiteral(after: "ENGINE['''forecast'''] = engine_table(", in: source(cell))
+        let direct = try run(["forecast", "datasets/b2b-73", "--format", "json"] + flags)
+        #expect(direct.status == 0, "\(direct.stderr)")
+        let rows = { (text: String) throws -> [[String: Any]] in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            return try #require(object["rows"] as? [[String: Any]])
+        }
+        let a = try rows(embedded), b = try rows(direct.stdout)
+        #expect(a.count == b.count && a.count > 0)
+        #expect(NSArray(array: a).isEqual(to: b))
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (flag, value) in [("--transform", "sqrt"), ("--team-trends", "maybe"), ("--calibration", "t"), ("--confidence", "1.5")] {
+            let bad = try run(["export", "notebook", "datasets/b2b-73", "--analysis", "forecast", flag, value, "--output", dir + "/x.ipynb"])
+            #expect(bad.status == 64, "\(flag) \(value): \(bad.stderr)")
+            #expect(bad.stderr.contains(flag), "\(bad.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 
     /// Issue #16 class 8: data Scorecard accepts must export a notebook that reads it the same way.

@@ -66,7 +66,13 @@ public struct NotebookExport: Sendable {
         public var confidence: Double
         /// Backtest origins (0: none).
         public var backtest: Int
-        public init(target: String, drivers: [String], targetOption: String?, driversOption: [String]?, horizon: Int, lags: Int, confidence: Double, backtest: Int) {
+        /// `--transform`, `--seasonal`, `--team-trends`, `--calibration` as given (their raw values).
+        public var transform: String
+        public var seasonal: String
+        public var teamTrends: String
+        public var calibration: String
+        public init(target: String, drivers: [String], targetOption: String?, driversOption: [String]?, horizon: Int, lags: Int, confidence: Double, backtest: Int,
+                    transform: String = "auto", seasonal: String = "auto", teamTrends: String = "auto", calibration: String = "auto") {
             self.target = target
             self.drivers = drivers
             self.targetOption = targetOption
@@ -75,6 +81,10 @@ public struct NotebookExport: Sendable {
             self.lags = lags
             self.confidence = confidence
             self.backtest = backtest
+            self.transform = transform
+            self.seasonal = seasonal
+            self.teamTrends = teamTrends
+            self.calibration = calibration
         }
     }
 
@@ -243,7 +253,9 @@ public struct NotebookExport: Sendable {
         if let f = forecast {
             lines.append("\"forecast\": {\"target\": \(s(f.target)), \"drivers\": \(list(f.drivers)), "
                 + "\"target_option\": \(opt(f.targetOption)), \"drivers_option\": \(f.driversOption.map(list) ?? "null"), "
-                + "\"horizon\": \(f.horizon), \"lags\": \(f.lags), \"confidence\": \(Self.number(f.confidence)), \"backtest\": \(f.backtest)}")
+                + "\"horizon\": \(f.horizon), \"lags\": \(f.lags), \"confidence\": \(Self.number(f.confidence)), \"backtest\": \(f.backtest), "
+                + "\"transform\": \(s(f.transform)), \"seasonal\": \(s(f.seasonal)), \"team_trends\": \(s(f.teamTrends)), "
+                + "\"calibration\": \(s(f.calibration))}")
         }
         lines.append("\"measures\": \(list(p.measures))")
         lines.append("\"teams\": \(list(p.teams))")

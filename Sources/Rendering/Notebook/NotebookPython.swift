@@ -861,8 +861,8 @@ enum NotebookPython {
         are kept at a horizon when they forecast better over the calibration window: the 6 latest
         earlier origins c (c + h ≤ L), each a refit on the data up to c, scored by mean |error| / s_ic.
         Every team forecasts from the last period L. Interval z ± q·√v, v = statsmodels `se_obs`²; q is
-        the ⌈(n+1)·0.95⌉-th smallest of the window's n standardised errors |z − ẑ|/√v (n ≥ 20), else
-        t(0.975, df). On the log scale the forecast is exp(ẑ + v/2), the bounds exp of the bounds. The
+        the ⌈(n+1)(1−α)⌉-th smallest of the window's n standardised errors |z − ẑ|/√v (n ≥ 20), else
+        t(1−α/2, df), α = 1 − `--confidence`. On the log scale the forecast is exp(ẑ + v/2), the bounds exp of the bounds. The
         organisation figure (sum or mean by the target's aggregation) has variance
         V = s²[Σw² + ρ((Σw)² − Σw²)] + w′X0·cov_params·X0′w, w the delta-method weights, ρ the
         residuals' mean cross-team correlation, widened by κ² from the window.
@@ -870,7 +870,9 @@ enum NotebookPython {
         **Backtest** (origins o = L−B .. L−1): everything above decided and refitted on the data up to o;
         rows for `arx`, `naive` (y[o]), `snaive` (y[o+h−S]) and `total` (the organisation figure, where
         every team has an actual). MAPE in percent; MASE = mean |error| / s_io, team i's own mean absolute
-        one-step change up to o; coverage of the 95% interval.
+        one-step change up to o; coverage of the interval. The export's `--transform`, `--seasonal`,
+        `--team-trends`, `--calibration` and `--confidence` (in `PARAMS["forecast"]`) fix what `auto` would
+        decide, exactly as they do for `scorecard forecast`.
 
         Scorecard's forecast (team rows, as in `scorecard forecast --format csv`) and, when the export
         asked for one, its backtest:
@@ -887,9 +889,12 @@ enum NotebookPython {
         AGG = aggregation(TARGET)
         K_WINDOW = 6
         SEASON_LENGTH = {"month": 12, "quarter": 4, "week": 52, "day": 7}
-        SEASONAL = FREQ in SEASON_LENGTH
+        TRANSFORM, TEAM_TRENDS, CALIBRATION = FC["transform"], FC["team_trends"], FC["calibration"]
+        SEASONAL = FC["seasonal"] == "auto" and FREQ in SEASON_LENGTH
         SER = {m: {team: series(team, m) for team in TEAMS} for m in MEASURES_FC}
-        print(f"target {TARGET} ({AGG}); drivers {DRIVERS}; {LAGS} lags; horizons 1..{H}; backtest origins {B}")
+        print(f"target {TARGET} ({AGG}); drivers {DRIVERS}; {LAGS} lags; horizons 1..{H}; backtest origins {B}; "
+              f"--transform {TRANSFORM} --seasonal {FC['seasonal']} --team-trends {TEAM_TRENDS} --calibration {CALIBRATION} "
+              f"--confidence {FC['confidence']}")
 
 
         def season_slot(index):
@@ -925,9 +930,12 @@ enum NotebookPython {
 
 
         def decide_scale(o):
-            """(log target?, log each driver?) decided on the data up to o (`--transform auto`)."""
-            b = None if first_nonpositive(TARGET, o) else elasticity(o)
-            log = b is not None and b >= 0.5
+            """(log target?, log each driver?) decided on the data up to o (`--transform auto`), or as asked."""
+            if TRANSFORM == "auto":
+                b = None if first_nonpositive(TARGET, o) else elasticity(o)
+                log = b is not None and b >= 0.5
+            else:
+                log = TRANSFORM == "log"
             return (log,) + tuple(log and not first_nonpositive(d, o) for d in DRIVERS)
 
 
@@ -976,7 +984,10 @@ enum NotebookPython {
             X = np.array([xrow(r[0], r[1], r[3], slot(r[1] + h)) for r in rows])
             if X.shape[0] - X.shape[1] < 1 or np.linalg.matrix_rank(X) < X.shape[1]:
                 return None
-            res = sm.OLS(np.array([r[2] for r in rows]), X).fit()
+            # QR, not statsmodels' default pinv: on the level scale with team trends the dense design is
+            # ill-conditioned (dummies beside lags in the target's units), and pinv's ~1e-9 relative error in
+            # the forecast became 4e-7 in a bound near 0; QR agrees with Scorecard's within-team fit to ~1e-12.
+            res = sm.OLS(np.array([r[2] for r in rows]), X).fit(method="qr")
             tt = np.array([r[1] + h for r in rows])
             num = sum(res.resid[tt == t].sum() ** 2 - (res.resid[tt == t] ** 2).sum() for t in set(tt))
             den = sum((tt == t).sum() * ((tt == t).sum() - 1) for t in set(tt))
@@ -1037,9 +1048,15 @@ enum NotebookPython {
                         ratios.append(((sum(actual) if AGG == "sum" else np.mean(actual)) - T) ** 2 / V)
                 return std, scaled, ratios
 
-            on, off = tally(True), tally(False)
-            trends = len(on[1]) >= 20 and len(off[1]) >= 20 and np.mean(on[1]) < np.mean(off[1])
-            std, _, ratios = on if trends else off
+            if TEAM_TRENDS == "auto":
+                on, off = tally(True), tally(False)
+                trends = len(on[1]) >= 20 and len(off[1]) >= 20 and np.mean(on[1]) < np.mean(off[1])
+                std, _, ratios = on if trends else off
+            else:
+                trends = TEAM_TRENDS == "on"
+                std, _, ratios = tally(trends)
+            if CALIBRATION == "none":
+                return trends, None, 1.0
             rank = math.ceil((len(std) + 1) * (1 - ALPHA))
             q = sorted(std)[rank - 1] if len(std) >= 20 and rank <= len(std) else None
             return trends, q, max(1.0, float(np.mean(ratios))) if len(ratios) >= 3 else 1.0

@@ -39,17 +39,7 @@ struct ExportNotebook: ParsableCommand {
     @OptionGroup var maxLagOption: MaxLagOption
     var maxLag: Int? { maxLagOption.maxLag }
 
-    @Option(help: ArgumentHelp("forecast: measure to forecast (default: the ROI's return).", valueName: "measure"))
-    var target: String?
-
-    @Option(help: ArgumentHelp("forecast: comma-separated drivers (default: measures linked into the target).", valueName: "a,b"))
-    var drivers: String?
-
-    @OptionGroup var horizonOption: HorizonOption
-    var horizon: Int { horizonOption.horizon }
-
-    @OptionGroup var lagsOption: ForecastLagsOption
-    var lags: Int { lagsOption.lags }
+    @OptionGroup(title: "Forecast model (--analysis forecast or all; the same flags as `scorecard forecast`)") var model: ForecastModelOptions
 
     @Option(help: "forecast: backtest origins to recompute as well (0 for none).")
     var backtest: Int = 6
@@ -86,12 +76,12 @@ struct ExportNotebook: ParsableCommand {
                 case .quartiles:
                     sections.append(.quartiles(ResultTable(quartiles: try QuartileAnalysis.run(data), forPeople: false)))
                 case .forecast:
-                    let list = drivers.map { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) }
-                    let result = try ForecastAnalysis.run(data, options: .init(target: target, drivers: list, horizon: horizon, lags: lags,
-                                                                              confidence: 0.95, backtest: backtest))
+                    let result = try ForecastAnalysis.run(data, options: model.analysisOptions(backtest: backtest))
                     sections.append(.forecast(ResultTable(forecast: result, withTotal: false), backtest: backtest > 0 ? ResultTable(backtest: result) : nil))
-                    forecast = .init(target: result.target, drivers: result.drivers, targetOption: target, driversOption: list,
-                                     horizon: horizon, lags: lags, confidence: 0.95, backtest: backtest)
+                    forecast = .init(target: result.target, drivers: result.drivers, targetOption: model.target, driversOption: model.driverList,
+                                     horizon: model.horizon, lags: model.lags, confidence: model.confidence, backtest: backtest,
+                                     transform: model.transform.rawValue, seasonal: model.seasonal.rawValue,
+                                     teamTrends: model.teamTrends.rawValue, calibration: model.calibration.rawValue)
                 case .all:
                     break
                 }

@@ -23,35 +23,10 @@ struct Forecast: ParsableCommand {
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("Measure to forecast.", valueName: "measure"))
-    var target: String?
-
-    @Option(help: ArgumentHelp("Comma-separated drivers (default: measures linked into the target).", valueName: "a,b"))
-    var drivers: String?
-
-    @OptionGroup var horizonOption: HorizonOption
-    var horizon: Int { horizonOption.horizon }
-
-    @OptionGroup var lagsOption: ForecastLagsOption
-    var lags: Int { lagsOption.lags }
-
-    @Option(help: "Prediction interval level.")
-    var confidence: Double = 0.95
+    @OptionGroup(title: "Forecast model") var model: ForecastModelOptions
 
     @Option(help: "Backtest over this many rolling origins instead of forecasting.")
     var backtest: Int?
-
-    @Option(help: ArgumentHelp("Model scale: auto (log when variability grows with team size), log or none.", valueName: "auto|log|none"))
-    var transform: ForecastAnalysis.Transform = .auto
-
-    @Option(help: ArgumentHelp("Season dummies by frequency (month, quarter, week's month, weekday): auto or none.", valueName: "auto|none"))
-    var seasonal: ForecastAnalysis.Seasonal = .auto
-
-    @Option(name: .customLong("team-trends"), help: ArgumentHelp("A trend per team: auto (kept where it forecasts better over the calibration window), on or off.", valueName: "auto|on|off"))
-    var teamTrends: ForecastAnalysis.TeamTrends = .auto
-
-    @Option(help: ArgumentHelp("Interval multiplier: auto (split-conformal on the errors of the 6 earlier origins) or none (Student t).", valueName: "auto|none"))
-    var calibration: ForecastAnalysis.Calibration = .auto
 
     @Flag(name: .customLong("with-total"), help: "Add the organisation figure (total or mean, by the target's aggregation) as a (total) row in CSV/JSON.")
     var withTotal = false
@@ -66,12 +41,6 @@ struct Forecast: ParsableCommand {
     var scenarioTeams: [String] = []
 
     func validate() throws {
-        if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence \(confidence): expected a level between 0 and 1, e.g. 0.95") }
-        // The interval's quantile is at 1 − α/2: when that rounds to 1 in double precision the
-        // bounds are infinite, so the level is refused rather than printed with empty bounds (issue #16).
-        if !(1 - (1 - confidence) / 2 < 1) {
-            throw ValidationError("--confidence \(confidence): too close to 1 for a bounded interval (1 − α/2 rounds to 1 in double precision); expected at most 0.9999999999999998")
-        }
         if let backtest, backtest < 1 || backtest > 1000 { throw ValidationError("--backtest \(backtest): expected 1 to 1000 origins") }
         if !scenarioTeams.isEmpty && scenario.isEmpty { throw ValidationError("--scenario-team needs a --scenario (MEASURE=+N, =-N%, =N)") }
         if !scenario.isEmpty && backtest != nil { throw ValidationError("--scenario changes the forecast from the last period; it cannot be combined with --backtest") }
@@ -81,17 +50,14 @@ struct Forecast: ParsableCommand {
     func run() throws {
         try execute {
             let data = try dataset.load(writing: output.paths).selecting(selection.selection)
-            let list = drivers.map { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) }
-            var options = ForecastAnalysis.Options(target: target, drivers: list, horizon: horizon, lags: lags,
-                                                   confidence: confidence, backtest: backtest ?? 0, transform: transform,
-                                                   seasonal: seasonal, teamTrends: teamTrends, calibration: calibration)
+            var options = model.analysisOptions(backtest: backtest ?? 0)
             if !scenario.isEmpty { options.scenario = try ForecastScenario.parse(scenario, teams: scenarioTeams.isEmpty ? nil : scenarioTeams) }
             let result = try ForecastAnalysis.run(data, options: options)
             let definitions = Definitions(analysis: "forecast", dataset: data, parameters: [
-                ("target", result.target), ("drivers", result.drivers.joined(separator: ", ")), ("horizon", String(horizon)),
-                ("lags", String(lags)), ("confidence", String(confidence)), ("backtest", backtest.map(String.init) ?? "none"),
-                ("transform", "\(transform.rawValue) (\(result.transform))"), ("seasonal", seasonal.rawValue), ("team-trends", teamTrends.rawValue),
-                ("calibration", calibration.rawValue),
+                ("target", result.target), ("drivers", result.drivers.joined(separator: ", ")), ("horizon", String(model.horizon)),
+                ("lags", String(model.lags)), ("confidence", String(model.confidence)), ("backtest", backtest.map(String.init) ?? "none"),
+                ("transform", "\(model.transform.rawValue) (\(result.transform))"), ("seasonal", model.seasonal.rawValue),
+                ("team-trends", model.teamTrends.rawValue), ("calibration", model.calibration.rawValue),
             ] + (scenario.isEmpty ? [] : [("scenario", scenario.joined(separator: " ")),
                                           ("scenario-team", scenarioTeams.isEmpty ? "all" : scenarioTeams.joined(separator: ", "))]))
             if backtest != nil {
@@ -108,8 +74,3 @@ struct Forecast: ParsableCommand {
         }
     }
 }
-
-extension ForecastAnalysis.Transform: ExpressibleByArgument {}
-extension ForecastAnalysis.Seasonal: ExpressibleByArgument {}
-extension ForecastAnalysis.TeamTrends: ExpressibleByArgument {}
-extension ForecastAnalysis.Calibration: ExpressibleByArgument {}
