@@ -1,5 +1,6 @@
 import Dispatch
 import Ingest
+import Distributions
 import LinearAlgebra
 
 /// Do leading indicators lead? Pooled lag correlations and panel Granger tests with team and

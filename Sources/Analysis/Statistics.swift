@@ -1,3 +1,4 @@
+import Distributions
 import LinearAlgebra
 
 /// Small-sample statistics used by the analyses, each matching the reference named.
