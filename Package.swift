@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Distributions"),
         .target(name: "LinearAlgebra", dependencies: ["Distributions", "CLapack"]),
         .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "SampleData"),
+        .target(name: "SampleData", dependencies: ["Distributions", "Rendering"]),
         .target(name: "Analysis", dependencies: ["Distributions", "LinearAlgebra", "Ingest"]),
         .target(name: "Rendering", dependencies: ["Analysis", "Ingest", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
@@ -45,12 +45,12 @@ let package = Package(
         // MARK: - Unit test bundles
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions"], resources: [.copy("Reference")]),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"], resources: [.copy("Reference")]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["Distributions", "LinearAlgebra", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData"]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "Ingest"]),
-        .testTarget(name: "CLITests", dependencies: ["scorecard", "atomic-write-probe", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "Ingest", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["scorecard", "atomic-write-probe", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Streams a file through AtomicFileWriter and pauses, for InterruptTests' signals.
         .executableTarget(name: "atomic-write-probe", dependencies: ["Rendering"], path: "Tests/AtomicWriteProbe"),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Ingest", "Rendering", "SampleData", "TestSupport"], resources: [.copy("Reference")]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Distributions", "Ingest", "Rendering", "SampleData", "TestSupport"], resources: [.copy("Reference")]),
     ]
 )

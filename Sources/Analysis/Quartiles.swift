@@ -1,3 +1,4 @@
+import Distributions
 import Ingest
 
 /// What separates top-quartile (Q1) from bottom-quartile (Q4) teams by ROI
