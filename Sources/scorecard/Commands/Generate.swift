@@ -71,12 +71,7 @@ struct Generate: ParsableCommand {
             })
             if showProgress { printError("\r                    \r", newline: false) }
         } catch let e as GeneratorError {
-            printError("scorecard: \(e)")
-            switch e.kind {
-            case .invalidSpec: throw ExitCode(64)
-            case .cannotCreate: throw ExitCode(73)
-            case .io: throw ExitCode(74)
-            }
+            throw ExitCode(ExitStatus.report(e)!)
         }
         print("wrote \(output)/measurements.csv, scorecard.yml, truth.json (\(teams) teams × \(periods) months × \(measures) measures, seed \(seed))")
     }
