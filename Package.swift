@@ -7,7 +7,7 @@ let package = Package(
     name: "Scorecard",
     products: [
         .executable(name: "scorecard", targets: ["scorecard"]),
-        .library(name: "ScorecardKit", targets: ["LinearAlgebra", "Ingest", "SampleData", "Analysis", "Rendering"]),
+        .library(name: "ScorecardKit", targets: ["Distributions", "LinearAlgebra", "Ingest", "SampleData", "Analysis", "Rendering"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,10 +26,13 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // MARK: - Public API, in the order data flows through them
-        .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
+        // Pure Swift special functions and distributions (t, F, normal, χ², incomplete beta and gamma),
+        // kept apart from the matrices as swift-numerics keeps RealModule apart.
+        .target(name: "Distributions"),
+        .target(name: "LinearAlgebra", dependencies: ["Distributions", "CLapack"]),
         .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "SampleData"),
-        .target(name: "Analysis", dependencies: ["LinearAlgebra", "Ingest"]),
+        .target(name: "SampleData", dependencies: ["Distributions", "Rendering"]),
+        .target(name: "Analysis", dependencies: ["Distributions", "LinearAlgebra", "Ingest"]),
         .target(name: "Rendering", dependencies: ["Analysis", "Ingest", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "scorecard",
@@ -41,12 +44,13 @@ let package = Package(
 
         // MARK: - Unit test bundles
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"], resources: [.copy("Reference")]),
+        .testTarget(name: "DistributionsTests", dependencies: ["Distributions"], resources: [.copy("Reference")]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["Distributions", "LinearAlgebra", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData"]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "Ingest"]),
-        .testTarget(name: "CLITests", dependencies: ["scorecard", "atomic-write-probe", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "Ingest", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["scorecard", "atomic-write-probe", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Streams a file through AtomicFileWriter and pauses, for InterruptTests' signals.
         .executableTarget(name: "atomic-write-probe", dependencies: ["Rendering"], path: "Tests/AtomicWriteProbe"),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Ingest", "Rendering", "SampleData", "TestSupport"], resources: [.copy("Reference")]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Distributions", "Ingest", "Rendering", "SampleData", "TestSupport"], resources: [.copy("Reference")]),
     ]
 )

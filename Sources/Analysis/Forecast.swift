@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import Distributions
 import LinearAlgebra
 
 /// Financial measures forecast from their own lags and leading drivers (METHODS.md,

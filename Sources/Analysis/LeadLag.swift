@@ -1,5 +1,6 @@
 import Dispatch
 import Ingest
+import Distributions
 import LinearAlgebra
 
 /// Do leading indicators lead? Pooled lag correlations and panel Granger tests with team and
@@ -129,9 +130,9 @@ public enum LeadLagAnalysis {
         let (cells, o2) = square.multipliedReportingOverflow(by: systems)
         let limit = dataset.limits.maxPanelCells
         if o1 || o2 || cells > limit {
-            throw InputError(.limit, file: dataset.location.measurements,
-                             problem: "the lead-lag's period effects would take \(o1 || o2 ? "more than 2^63" : String(cells)) cells (\(systems) systems of \(periods) × \(periods) periods with data, \(panel.firstPeriod) to \(panel.lastPeriod))",
-                             expected: "at most \(limit) cells (raise the limit with --max-cells, cut the periods with --from/--to/--last, or lower --max-lag)")
+            throw AnalysisError(.periodEffectsTooLarge(
+                file: dataset.location.measurements, cells: o1 || o2 ? nil : cells, systems: systems, periods: periods,
+                first: panel.firstPeriod, last: panel.lastPeriod, limit: limit))
         }
     }
 

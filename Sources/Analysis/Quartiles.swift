@@ -1,3 +1,4 @@
+import Distributions
 import Ingest
 
 /// What separates top-quartile (Q1) from bottom-quartile (Q4) teams by ROI
@@ -220,8 +221,7 @@ public enum QuartileAnalysis {
     static func holdoutComparison(_ dataset: Dataset) throws -> QuartileComparison.Holdout {
         let p = dataset.panel
         guard p.periodCount >= 2 else {
-            throw InputError(.usage, file: "command line", problem: "--holdout needs a window of at least 2 periods (it has \(p.periodCount))",
-                             expected: "a longer window")
+            throw AnalysisError(.holdoutNeedsTwoPeriods(periods: p.periodCount))
         }
         let half = p.periodCount / 2
         var first = dataset

@@ -37,7 +37,8 @@ public struct Ranking: Sendable {
 
 public enum RankAnalysis {
     /// Ranks every team of the dataset's (windowed) panel by ROI.
-    /// - Throws: `InputError` (.usage) when the scorecard has no `roi`.
+    /// - Throws: `InputError` (.usage) when the scorecard has no `roi`; `AnalysisError` when the
+    ///   measure selection left out one of its measures.
     public static func run(_ dataset: Dataset) throws -> Ranking {
         guard let roi = dataset.scorecard?.roi else {
             throw InputError(.usage, file: dataset.location.scorecard ?? "command line", problem: "the scorecard defines no roi",
@@ -46,8 +47,7 @@ public enum RankAnalysis {
         let panel = dataset.panel
         guard let r = panel.measureIndex(roi.returnMeasure), let c = panel.measureIndex(roi.costMeasure) else {
             let missing = panel.measureIndex(roi.returnMeasure) == nil ? roi.returnMeasure : roi.costMeasure
-            throw InputError(.usage, file: "command line", problem: "the roi measure \"\(missing)\" is not in the selected data",
-                             expected: "a --measure selection that keeps \(roi.returnMeasure) and \(roi.costMeasure)")
+            throw AnalysisError(measure: missing, .roiMeasureNotSelected(returnMeasure: roi.returnMeasure, costMeasure: roi.costMeasure))
         }
         return rank(panel: panel, returnIndex: r, costIndex: c, returnMeasure: roi.returnMeasure, costMeasure: roi.costMeasure)
     }

@@ -1,3 +1,4 @@
+import Distributions
 import LinearAlgebra
 
 /// Small-sample statistics used by the analyses, each matching the reference named.
@@ -139,19 +140,4 @@ public enum Statistics {
         }
         return q
     }
-}
-
-/// A seeded generator that gives the same stream on every machine (SplitMix64).
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform integer in 0..<n, without modulo bias.
-    public mutating func index(below n: Int) -> Int { Int(next(upperBound: UInt64(n))) }
 }

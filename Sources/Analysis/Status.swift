@@ -132,26 +132,24 @@ public enum StatusAnalysis {
     /// - Parameters:
     ///   - period: the period shown (default: the panel's last).
     ///   - team: a team's view; nil for the organisation.
-    /// - Throws: `InputError` (.usage) for a period outside the data or of another frequency,
+    /// - Throws: `AnalysisError` for a period outside the data or of another frequency,
     ///   an unknown team, or a dataset without a scorecard.
     public static func run(_ dataset: Dataset, period: String? = nil, team: String? = nil, rule: ScoringRule = ScoringRule()) throws -> StatusReport {
         guard let scorecard = dataset.scorecard else {
-            throw InputError(.usage, file: "command line", problem: "status needs a scorecard", expected: "a dataset folder with scorecard.yml, or --scorecard FILE")
+            throw AnalysisError(.needsScorecard(analysis: "status"))
         }
         let panel = dataset.panel
         var index = panel.periodCount - 1
         if let period {
             guard let p = Period(period), p.frequency == panel.frequency, let i = panel.index(of: p) else {
-                throw InputError(.usage, file: "command line", problem: "--period \(period) is not a period of the data",
-                                 expected: "a \(panel.frequency.rawValue) from \(panel.firstPeriod) to \(panel.lastPeriod)")
+                throw AnalysisError(.periodNotInData(period, frequency: panel.frequency, first: panel.firstPeriod, last: panel.lastPeriod))
             }
             index = i
         }
         var teamIndex: Int?
         if let team {
             guard let i = panel.teamIndex(team) else {
-                throw InputError(.usage, file: "command line", problem: "--team \"\(team)\" is not a team in the data",
-                                 expected: "one of the \(panel.teamCount) teams\(Dataset.suggestion(team, among: panel.teams))")
+                throw AnalysisError(team: team, .teamNotInData(teamCount: panel.teamCount, hint: Dataset.suggestion(team, among: panel.teams)))
             }
             teamIndex = i
         }

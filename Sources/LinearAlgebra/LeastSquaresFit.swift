@@ -1,3 +1,4 @@
+import Distributions
 import Foundation
 
 /// Ordinary least squares, y = X β + ε, with what statsmodels' `OLS(y, X).fit()` reports.

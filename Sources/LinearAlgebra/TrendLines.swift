@@ -1,4 +1,5 @@
 import Dispatch
+import Distributions
 
 /// Straight-line fits y = a + b·t of many series at once, t = 0, 1, … the position in the
 /// series (calendar periods from the dataset's first period), missing values (NaN) skipped

@@ -109,8 +109,9 @@ public enum JSONWriter {
         put(UInt8(ascii: "l"), at: put(UInt8(ascii: "l"), at: put(UInt8(ascii: "u"), at: put(UInt8(ascii: "n"), at: position))))
     }
 
-    /// `text` as a quoted JSON string literal (for small documents such as the definitions sidecar).
-    static func quoted(_ text: String) -> String {
+    /// `text` as a quoted JSON string literal (for small documents such as the definitions
+    /// sidecar, the notebook and the sample data's truth.json): the one JSON string escaper.
+    public static func quoted(_ text: String) -> String {
         let bytes = [UInt8](unsafeUninitializedCapacity: worstCaseLength(of: text)) { buffer, count in
             count = writeString(text, at: buffer.baseAddress!) - buffer.baseAddress!
         }

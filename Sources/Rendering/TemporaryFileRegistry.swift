@@ -148,14 +148,3 @@ enum TemporaryFileRegistry {
         #endif
     }
 }
-
-/// The registry for writers outside this module (the sample-data generator): a temporary
-/// file tracked here is removed if SIGINT, SIGTERM or SIGHUP ends the program.
-public enum TemporaryFiles {
-    /// Tracks `path` until the returned closure is called (after the file was renamed into
-    /// place or removed). Without a free slot the file is simply not tracked.
-    public static func track(_ path: String) -> @Sendable () -> Void {
-        guard let slot = TemporaryFileRegistry.register(path) else { return {} }
-        return { TemporaryFileRegistry.unregister(slot) }
-    }
-}

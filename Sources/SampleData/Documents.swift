@@ -1,3 +1,5 @@
+import Rendering
+
 /// The texts of `scorecard.yml` and `truth.json`, built from an organisation and the
 /// summary of its generated values.
 
@@ -304,7 +306,7 @@ func truth(_ organisation: Organisation, _ summary: OrganisationSummary) -> Stri
     let spec = organisation.spec
     let last = spec.periods - 1
     func num(_ x: Double, _ decimals: Int = 6) -> String { decimalString(x, decimals: decimals) }
-    func str(_ s: String?) -> String { s.map(jsonString) ?? "null" }
+    func str(_ s: String?) -> String { s.map(JSONWriter.quoted) ?? "null" }
     var j = "{\n"
     j += "  \"generator\": \"SampleData.SalesOrganisationGenerator\",\n"
     j += "  \"spec\": {\"teams\": \(spec.teams), \"periods\": \(spec.periods), \"measures\": \(spec.measures), "

@@ -1,3 +1,5 @@
+import Rendering
+
 /// Text forms of numbers and names, byte-identical on every platform.
 
 /// Appends the decimal form of `n × 10^-decimals` to `out`: no exponent, no trailing zeros
@@ -57,28 +59,6 @@ func csvField(_ s: String) -> String {
     return out + "\""
 }
 
-/// A JSON string literal with the mandatory escapes.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
-}
-
 /// A YAML scalar: plain when unambiguous, otherwise double-quoted.
 func yamlScalar(_ s: String) -> String {
     let reserved: Set<String> = ["", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"]
@@ -87,5 +67,5 @@ func yamlScalar(_ s: String) -> String {
         !safeFirst || reserved.contains(s.lowercased()) || s.contains(": ") || s.contains(" #")
         || s.hasSuffix(":") || s.hasSuffix(" ")
         || s.contains(where: { "\"'{}[],&*!|>%@`\\".contains($0) })
-    return risky ? jsonString(s) : s  // a JSON string is a valid YAML double-quoted scalar
+    return risky ? JSONWriter.quoted(s) : s  // a JSON string is a valid YAML double-quoted scalar
 }

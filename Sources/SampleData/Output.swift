@@ -4,21 +4,21 @@ import Glibc
 import Darwin
 #endif
 
-/// A byte buffer that is flushed to a file descriptor whenever it passes `chunk` bytes, so
-/// a 340 MB CSV never exists as one string; without a descriptor it keeps everything
-/// (for `measurementsCSV`, small sizes only).
+import Rendering
+
+/// A byte buffer that is flushed to an `AtomicFileWriter` whenever it passes `chunk` bytes,
+/// so a 340 MB CSV never exists as one string; without a writer it keeps everything (for
+/// `measurementsCSV`, small sizes only).
 final class ByteSink {
     /// The bytes not yet flushed (all of them in memory); appended to directly on the hot path.
     var buffer: [UInt8] = []
     var bytes: [UInt8] { buffer }
-    private let fd: Int32?
-    private let path: String
+    private let writer: AtomicFileWriter?
     private let chunk = 1 << 20
 
-    init(fd: Int32?, path: String) {
-        self.fd = fd
-        self.path = path
-        buffer.reserveCapacity(fd == nil ? 1 << 16 : chunk + 4096)
+    init(writer: AtomicFileWriter?) {
+        self.writer = writer
+        buffer.reserveCapacity(writer == nil ? 1 << 16 : chunk + 4096)
     }
 
     @inline(__always)
@@ -32,86 +32,71 @@ final class ByteSink {
     /// Call between rows: writes out the buffer once it is large.
     @inline(__always)
     func rowEnded() throws(GeneratorError) {
-        if fd != nil && buffer.count >= chunk { try flush() }
+        if writer != nil && buffer.count >= chunk { try flush() }
     }
 
-    /// Writes everything buffered to the descriptor (a no-op in memory).
+    /// Writes everything buffered to the file (a no-op in memory).
     func flush() throws(GeneratorError) {
-        guard let fd else { return }
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { raw in
-                write(fd, raw.baseAddress! + offset, raw.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw GeneratorError.system(.io, "cannot write", path: path, errno: errno)
-            }
-            offset += written
+        guard let writer else { return }
+        do {
+            try writer.write(buffer)
+        } catch {
+            throw GeneratorError(error)
         }
         buffer.removeAll(keepingCapacity: true)
     }
 }
 
-/// The files of one dataset, each first written under a temporary name in the target
-/// folder and renamed into place only when all of them are complete: a failure part-way
-/// leaves the folder as it was (the temporary files are removed).
+/// The files of one dataset, each written through Rendering's `AtomicFileWriter` (a
+/// temporary file beside its target, removed if SIGINT, SIGTERM or SIGHUP ends the program)
+/// and renamed into place only when all of them are complete: a failure part-way leaves the
+/// folder as it was (the temporary files are removed).
 struct AtomicFileSet {
     let directory: String
-    private(set) var pending: [(temporary: String, final: String)] = []
-    /// Tracks a temporary file (for removal on a fatal signal); returns its release.
-    let track: ((String) -> () -> Void)?
-    private var releases: [() -> Void] = []
+    private var pending: [AtomicFileWriter] = []
 
-    init(directory: String, track: ((String) -> () -> Void)? = nil) {
+    init(directory: String) {
         self.directory = directory
-        self.track = track
     }
 
-    /// Creates a fresh temporary file for `name`, writes it with `body` and closes it.
+    /// Creates a fresh temporary file for `name` and writes it with `body`.
     mutating func write(_ name: String, _ body: (ByteSink) throws(GeneratorError) -> Void) throws(GeneratorError) {
         let final = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-        var attempt = 0
-        var fd: Int32 = -1
-        var temporary = ""
-        repeat {
-            temporary = (directory.hasSuffix("/") ? directory : directory + "/")
-                + ".\(name).tmp-\(getpid())-\(attempt)"
-            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            attempt += 1
-        } while fd < 0 && errno == EEXIST && attempt < 100
-        if fd < 0 { throw GeneratorError.system(.cannotCreate, "cannot create file", path: temporary, errno: errno) }
-        pending.append((temporary, final))
-        releases.append(track?(temporary) ?? {})
-        let sink = ByteSink(fd: fd, path: final)
+        let writer: AtomicFileWriter
         do {
-            try body(sink)
-            try sink.flush()
+            writer = try AtomicFileWriter(path: final)
         } catch {
-            close(fd)
-            throw error
+            throw GeneratorError(error)
         }
-        if close(fd) != 0 { throw GeneratorError.system(.io, "cannot write", path: final, errno: errno) }
+        pending.append(writer)
+        let sink = ByteSink(writer: writer)
+        try body(sink)
+        try sink.flush()
     }
 
     /// Renames every temporary file to its final name.
     mutating func commit() throws(GeneratorError) {
         while !pending.isEmpty {
-            let (temporary, final) = pending[0]
-            if rename(temporary, final) != 0 {
-                throw GeneratorError.system(.io, "cannot move \(temporary) to", path: final, errno: errno)
+            do {
+                try pending[0].commit()
+            } catch {
+                throw GeneratorError(error)
             }
             pending.removeFirst()
-            releases.removeFirst()()
         }
     }
 
     /// Removes the temporary files not yet committed.
     mutating func discard() {
-        for (temporary, _) in pending { unlink(temporary) }
+        for writer in pending { writer.discard() }
         pending.removeAll()
-        for release in releases { release() }
-        releases.removeAll()
+    }
+}
+
+extension GeneratorError {
+    /// An output failure as the generator reports it: 73 cannot create, 74 other I/O.
+    init(_ error: OutputError) {
+        self.init(error.exitCode == OutputError.cannotCreate ? .cannotCreate : .io, error.description, path: error.path)
     }
 }
 

@@ -13,18 +13,15 @@ public enum SalesOrganisationGenerator {
     /// through a 1 MiB buffer: 5,000 teams × 60 periods × 30 measures (9 million rows,
     /// about 340 MB) takes a few seconds and little memory. `progress` receives the share
     /// of teams written, from 0 to 1, at most about a thousand times.
-    ///
-    /// `track` is told each temporary file's path when it is created and returns what to
-    /// call once the file is renamed or removed (the command line passes one that removes
-    /// the file on SIGINT/SIGTERM/SIGHUP).
+    /// The files go through Rendering's `AtomicFileWriter`, so SIGINT, SIGTERM or SIGHUP
+    /// part-way removes the temporary files.
     public static func write(
-        _ spec: SalesOrganisationSpec, to directory: String, progress: ((Double) -> Void)? = nil,
-        track: ((String) -> () -> Void)? = nil
+        _ spec: SalesOrganisationSpec, to directory: String, progress: ((Double) -> Void)? = nil
     ) throws {
         try spec.validate()
         let organisation = Organisation(spec)
         try makeDirectories(directory)
-        var files = AtomicFileSet(directory: directory, track: track)
+        var files = AtomicFileSet(directory: directory)
         do {
             var summary = OrganisationSummary(teams: spec.teams, measures: organisation.measures.count)
             try files.write("measurements.csv") { (sink) throws(GeneratorError) in
@@ -59,7 +56,7 @@ public enum SalesOrganisationGenerator {
     /// - Precondition: `spec` is valid (`spec.validate()`).
     public static func measurementsCSV(_ spec: SalesOrganisationSpec) -> [UInt8] {
         let organisation = validOrganisation(spec)
-        let sink = ByteSink(fd: nil, path: "measurements.csv")
+        let sink = ByteSink(writer: nil)
         _ = try? streamMeasurements(organisation, to: sink, progress: nil)  // cannot fail in memory
         return sink.bytes
     }

@@ -214,15 +214,8 @@ func printError(_ message: String, newline: Bool = true) {
 func execute(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let e as InputErrors {
-        for error in e.errors { printError("\(error)") }
-        if e.errors.count > 1 { printError("\(e.errors.count) problems") }
-        throw ExitCode(e.exitCode)
-    } catch let e as InputError {
-        printError("\(e)")
-        throw ExitCode(e.exitCode)
-    } catch let e as OutputError {
-        printError("scorecard: \(e)")
-        throw ExitCode(e.exitCode)
+    } catch {
+        guard let code = ExitStatus.report(error) else { throw error }
+        throw ExitCode(code)
     }
 }

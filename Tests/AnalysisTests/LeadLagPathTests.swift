@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Analysis
+import Distributions
 import Ingest
 import LinearAlgebra
 

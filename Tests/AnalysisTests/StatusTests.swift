@@ -113,8 +113,8 @@ struct StatusTests {
         #expect(jan.perspectives[0].objectives[0].measures[0].actual == 160)
         #expect(jan.perspectives[0].objectives[0].measures[0].previous == nil)
         #expect(jan.perspectives[2].objectives[0].initiatives.map(\.overdue) == [false, false, false])
-        #expect(throws: InputError.self) { _ = try StatusAnalysis.run(d, period: "2024-05") }
-        #expect(throws: InputError.self) { _ = try StatusAnalysis.run(d, team: "Nobody") }
+        #expect(throws: AnalysisError.self) { _ = try StatusAnalysis.run(d, period: "2024-05") }
+        #expect(throws: AnalysisError.self) { _ = try StatusAnalysis.run(d, team: "Nobody") }
     }
 
     @Test func sampleOrganisation() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The built `scorecard` binary end to end: exit codes, messages on standard error, and
 /// outputs that appear whole or not at all.
@@ -13,26 +14,11 @@ struct CLITests {
         return dir.appendingPathComponent("scorecard")
     }()
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Run = ProcessResult
 
+    /// Runs the binary in the package root (relative dataset paths), standard input empty.
     func run(_ arguments: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = arguments
-        p.currentDirectoryURL = Self.root
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        try ProcessRunner.run([Self.binary.path] + arguments, in: Self.root.path)
     }
 
     func scratch() throws -> String {

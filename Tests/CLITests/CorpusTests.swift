@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The bad-input corpus (Tests/Corpus, issue #9): every case runs the built binary in a
 /// scratch copy of its folder and must give exactly the recorded exit code and standard
@@ -66,39 +67,11 @@ struct CorpusTests {
         }
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        /// Ended by a signal (a trap, an abort), not by exit.
-        var signalled = false
-    }
+    typealias Result = ProcessResult
 
     func shell(_ command: [String], in dir: String) throws -> Result { try Self.shell(command, in: dir) }
 
     static func shell(_ command: [String], in dir: String) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: command[0])
-        p.arguments = Array(command.dropFirst())
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let out = Pipe()
-        let err = Pipe()
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Standard error can be large (100 problems): read both pipes while the child runs.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
-                      signalled: p.terminationReason == .uncaughtSignal)
+        try ProcessRunner.run(command, in: dir)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Issue #14: a user's own CRM export to a report with no hand edits, tables people read,
 /// and machine outputs that did not move.
@@ -97,17 +98,10 @@ struct OwnDataTests {
         let dir = try cli.scratch()
         let text = "team,period,measure,value\nA,2024-01,x,1\nA,2024-02,x,2\nA,2024-03,x,4\n"
         try text.write(toFile: dir + "/m.csv", atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = CLITests.binary
-        p.arguments = ["trend", "-", "--format", "csv"]
-        p.standardInput = FileHandle(forReadingAtPath: dir + "/m.csv")
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        #expect(stdout == (try cli.run(["trend", "--data", dir + "/m.csv", "--format", "csv"])).stdout)
+        let r = try ProcessRunner.run([CLITests.binary.path, "trend", "-", "--format", "csv"], in: CLITests.root.path,
+                                      standardInput: dir + "/m.csv")
+        #expect(r.status == 0)
+        #expect(r.stdout == (try cli.run(["trend", "--data", dir + "/m.csv", "--format", "csv"])).stdout)
     }
 
     @Test func statusForEveryTeamWorstFirst() throws {

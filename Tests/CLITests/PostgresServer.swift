@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -87,61 +88,17 @@ enum PostgreSQLServer {
         return r.stdout
     }
 
-    /// A process with extra environment, its output through temporary files, waited for
-    /// with waitpid: no Foundation `Process`, whose exit monitoring needs a free Dispatch
-    /// thread — and test threads blocked on a lazy static's first use can take them all.
+    /// A process with extra environment, in the package root (see `ProcessRunner`).
     static func run(_ command: [String], environment extra: [String: String]) throws -> CLITests.Run {
-        try finish(spawn(command, environment: extra))
+        try ProcessRunner.run(command, in: CLITests.root.path, environment: extra)
     }
-
-    struct Spawned { var pid: pid_t; var base: String }
 
     /// Starts a process (see `run`); `finish` waits for it and collects its output.
-    static func spawn(_ command: [String], environment extra: [String: String]) throws -> Spawned {
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in extra { env[k] = v }
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("scorecard-run-\(UUID().uuidString)").path
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        // In the package root (relative dataset paths), by way of sh: no addchdir in Glibc's Swift view.
-        let command = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", CLITests.root.path] + command
-        let argv = command.map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-        // Default signal dispositions: a test runner started in the background ignores SIGINT,
-        // and the child would inherit that.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for s in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, s) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        // And no blocked signals: Dispatch's worker threads (where tests run) block them,
-        // and a child inherits the spawning thread's mask.
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, command[0], &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw Failure("cannot start \(command[0]): \(String(cString: strerror(rc)))") }
-        return Spawned(pid: pid, base: base)
+    static func spawn(_ command: [String], environment extra: [String: String]) throws -> ProcessRunner.Spawned {
+        try ProcessRunner.spawn(command, in: CLITests.root.path, environment: extra)
     }
 
-    static func finish(_ p: Spawned) throws -> CLITests.Run {
-        defer { unlink(p.base + ".out"); unlink(p.base + ".err") }
-        var status: Int32 = 0
-        while waitpid(p.pid, &status, 0) < 0 && errno == EINTR {}
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let out = (try? Data(contentsOf: URL(fileURLWithPath: p.base + ".out"))) ?? Data()
-        let err = (try? Data(contentsOf: URL(fileURLWithPath: p.base + ".err"))) ?? Data()
-        return CLITests.Run(status: exit, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
-    }
+    static func finish(_ p: ProcessRunner.Spawned) throws -> CLITests.Run { try ProcessRunner.finish(p) }
 
     /// The sample dataset in three shapes, loaded once per test process: `b2b_tidy`
     /// (team, period, measure, value), `b2b_wide` (team, period, one column per measure)

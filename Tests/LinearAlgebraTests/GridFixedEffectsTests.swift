@@ -1,20 +1,16 @@
+import Distributions
 import LinearAlgebra
 import Testing
 
 /// `GridFixedEffects` + `NestedRegressions` (the lead-lag engine) against `FixedEffectsFit`
 /// with explicit period dummies, which the golden tests check against statsmodels at 1e-10.
 @Suite struct GridFixedEffectsTests {
-    /// SplitMix64: reproducible grids without Foundation.
+    /// Reproducible grids: SplitMix64 (`SeededGenerator`) with Box–Muller normals.
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+        var base: SeededGenerator
+        init(state: UInt64) { base = SeededGenerator(seed: state) }
+        mutating func next() -> UInt64 { base.next() }
+        mutating func uniform() -> Double { base.uniform() }
         mutating func normal() -> Double {
             let u = Swift.max(uniform(), 1e-300)
             return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * uniform())

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Reference values for the probability distributions in Sources/LinearAlgebra/Distributions.
+"""Reference values for the probability distributions in Sources/Distributions.
 
-Writes Tests/LinearAlgebraTests/Reference/distributions.json: a list of cases
+Writes Tests/DistributionsTests/Reference/distributions.json: a list of cases
 
     {"dist": "t" | "f" | "normal" | "chi2", "params": [...], "fn": "cdf" | "sf" | "ppf" | "isf",
      "x": <argument>, "expected": <value>, "source": "scipy" | "mpmath"}
@@ -406,7 +406,7 @@ def scipy_value(dist, fn, x):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    out = os.path.join(here, "..", "LinearAlgebraTests", "Reference", "distributions.json")
+    out = os.path.join(here, "..", "DistributionsTests", "Reference", "distributions.json")
     cases = []
     stats_count = {"scipy": 0, "mpmath": 0}
 

@@ -10,7 +10,7 @@ d[k][n] = (-1)^k g[k] d[0][n] + (n + 2) d[k - 1][n + 2]  (DLMF 8.12.12),
 with g[k] the coefficients of Stirling's series Gamma(z) ~ e^-z z^z sqrt(2 pi / z) sum_k g[k] z^-k
 (DLMF 5.11.3), computed here exactly from the Bernoulli numbers.
 
-Writes Sources/LinearAlgebra/Distributions/GammaTemmeCoefficients.swift.
+Writes Sources/Distributions/GammaTemmeCoefficients.swift.
 Usage (from the package root):  python3 Tests/Reference/make_gamma_temme_coefficients.py
 Requires mpmath.
 """
@@ -108,7 +108,7 @@ def main():
             lines.append("        " + ", ".join(values[i:i + 4]) + ",")
     lines += ["    ]", "}", ""]
     here = os.path.dirname(os.path.abspath(__file__))
-    out = os.path.join(here, "..", "..", "Sources", "LinearAlgebra", "Distributions", "GammaTemmeCoefficients.swift")
+    out = os.path.join(here, "..", "..", "Sources", "Distributions", "GammaTemmeCoefficients.swift")
     with open(out, "w") as f:
         f.write("\n".join(lines))
     print("wrote", os.path.normpath(out))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Helpers shared by the Rendering tests: scratch directories and an optional Python.
 enum TestSupport {
@@ -34,14 +35,7 @@ enum TestSupport {
 
     /// Runs `python3 -c script arguments…`; returns standard output and the exit status.
     static func runPython(_ script: String, arguments: [String]) throws -> (output: String, status: Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python3!)
-        process.arguments = ["-c", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+        let r = try ProcessRunner.run([python3!, "-c", script] + arguments, in: FileManager.default.currentDirectoryPath)
+        return (r.stdout, r.status)
     }
 }

@@ -60,7 +60,7 @@ struct Generate: ParsableCommand {
         let showProgress = !quiet && isatty(2) != 0 && teams * periods * measures > 1_000_000
         var lastShown = -1
         do {
-            // Temporary files are tracked so that SIGINT/SIGTERM/SIGHUP removes them.
+            // The files go through AtomicFileWriter: SIGINT/SIGTERM/SIGHUP removes their temporary files.
             try SalesOrganisationGenerator.write(spec, to: output, progress: { share in
                 guard showProgress else { return }
                 let percent = Int(share * 100)
@@ -68,15 +68,10 @@ struct Generate: ParsableCommand {
                     lastShown = percent
                     printError("\rgenerating: \(percent)%", newline: false)
                 }
-            }, track: { TemporaryFiles.track($0) })
+            })
             if showProgress { printError("\r                    \r", newline: false) }
         } catch let e as GeneratorError {
-            printError("scorecard: \(e)")
-            switch e.kind {
-            case .invalidSpec: throw ExitCode(64)
-            case .cannotCreate: throw ExitCode(73)
-            case .io: throw ExitCode(74)
-            }
+            throw ExitCode(ExitStatus.report(e)!)
         }
         print("wrote \(output)/measurements.csv, scorecard.yml, truth.json (\(teams) teams × \(periods) months × \(measures) measures, seed \(seed))")
     }

@@ -43,7 +43,7 @@ struct Report: ParsableCommand {
             var problems: [String] = []
 
             var quartiles: QuartileComparison?
-            do { quartiles = try QuartileAnalysis.run(data) } catch { problems.append("quartiles: \(error)") }
+            do { quartiles = try QuartileAnalysis.run(data) } catch { problems.append("quartiles: \(ExitStatus.describe(error))") }
 
             var leadLag: LeadLagResult?
             var heatmap: LeadLagResult?
@@ -55,11 +55,11 @@ struct Report: ParsableCommand {
             if links.isEmpty {
                 problems.append("lead-lag: no strategy-map links to test (add links: to the scorecard)")
             } else if !present.isEmpty {
-                do { leadLag = try LeadLagAnalysis.run(data, pairs: present, maxLag: maxLag) } catch { problems.append("lead-lag: \(error)") }
+                do { leadLag = try LeadLagAnalysis.run(data, pairs: present, maxLag: maxLag) } catch { problems.append("lead-lag: \(ExitStatus.describe(error))") }
             }
             if allCross {
                 do { heatmap = try LeadLagAnalysis.run(data, pairs: LeadLagAnalysis.allCross(of: data), maxLag: maxLag) } catch {
-                    problems.append("lead-lag heatmap (all cross pairs): \(error)")
+                    problems.append("lead-lag heatmap (all cross pairs): \(ExitStatus.describe(error))")
                 }
             }
 

@@ -1,0 +1,37 @@
+import Ingest
+
+/// Data, or a request, that cannot support an analysis: which team or measure, and why.
+///
+/// Analysis never names a command-line flag: the command line turns each reason into the
+/// message for the flag the user typed, with the exit code METHODS.md assigns (see
+/// `Sources/scorecard/ExitStatus.swift`).
+public struct AnalysisError: Error, Sendable, Equatable {
+    public enum Why: Sendable, Equatable {
+        /// The analysis (e.g. "status") needs a scorecard and the dataset has none.
+        case needsScorecard(analysis: String)
+        /// The period asked for is not in the data, or of another frequency.
+        case periodNotInData(String, frequency: Frequency, first: Period, last: Period)
+        /// The team asked for is not in the data; `hint` follows the count (may be empty).
+        case teamNotInData(teamCount: Int, hint: String)
+        /// The measure selection left out `measure`, which the scorecard's roi needs.
+        case roiMeasureNotSelected(returnMeasure: String, costMeasure: String)
+        /// A holdout split needs a window of at least two periods.
+        case holdoutNeedsTwoPeriods(periods: Int)
+        /// The lead-lag's period-effects systems would take more cells than `limit`
+        /// (`cells` nil: more than 2^63).
+        case periodEffectsTooLarge(
+            file: String, cells: Int?, systems: Int, periods: Int, first: Period, last: Period, limit: Int)
+    }
+
+    /// The team concerned, when there is one.
+    public var team: String?
+    /// The measure concerned, when there is one.
+    public var measure: String?
+    public var why: Why
+
+    public init(team: String? = nil, measure: String? = nil, _ why: Why) {
+        self.team = team
+        self.measure = measure
+        self.why = why
+    }
+}
