@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         // SQLite in and out (sqlite:path.db?table=T); its GRDB target links the system libsqlite3.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // Excel workbooks in (--data book.xlsx): the zip container; the sheet XML is scanned by hand.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: - Implementation details
@@ -27,7 +29,8 @@ let package = Package(
 
         // MARK: - Public API, in the order data flows through them
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
-        .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+                                         .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "SampleData"),
         .target(name: "Analysis", dependencies: ["LinearAlgebra", "Ingest"]),
         .target(name: "Rendering", dependencies: ["Analysis", "Ingest", .product(name: "GRDB", package: "GRDB.swift")]),
