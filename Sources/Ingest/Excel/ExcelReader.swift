@@ -62,6 +62,9 @@ enum ExcelReader {
                 try reader.handle(b, event)
             }
         } catch is WorkbookStop {
+        } catch let e as InputErrors {
+            reader.parser?.cells.deallocate()
+            throw InputErrors(e.errors.map { reader.lines.relocate($0) }, measuresSeen: e.measuresSeen)
         } catch {
             reader.parser?.cells.deallocate()
             throw error
@@ -253,11 +256,7 @@ struct SheetReader {
         } else {
             row = previous + 1
         }
-        if row <= previous {
-            let now = row
-            row = previous
-            throw InputErrors([malformed("row \(now) comes after row \(previous)")])
-        }
+        if row <= previous { throw InputErrors([malformed("row \(row) comes after row \(previous)")]) }
         if row > Self.maxRows { throw InputErrors([malformed("more than \(Self.maxRows) rows")]) }
         record.removeAll(keepingCapacity: true)
         fields = 0
@@ -412,11 +411,11 @@ struct SheetReader {
     /// The header row: its columns are mapped as a CSV header's, and the parser starts.
     mutating func startData() throws {
         record.append(10)
+        lines.rowOffset = row - 1
+        lines.header = record
         let (layout, columns, _) = try MeasurementsReader.parseHeader(record, file: label, final: true, limits: limits, options: options)
         headerRow = row
         lastRow = row
-        lines.rowOffset = row - 1
-        lines.header = record
         width = columns.fieldCount
         periodField = columns.period
         parser = SegmentParser(file: label, layout: layout, limits: limits, firstLine: 2, columns: columns, options: options)
