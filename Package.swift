@@ -26,6 +26,8 @@ let package = Package(
         ),
         // PostgreSQL's C client (COPY in and out); only Ingest's Database folder uses it directly.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libxlsxwriter: Excel workbooks out (--format xlsx); only Rendering's XLSXWriter uses it.
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
 
         // MARK: - Public API, in the order data flows through them
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
@@ -33,7 +35,7 @@ let package = Package(
                                          .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "SampleData"),
         .target(name: "Analysis", dependencies: ["LinearAlgebra", "Ingest"]),
-        .target(name: "Rendering", dependencies: ["Analysis", "Ingest", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Rendering", dependencies: ["Analysis", "Ingest", "CXLSXWriter", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "scorecard",
             dependencies: [

@@ -54,3 +54,23 @@ struct ExcelSourceTests {
         #expect(r.stderr.hasPrefix("no-such-book.xlsx: cannot open the workbook (No such file or directory)"), "\(r.stderr)")
     }
 }
+
+/// Excel workbooks out: written whole through a temporary file, a zip (PK) at the path and
+/// nothing else left beside it. Formats, frozen header, RAG fills and formula-free hostile
+/// names are checked with openpyxl and LibreOffice by Tests/Spreadsheet/xlsx_check.py (CI).
+@Suite("Excel workbook output")
+struct ExcelOutputTests {
+    let cli = CLITests()
+
+    @Test func aWorkbookAppearsWholeAndAlone() throws {
+        let dir = try cli.scratch()
+        let r = try cli.run(["rank", "Tests/Fixtures/hostile-names", "--output", dir + "/rank.xlsx"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/rank.xlsx")))
+        #expect(bytes.count > 1000 && bytes.prefix(4) == [0x50, 0x4B, 0x03, 0x04])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["rank.xlsx"])
+        let byFormat = try cli.run(["trend", "datasets/b2b-73", "--format", "xlsx", "--output", dir + "/trend.out"])
+        #expect(byFormat.status == 0, "\(byFormat.stderr)")
+        #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/trend.out"))).prefix(2) == [0x50, 0x4B])
+    }
+}
