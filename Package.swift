@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         // SQLite in and out (sqlite:path.db?table=T); its GRDB target links the system libsqlite3.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // Excel workbooks in (--data book.xlsx): the zip container; the sheet XML is scanned by hand.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: - Implementation details
@@ -24,16 +26,19 @@ let package = Package(
         ),
         // PostgreSQL's C client (COPY in and out); only Ingest's Database folder uses it directly.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libxlsxwriter: Excel workbooks out (--format xlsx); only Rendering's XLSXWriter uses it.
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
 
         // MARK: - Public API, in the order data flows through them
         // Pure Swift special functions and distributions (t, F, normal, χ², incomplete beta and gamma),
         // kept apart from the matrices as swift-numerics keeps RealModule apart.
         .target(name: "Distributions"),
         .target(name: "LinearAlgebra", dependencies: ["Distributions", "CLapack"]),
-        .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+                                         .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "SampleData", dependencies: ["Distributions", "Rendering"]),
         .target(name: "Analysis", dependencies: ["Distributions", "LinearAlgebra", "Ingest"]),
-        .target(name: "Rendering", dependencies: ["Analysis", "Ingest", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Rendering", dependencies: ["Analysis", "Ingest", "CXLSXWriter", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "scorecard",
             dependencies: [

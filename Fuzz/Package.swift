@@ -23,11 +23,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
-        // Ingest's database sources (issue #15): libpq (Sources/CLibPQ is a link to the main package's) and GRDB.
+        // Ingest's database sources (issue #15): libpq (Sources/CLibPQ is a link to the main package's) and GRDB; its Excel source: ZIPFoundation.
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+                                         .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 path: "Sources/Ingest"),
     ] + ["fuzz-csv", "fuzz-period", "fuzz-scorecard", "fuzz-names"].map(fuzzTarget)
 )

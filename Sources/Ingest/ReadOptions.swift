@@ -25,9 +25,12 @@ public struct ReadOptions: Sendable, Equatable {
     /// `1,5` is one and a half (`--decimal-comma`); with lenient numbers `.` and spaces then
     /// separate thousands.
     public var decimalComma: Bool?
+    /// Excel workbooks: the sheet to read (`--sheet`); nil reads the first.
+    public var sheet: String?
 
     public init(teamColumn: String? = nil, periodColumn: String? = nil, measureColumn: String? = nil, valueColumn: String? = nil,
-                frequency: Frequency? = nil, dateOrder: DateOrder? = nil, lenientNumbers: Bool? = nil, decimalComma: Bool? = nil) {
+                frequency: Frequency? = nil, dateOrder: DateOrder? = nil, lenientNumbers: Bool? = nil, decimalComma: Bool? = nil, sheet: String? = nil) {
+        self.sheet = sheet
         self.teamColumn = teamColumn
         self.periodColumn = periodColumn
         self.measureColumn = measureColumn
@@ -43,7 +46,8 @@ public struct ReadOptions: Sendable, Equatable {
         ReadOptions(teamColumn: teamColumn ?? base.teamColumn, periodColumn: periodColumn ?? base.periodColumn,
                     measureColumn: measureColumn ?? base.measureColumn, valueColumn: valueColumn ?? base.valueColumn,
                     frequency: frequency ?? base.frequency, dateOrder: dateOrder ?? base.dateOrder,
-                    lenientNumbers: lenientNumbers ?? base.lenientNumbers, decimalComma: decimalComma ?? base.decimalComma)
+                    lenientNumbers: lenientNumbers ?? base.lenientNumbers, decimalComma: decimalComma ?? base.decimalComma,
+                    sheet: sheet ?? base.sheet)
     }
 
     var lenient: Bool { lenientNumbers ?? false }

@@ -94,12 +94,12 @@ struct SelectionOptions: ParsableArguments {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, csv, json
+    case table, csv, json, xlsx
 }
 
 /// How results leave: a table for people, or CSV/JSON for machines, to a file or stdout.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .customLong("format"), help: "Output format (default: from --output's extension, .csv or .json; else table).")
+    @Option(name: .customLong("format"), help: "Output format (default: from --output's extension, .csv, .json or .xlsx; else table).")
     var formatOption: OutputFormat?
 
     /// `--format`, else what `--output`'s extension says (`.csv`, `.json`), else a table.
@@ -110,6 +110,7 @@ struct OutputOptions: ParsableArguments {
         let lower = path.lowercased()
         if lower.hasSuffix(".csv") { return .csv }
         if lower.hasSuffix(".json") { return .json }
+        if lower.hasSuffix(".xlsx") { return .xlsx }
         return nil
     }
 
@@ -167,6 +168,12 @@ struct OutputOptions: ParsableArguments {
         switch format {
         case .csv: bytes = CSVWriter.render(table, excel: excel)
         case .json: bytes = JSONWriter.render(table)
+        case .xlsx:
+            // An Excel workbook: one sheet per table and a Notes sheet; binary, so never onto a terminal.
+            if (output == nil || output == "-") && isatty(1) != 0 {
+                throw ValidationError("--format xlsx writes a binary workbook: name it with --output F.xlsx (or redirect standard output)")
+            }
+            bytes = try XLSXWriter.render(tables)
         case .table:
             let toTerminal = output == nil || output == "-"
             let color = toTerminal && !noColor && isatty(1) != 0 && getenv("NO_COLOR") == nil

@@ -32,8 +32,12 @@ struct ReadingOptions: ParsableArguments {
     @Flag(name: .customLong("decimal-comma"), help: "A comma is the decimal mark (1,5); with --lenient-numbers, . and spaces separate thousands.")
     var decimalComma = false
 
+    @Option(help: ArgumentHelp("Excel workbooks (.xlsx): the sheet to read (default: the first).", valueName: "name"))
+    var sheet: String?
+
     var options: ReadOptions {
         ReadOptions(teamColumn: teamColumn, periodColumn: periodColumn, measureColumn: measureColumn, valueColumn: valueColumn,
-                    frequency: frequency, dateOrder: dateOrder, lenientNumbers: lenientNumbers ? true : nil, decimalComma: decimalComma ? true : nil)
+                    frequency: frequency, dateOrder: dateOrder, lenientNumbers: lenientNumbers ? true : nil, decimalComma: decimalComma ? true : nil,
+                    sheet: sheet)
     }
 }

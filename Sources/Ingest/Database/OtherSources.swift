@@ -3,17 +3,23 @@
 extension MeasurementsReader {
     /// Whether the argument names a database rather than a file.
     public static func isOtherSource(_ path: String) -> Bool {
-        PostgresLocation.isURL(path) || SQLiteLocation.isURL(path)
+        PostgresLocation.isURL(path) || SQLiteLocation.isURL(path) || Workbook.isWorkbookPath(path)
     }
 
     static func readOtherSource(_ path: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result? {
         if PostgresLocation.isURL(path) { return try PostgresReader.read(PostgresLocation(parsing: path), limits: limits, options: options) }
         if SQLiteLocation.isURL(path) { return try SQLiteReader.read(SQLiteLocation(parsing: path), limits: limits, options: options) }
+        if Workbook.isWorkbookPath(path) { return try ExcelReader.read(path: path, limits: limits, options: options) }
+        if let sheet = options.sheet {
+            throw InputError(.usage, file: path, problem: "--sheet \"\(sheet)\" names a sheet, but the measurements are not an Excel workbook",
+                             expected: "--sheet only with an .xlsx workbook")
+        }
         return nil
     }
 
     static func otherSegment(_ path: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> SegmentParser {
         if SQLiteLocation.isURL(path) { return try SQLiteReader.segment(SQLiteLocation(parsing: path), limits: limits, options: options) }
+        if Workbook.isWorkbookPath(path) { return try ExcelReader.segment(path: path, limits: limits, options: options).0 }
         return try PostgresReader.segment(PostgresLocation(parsing: path), limits: limits, options: options)
     }
 
