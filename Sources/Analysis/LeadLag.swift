@@ -142,8 +142,10 @@ public enum LeadLagAnalysis {
     ///   - pairs: pairs to test (names must be measures of the panel).
     ///   - maxLag: K; defaults to the frequency's (12 months, 4 quarters, 13 weeks, 3 years, 7 days).
     ///   - perTeam: also run the tests team by team.
+    ///   - progress: told (done, total) as pairs (and per-team computations) finish, from any thread.
     /// - Throws: `InputError` (.usage) when a pair names a measure not in the data.
-    public static func run(_ dataset: Dataset, pairs specs: [PairSpec], maxLag: Int? = nil, perTeam: Bool = false) throws -> LeadLagResult {
+    public static func run(_ dataset: Dataset, pairs specs: [PairSpec], maxLag: Int? = nil, perTeam: Bool = false,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> LeadLagResult {
         let panel = dataset.panel
         for s in specs {
             for name in [s.leader, s.lagger] where panel.measureIndex(name) == nil {
@@ -158,6 +160,7 @@ public enum LeadLagAnalysis {
         let flat = panel.teamCount < 2 ? [] : Set(specs.flatMap { [$0.leader, $0.lagger] }.filter {
             !TeamVariation.variesBetweenTeams(panel, measure: panel.measureIndex($0)!)
         })
+        let tally = progress.map { ProgressTally(total: specs.count * (perTeam ? 1 + panel.teamCount : 1), report: $0) }
         // Pairs are independent: spread them over the cores.
         var computed = [PairComputation?](repeating: nil, count: specs.count)
         BLASThreads.singleThreaded {
@@ -169,6 +172,7 @@ public enum LeadLagAnalysis {
                     var c = PairComputation(panel: panel, teams: allTeams, x: x, y: y, maxLag: k)
                     if let name = [specs[i].leader, specs[i].lagger].first(where: flat.contains) { c.undefine(becauseOf: name) }
                     out[i] = c
+                    tally?.add()
                 }
             }
         }
@@ -202,6 +206,7 @@ public enum LeadLagAnalysis {
                         let (team, i) = (j / specs.count, j % specs.count)
                         out[j] = PairComputation(panel: panel, teams: [team], x: panel.measureIndex(specs[i].leader)!,
                                                  y: panel.measureIndex(specs[i].lagger)!, maxLag: k)
+                        tally?.add()
                     }
                 }
             }
@@ -891,3 +896,24 @@ struct PanelGrid {
 }
 
 import Foundation
+
+/// Counts finished units across threads for a progress closure (only made when one is given).
+final class ProgressTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    let total: Int
+    let report: @Sendable (Int, Int) -> Void
+
+    init(total: Int, report: @escaping @Sendable (Int, Int) -> Void) {
+        self.total = total
+        self.report = report
+    }
+
+    func add() {
+        let n = lock.withLock {
+            done += 1
+            return done
+        }
+        report(n, total)
+    }
+}

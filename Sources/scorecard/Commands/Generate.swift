@@ -57,19 +57,12 @@ struct Generate: ParsableCommand {
         } catch {
             throw ValidationError("--teams × --periods × --measures: \(error.description)")
         }
-        let showProgress = !quiet && isatty(2) != 0 && teams * periods * measures > 1_000_000
-        var lastShown = -1
         do {
             // Temporary files are tracked so that SIGINT/SIGTERM/SIGHUP removes them.
-            try SalesOrganisationGenerator.write(spec, to: output, progress: { share in
-                guard showProgress else { return }
-                let percent = Int(share * 100)
-                if percent != lastShown {
-                    lastShown = percent
-                    printError("\rgenerating: \(percent)%", newline: false)
-                }
-            }, track: { TemporaryFiles.track($0) })
-            if showProgress { printError("\r                    \r", newline: false) }
+            try withProgress("generating \(output)", quiet: quiet) { progress in
+                try SalesOrganisationGenerator.write(spec, to: output, progress: progress.map { p in { p.update(fraction: $0) } },
+                                                     track: { TemporaryFiles.track($0) })
+            }
         } catch let e as GeneratorError {
             printError("scorecard: \(e)")
             switch e.kind {
