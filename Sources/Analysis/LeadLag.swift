@@ -313,7 +313,8 @@ struct PairComputation: Sendable {
         // Best lag: largest |r| over the lags 1…K with enough sample; within 1e-10 relative
         // counts as a tie, the smaller lag wins.
         let eligible = Self.eligibleForBestLag(lags)
-        let skipped = (1..<Swift.max(lags.count, 1)).filter { !eligible[$0] }
+        // Named in a note: the lags with an r that the rule kept out (not those with no r anyway).
+        let skipped = (1..<Swift.max(lags.count, 1)).filter { !eligible[$0] && lags[$0].r != nil }
         if !skipped.isEmpty {
             let span = lags.map(\.periods).max() ?? 0
             let unit = span == 1 ? panel.frequency.rawValue : panel.frequency.rawValue + "s"

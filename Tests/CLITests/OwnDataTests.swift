@@ -90,7 +90,7 @@ struct OwnDataTests {
         #expect(r.status == 0, "\(r.stderr)")
         let golden = try String(contentsOfFile: Self.fixtures + "/people-tables/leadlag-yearly.txt", encoding: .utf8)
         #expect(r.stdout == golden)
-        #expect(r.stdout.contains("note: hires → visits: lags 9–16 not considered for the best lag"))
+        #expect(r.stdout.contains("note: hires → visits: lags 9–15 not considered for the best lag"))
         #expect(r.stdout.contains("note: visits → price_index: price_index: no variation between teams"))
     }
 
