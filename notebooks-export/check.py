@@ -12,8 +12,9 @@
    tolerances.
 
 3. Also (not stored): `--analysis all --last 20` exported from Tests/Fixtures/hostile-names
-   (formula-like, quoted, multi-line and non-ASCII team names, a window) must run and agree
-   too; and the rank notebook with one of Scorecard's embedded numbers changed by 1e-7
+   (formula-like, quoted, multi-line and non-ASCII team names, a window) and `--analysis all
+   --max-lag 16` from Tests/Fixtures/yearly-panel (a measure the same for every team, lags
+   with too little sample) must run and agree too; and the rank notebook with one of Scorecard's embedded numbers changed by 1e-7
    relative must FAIL its agreement cell, so the check is known to be able to fail.
 
 Usage: python3 notebooks-export/check.py [--binary PATH] [--skip-execute] [--save DIR] [NAME ...]
@@ -140,21 +141,23 @@ def main():
         print(f"{path.name}: executed in {time.monotonic() - start:.1f} s; {line}", flush=True)
 
     if not args.skip_execute and not args.names:
-        # Hostile names, every analysis, a window: exported to a temporary folder and run there.
-        with tempfile.TemporaryDirectory(prefix="scorecard-notebook-") as tmp:
-            out = Path(tmp) / "hostile-all.ipynb"
-            cmd = [str(args.binary), "export", "notebook", str(ROOT / "Tests" / "Fixtures" / "hostile-names"),
-                   "--analysis", "all", "--last", "20", "--output", str(out)]
-            done = subprocess.run(cmd, capture_output=True, text=True)
-            if done.returncode != 0:
-                failures.append(f"{' '.join(cmd)} failed: {done.stderr}")
-            else:
+        # Hostile names, every analysis, a window; and a short yearly panel with a measure the same for
+        # every team and --max-lag 16 on 17 years (issue #14): exported to a temporary folder and run there.
+        for name, flags in [("hostile-names", ["--last", "20"]), ("yearly-panel", ["--max-lag", "16"])]:
+            with tempfile.TemporaryDirectory(prefix="scorecard-notebook-") as tmp:
+                out = Path(tmp) / f"{name}-all.ipynb"
+                cmd = [str(args.binary), "export", "notebook", str(ROOT / "Tests" / "Fixtures" / name),
+                       "--analysis", "all", *flags, "--output", str(out)]
+                done = subprocess.run(cmd, capture_output=True, text=True)
+                if done.returncode != 0:
+                    failures.append(f"{' '.join(cmd)} failed: {done.stderr}")
+                    continue
                 start = time.monotonic()
                 try:
                     line = execute(nbformat.read(str(out), as_version=4), tmp, args.timeout)
-                    print(f"hostile-names --analysis all --last 20: executed in {time.monotonic() - start:.1f} s; {line}", flush=True)
+                    print(f"{name} --analysis all {' '.join(flags)}: executed in {time.monotonic() - start:.1f} s; {line}", flush=True)
                 except Exception as error:
-                    failures.append(f"hostile-names notebook: execution failed: {str(error)[-3000:]}")
+                    failures.append(f"{name} notebook: execution failed: {str(error)[-3000:]}")
         # The agreement cell must be able to fail: change one embedded number by 1e-7 relative.
         nb = nbformat.reads((HERE / "rank.ipynb").read_text(encoding="utf-8"), as_version=4)
         cell = next(c for c in nb.cells if c.get("id") == "rank-scorecard")

@@ -143,8 +143,10 @@ public enum LeadLagAnalysis {
     ///   - pairs: pairs to test (names must be measures of the panel).
     ///   - maxLag: K; defaults to the frequency's (12 months, 4 quarters, 13 weeks, 3 years, 7 days).
     ///   - perTeam: also run the tests team by team.
+    ///   - progress: told (done, total) as pairs (and per-team computations) finish, from any thread.
     /// - Throws: `InputError` (.usage) when a pair names a measure not in the data.
-    public static func run(_ dataset: Dataset, pairs specs: [PairSpec], maxLag: Int? = nil, perTeam: Bool = false) throws -> LeadLagResult {
+    public static func run(_ dataset: Dataset, pairs specs: [PairSpec], maxLag: Int? = nil, perTeam: Bool = false,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> LeadLagResult {
         let panel = dataset.panel
         for s in specs {
             for name in [s.leader, s.lagger] where panel.measureIndex(name) == nil {
@@ -155,6 +157,11 @@ public enum LeadLagAnalysis {
         let k = maxLag ?? panel.frequency.defaultMaxLag
         try checkPeriodEffectsBudget(dataset, pairs: specs, maxLag: k)
         let allTeams = Array(0..<panel.teamCount)
+        // A measure the same for every team is absorbed by the period effects (with 2+ teams).
+        let flat = panel.teamCount < 2 ? [] : Set(specs.flatMap { [$0.leader, $0.lagger] }.filter {
+            !TeamVariation.variesBetweenTeams(panel, measure: panel.measureIndex($0)!)
+        })
+        let tally = progress.map { ProgressTally(total: specs.count * (perTeam ? 1 + panel.teamCount : 1), report: $0) }
         // Pairs are independent: spread them over the cores.
         var computed = [PairComputation?](repeating: nil, count: specs.count)
         BLASThreads.singleThreaded {
@@ -163,7 +170,10 @@ public enum LeadLagAnalysis {
                 DispatchQueue.concurrentPerform(iterations: specs.count) { i in
                     let x = panel.measureIndex(specs[i].leader)!
                     let y = panel.measureIndex(specs[i].lagger)!
-                    out[i] = PairComputation(panel: panel, teams: allTeams, x: x, y: y, maxLag: k)
+                    var c = PairComputation(panel: panel, teams: allTeams, x: x, y: y, maxLag: k)
+                    if let name = [specs[i].leader, specs[i].lagger].first(where: flat.contains) { c.undefine(becauseOf: name) }
+                    out[i] = c
+                    tally?.add()
                 }
             }
         }
@@ -197,6 +207,7 @@ public enum LeadLagAnalysis {
                         let (team, i) = (j / specs.count, j % specs.count)
                         out[j] = PairComputation(panel: panel, teams: [team], x: panel.measureIndex(specs[i].leader)!,
                                                  y: panel.measureIndex(specs[i].lagger)!, maxLag: k)
+                        tally?.add()
                     }
                 }
             }
@@ -245,6 +256,9 @@ struct PairComputation: Sendable {
         var t: Double?
         var pValue: Double?
         var reason: String?
+        /// Periods of the dependent value in the sample, and the residual df.
+        var periods = 0
+        var df = 0
     }
 
     var lags: [Lag] = []
@@ -253,13 +267,62 @@ struct PairComputation: Sendable {
     var reverse: LeadLagResult.Granger?
     var notes: [String] = []
 
+    /// Fewest residual df for a lag to be a best-lag candidate (docs/DECISIONS.md).
+    static let minimumBestLagDF = 10
+
+    /// Whether each lag may be the best lag: its sample spans at least half as many periods
+    /// of the dependent value as the widest lag sample (lag 0's on any ordinary panel), and
+    /// leaves at least `minimumBestLagDF` residual df. A long lag on a short panel rests on
+    /// a few periods, and the largest |r| over many lags would pick such chance correlations.
+    static func eligibleForBestLag(_ lags: [Lag]) -> [Bool] {
+        let span = lags.map(\.periods).max() ?? 0
+        return lags.map { 2 * $0.periods >= span && $0.df >= minimumBestLagDF }
+    }
+
+    /// "lag 3", "lags 9–16", "lags 1, 5–7".
+    static func describe(lags: [Int]) -> String {
+        var runs: [String] = []
+        var i = 0
+        while i < lags.count {
+            var j = i
+            while j + 1 < lags.count && lags[j + 1] == lags[j] + 1 { j += 1 }
+            runs.append(j == i ? "\(lags[i])" : j == i + 1 ? "\(lags[i]), \(lags[j])" : "\(lags[i])–\(lags[j])")
+            i = j + 1
+        }
+        return (lags.count == 1 ? "lag " : "lags ") + runs.joined(separator: ", ")
+    }
+
+    /// Marks every statistic of the pair undefined because `measure` does not vary between
+    /// teams: the period effects absorb it (the lag samples' n are kept).
+    mutating func undefine(becauseOf measure: String) {
+        for i in lags.indices {
+            lags[i].r = nil
+            lags[i].t = nil
+            lags[i].pValue = nil
+            lags[i].reason = TeamVariation.reason
+        }
+        bestLag = nil
+        forward = nil
+        reverse = nil
+        notes = ["\(measure): \(TeamVariation.reason) (every team has the same value in every period), which the period effects absorb: lag correlations and Granger tests undefined, left out of the BH family"]
+    }
+
     init(panel: Panel, teams: [Int], x: Int, y: Int, maxLag: Int) {
         let grid = PanelGrid(panel: panel, teams: teams, x: x, y: y)
         let (x, y) = (PanelGrid.leader, PanelGrid.lagger)
         lags = grid.lagCorrelations(x: x, y: y, maxLag: maxLag)
-        // Best lag: largest |r| over 1…K; within 1e-10 relative counts as a tie, the smaller lag wins.
+        // Best lag: largest |r| over the lags 1…K with enough sample; within 1e-10 relative
+        // counts as a tie, the smaller lag wins.
+        let eligible = Self.eligibleForBestLag(lags)
+        // Named in a note: the lags with an r that the rule kept out (not those with no r anyway).
+        let skipped = (1..<Swift.max(lags.count, 1)).filter { !eligible[$0] && lags[$0].r != nil }
+        if !skipped.isEmpty {
+            let span = lags.map(\.periods).max() ?? 0
+            let unit = span == 1 ? panel.frequency.rawValue : panel.frequency.rawValue + "s"
+            notes.append("\(Self.describe(lags: skipped)) not considered for the best lag: \(skipped.count == 1 ? "its sample spans" : "each sample spans") fewer than half of the \(span) \(unit) of lag 0's, or leaves fewer than \(Self.minimumBestLagDF) residual df")
+        }
         var best: (Int, Double)?
-        for k in 1..<Swift.max(lags.count, 1) {
+        for k in 1..<Swift.max(lags.count, 1) where eligible[k] {
             guard let r = lags[k].r else { continue }
             if let (_, b) = best {
                 if abs(r) > b && !(abs(abs(r) - b) <= 1e-10 * Swift.max(abs(r), b)) { best = (k, abs(r)) }
@@ -434,6 +497,8 @@ struct PanelGrid {
             let g = system.teamCount
             let periodsPresent = system.periodCount
             dfs[l] = system.observationCount - (g > 1 ? g + periodsPresent - 1 : 1) - 1
+            result[l].periods = periodsPresent
+            result[l].df = dfs[l]
             if dfs[l] < 1 {
                 result[l] = fail(result[l], "too few observations (\(system.observationCount))")
                 decided[l] = true
@@ -547,6 +612,8 @@ struct PanelGrid {
         let effects = GridFixedEffects(mask: mask, rows: rows, periods: width)
         row.n = effects.observationCount
         let df = effects.observationCount - effects.absorbedParameters - 1
+        row.periods = effects.periodCount
+        row.df = df
         if df < 1 { return fail(row, "too few observations (\(row.n))") }
         if effects.problem != nil { return fail(row, "rank-deficient (the teams share too few periods for period effects)") }
         // The fallback of `lagCorrelations`: residuals stored, factored by `NestedRegressions`.
@@ -831,3 +898,24 @@ struct PanelGrid {
 }
 
 import Foundation
+
+/// Counts finished units across threads for a progress closure (only made when one is given).
+final class ProgressTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    let total: Int
+    let report: @Sendable (Int, Int) -> Void
+
+    init(total: Int, report: @escaping @Sendable (Int, Int) -> Void) {
+        self.total = total
+        self.report = report
+    }
+
+    func add() {
+        let n = lock.withLock {
+            done += 1
+            return done
+        }
+        report(n, total)
+    }
+}

@@ -96,13 +96,13 @@ public enum QuartileAnalysis {
                 continue
             }
             var row = compare(measure: def.id, perspective: def.perspective, top: top.compactMap(reduce), bottom: bottom.compactMap(reduce))
-            if !variesBetweenTeams(panel, measure: m) {
+            if !TeamVariation.variesBetweenTeams(panel, measure: m) {
                 // A national index or price, the same for every team: any t or U is rounding noise.
                 row.cohensD = nil
                 row.welch = nil
                 row.mannWhitney = nil
-                row.undefinedReason = "no variation between teams"
-                notes.append(AnalysisNote(measure: def.id, "no variation between teams (every team has the same value in every period): tests undefined, left out of the BH family"))
+                row.undefinedReason = TeamVariation.reason
+                notes.append(AnalysisNote(measure: def.id, "\(TeamVariation.reason) (every team has the same value in every period): tests undefined, left out of the BH family"))
             } else if row.welch == nil {
                 notes.append(AnalysisNote(measure: def.id, "Welch t undefined (needs 2+ teams with values in both groups and some variance)"))
             }
@@ -126,20 +126,6 @@ public enum QuartileAnalysis {
         if bootstrap > 0 { result.bootstrap = bootstrapRatio(ranking: ranking, replicates: bootstrap, seed: seed) }
         if holdout { result.holdout = try holdoutComparison(dataset) }
         return result
-    }
-
-    /// False when every period's present values are the same for all teams (within 1e-12
-    /// relative): the measure cannot separate teams.
-    public static func variesBetweenTeams(_ panel: Panel, measure m: Int) -> Bool {
-        for p in 0..<panel.periodCount {
-            var first = Double.nan
-            for t in 0..<panel.teamCount {
-                let v = panel[t, m, p]
-                if v.isNaN { continue }
-                if first.isNaN { first = v } else if Swift.abs(v - first) > 1e-12 * Swift.max(Swift.abs(v), Swift.abs(first)) { return true }
-            }
-        }
-        return false
     }
 
     /// A team's window reduced to one number: sum or mean of present values, or the last present.

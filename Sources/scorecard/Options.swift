@@ -33,6 +33,9 @@ struct DatasetOptions: ParsableArguments {
     @Option(name: .customLong("max-scorecard-depth"), help: "Deepest nesting of YAML mappings and lists in the scorecard (at most 1000).")
     var maxScorecardDepth: Int = ReadLimits().maxScorecardDepth
 
+    @Flag(help: "No progress line on standard error (there is one only on a terminal, for work over about a second).")
+    var quiet = false
+
     var limits: ReadLimits {
         ReadLimits(maxFieldBytes: maxFieldBytes, maxRecordBytes: maxLineBytes, maxPanelCells: maxCells,
                    maxScorecardBytes: maxScorecardBytes, maxScorecardDepth: maxScorecardDepth)
@@ -58,7 +61,10 @@ struct DatasetOptions: ParsableArguments {
     /// The dataset; then each of `outputs` that is one of the files just read is refused
     /// (exit 73) before any analysis runs.
     func load(scorecardRequired: Bool = false, writing outputs: [String] = []) throws -> Dataset {
-        let dataset = try Dataset.load(location(scorecardRequired: scorecardRequired), limits: limits, options: reading.options)
+        let place = try location(scorecardRequired: scorecardRequired)
+        let dataset = try withProgress(Progress.reading(place), quiet: quiet) { _ in
+            try Dataset.load(place, limits: limits, options: reading.options)
+        }
         for path in outputs { try AtomicFileWriter.refuseInput(path) }
         // Said once, whatever the output format.
         for note in dataset.readingNotes { printError("\(note)") }
@@ -176,7 +182,7 @@ struct OutputOptions: ParsableArguments {
             bytes = try XLSXWriter.render(tables)
         case .table:
             let toTerminal = output == nil || output == "-"
-            let color = toTerminal && !noColor && isatty(1) != 0 && getenv("NO_COLOR") == nil
+            let color = toTerminal && !noColor && PeopleTable.prefersColor()  // a terminal, no NO_COLOR, TERM not dumb
             bytes = Array(tables.map { PeopleTable.render($0, color: color, exact: exact) }.joined(separator: "\n").utf8)
         }
         if let output, output != "-" {

@@ -7,12 +7,13 @@ import Rendering
 /// Every column of every analysis against an independent pandas/statsmodels/scipy computation
 /// (Tests/Reference/make_analysis_reference.py DATASET OUT.json), on the sample organisation
 /// and on a small awkward dataset (gaps, a late starter, a constant measure, zero-cost and
-/// no-cost teams, quoted names).
+/// no-cost teams, quoted names), and on a short yearly panel with a measure the same for every
+/// team and `--max-lag 16` on 17 years (issue #14: lags with too little sample, no variation).
 @Suite("Analyses against pandas/statsmodels/scipy")
 struct GoldenTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let datasets: [(name: String, folder: String)] = [
-        ("awkward", "Tests/Fixtures/awkward"), ("b2b-73", "datasets/b2b-73"),
+        ("awkward", "Tests/Fixtures/awkward"), ("b2b-73", "datasets/b2b-73"), ("yearly-panel", "Tests/Fixtures/yearly-panel"),
     ]
 
     /// METHODS.md's columns, in order.

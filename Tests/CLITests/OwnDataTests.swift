@@ -84,6 +84,17 @@ struct OwnDataTests {
         #expect(r.stdout == golden)
     }
 
+    /// Issue #14, item 11: a national index (no variation between teams) and `--max-lag 16` on
+    /// 17 years, as people read them.
+    @Test func leadLagOnAShortYearlyPanelMatchesItsGolden() throws {
+        let r = try cli.run(["leadlag", "Tests/Fixtures/yearly-panel", "--max-lag", "16"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let golden = try String(contentsOfFile: Self.fixtures + "/people-tables/leadlag-yearly.txt", encoding: .utf8)
+        #expect(r.stdout == golden)
+        #expect(r.stdout.contains("note: hires → visits: lags 9–15 not considered for the best lag"))
+        #expect(r.stdout.contains("note: visits → price_index: price_index: no variation between teams"))
+    }
+
     @Test func peopleTablesReadAsPeopleExpect() throws {
         let status = try cli.run(["status", "datasets/b2b-73"]).stdout
         #expect(status.hasPrefix("Organisation, 2025-12: overall score 95.9% (amber)"))

@@ -15,6 +15,8 @@ Usage (from the repository root):
         Tests/AnalysisTests/Reference/awkward.json
     python3 Tests/Reference/make_analysis_reference.py datasets/b2b-73 \\
         Tests/AnalysisTests/Reference/b2b-73.json
+    python3 Tests/Reference/make_analysis_reference.py Tests/Fixtures/yearly-panel \\
+        Tests/AnalysisTests/Reference/yearly-panel.json --max-lag 16
 
 DATASET_DIR holds ``measurements.csv`` (tidy: team,period,measure,value; or wide:
 team,period,<one column per measure>) and ``scorecard.yml``. ``--max-lag`` defaults to
@@ -409,8 +411,27 @@ def granger_single_team_check(panel, links, K):
     return {"result": "no team without gaps in any link's pair"}
 
 
-def best_lag(rows):
-    defined = [r for r in rows if r["lag"] >= 1 and r["r"] is not None]
+def lag_sample_shape(panel, leader, lagger, k):
+    """(periods of y, residual df) of lag k's regression, as METHODS.md counts them."""
+    fr = lag_frame(panel, leader, lagger, k)
+    if len(fr) == 0:
+        return 0, -1
+    teams, periods = fr["team"].nunique(), fr["period"].nunique()
+    absorbed = 1 if teams == 1 else teams + periods - 1
+    return periods, len(fr) - absorbed - 1
+
+
+def eligible_lags(panel, leader, lagger, K):
+    """docs/DECISIONS.md (issue #14): lag k may be the best lag when its sample spans at least
+    half as many periods of y as the widest lag sample, and leaves at least 10 residual df."""
+    shapes = {k: lag_sample_shape(panel, leader, lagger, k) for k in range(K + 1)}
+    span = max(p for p, _ in shapes.values())
+    return {k for k, (p, df) in shapes.items() if 2 * p >= span and df >= 10}
+
+
+def best_lag(rows, eligible=None):
+    defined = [r for r in rows if r["lag"] >= 1 and r["r"] is not None
+               and (eligible is None or r["lag"] in eligible)]
     if not defined:
         return None
     top = max(abs(r["r"]) for r in defined)
@@ -426,11 +447,17 @@ def leadlag(panel, links, K):
     for link in links:
         x_m, y_m = link["from"], link["to"]
         rows = pooled_lag_rows(panel, x_m, y_m, K)
+        # Issue #14: a measure the same for every team is absorbed by the period effects; its
+        # r is rounding noise (|r| ~ 1e-15): undefined, and no Granger test (out of the BH family).
+        flat = len(panel.teams) > 1 and not all(varies_between_teams(panel, m, 0, panel.P) for m in (x_m, y_m))
+        if flat:
+            for r in rows:
+                r.update(r=None, t=None, p_value=None)
         lag_rows.extend(rows)
-        b = best_lag(rows)
+        b = best_lag(rows, eligible_lags(panel, x_m, y_m, K))
         fwd_series = {tm: (panel.series(tm, y_m), panel.series(tm, x_m)) for tm in panel.teams}
         rev_series = {tm: (panel.series(tm, x_m), panel.series(tm, y_m)) for tm in panel.teams}
-        g = granger(fwd_series, pmax)
+        g = None if flat else granger(fwd_series, pmax)
         s = dict.fromkeys(LEADLAG_COLS)
         s.update(leader=x_m, lagger=y_m)
         if b is not None:

@@ -188,6 +188,18 @@ enum NotebookPython {
             return VALUES.get((team, measure), np.full(P, np.nan))[lo:hi]
 
 
+        def varies_between_teams(measure):
+            """False when every period's present values are the same for all teams (within 1e-12
+            relative): a national index. Scorecard then leaves the quartile tests and the lead-lag
+            statistics undefined and out of the BH family (docs/DECISIONS.md, issue #14)."""
+            stack = np.array([series(team, measure) for team in TEAMS])
+            for column in stack.T:
+                present = column[~np.isnan(column)]
+                if len(present) and np.any(np.abs(present - present[0]) > 1e-12 * np.maximum(np.abs(present), abs(present[0]))):
+                    return True
+            return False
+
+
         print(f"{len(TEAMS)} teams × {len(MEASURES)} measures × {P} {FREQ}s ({LABELS[0]} to {LABELS[-1]}), "
               f"{PRESENT} values present, as in Scorecard's panel")
         """#
@@ -445,7 +457,10 @@ enum NotebookPython {
           of y, one period dummy dropped; with one team just a constant). Reported: N, the slope's t,
           its two-sided p on the residual df = N − teams − periods + 1 − 1, and the partial
           correlation r = t / √(t² + df). Undefined when df < 1 or the design is rank-deficient.
-        * **Best lag**: k in 1..K with the largest |r| (ties within 1e-10 relative: the smaller k).
+        * **Best lag**: k in 1..K with the largest |r| (ties within 1e-10 relative: the smaller k),
+          among the lags whose sample spans at least half as many periods as the widest lag sample
+          and leaves at least 10 residual df. A measure with no variation between teams is absorbed
+          by the period effects: its pairs' statistics are undefined (docs/DECISIONS.md).
         * **Granger test**: unrestricted y[i,t] ~ fixed effects + y[i,t−1..t−p] + x[i,t−1..t−p];
           restricted without the x lags; F = ((SSR_r − SSR_u)/p) / (SSR_u/df_u). The order p in
           1..min(K, 6) minimises the unrestricted model's BIC (statsmodels `.bic`), all candidates
@@ -571,8 +586,23 @@ enum NotebookPython {
             return p, F, pv
 
 
-        def best_lag(rows):
-            defined = [r for r in rows if r["lag"] >= 1 and not np.isnan(r["r"])]
+        def eligible_lags(leader, lagger):
+            """Lags that may be the best lag: the sample spans at least half as many periods of y as the
+            widest lag sample, and leaves at least 10 residual df (docs/DECISIONS.md, issue #14)."""
+            shapes = {}
+            for k in range(K + 1):
+                fr = lag_frame(leader, lagger, k)
+                if len(fr) == 0:
+                    shapes[k] = (0, -1)
+                    continue
+                teams, periods = fr["team"].nunique(), fr["period"].nunique()
+                shapes[k] = (periods, len(fr) - (1 if teams == 1 else teams + periods - 1) - 1)
+            span = max(p for p, _ in shapes.values())
+            return {k for k, (p, df) in shapes.items() if 2 * p >= span and df >= 10}
+
+
+        def best_lag(rows, eligible):
+            defined = [r for r in rows if r["lag"] >= 1 and not np.isnan(r["r"]) and r["lag"] in eligible]
             if not defined:
                 return None
             top = max(abs(r["r"]) for r in defined)
@@ -598,13 +628,18 @@ enum NotebookPython {
         lag_rows, summaries = [], []
         for leader, lagger, sign in PAIRS:
             rows = pooled_lag_rows(leader, lagger)
+            # A measure the same for every team is absorbed by the period effects: r is rounding noise.
+            flat = len(TEAMS) > 1 and not (varies_between_teams(leader) and varies_between_teams(lagger))
+            if flat:
+                for row in rows:
+                    row.update(r=np.nan, t=np.nan, p_value=np.nan)
             lag_rows += rows
             s = dict.fromkeys(LEADLAG_COLUMNS, np.nan)
             s.update(leader=leader, lagger=lagger)
-            if (b := best_lag(rows)) is not None:
+            if (b := best_lag(rows, eligible_lags(leader, lagger))) is not None:
                 s.update(best_lag=b["lag"], r=b["r"], p_value=b["p_value"])
             forward = {tm: (series(tm, lagger), series(tm, leader)) for tm in TEAMS}
-            if (g := granger(forward, min(K, 6))) is not None:
+            if not flat and (g := granger(forward, min(K, 6))) is not None:
                 s.update(granger_lags=g[0], granger_f=g[1], granger_p=g[2])
                 reverse = {tm: (series(tm, leader), series(tm, lagger)) for tm in TEAMS}
                 s["reverse_f"], s["reverse_p"] = granger_f(reverse, g[0])
@@ -768,7 +803,9 @@ enum NotebookPython {
         variance); the Mann-Whitney U of the top group and its p (`scipy.stats.mannwhitneyu(top,
         bottom, alternative='two-sided', method='asymptotic', use_continuity=True)`); and
         Benjamini-Hochberg q-values over the measures' Welch p-values (the ROI row defines the groups,
-        so it has no q).
+        so it has no q). A measure with no variation between teams (the same value for every team in
+        every period, within 1e-12 relative: a national index) has its tests undefined and stays out
+        of the BH family (docs/DECISIONS.md).
 
         Scorecard's table (`scorecard quartiles --format json`):
         """#
@@ -816,7 +853,12 @@ enum NotebookPython {
             def reduced(teams):
                 values = [aggregate(series(t, m), aggregation(m)) for t in teams]
                 return [v for v in values if v is not None]
-            rows.append(top_vs_bottom(m, reduced(top_teams), reduced(bottom_teams)))
+            row = top_vs_bottom(m, reduced(top_teams), reduced(bottom_teams))
+            if not varies_between_teams(m):
+                # The same value for every team in every period: any t or U is rounding noise.
+                row.update(cohens_d=np.nan, welch_t=np.nan, welch_df=np.nan, p_value=np.nan, mw_u=np.nan, mw_p=np.nan)
+                print(f"{m}: no variation between teams: tests undefined, left out of the BH family")
+            rows.append(row)
         family = [i for i, r in enumerate(rows) if i > 0 and not np.isnan(r["p_value"])]
         if family:
             for i, q in zip(family, multipletests([rows[i]["p_value"] for i in family], method="fdr_bh")[1]):

@@ -57,7 +57,10 @@ struct ExportNotebook: ParsableCommand {
             var sections: [NotebookExport.Section] = []
             var leadLag: NotebookExport.LeadLagSettings?
             var forecast: NotebookExport.ForecastSettings?
+            let progress = Progress.start("export", quiet: dataset.quiet)
+            defer { progress?.finish() }
             for choice in choices {
+                progress?.begin("export: \(choice.rawValue)")
                 switch choice {
                 case .trend:
                     sections.append(.trend(ResultTable(trend: TrendAnalysis.run(data))))
@@ -86,6 +89,7 @@ struct ExportNotebook: ParsableCommand {
                     break
                 }
             }
+            progress?.finish()
             let base = path == "-" ? "." : directory(of: path)
             guard let folder = realPath(base) else {
                 throw OutputError(path: path, action: "cannot create", code: errno, exitCode: OutputError.cannotCreate)

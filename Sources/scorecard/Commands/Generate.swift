@@ -57,19 +57,11 @@ struct Generate: ParsableCommand {
         } catch {
             throw ValidationError("--teams × --periods × --measures: \(error.description)")
         }
-        let showProgress = !quiet && isatty(2) != 0 && teams * periods * measures > 1_000_000
-        var lastShown = -1
         do {
             // The files go through AtomicFileWriter: SIGINT/SIGTERM/SIGHUP removes their temporary files.
-            try SalesOrganisationGenerator.write(spec, to: output, progress: { share in
-                guard showProgress else { return }
-                let percent = Int(share * 100)
-                if percent != lastShown {
-                    lastShown = percent
-                    printError("\rgenerating: \(percent)%", newline: false)
-                }
-            })
-            if showProgress { printError("\r                    \r", newline: false) }
+            try withProgress("generating \(output)", quiet: quiet) { progress in
+                try SalesOrganisationGenerator.write(spec, to: output, progress: progress.map { p in { p.update(fraction: $0) } })
+            }
         } catch let e as GeneratorError {
             throw ExitCode(ExitStatus.report(e)!)
         }

@@ -63,7 +63,9 @@ struct LeadLag: ParsableCommand {
             for s in specs where s.leader == s.lagger {
                 throw InputError(.usage, file: "command line", problem: "--pair \(s.leader) \(s.lagger) pairs a measure with itself", expected: "two different measures")
             }
-            let result = try LeadLagAnalysis.run(data, pairs: specs, maxLag: maxLag, perTeam: perTeam)
+            let result = try withProgress("lead-lag", quiet: dataset.quiet) { progress in
+                try LeadLagAnalysis.run(data, pairs: specs, maxLag: maxLag, perTeam: perTeam, progress: progress?.counter(perTeam ? "fits" : "pairs"))
+            }
             let definitions = Definitions(analysis: "leadlag", dataset: data, parameters: [
                 ("max_lag", String(result.maxLag)), ("pairs", specs.map { "\($0.leader) -> \($0.lagger)" }.joined(separator: "; ")),
                 ("table", perLag ? "per-lag" : perTeam ? "per-team" : "summary"),

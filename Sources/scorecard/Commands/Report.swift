@@ -35,6 +35,9 @@ struct Report: ParsableCommand {
         try execute {
             let loaded = try dataset.load(scorecardRequired: true, writing: [output])
             let data = try loaded.selecting(selection.selection)
+            // One line through the sections; cleared before the notes and "wrote" below.
+            let progress = Progress.start("report: status and trends", quiet: dataset.quiet)
+            defer { progress?.finish() }
             let info = data.measureInfo
             let organisation = data.panel.organisation(aggregations: info.map(\.aggregation))
             // One team selected: its own scorecard against team_target, as `status --team` shows it.
@@ -42,6 +45,7 @@ struct Report: ParsableCommand {
             let trend = TrendAnalysis.run(data, organisation: true)
             var problems: [String] = []
 
+            progress?.begin("report: quartiles")
             var quartiles: QuartileComparison?
             do { quartiles = try QuartileAnalysis.run(data) } catch { problems.append("quartiles: \(ExitStatus.describe(error))") }
 
@@ -55,14 +59,19 @@ struct Report: ParsableCommand {
             if links.isEmpty {
                 problems.append("lead-lag: no strategy-map links to test (add links: to the scorecard)")
             } else if !present.isEmpty {
-                do { leadLag = try LeadLagAnalysis.run(data, pairs: present, maxLag: maxLag) } catch { problems.append("lead-lag: \(ExitStatus.describe(error))") }
+                progress?.begin("report: lead-lag")
+                do { leadLag = try LeadLagAnalysis.run(data, pairs: present, maxLag: maxLag, progress: progress?.counter("links")) } catch {
+                    problems.append("lead-lag: \(ExitStatus.describe(error))")
+                }
             }
             if allCross {
-                do { heatmap = try LeadLagAnalysis.run(data, pairs: LeadLagAnalysis.allCross(of: data), maxLag: maxLag) } catch {
+                progress?.begin("report: lead-lag heatmap")
+                do { heatmap = try LeadLagAnalysis.run(data, pairs: LeadLagAnalysis.allCross(of: data), maxLag: maxLag, progress: progress?.counter("pairs")) } catch {
                     problems.append("lead-lag heatmap (all cross pairs): \(ExitStatus.describe(error))")
                 }
             }
 
+            progress?.begin("report: forecast")
             var forecast: ForecastResult?
             var totalHistory: [Double?] = []
             do {
@@ -96,7 +105,9 @@ struct Report: ParsableCommand {
                                     leadLag: leadLag, heatmap: heatmap, forecast: forecast, forecastTotalHistory: totalHistory,
                                     problems: problems, engineVersion: ScorecardCommand.configuration.version,
                                     teamsInData: loaded.panel.teamCount)
+            progress?.begin("report: writing \(output == "-" ? "standard output" : output)")
             let bytes = Array(HTMLReport.render(input).utf8)
+            progress?.finish()
             if output == "-" { try AtomicFileWriter.writeToStandardOutput(bytes) } else { try AtomicFileWriter.write(bytes, to: output) }
             for p in problems { printError("note: \(p)") }
             if output != "-" { printError("wrote \(output) (\(bytes.count / 1024 + 1) kB); open it in a browser") }
