@@ -22,10 +22,11 @@ public enum XLSXWriter {
         let path = String(cString: template.map { UInt8(bitPattern: $0) } + [])
         guard fd >= 0 else { throw OutputError(path: path, action: "cannot create", code: errno, exitCode: OutputError.cannotCreate) }
         close(fd)
-        let untrack = TemporaryFiles.track(path)
+        _ = TemporaryFileRegistry.handlersInstalled
+        let slot = TemporaryFileRegistry.register(path)
         defer {
             unlink(path)
-            untrack()
+            if let slot { TemporaryFileRegistry.unregister(slot) }
         }
         try build(tables, at: path)
         guard let file = fopen(path, "rb") else { throw OutputError(path: path, action: "cannot read", code: errno, exitCode: OutputError.inputOutput) }
