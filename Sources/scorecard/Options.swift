@@ -213,10 +213,15 @@ struct OutputOptions: ParsableArguments {
 func printError(_ message: String, newline: Bool = true) {
     var line = ControlEscaping.escapeLines(message)
     if newline && !line.hasSuffix("\n") { line += "\n" }
-    var bytes = Array(line.utf8)
+    writeToStandardError(line)
+}
+
+/// Every byte of `text` to standard error, as it is (retrying on EINTR).
+func writeToStandardError(_ text: String) {
+    let bytes = Array(text.utf8)
     var done = 0
     while done < bytes.count {
-        let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + done, $0.count - done) }
+        let n = bytes.withUnsafeBytes { write(2, $0.baseAddress! + done, $0.count - done) }
         if n < 0 && errno == EINTR { continue }
         if n <= 0 { return }
         done += n

@@ -107,16 +107,7 @@ final class Progress: @unchecked Sendable {
     }
 
     /// Every byte to standard error, the `\r`s included (`printError` would escape them).
-    private static func writeRaw(_ text: String) {
-        let bytes = Array(text.utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(2, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            done += n
-        }
-    }
+    private static func writeRaw(_ text: String) { writeToStandardError(text) }
 }
 
 /// Runs `body` with a progress line for `step`, cleared when it returns or throws.
