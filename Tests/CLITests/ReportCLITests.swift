@@ -52,6 +52,22 @@ extension CLITests {
         #expect(html.contains("organisation total for \(total[2]): \(String(format: "%.1f", value / 1e6))M USD"), "total \(value)")
     }
 
+    /// `report --output F.xlsx`: a workbook (a zip) with a sheet per analysis, written alone;
+    /// `--format html` into a file named .xlsx is refused before anything is read or written.
+    /// (The sheets' cells against each command's CSV: Tests/Spreadsheet/xlsx_check.py, in CI.)
+    @Test func reportAsWorkbook() throws {
+        let dir = try scratch()
+        let r = try run(["report", "datasets/b2b-73", "--output", dir + "/r.xlsx"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("wrote \(dir)/r.xlsx") && r.stderr.contains("open it in a spreadsheet"), "\(r.stderr)")
+        let bytes = try #require(FileManager.default.contents(atPath: dir + "/r.xlsx"))
+        #expect(Array(bytes.prefix(4)) == [0x50, 0x4B, 0x03, 0x04], "a zip")
+        let refused = try run(["report", "datasets/b2b-73", "--format", "html", "--output", dir + "/x.xlsx"])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("--format html with --output \(dir)/x.xlsx"), "\(refused.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["r.xlsx"], "nothing else written")
+    }
+
     @Test func reportIsDeterministicAndAtomic() throws {
         let dir = try scratch()
         #expect(try run(["report", "datasets/b2b-73", "--output", dir + "/a.html", "--last", "24"]).status == 0)

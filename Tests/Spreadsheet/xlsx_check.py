@@ -134,19 +134,44 @@ def in_checks(binary, tmp):
         check(got == want, f"{analysis}: the LibreOffice workbook's CSV differs from the CSV path's")
 
 
+# `report --output F.xlsx`: a sheet per analysis of the HTML report, each equal to that
+# command's CSV (the heatmap's r by lag is `leadlag --per-lag`, the forecast `--with-total`).
+REPORT_SHEETS = [
+    ("status", ["status"]), ("initiatives", ["status", "--initiatives"]), ("trend", ["trend", "--org"]),
+    ("rank", ["rank"]), ("quartiles", ["quartiles"]), ("leadlag", ["leadlag"]),
+    ("leadlag_lags", ["leadlag", "--per-lag"]), ("forecast", ["forecast", "--with-total"]),
+]
+
+
+def report_checks(binary, tmp):
+    xlsx = tmp / "report.xlsx"
+    run([binary, "report", "datasets/b2b-73", "--output", str(xlsx)])
+    wb = openpyxl.load_workbook(xlsx)
+    check(wb.sheetnames == [n for n, _ in REPORT_SHEETS] + ["Notes"], f"report: sheets {wb.sheetnames}")
+    for name, command in REPORT_SHEETS:
+        if name not in wb.sheetnames:
+            continue
+        ws = wb[name]
+        check(ws.freeze_panes == "A2", f"report {name}: freeze_panes {ws.freeze_panes!r}")
+        expected = list(csv.reader(io.StringIO(run([binary, command[0], "datasets/b2b-73", *command[1:], "--format", "csv"]).stdout.decode())))
+        compare(f"report.xlsx[{name}]", [[c.value for c in row] for row in ws.iter_rows()], expected)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", default=str(ROOT / ".build/release/scorecard"))
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         out_checks(args.binary, Path(d))
+        report_checks(args.binary, Path(d))
         in_checks(args.binary, Path(d))
     for f in failures[:40]:
         print("FAIL", f)
     if failures:
         print(f"{len(failures)} failed")
         sys.exit(1)
-    print(f"xlsx: {len(ANALYSES)} analyses written (openpyxl, LibreOffice) and read back from LibreOffice's workbook: ok")
+    print(f"xlsx: {len(ANALYSES)} analyses written (openpyxl, LibreOffice), report --output F.xlsx ({len(REPORT_SHEETS)} sheets),"
+          " and read back from LibreOffice's workbook: ok")
 
 
 if __name__ == "__main__":

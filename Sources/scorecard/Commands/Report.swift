@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Analysis
 import ArgumentParser
 import Ingest
@@ -19,8 +22,25 @@ struct Report: ParsableCommand {
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The HTML file to write (atomically); - for standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (atomically): HTML, or an Excel workbook when it ends in .xlsx; - for standard output.", valueName: "file"))
     var output: String = "report.html"
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case html, xlsx }
+
+    @Option(help: "html (one page with charts) or xlsx (a workbook, a sheet per analysis, notes on a Notes sheet); default: from --output's extension, else html.")
+    var format: Format?
+
+    /// The format asked for, else the one `--output`'s extension names.
+    var resolvedFormat: Format { format ?? (output.lowercased().hasSuffix(".xlsx") ? .xlsx : .html) }
+
+    func validate() throws {
+        if resolvedFormat == .xlsx && output == "-" && isatty(1) != 0 {
+            throw ValidationError("--format xlsx writes a binary workbook: name it with --output F.xlsx (or redirect standard output)")
+        }
+        if format == .html && output.lowercased().hasSuffix(".xlsx") {
+            throw ValidationError("--format html with --output \(output): an HTML page in a file named .xlsx would not open in a spreadsheet; name it .html or use --format xlsx")
+        }
+    }
 
     @OptionGroup var maxLagOption: MaxLagOption
     var maxLag: Int? { maxLagOption.maxLag }
@@ -106,11 +126,34 @@ struct Report: ParsableCommand {
                                     problems: problems, engineVersion: ScorecardCommand.configuration.version,
                                     teamsInData: loaded.panel.teamCount)
             progress?.begin("report: writing \(output == "-" ? "standard output" : output)")
-            let bytes = Array(HTMLReport.render(input).utf8)
+            let bytes: [UInt8]
+            switch resolvedFormat {
+            case .html: bytes = Array(HTMLReport.render(input).utf8)
+            case .xlsx: bytes = try XLSXWriter.render(Self.workbookTables(input))
+            }
             progress?.finish()
             if output == "-" { try AtomicFileWriter.writeToStandardOutput(bytes) } else { try AtomicFileWriter.write(bytes, to: output) }
             for p in problems { printError("note: \(p)") }
-            if output != "-" { printError("wrote \(output) (\(bytes.count / 1024 + 1) kB); open it in a browser") }
+            if output != "-" {
+                printError("wrote \(output) (\(bytes.count / 1024 + 1) kB); open it in \(resolvedFormat == .html ? "a browser" : "a spreadsheet")")
+            }
         }
+    }
+
+    /// The workbook's sheets: the machine tables of the analyses the HTML report shows (the
+    /// values of `status`, `status --initiatives`, `trend --org`, `rank`, `quartiles`, `leadlag`, the
+    /// all-cross heatmap's lags, and `forecast --with-total`, as their CSV has them); the
+    /// report's problems go to the Notes sheet with the tables' own notes.
+    static func workbookTables(_ input: ReportInput) -> [ResultTable] {
+        let measures = input.dataset.scorecard?.measures ?? []
+        var tables = [ResultTable(status: input.status), ResultTable(initiatives: input.status), ResultTable(trend: input.trend)]
+        // The ranking the quartiles split (its problem, e.g. no roi, is the quartiles' note already).
+        if let rank = try? RankAnalysis.run(input.dataset) { tables.append(ResultTable(rank: rank, measures: measures)) }
+        if let q = input.quartiles { tables.append(ResultTable(quartiles: q, forPeople: false, measures: measures)) }
+        if let l = input.leadLag { tables.append(ResultTable(leadLag: l)) }
+        if let h = input.heatmap ?? input.leadLag { tables.append(ResultTable(leadLagLags: h)) }
+        if let f = input.forecast { tables.append(ResultTable(forecast: f, withTotal: true, measures: measures)) }
+        tables[0].notes += input.problems.map { "report: \($0)" }
+        return tables
     }
 }
