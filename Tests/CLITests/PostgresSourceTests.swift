@@ -99,7 +99,11 @@ struct PostgresSourceTests {
         let url = try PostgreSQLServer.server().url + "?query=SELECT * FROM b2b_tidy UNION ALL SELECT NULL, NULL, NULL, NULL FROM pg_sleep(60)"
         let app = "scorecard-kill-\(UUID().uuidString.prefix(8))"
         nonisolated(unsafe) var killed = ""
+        // The killer's psql returns after the backend is gone, so scorecard may exit before
+        // `killed` is set: wait for the thread to finish before reading it.
+        let killerDone = DispatchSemaphore(value: 0)
         let killer = Thread {
+            defer { killerDone.signal() }
             for _ in 0..<200 {
                 Thread.sleep(forTimeInterval: 0.05)
                 if let out = try? PostgreSQLServer.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(app)' AND query LIKE 'COPY%'"), out.contains("t") {
@@ -113,6 +117,7 @@ struct PostgresSourceTests {
         let started = Date()
         let r = try scorecard(["trend", url, "--format", "csv", "--output", dir + "/out.csv"], environment: ["PGAPPNAME": app])
         #expect(Date().timeIntervalSince(started) < 30, "the read waited for the query instead of failing")
+        #expect(killerDone.wait(timeout: .now() + 20) == .success)
         #expect(killed.contains("t"))
         #expect(r.status == 74)
         let rows = #/after [0-9,]+ rows?/#
