@@ -41,7 +41,7 @@ import numpy as np
 import scipy.stats as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_forecast_v2_reference import load_model  # noqa: E402  (the statsmodels model)
+from make_forecast_v2_reference import driver_list, load_model, model_arguments, write_json  # noqa: E402  (the statsmodels model, its options)
 from make_forecast_reference import clean  # noqa: E402
 
 
@@ -110,23 +110,13 @@ def run(dataset, scenario, teams=None, drivers=None, H=3, p=2, transform="auto",
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("dataset")
-    ap.add_argument("out")
+    model_arguments(ap)
     ap.add_argument("--scenario", action="append", required=True)
     ap.add_argument("--teams")
-    ap.add_argument("--drivers")
-    ap.add_argument("--horizon", type=int, default=3)
-    ap.add_argument("--lags", type=int, default=2)
-    ap.add_argument("--transform", default="auto")
-    ap.add_argument("--team-trends", default="auto")
-    ap.add_argument("--calibration", default="auto")
-    ap.add_argument("--seasonal", default="auto")
     a = ap.parse_args(argv)
-    drivers = None if a.drivers is None else [d for d in a.drivers.split(",") if d]
     teams = None if a.teams is None else a.teams.split(",")
-    out = run(a.dataset, a.scenario, teams, drivers, a.horizon, a.lags, a.transform, a.team_trends, a.calibration, a.seasonal)
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(json.dumps(out, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+    out = run(a.dataset, a.scenario, teams, driver_list(a), a.horizon, a.lags, a.transform, a.team_trends, a.calibration, a.seasonal)
+    write_json(a.out, out)
     print(json.dumps({k: len(v) for k, v in out.items() if isinstance(v, list)}), file=sys.stderr)
 
 

@@ -398,24 +398,36 @@ def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", tre
                       models=models, forecast=fc, total=totals, coefficients=coefs, drivers_f=drivers_f, backtest=backtest))
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def model_arguments(ap):
+    """The forecast model's options, as `forecast` takes them (shared with the scenario script)."""
     ap.add_argument("dataset")
     ap.add_argument("out")
-    ap.add_argument("--target")
     ap.add_argument("--drivers")
     ap.add_argument("--horizon", type=int, default=3)
     ap.add_argument("--lags", type=int, default=2)
-    ap.add_argument("--backtest", type=int, default=6)
     ap.add_argument("--transform", default="auto")
     ap.add_argument("--team-trends", default="auto")
     ap.add_argument("--calibration", default="auto")
     ap.add_argument("--seasonal", default="auto")
+
+
+def driver_list(a):
+    return None if a.drivers is None else [d for d in a.drivers.split(",") if d]
+
+
+def write_json(path, out):
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(out, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    model_arguments(ap)
+    ap.add_argument("--target")
+    ap.add_argument("--backtest", type=int, default=6)
     a = ap.parse_args(argv)
-    drivers = None if a.drivers is None else [d for d in a.drivers.split(",") if d]
-    out = run(a.dataset, a.target, drivers, a.horizon, a.lags, a.backtest, a.transform, a.team_trends, a.calibration, a.seasonal)
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(json.dumps(out, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+    out = run(a.dataset, a.target, driver_list(a), a.horizon, a.lags, a.backtest, a.transform, a.team_trends, a.calibration, a.seasonal)
+    write_json(a.out, out)
     print(json.dumps({k: len(v) for k, v in out.items() if isinstance(v, list)}), file=sys.stderr)
 
 
