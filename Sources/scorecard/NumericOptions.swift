@@ -4,6 +4,11 @@ import ArgumentParser
 // (issue #17: `map --max-lag=-1` trapped because `map` declared its own unchecked copy).
 // A command that takes one of these options uses the group, never its own @Option.
 
+/// The one range check of these options: `--flag value: expected low to high`.
+func checkRange(_ flag: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+    if !range.contains(value) { throw ValidationError("\(flag) \(value): expected \(range.lowerBound) to \(range.upperBound)") }
+}
+
 /// `--max-lag K`: the largest lag of the lead-lag analysis (leadlag, map, report, export).
 struct MaxLagOption: ParsableArguments {
     static let range = 0...1000
@@ -12,9 +17,7 @@ struct MaxLagOption: ParsableArguments {
     var maxLag: Int?
 
     func validate() throws {
-        if let maxLag, !Self.range.contains(maxLag) {
-            throw ValidationError("--max-lag \(maxLag): expected \(Self.range.lowerBound) to \(Self.range.upperBound)")
-        }
+        if let maxLag { try checkRange("--max-lag", maxLag, Self.range) }
     }
 }
 
@@ -26,9 +29,7 @@ struct HorizonOption: ParsableArguments {
     var horizon: Int = 3
 
     func validate() throws {
-        if !Self.range.contains(horizon) {
-            throw ValidationError("--horizon \(horizon): expected \(Self.range.lowerBound) to \(Self.range.upperBound)")
-        }
+        try checkRange("--horizon", horizon, Self.range)
     }
 }
 
@@ -40,8 +41,6 @@ struct ForecastLagsOption: ParsableArguments {
     var lags: Int = 2
 
     func validate() throws {
-        if !Self.range.contains(lags) {
-            throw ValidationError("--lags \(lags): expected \(Self.range.lowerBound) to \(Self.range.upperBound)")
-        }
+        try checkRange("--lags", lags, Self.range)
     }
 }
