@@ -28,8 +28,12 @@ let package = Package(
     targets: [
         // Ingest's database sources (issue #15): libpq (Sources/CLibPQ is a link to the main package's) and GRDB; its Excel source: ZIPFoundation.
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
-                                         .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-                path: "Sources/Ingest"),
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            path: "Sources/Ingest"),
     ] + ["fuzz-csv", "fuzz-period", "fuzz-scorecard", "fuzz-names"].map(fuzzTarget)
 )

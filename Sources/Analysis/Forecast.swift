@@ -1,6 +1,6 @@
+import Distributions
 import Foundation
 import Ingest
-import Distributions
 import LinearAlgebra
 
 /// Financial measures forecast from their own lags and leading drivers (METHODS.md,
@@ -121,8 +121,10 @@ public enum ForecastAnalysis {
         public var window = 6
         /// A what-if on the drivers at the origin (forecast only, not the backtest).
         public var scenario: ForecastScenario?
-        public init(target: String? = nil, drivers: [String]? = nil, horizon: Int = 3, lags: Int = 2, confidence: Double = 0.95, backtest: Int = 0,
-                    transform: Transform = .auto, seasonal: Seasonal = .auto, teamTrends: TeamTrends = .auto, calibration: Calibration = .auto) {
+        public init(
+            target: String? = nil, drivers: [String]? = nil, horizon: Int = 3, lags: Int = 2, confidence: Double = 0.95, backtest: Int = 0,
+            transform: Transform = .auto, seasonal: Seasonal = .auto, teamTrends: TeamTrends = .auto, calibration: Calibration = .auto
+        ) {
             self.target = target
             self.drivers = drivers
             self.horizon = horizon
@@ -143,11 +145,13 @@ public enum ForecastAnalysis {
         let panel = dataset.panel
         let file = dataset.location.measurements
         guard let target = o.target ?? dataset.scorecard?.roi?.returnMeasure else {
-            throw InputError(.usage, file: "command line", problem: "no target measure", expected: "--target MEASURE, or an roi in the scorecard")
+            throw InputError(
+                .usage, file: "command line", problem: "no target measure", expected: "--target MEASURE, or an roi in the scorecard")
         }
         guard let y = panel.measureIndex(target) else {
-            throw InputError(.usage, file: "command line", problem: "--target \"\(target)\" is not a measure of the data",
-                             expected: "one of \(panel.measures.joined(separator: ", "))\(Dataset.suggestion(target, among: panel.measures))")
+            throw InputError(
+                .usage, file: "command line", problem: "--target \"\(target)\" is not a measure of the data",
+                expected: "one of \(panel.measures.joined(separator: ", "))\(Dataset.suggestion(target, among: panel.measures))")
         }
         var drivers: [String] = []
         for d in o.drivers ?? (dataset.scorecard?.links ?? []).filter({ $0.to == target && $0.from != target }).map(\.from) {
@@ -162,15 +166,22 @@ public enum ForecastAnalysis {
         var driverIndices: [Int] = []
         for d in drivers {
             guard let i = panel.measureIndex(d) else {
-                throw InputError(.usage, file: "command line", problem: "driver \"\(d)\" is not a measure of the data",
-                                 expected: "measures of the data\(Dataset.suggestion(d, among: panel.measures))")
+                throw InputError(
+                    .usage, file: "command line", problem: "driver \"\(d)\" is not a measure of the data",
+                    expected: "measures of the data\(Dataset.suggestion(d, among: panel.measures))")
             }
-            if i == y { throw InputError(.usage, file: "command line", problem: "driver \"\(d)\" is the target", expected: "drivers other than the target (its own lags are always in the model)") }
+            if i == y {
+                throw InputError(
+                    .usage, file: "command line", problem: "driver \"\(d)\" is the target",
+                    expected: "drivers other than the target (its own lags are always in the model)")
+            }
             driverIndices.append(i)
         }
         if o.backtest > 0 && panel.periodCount - 1 - o.backtest < 1 {
-            throw InputError(.usage, file: "command line", problem: "--backtest \(o.backtest) needs more than \(o.backtest + 1) periods (the window has \(panel.periodCount))",
-                             expected: "fewer origins or a longer window")
+            throw InputError(
+                .usage, file: "command line",
+                problem: "--backtest \(o.backtest) needs more than \(o.backtest + 1) periods (the window has \(panel.periodCount))",
+                expected: "fewer origins or a longer window")
         }
         let names = [target] + drivers
         let p = o.lags
@@ -179,9 +190,12 @@ public enum ForecastAnalysis {
         let aggregation = MeasureInfo(target, scorecard: dataset.scorecard).aggregation
         var notes: [AnalysisNote] = []
         if drivers.isEmpty {
-            notes.append(AnalysisNote(measure: target, o.drivers != nil
-                ? "no drivers: --drivers asked for none, so the model uses the target's own lags only"
-                : "no drivers: the model uses the target's own lags only (no scorecard link leads into it)"))
+            notes.append(
+                AnalysisNote(
+                    measure: target,
+                    o.drivers != nil
+                        ? "no drivers: --drivers asked for none, so the model uses the target's own lags only"
+                        : "no drivers: the model uses the target's own lags only (no scorecard link leads into it)"))
         }
         let engine = ForecastEngine(panel: panel, target: y, drivers: driverIndices, names: names, lags: p, seasonal: o.seasonal == .auto)
         let fy = engine.factor[0]
@@ -193,29 +207,47 @@ public enum ForecastAnalysis {
             case .none: return (false, "levels, as asked (--transform none)", nil)
             case .auto:
                 if let (i, t) = engine.firstNonPositive(y, upTo: at) {
-                    return (false, "levels: \(panel.teams[i]) has \("\(panel[i, y, t])") in \(panel.period(at: t)), and the log needs values > 0", nil)
+                    return (
+                        false,
+                        "levels: \(panel.teams[i]) has \("\(panel[i, y, t])") in \(panel.period(at: t)), and the log needs values > 0", nil
+                    )
                 }
                 guard let (b, n) = engine.elasticity(upTo: at) else {
                     return (false, "levels: fewer than 5 teams with 3 changes to tell whether variability grows with team size", nil)
                 }
                 let shown = String(format: "%.2f", b)
-                return b >= 0.5 ? (true, "log scale: variability grows with team size, elasticity \(shown) over \(n) teams", b)
+                return b >= 0.5
+                    ? (true, "log scale: variability grows with team size, elasticity \(shown) over \(n) teams", b)
                     : (false, "levels: variability does not grow with team size, elasticity \(shown) over \(n) teams", b)
             }
         }
         if o.transform == .log, let (i, t) = engine.firstNonPositive(y, upTo: last) {
-            throw InputError(file: file, problem: "--transform log: team \"\(panel.teams[i])\", period \(panel.period(at: t)), measure \"\(target)\" is \("\(panel[i, y, t])"); the log needs values > 0",
-                             expected: "--transform none or auto for data with zero or negative values")
+            throw InputError(
+                file: file,
+                problem:
+                    "--transform log: team \"\(panel.teams[i])\", period \(panel.period(at: t)), measure \"\(target)\" is \("\(panel[i, y, t])"); the log needs values > 0",
+                expected: "--transform none or auto for data with zero or negative values")
         }
 
         // The calibration window of origin `at`, horizon h (METHODS.md).
-        struct Window { var trends: Bool; var reason: String; var q: Double?; var rows: Int; var kappa2: Double; var kappaOrigins: Int }
+        struct Window {
+            var trends: Bool
+            var reason: String
+            var q: Double?
+            var rows: Int
+            var kappa2: Double
+            var kappaOrigins: Int
+        }
         var windows: [String: Window] = [:]
         func window(_ scale: ForecastEngine.Scale, _ at: Int, _ h: Int) -> Window {
             let memo = "\(scale.logs)|\(at)|\(h)"
             if let w = windows[memo] { return w }
             let origins = at - h < 0 ? [] : Array(Swift.max(0, at - h - o.window + 1)...(at - h))
-            struct Tally { var std: [Double] = []; var scaled: [Double] = []; var ratios: [Double] = [] }
+            struct Tally {
+                var std: [Double] = []
+                var scaled: [Double] = []
+                var ratios: [Double] = []
+            }
             func tally(_ trends: Bool) -> Tally {
                 var t = Tally()
                 for c in origins {
@@ -228,7 +260,9 @@ public enum ForecastAnalysis {
                         t.std.append(abs(z - pr.z) / pr.v.squareRoot())
                         let level = panel[pr.team, y, c + h] / fy
                         actual += level
-                        if let s = engine.mase(team: pr.team, upTo: c) { t.scaled.append(abs(level - engine.level(scale, z: pr.z, v: pr.v)) / s) }
+                        if let s = engine.mase(team: pr.team, upTo: c) {
+                            t.scaled.append(abs(level - engine.level(scale, z: pr.z, v: pr.v)) / s)
+                        }
                     }
                     if aggregation != .sum { actual /= Double(preds.count) }
                     if let (total, sd) = engine.organisation(f, preds, aggregation: aggregation), sd > 0 {
@@ -241,18 +275,29 @@ public enum ForecastAnalysis {
             var reason: String
             var chosen: Tally
             switch o.teamTrends {
-            case .on: trends = true; reason = "team trends, as asked"; chosen = tally(true)
-            case .off: trends = false; reason = "no team trends, as asked"; chosen = tally(false)
+            case .on:
+                trends = true
+                reason = "team trends, as asked"
+                chosen = tally(true)
+            case .off:
+                trends = false
+                reason = "no team trends, as asked"
+                chosen = tally(false)
             case .auto:
-                let with = tally(true), without = tally(false)
+                let with = tally(true)
+                let without = tally(false)
                 if with.scaled.count < 20 || without.scaled.count < 20 {
                     trends = false
-                    reason = "no team trends: too few window rows to judge them (\(Swift.min(with.scaled.count, without.scaled.count)) of 20)"
+                    reason =
+                        "no team trends: too few window rows to judge them (\(Swift.min(with.scaled.count, without.scaled.count)) of 20)"
                 } else {
-                    let a = with.scaled.reduce(0, +) / Double(with.scaled.count), b = without.scaled.reduce(0, +) / Double(without.scaled.count)
+                    let a = with.scaled.reduce(0, +) / Double(with.scaled.count)
+                    let b = without.scaled.reduce(0, +) / Double(without.scaled.count)
                     trends = a < b
                     let shown = { (v: Double) in String(format: "%.3f", v) }
-                    reason = trends ? "team trends: they forecast better over the last \(origins.count) origins (scaled error \(shown(a)) vs \(shown(b)))"
+                    reason =
+                        trends
+                        ? "team trends: they forecast better over the last \(origins.count) origins (scaled error \(shown(a)) vs \(shown(b)))"
                         : "no team trends: they do not forecast better over the last \(origins.count) origins (scaled error \(shown(a)) vs \(shown(b)) without)"
                 }
                 chosen = trends ? with : without
@@ -265,8 +310,9 @@ public enum ForecastAnalysis {
                 if n >= 20 && rank <= n { q = chosen.std.sorted()[rank - 1] }
                 if chosen.ratios.count >= 3 { kappa2 = Swift.max(1, chosen.ratios.reduce(0, +) / Double(chosen.ratios.count)) }
             }
-            let w = Window(trends: trends, reason: reason, q: q, rows: chosen.std.count, kappa2: kappa2,
-                           kappaOrigins: o.calibration == .auto && chosen.ratios.count >= 3 ? chosen.ratios.count : 0)
+            let w = Window(
+                trends: trends, reason: reason, q: q, rows: chosen.std.count, kappa2: kappa2,
+                kappaOrigins: o.calibration == .auto && chosen.ratios.count >= 3 ? chosen.ratios.count : 0)
             windows[memo] = w
             return w
         }
@@ -277,22 +323,35 @@ public enum ForecastAnalysis {
                 switch e {
                 case .rankDeficient(_, _, let column):
                     guard column < columns.count else {
-                        return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (the season dummies cannot be told apart from the team effects\(key.trends ? " and trends" : "") and lags on \(panel.periodCount) periods of history)",
-                                          expected: "--seasonal none, or a longer history")
+                        return InputError(
+                            file: file,
+                            problem:
+                                "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (the season dummies cannot be told apart from the team effects\(key.trends ? " and trends" : "") and lags on \(panel.periodCount) periods of history)",
+                            expected: "--seasonal none, or a longer history")
                     }
-                    return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (\(columns[column]) (measure \"\(names[column / p])\") is constant within every team, linear in time within teams with trends, or collinear with the other regressors)",
-                                      expected: "drivers that vary within teams; drop it with --drivers, or --team-trends off")
+                    return InputError(
+                        file: file,
+                        problem:
+                            "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (\(columns[column]) (measure \"\(names[column / p])\") is constant within every team, linear in time within teams with trends, or collinear with the other regressors)",
+                        expected: "drivers that vary within teams; drop it with --drivers, or --team-trends off")
                 case .tooFewObservations(let n, let k):
-                    return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): \(n) complete rows for \(k) parameters (team effects\(key.trends ? ", team trends" : ""), \(p) lags of \(names.joined(separator: ", ")), seasons)",
-                                      expected: "more history than --lags \(p) and --horizon \(h) need, or fewer drivers or lags, or --team-trends off")
+                    return InputError(
+                        file: file,
+                        problem:
+                            "forecast of \"\(target)\" at horizon \(h): \(n) complete rows for \(k) parameters (team effects\(key.trends ? ", team trends" : ""), \(p) lags of \(names.joined(separator: ", ")), seasons)",
+                        expected: "more history than --lags \(p) and --horizon \(h) need, or fewer drivers or lags, or --team-trends off")
                 default: break
                 }
             }
             if let e = engine.errors[key] {
-                return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): \(e)", expected: "data that supports the regression")
+                return InputError(
+                    file: file, problem: "forecast of \"\(target)\" at horizon \(h): \(e)", expected: "data that supports the regression")
             }
-            return InputError(file: file, problem: "forecast of \"\(target)\" at horizon \(h): no team has \(p) consecutive periods of \(names.joined(separator: ", ")) followed \(h) period\(h == 1 ? "" : "s") later by a value",
-                              expected: "a longer history, or smaller --lags/--horizon")
+            return InputError(
+                file: file,
+                problem:
+                    "forecast of \"\(target)\" at horizon \(h): no team has \(p) consecutive periods of \(names.joined(separator: ", ")) followed \(h) period\(h == 1 ? "" : "s") later by a value",
+                expected: "a longer history, or smaller --lags/--horizon")
         }
 
         let decided = decideScale(last)
@@ -308,29 +367,42 @@ public enum ForecastAnalysis {
         for i in 0..<panel.teamCount {
             if let (k, t) = engine.lags(scale, i, last, into: &row) {
                 let when = t >= 0 ? "\(panel.period(at: t))" : "before \(panel.firstPeriod)"
-                notes.append(AnalysisNote(team: panel.teams[i], measure: target,
-                                          "no forecast: \(names[k]) is missing in \(when), which the lags from the last period \(panel.lastPeriod) need\(k > 0 ? " (a blank driver cell does not move the team's origin back)" : "")"))
-            } else { complete.append(i) }
+                notes.append(
+                    AnalysisNote(
+                        team: panel.teams[i], measure: target,
+                        "no forecast: \(names[k]) is missing in \(when), which the lags from the last period \(panel.lastPeriod) need\(k > 0 ? " (a blank driver cell does not move the team's origin back)" : "")"
+                    ))
+            } else {
+                complete.append(i)
+            }
         }
         let plan = try o.scenario.map { try ScenarioPlan($0, engine: engine, scale: scale, target: target, drivers: drivers, origin: last) }
-        var scenario = plan.map { ForecastResult.ScenarioOutcome(shifts: $0.shifts.map(\.shift), origin: panel.period(at: last), teams: 0, forecastTeams: 0, rows: [], totals: []) }
+        var scenario = plan.map {
+            ForecastResult.ScenarioOutcome(
+                shifts: $0.shifts.map(\.shift), origin: panel.period(at: last), teams: 0, forecastTeams: 0, rows: [], totals: [])
+        }
         do {
             for h in 1...o.horizon {
                 let w = window(scale, last, h)
                 let key = ForecastEngine.FitKey(scale: scale, cutoff: last, horizon: h, trends: w.trends)
                 guard let f = engine.fit(key) else { throw refusal(h, key) }
                 let q = w.q ?? StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2)
-                models.append(.init(horizon: h, trends: w.trends, trendReason: w.reason, q: q, calibrated: w.q != nil, windowRows: w.rows,
-                                    df: f.df, rho: f.rho, kappa2: w.kappa2, kappaOrigins: w.kappaOrigins))
+                models.append(
+                    .init(
+                        horizon: h, trends: w.trends, trendReason: w.reason, q: q, calibrated: w.q != nil, windowRows: w.rows,
+                        df: f.df, rho: f.rho, kappa2: w.kappa2, kappaOrigins: w.kappaOrigins))
                 let fyCoef = scale.logTarget ? 1 : fy
                 for (j, name) in engine.lagNames.enumerated() {
                     let u = fyCoef / (scale.logs[j / p] ? 1 : engine.factor[j / p])
-                    coefficients.append(.init(horizon: h, term: name, estimate: f.fit.slopes[j] * u, standardError: f.fit.standardErrors[j] * u))
+                    coefficients.append(
+                        .init(horizon: h, term: name, estimate: f.fit.slopes[j] * u, standardError: f.fit.standardErrors[j] * u))
                 }
                 for (k, d) in drivers.enumerated() {
-                    var test = ForecastResult.DriverTest(horizon: h, driver: d, f: nil, pValue: nil, numeratorDF: p, denominatorDF: Int(f.df))
+                    var test = ForecastResult.DriverTest(
+                        horizon: h, driver: d, f: nil, pValue: nil, numeratorDF: p, denominatorDF: Int(f.df))
                     if let restricted = (try? engine.makeFit(key, dropping: k + 1)) ?? nil {
-                        let a = restricted.fit.residuals, b = f.fit.residuals
+                        let a = restricted.fit.residuals
+                        let b = f.fit.residuals
                         var diff = 0.0
                         for r in 0..<a.count { diff += (a[r] - b[r]) * (a[r] - b[r]) }
                         let F = (diff / Double(p)) / (f.fit.sumOfSquaredResiduals / f.df)
@@ -342,53 +414,98 @@ public enum ForecastAnalysis {
                 let preds = engine.predict(f, origin: last, teams: complete)
                 let predicted = Set(preds.map(\.team))
                 for i in complete where !predicted.contains(i) {
-                    notes.append(AnalysisNote(team: panel.teams[i], measure: target, "no forecast at horizon \(h): the team has no training row (too little history for \(p) lags and \(h) period\(h == 1 ? "" : "s") ahead)"))
+                    notes.append(
+                        AnalysisNote(
+                            team: panel.teams[i], measure: target,
+                            "no forecast at horizon \(h): the team has no training row (too little history for \(p) lags and \(h) period\(h == 1 ? "" : "s") ahead)"
+                        ))
                 }
                 var crossing: [String] = []
                 for pr in preds {
                     let half = q * pr.v.squareRoot()
-                    let (point, lo, hi) = scale.logTarget ? (engine.level(scale, z: pr.z, v: pr.v) * fy, (pr.z - half).exp(), (pr.z + half).exp())
+                    let (point, lo, hi) =
+                        scale.logTarget
+                        ? (engine.level(scale, z: pr.z, v: pr.v) * fy, (pr.z - half).exp(), (pr.z + half).exp())
                         : (pr.z * fy, (pr.z - half) * fy, (pr.z + half) * fy)
                     if !(point.isFinite && lo.isFinite && hi.isFinite) {
-                        notes.append(AnalysisNote(team: panel.teams[pr.team], measure: target, "no forecast at horizon \(h): the forecast is beyond the range of a Double"))
+                        notes.append(
+                            AnalysisNote(
+                                team: panel.teams[pr.team], measure: target,
+                                "no forecast at horizon \(h): the forecast is beyond the range of a Double"))
                         continue
                     }
-                    rows.append(.init(team: panel.teams[pr.team], period: panel.period(at: last + h), horizon: h, forecast: point, lower: lo, upper: hi))
+                    rows.append(
+                        .init(
+                            team: panel.teams[pr.team], period: panel.period(at: last + h), horizon: h, forecast: point, lower: lo,
+                            upper: hi))
                     if lo < 0 && hi > 0 { crossing.append(panel.teams[pr.team]) }
                 }
                 if !crossing.isEmpty {
-                    notes.append(AnalysisNote(measure: target, "horizon \(h): the interval of \(crossing.count) team\(crossing.count == 1 ? "" : "s") crosses 0 on the level scale: \(crossing.joined(separator: ", "))"))
+                    notes.append(
+                        AnalysisNote(
+                            measure: target,
+                            "horizon \(h): the interval of \(crossing.count) team\(crossing.count == 1 ? "" : "s") crosses 0 on the level scale: \(crossing.joined(separator: ", "))"
+                        ))
                 }
                 if let pr = preds.first, pr.unseenSlot {
-                    notes.append(AnalysisNote(measure: target, "horizon \(h): no training row falls in the season of \(panel.period(at: last + h)), so its forecasts have no seasonal term"))
+                    notes.append(
+                        AnalysisNote(
+                            measure: target,
+                            "horizon \(h): no training row falls in the season of \(panel.period(at: last + h)), so its forecasts have no seasonal term"
+                        ))
                 }
                 if let (total, sd) = engine.organisation(f, preds, aggregation: aggregation) {
                     let half = StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2) * (w.kappa2.squareRoot() * sd)
-                    totals.append(.init(horizon: h, period: panel.period(at: last + h), teams: preds.count, forecast: total * fy, lower: (total - half) * fy, upper: (total + half) * fy))
+                    totals.append(
+                        .init(
+                            horizon: h, period: panel.period(at: last + h), teams: preds.count, forecast: total * fy,
+                            lower: (total - half) * fy, upper: (total + half) * fy))
                 }
                 if let plan {
-                    let s = plan.rows(engine, f, preds: preds, horizon: h, aggregation: aggregation, t: StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2))
+                    let s = plan.rows(
+                        engine, f, preds: preds, horizon: h, aggregation: aggregation,
+                        t: StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2))
                     scenario!.rows += s.rows
                     if let t = s.total { scenario!.totals.append(t) }
-                    if h == 1 { scenario!.teams = s.teams; scenario!.forecastTeams = preds.count }
+                    if h == 1 {
+                        scenario!.teams = s.teams
+                        scenario!.forecastTeams = preds.count
+                    }
                 }
             }
         }
         rows.sort { $0.team != $1.team ? $0.team.utf8.lexicographicallyPrecedes($1.team.utf8) : $0.horizon < $1.horizon }
         scenario?.rows.sort { $0.team != $1.team ? $0.team.utf8.lexicographicallyPrecedes($1.team.utf8) : $0.horizon < $1.horizon }
         if let t = totals.first, t.teams < panel.teamCount {
-            notes.append(AnalysisNote(measure: target, "the organisation \(aggregation == .sum ? "total" : "mean") covers \(t.teams) of \(panel.teamCount) teams (the others are named above)"))
+            notes.append(
+                AnalysisNote(
+                    measure: target,
+                    "the organisation \(aggregation == .sum ? "total" : "mean") covers \(t.teams) of \(panel.teamCount) teams (the others are named above)"
+                ))
         }
 
         var backtest: [ForecastResult.BacktestRow] = []
         var origins: [Period] = []
         if o.backtest > 0 {
-            struct Acc { var n = 0; var ape = 0.0; var apeN = 0; var scaled = 0.0; var scaledN = 0; var covered = 0 }
+            struct Acc {
+                var n = 0
+                var ape = 0.0
+                var apeN = 0
+                var scaled = 0.0
+                var scaledN = 0
+                var covered = 0
+            }
             func add(_ acc: inout Acc, actual: Double, forecast: Double, scale s: Double?, inside: Bool?) {
                 let e = abs(actual - forecast)
                 acc.n += 1
-                if actual != 0 { acc.ape += e / abs(actual) * 100; acc.apeN += 1 }
-                if let s { acc.scaled += e / s; acc.scaledN += 1 }
+                if actual != 0 {
+                    acc.ape += e / abs(actual) * 100
+                    acc.apeN += 1
+                }
+                if let s {
+                    acc.scaled += e / s
+                    acc.scaledN += 1
+                }
                 if inside == true { acc.covered += 1 }
             }
             var accs: [String: [Acc]] = [:]
@@ -406,12 +523,17 @@ public enum ForecastAnalysis {
                     var actualSum = 0.0
                     for pr in preds {
                         let actual = panel[pr.team, y, origin + h] / fy
-                        guard !actual.isNaN else { all = false; continue }
+                        guard !actual.isNaN else {
+                            all = false
+                            continue
+                        }
                         actualSum += actual
                         let half = q * pr.v.squareRoot()
                         let (lo, hi) = s.logTarget ? ((pr.z - half).exp() / fy, (pr.z + half).exp() / fy) : (pr.z - half, pr.z + half)
                         let scaleI = engine.mase(team: pr.team, upTo: origin)
-                        add(&accs["arx"]![h], actual: actual, forecast: engine.level(s, z: pr.z, v: pr.v), scale: scaleI, inside: actual >= lo && actual <= hi)
+                        add(
+                            &accs["arx"]![h], actual: actual, forecast: engine.level(s, z: pr.z, v: pr.v), scale: scaleI,
+                            inside: actual >= lo && actual <= hi)
                         add(&accs["naive"]![h], actual: actual, forecast: panel[pr.team, y, origin] / fy, scale: scaleI, inside: nil)
                         if let S = season, origin + h - S >= 0, case let v = panel[pr.team, y, origin + h - S], !v.isNaN {
                             add(&accs["snaive"]![h], actual: actual, forecast: v / fy, scale: scaleI, inside: nil)
@@ -422,21 +544,30 @@ public enum ForecastAnalysis {
                         let actual = aggregation == .sum ? actualSum : actualSum / Double(preds.count)
                         let half = StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2) * w.kappa2.squareRoot() * sd
                         // Its MASE scale: the same teams' aggregate, one-step changes up to the origin.
-                        var changes = 0.0, count = 0
+                        var changes = 0.0
+                        var count = 0
                         var previous: Double?
                         for t in 0...origin {
                             var sum = 0.0
                             var complete = true
                             for pr in preds {
                                 let v = panel[pr.team, y, t]
-                                if v.isNaN { complete = false; break }
+                                if v.isNaN {
+                                    complete = false
+                                    break
+                                }
                                 sum += v / fy
                             }
                             let value: Double? = complete ? (aggregation == .sum ? sum : sum / Double(preds.count)) : nil
-                            if let value, let previous { changes += abs(value - previous); count += 1 }
+                            if let value, let previous {
+                                changes += abs(value - previous)
+                                count += 1
+                            }
                             previous = value
                         }
-                        add(&accs["total"]![h], actual: actual, forecast: total, scale: count > 0 && changes > 0 ? changes / Double(count) : nil,
+                        add(
+                            &accs["total"]![h], actual: actual, forecast: total,
+                            scale: count > 0 && changes > 0 ? changes / Double(count) : nil,
                             inside: actual >= total - half && actual <= total + half)
                     }
                 }
@@ -444,17 +575,20 @@ public enum ForecastAnalysis {
             for name in ["arx", "naive", "snaive", "total"] where name != "snaive" || season != nil {
                 for h in 1...o.horizon {
                     let a = accs[name]![h]
-                    backtest.append(.init(model: name, horizon: h, n: a.n, mape: a.apeN > 0 ? a.ape / Double(a.apeN) : nil,
-                                          mase: a.scaledN > 0 ? a.scaled / Double(a.scaledN) : nil,
-                                          coverage: (name == "arx" || name == "total") && a.n > 0 ? Double(a.covered) / Double(a.n) : nil))
+                    backtest.append(
+                        .init(
+                            model: name, horizon: h, n: a.n, mape: a.apeN > 0 ? a.ape / Double(a.apeN) : nil,
+                            mase: a.scaledN > 0 ? a.scaled / Double(a.scaledN) : nil,
+                            coverage: (name == "arx" || name == "total") && a.n > 0 ? Double(a.covered) / Double(a.n) : nil))
                 }
             }
         }
-        return ForecastResult(target: target, drivers: drivers, lags: p, horizon: o.horizon, confidence: o.confidence,
-                              transform: scale.logTarget ? "log" : "none", transformReason: decided.reason, elasticity: decided.b,
-                              seasonal: engine.seasonal ? seasonName(panel.frequency) : nil, aggregation: aggregation, models: models,
-                              rows: rows, totals: totals, coefficients: coefficients, driverTests: driverTests,
-                              backtest: backtest, backtestOrigins: origins, notes: notes, scenario: scenario)
+        return ForecastResult(
+            target: target, drivers: drivers, lags: p, horizon: o.horizon, confidence: o.confidence,
+            transform: scale.logTarget ? "log" : "none", transformReason: decided.reason, elasticity: decided.b,
+            seasonal: engine.seasonal ? seasonName(panel.frequency) : nil, aggregation: aggregation, models: models,
+            rows: rows, totals: totals, coefficients: coefficients, driverTests: driverTests,
+            backtest: backtest, backtestOrigins: origins, notes: notes, scenario: scenario)
     }
 
     static func seasonName(_ f: Frequency) -> String {

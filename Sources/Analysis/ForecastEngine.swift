@@ -1,3 +1,4 @@
+import Foundation
 import Ingest
 import LinearAlgebra
 
@@ -87,10 +88,14 @@ final class ForecastEngine {
             var a = [Double](repeating: 0, count: panel.periodCount)
             var c = [Int](repeating: 0, count: panel.periodCount)
             for t in 1..<Swift.max(panel.periodCount, 1) {
-                let u = panel[i, y, t], w = panel[i, y, t - 1]
+                let u = panel[i, y, t]
+                let w = panel[i, y, t - 1]
                 a[t] = a[t - 1]
                 c[t] = c[t - 1]
-                if !u.isNaN && !w.isNaN { a[t] += abs(u / f - w / f); c[t] += 1 }
+                if !u.isNaN && !w.isNaN {
+                    a[t] += abs(u / f - w / f)
+                    c[t] += 1
+                }
             }
             ca.append(a)
             cn.append(c)
@@ -107,24 +112,36 @@ final class ForecastEngine {
         var ys: [Double] = []
         let f = factor[0]
         for i in 0..<panel.teamCount {
-            var sum = 0.0, n = 0, changes = 0, absSum = 0.0
+            var sum = 0.0
+            var n = 0
+            var changes = 0
+            var absSum = 0.0
             for t in 0...o {
                 let v = panel[i, y, t]
                 guard !v.isNaN else { continue }
                 sum += v / f
                 n += 1
-                if t > 0, !panel[i, y, t - 1].isNaN { absSum += abs(v / f - panel[i, y, t - 1] / f); changes += 1 }
+                if t > 0, !panel[i, y, t - 1].isNaN {
+                    absSum += abs(v / f - panel[i, y, t - 1] / f)
+                    changes += 1
+                }
             }
             guard changes >= 3, n > 0 else { continue }
-            let m = sum / Double(n), d = absSum / Double(changes)
+            let m = sum / Double(n)
+            let d = absSum / Double(changes)
             guard m > 0, d > 0 else { continue }
             xs.append(m.log())
             ys.append(d.log())
         }
         guard xs.count >= 5 else { return nil }
-        let mx = xs.reduce(0, +) / Double(xs.count), my = ys.reduce(0, +) / Double(ys.count)
-        var sxy = 0.0, sxx = 0.0
-        for k in 0..<xs.count { sxy += (xs[k] - mx) * (ys[k] - my); sxx += (xs[k] - mx) * (xs[k] - mx) }
+        let mx = xs.reduce(0, +) / Double(xs.count)
+        let my = ys.reduce(0, +) / Double(ys.count)
+        var sxy = 0.0
+        var sxx = 0.0
+        for k in 0..<xs.count {
+            sxy += (xs[k] - mx) * (ys[k] - my)
+            sxx += (xs[k] - mx) * (xs[k] - mx)
+        }
         guard sxx > 0 else { return nil }
         return (sxy / sxx, xs.count)
     }
@@ -208,7 +225,10 @@ final class ForecastEngine {
             for i in 0..<panel.teamCount {
                 for t in (p - 1)...(key.cutoff - h) {
                     guard let z = target(key.scale, i, t + h), lags(key.scale, i, t, into: &row) == nil else { continue }
-                    if dense[i] < 0 { dense[i] = teams; teams += 1 }
+                    if dense[i] < 0 {
+                        dense[i] = teams
+                        teams += 1
+                    }
                     teamOf.append(dense[i])
                     times.append(Double(t))
                     zs.append(z)
@@ -240,11 +260,19 @@ final class ForecastEngine {
         var qs = rs
         var ns = [Int](repeating: 0, count: rs.count)
         let e = fitted.residuals
-        for r in 0..<n { rs[targetT[r]] += e[r]; qs[targetT[r]] += e[r] * e[r]; ns[targetT[r]] += 1 }
+        for r in 0..<n {
+            rs[targetT[r]] += e[r]
+            qs[targetT[r]] += e[r] * e[r]
+            ns[targetT[r]] += 1
+        }
         var fit = fitted
         if key.cutoff < panel.periodCount - 1 { fit.dropResiduals() }
-        var num = 0.0, den = 0.0
-        for t in 0..<rs.count where ns[t] > 1 { num += rs[t] * rs[t] - qs[t]; den += Double(ns[t] * (ns[t] - 1)) }
+        var num = 0.0
+        var den = 0.0
+        for t in 0..<rs.count where ns[t] > 1 {
+            num += rs[t] * rs[t] - qs[t]
+            den += Double(ns[t] * (ns[t] - 1))
+        }
         let rho = den > 0 && fitted.scale > 0 ? Swift.min(1, Swift.max(0, num / (fitted.scale * den))) : 0
         return Fit(key: key, fit: fit, dense: dense, seasonSlots: slots, baseSlot: base, rho: rho)
     }
@@ -273,8 +301,9 @@ final class ForecastEngine {
         let unseen = slot != nil && slot != f.baseSlot && !f.seasonSlots.contains(slot!)
         let out = f.fit.predict(teams: use.map { f.dense[$0] }, times: [Double](repeating: Double(o), count: m), x0: x0)
         return (0..<m).map { r in
-            Prediction(team: use[r], z: out.mean[r], v: f.scale * (1 + out.leverage[r] + out.quadratic[r]), leverage: out.leverage[r],
-                       d: (0..<k).map { out.d.storage[r + $0 * m] }, unseenSlot: unseen)
+            Prediction(
+                team: use[r], z: out.mean[r], v: f.scale * (1 + out.leverage[r] + out.quadratic[r]), leverage: out.leverage[r],
+                d: (0..<k).map { out.d.storage[r + $0 * m] }, unseenSlot: unseen)
         }
     }
 
@@ -298,7 +327,9 @@ final class ForecastEngine {
         w = w.map { $0 / unit }
         let k = preds[0].d.count
         var dsum = [Double](repeating: 0, count: k)
-        var sw = 0.0, sw2 = 0.0, lev = 0.0
+        var sw = 0.0
+        var sw2 = 0.0
+        var lev = 0.0
         for (r, pr) in preds.enumerated() {
             sw += w[r]
             sw2 += w[r] * w[r]
@@ -317,6 +348,5 @@ extension Double {
     @inline(__always) func exp() -> Double { _math_exp(self) }
 }
 
-import Foundation
 @inline(__always) private func _math_log(_ x: Double) -> Double { Foundation.log(x) }
 @inline(__always) private func _math_exp(_ x: Double) -> Double { Foundation.exp(x) }

@@ -38,7 +38,8 @@ final class ForecastSweeps {
 extension ForecastEngine {
     private func prepareSweeps() {
         guard sweepState.slot.isEmpty else { return }
-        let P = panel.periodCount, T = panel.teamCount
+        let P = panel.periodCount
+        let T = panel.teamCount
         sweepState.slot = (0..<P).map { seasonSlot($0) ?? -1 }
         sweepState.slotCount = (sweepState.slot.max() ?? -1) + 1
         var complete = [Bool](repeating: false, count: T * P)
@@ -46,7 +47,10 @@ extension ForecastEngine {
             for t in (p - 1)..<Swift.max(P, p - 1) {
                 var ok = true
                 outer: for m in measures {
-                    for j in 0..<p where panel[i, m, t - j].isNaN { ok = false; break outer }
+                    for j in 0..<p where panel[i, m, t - j].isNaN {
+                        ok = false
+                        break outer
+                    }
                 }
                 complete[i * P + t] = ok
             }
@@ -56,7 +60,8 @@ extension ForecastEngine {
 
     private func transformed(_ scale: Scale) -> [[Double]] {
         if let v = sweepState.values[scale] { return v }
-        let P = panel.periodCount, T = panel.teamCount
+        let P = panel.periodCount
+        let T = panel.teamCount
         let v = (0..<measures.count).map { k in
             var out = [Double](repeating: .nan, count: T * P)
             for i in 0..<T {
@@ -77,7 +82,8 @@ extension ForecastEngine {
         let h = key.horizon
         guard key.cutoff - h >= p - 1 else { return nil }
         prepareSweeps()
-        let P = panel.periodCount, T = panel.teamCount
+        let P = panel.periodCount
+        let T = panel.teamCount
         let values = transformed(key.scale)
         let complete = sweepState.complete
         let slotOf = sweepState.slot
@@ -85,7 +91,9 @@ extension ForecastEngine {
         let S = sweepState.slotCount
         let width = w + S + 1
         let sweepKey = ForecastSweeps.Key(scale: key.scale, horizon: h)
-        let fresh = { ForecastSweeps.Sweep(moments: TeamTrendMoments(teams: T, width: width), position: -1, slotRows: [Int](repeating: 0, count: S)) }
+        let fresh = {
+            ForecastSweeps.Sweep(moments: TeamTrendMoments(teams: T, width: width), position: -1, slotRows: [Int](repeating: 0, count: S))
+        }
         // The sweep furthest along that has not passed the cutoff; else a new one (or the
         // furthest restarted when all cursors are in use).
         var list = sweepState.sweeps.removeValue(forKey: sweepKey) ?? []
@@ -102,7 +110,8 @@ extension ForecastEngine {
         let z = values[0]
         while sweep.position < key.cutoff {
             sweep.position += 1
-            let c = sweep.position, t = c - h
+            let c = sweep.position
+            let t = c - h
             guard t >= p - 1 else { continue }
             let slot = slotOf[c]
             for s in 0..<S { u[w + s] = 0 }
@@ -111,7 +120,10 @@ extension ForecastEngine {
                 var col = 0
                 for k in 0..<measures.count {
                     let series = values[k]
-                    for j in 0..<p { u[col] = series[i * P + t - j]; col += 1 }
+                    for j in 0..<p {
+                        u[col] = series[i * P + t - j]
+                        col += 1
+                    }
                 }
                 u[width - 1] = z[i * P + c]
                 u.withUnsafeBufferPointer { sweep.moments.add(team: i, time: Double(t), $0.baseAddress!) }
@@ -132,10 +144,14 @@ extension ForecastEngine {
             slots = Array(present.dropFirst())
         }
         let columns = Array(0..<w) + slots.map { w + $0 }
-        guard let fitted = (try? TeamTrendFit(moments: moments, columns: columns, trend: [Bool](repeating: key.trends, count: T))) ?? nil else { return nil }
+        guard let fitted = (try? TeamTrendFit(moments: moments, columns: columns, trend: [Bool](repeating: key.trends, count: T))) ?? nil
+        else { return nil }
         var dense = [Int](repeating: -1, count: T)
         var teams = 0
-        for i in 0..<T where moments.rows[i] > 0 { dense[i] = teams; teams += 1 }
+        for i in 0..<T where moments.rows[i] > 0 {
+            dense[i] = teams
+            teams += 1
+        }
 
         // Residuals, row by row: s² exactly, and ρ by target period.
         let beta = fitted.slopes
@@ -152,7 +168,10 @@ extension ForecastEngine {
                 var col = 0
                 for k in 0..<measures.count {
                     let series = values[k]
-                    for j in 0..<p { e -= beta[col] * series[i * P + t - j]; col += 1 }
+                    for j in 0..<p {
+                        e -= beta[col] * series[i * P + t - j]
+                        col += 1
+                    }
                 }
                 let slot = slotOf[t + h]
                 if slot >= 0 { e -= slotBeta[slot] }
@@ -164,8 +183,12 @@ extension ForecastEngine {
         }
         var fit = fitted
         fit.setSumOfSquaredResiduals(ssr)
-        var num = 0.0, den = 0.0
-        for t in 0..<rs.count where ns[t] > 1 { num += rs[t] * rs[t] - qs[t]; den += Double(ns[t] * (ns[t] - 1)) }
+        var num = 0.0
+        var den = 0.0
+        for t in 0..<rs.count where ns[t] > 1 {
+            num += rs[t] * rs[t] - qs[t]
+            den += Double(ns[t] * (ns[t] - 1))
+        }
         let rho = den > 0 && fit.scale > 0 ? Swift.min(1, Swift.max(0, num / (fit.scale * den))) : 0
         return Fit(key: key, fit: fit, dense: dense, seasonSlots: slots, baseSlot: base, rho: rho)
     }

@@ -72,7 +72,9 @@ public struct ForecastScenario: Sendable, Equatable {
             let signed = text.hasPrefix("+") || text.hasPrefix("-")
             let change: Change
             if text.hasSuffix("%") {
-                guard signed else { throw refuse("\"\(text)\" is a percentage without a sign", "=+N% or =-N% for a relative change (=N sets the value)") }
+                guard signed else {
+                    throw refuse("\"\(text)\" is a percentage without a sign", "=+N% or =-N% for a relative change (=N sets the value)")
+                }
                 guard let v = DecimalNumber.parse(String(text.dropLast())) else { throw refuse("\"\(text.dropLast())\" is not a number") }
                 change = .relative(v / 100)
             } else {
@@ -134,21 +136,28 @@ struct ScenarioPlan {
 
     /// - Throws: usage `InputError`s: a measure that is not a driver, a team not in the data,
     ///   a change that leaves a logged driver at or below 0 (naming team, period, measure).
-    init(_ s: ForecastScenario, engine: ForecastEngine, scale: ForecastEngine.Scale, target: String, drivers: [String], origin: Int) throws {
+    init(_ s: ForecastScenario, engine: ForecastEngine, scale: ForecastEngine.Scale, target: String, drivers: [String], origin: Int) throws
+    {
         let panel = engine.panel
         var shifts: [(Int, ForecastScenario.Shift)] = []
         for shift in s.shifts {
             func refuse(_ problem: String, _ expected: String) -> InputError {
-                InputError(.usage, file: "command line", problem: "--scenario \"\(shift.measure)=\(shift.text)\": \(problem)", expected: expected)
+                InputError(
+                    .usage, file: "command line", problem: "--scenario \"\(shift.measure)=\(shift.text)\": \(problem)", expected: expected)
             }
             let driverList = drivers.isEmpty ? "the model has none" : "its drivers are \(drivers.joined(separator: ", "))"
             guard panel.measureIndex(shift.measure) != nil else {
-                throw refuse("\"\(shift.measure)\" is not a measure of the data",
-                             "a driver of \"\(target)\" (\(driverList))\(Dataset.suggestion(shift.measure, among: drivers.isEmpty ? panel.measures : drivers))")
+                throw refuse(
+                    "\"\(shift.measure)\" is not a measure of the data",
+                    "a driver of \"\(target)\" (\(driverList))\(Dataset.suggestion(shift.measure, among: drivers.isEmpty ? panel.measures : drivers))"
+                )
             }
             guard let d = drivers.firstIndex(of: shift.measure) else {
-                throw refuse(shift.measure == target ? "\"\(target)\" is the target, not a driver" : "\"\(shift.measure)\" is not a driver of \"\(target)\" (\(driverList))",
-                             "a driver of the forecast; add it with --drivers")
+                throw refuse(
+                    shift.measure == target
+                        ? "\"\(target)\" is the target, not a driver"
+                        : "\"\(shift.measure)\" is not a driver of \"\(target)\" (\(driverList))",
+                    "a driver of the forecast; add it with --drivers")
             }
             shifts.append((d + 1, shift))
         }
@@ -156,8 +165,9 @@ struct ScenarioPlan {
         if let names = s.teams {
             for name in names {
                 guard let i = panel.teams.firstIndex(of: name) else {
-                    throw InputError(.usage, file: "command line", problem: "--scenario-team \"\(name)\" is not a team of the data",
-                                     expected: "a team of the data\(Dataset.suggestion(name, among: panel.teams))")
+                    throw InputError(
+                        .usage, file: "command line", problem: "--scenario-team \"\(name)\" is not a team of the data",
+                        expected: "a team of the data\(Dataset.suggestion(name, among: panel.teams))")
                 }
                 teams.insert(i)
             }
@@ -171,9 +181,11 @@ struct ScenarioPlan {
                 guard !x.isNaN else { continue }
                 let moved = shift.apply(x)
                 if !(moved > 0) || !moved.isFinite {
-                    throw InputError(.usage, file: "command line",
-                                     problem: "--scenario \"\(shift.measure)=\(shift.text)\": team \"\(panel.teams[i])\", period \(panel.period(at: origin)), measure \"\(shift.measure)\" would be \(moved) (from \(x)); the model takes its log (its values are all > 0), which needs a value > 0",
-                                     expected: "a change that leaves it above 0 for every team of the scenario, or --transform none")
+                    throw InputError(
+                        .usage, file: "command line",
+                        problem:
+                            "--scenario \"\(shift.measure)=\(shift.text)\": team \"\(panel.teams[i])\", period \(panel.period(at: origin)), measure \"\(shift.measure)\" would be \(moved) (from \(x)); the model takes its log (its values are all > 0), which needs a value > 0",
+                        expected: "a change that leaves it above 0 for every team of the scenario, or --transform none")
                 }
             }
         }
@@ -198,8 +210,10 @@ struct ScenarioPlan {
     /// scale of the back-transformed means, its variance by the delta method from the same
     /// covariance: s²[Σᵢ (wSᵢ − wBᵢ)² hᵢ + g'(X̃'X̃)⁻¹g], g = Σᵢ (wSᵢ d¹ᵢ − wBᵢ d⁰ᵢ), w = c·level
     /// (log) or c (levels); the team effects and trends cancel on the level scale.
-    func rows(_ engine: ForecastEngine, _ f: ForecastEngine.Fit, preds: [ForecastEngine.Prediction], horizon h: Int,
-              aggregation: Aggregation, t: Double) -> (rows: [ForecastResult.ScenarioRow], total: ForecastResult.ScenarioRow?, teams: Int) {
+    func rows(
+        _ engine: ForecastEngine, _ f: ForecastEngine.Fit, preds: [ForecastEngine.Prediction], horizon h: Int,
+        aggregation: Aggregation, t: Double
+    ) -> (rows: [ForecastResult.ScenarioRow], total: ForecastResult.ScenarioRow?, teams: Int) {
         let scale = f.key.scale
         let fy = engine.factor[0]
         let panel = engine.panel
@@ -211,27 +225,34 @@ struct ScenarioPlan {
         var out: [ForecastResult.ScenarioRow] = []
         let c = aggregation == .sum ? 1.0 : 1 / Double(preds.count)
         var g = [Double](repeating: 0, count: k)
-        var lev = 0.0, diff = 0.0
+        var lev = 0.0
+        var diff = 0.0
         for (b, a) in zip(base, alt) {
-            let lb = engine.level(scale, z: b.z, v: b.v), la = engine.level(scale, z: a.z, v: a.v)
+            let lb = engine.level(scale, z: b.z, v: b.v)
+            let la = engine.level(scale, z: a.z, v: a.v)
             let (wb, wa) = scale.logTarget ? (lb, la) : (1.0, 1.0)
             var gi = [Double](repeating: 0, count: k)
-            for j in 0..<k { gi[j] = wa * a.d[j] - wb * b.d[j]; g[j] += c * gi[j] }
+            for j in 0..<k {
+                gi[j] = wa * a.d[j] - wb * b.d[j]
+                g[j] += c * gi[j]
+            }
             let teamPart = (wa - wb) * (wa - wb) * b.leverage
             lev += c * c * teamPart
             let sd = (f.scale * (teamPart + f.fit.quadraticForm(gi))).squareRoot()
             let d = la - lb
             diff += c * d
             let half = t * sd
-            let row = ForecastResult.ScenarioRow(team: panel.teams[b.team], period: period, horizon: h, baseline: lb * fy, scenario: la * fy,
-                                                 difference: d * fy, lower: (d - half) * fy, upper: (d + half) * fy)
+            let row = ForecastResult.ScenarioRow(
+                team: panel.teams[b.team], period: period, horizon: h, baseline: lb * fy, scenario: la * fy,
+                difference: d * fy, lower: (d - half) * fy, upper: (d + half) * fy)
             if [row.baseline, row.scenario, row.lower, row.upper].allSatisfy(\.isFinite) { out.append(row) }
         }
         var total: ForecastResult.ScenarioRow?
         if let (figure, _) = engine.organisation(f, preds, aggregation: aggregation) {
             let half = t * (f.scale * (lev + f.fit.quadraticForm(g))).squareRoot()
-            let row = ForecastResult.ScenarioRow(team: "(total)", period: period, horizon: h, baseline: figure * fy, scenario: (figure + diff) * fy,
-                                                 difference: diff * fy, lower: (diff - half) * fy, upper: (diff + half) * fy)
+            let row = ForecastResult.ScenarioRow(
+                team: "(total)", period: period, horizon: h, baseline: figure * fy, scenario: (figure + diff) * fy,
+                difference: diff * fy, lower: (diff - half) * fy, upper: (diff + half) * fy)
             if [row.scenario, row.lower, row.upper].allSatisfy(\.isFinite) { total = row }
         }
         return (out, total, base.count)

@@ -1,6 +1,7 @@
 import Dispatch
-import Ingest
 import Distributions
+import Foundation
+import Ingest
 import LinearAlgebra
 
 /// Do leading indicators lead? Pooled lag correlations and panel Granger tests with team and
@@ -100,7 +101,8 @@ public enum LeadLagAnalysis {
     /// learning → process → customer → financial (measures with no perspective join none).
     public static func allCross(of dataset: Dataset) -> [PairSpec] {
         let defs = (dataset.scorecard?.measures ?? []).filter { dataset.panel.measureIndex($0.id) != nil }
-        let linkSigns = Dictionary((dataset.scorecard?.links ?? []).map { ("\($0.from)\u{0}\($0.to)", $0) }, uniquingKeysWith: { a, _ in a })
+        let linkSigns = Dictionary(
+            (dataset.scorecard?.links ?? []).map { ("\($0.from)\u{0}\($0.to)", $0) }, uniquingKeysWith: { a, _ in a })
         var out: [PairSpec] = []
         for a in defs {
             for b in defs where a.perspective < b.perspective {
@@ -130,9 +132,10 @@ public enum LeadLagAnalysis {
         let (cells, o2) = square.multipliedReportingOverflow(by: systems)
         let limit = dataset.limits.maxPanelCells
         if o1 || o2 || cells > limit {
-            throw AnalysisError(.periodEffectsTooLarge(
-                file: dataset.location.measurements, cells: o1 || o2 ? nil : cells, systems: systems, periods: periods,
-                first: panel.firstPeriod, last: panel.lastPeriod, limit: limit))
+            throw AnalysisError(
+                .periodEffectsTooLarge(
+                    file: dataset.location.measurements, cells: o1 || o2 ? nil : cells, systems: systems, periods: periods,
+                    first: panel.firstPeriod, last: panel.lastPeriod, limit: limit))
         }
     }
 
@@ -145,22 +148,30 @@ public enum LeadLagAnalysis {
     ///   - perTeam: also run the tests team by team.
     ///   - progress: told (done, total) as pairs (and per-team computations) finish, from any thread.
     /// - Throws: `InputError` (.usage) when a pair names a measure not in the data.
-    public static func run(_ dataset: Dataset, pairs specs: [PairSpec], maxLag: Int? = nil, perTeam: Bool = false,
-                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> LeadLagResult {
+    public static func run(
+        _ dataset: Dataset, pairs specs: [PairSpec], maxLag: Int? = nil, perTeam: Bool = false,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> LeadLagResult {
         let panel = dataset.panel
         for s in specs {
             for name in [s.leader, s.lagger] where panel.measureIndex(name) == nil {
-                throw InputError(.usage, file: "command line", problem: "measure \"\(name)\" of the pair \(s.leader) → \(s.lagger) is not in the selected data",
-                                 expected: "measures of the data\(Dataset.suggestion(name, among: panel.measures))")
+                throw InputError(
+                    .usage, file: "command line",
+                    problem: "measure \"\(name)\" of the pair \(s.leader) → \(s.lagger) is not in the selected data",
+                    expected: "measures of the data\(Dataset.suggestion(name, among: panel.measures))")
             }
         }
         let k = maxLag ?? panel.frequency.defaultMaxLag
         try checkPeriodEffectsBudget(dataset, pairs: specs, maxLag: k)
         let allTeams = Array(0..<panel.teamCount)
         // A measure the same for every team is absorbed by the period effects (with 2+ teams).
-        let flat = panel.teamCount < 2 ? [] : Set(specs.flatMap { [$0.leader, $0.lagger] }.filter {
-            !TeamVariation.variesBetweenTeams(panel, measure: panel.measureIndex($0)!)
-        })
+        let flat =
+            panel.teamCount < 2
+            ? []
+            : Set(
+                specs.flatMap { [$0.leader, $0.lagger] }.filter {
+                    !TeamVariation.variesBetweenTeams(panel, measure: panel.measureIndex($0)!)
+                })
         let tally = progress.map { ProgressTally(total: specs.count * (perTeam ? 1 + panel.teamCount : 1), report: $0) }
         // Pairs are independent: spread them over the cores.
         var computed = [PairComputation?](repeating: nil, count: specs.count)
@@ -179,7 +190,10 @@ public enum LeadLagAnalysis {
         }
         // BH over all defined forward and reverse Granger p-values.
         var ps: [Double?] = []
-        for c in computed { ps.append(c!.forward?.pValue); ps.append(c!.reverse?.pValue) }
+        for c in computed {
+            ps.append(c!.forward?.pValue)
+            ps.append(c!.reverse?.pValue)
+        }
         let qs = Statistics.benjaminiHochberg(ps)
         var pairs: [LeadLagResult.Pair] = []
         var lags: [LeadLagResult.LagRow] = []
@@ -193,8 +207,10 @@ public enum LeadLagAnalysis {
             pair.verdict = verdict(pair)
             pairs.append(pair)
             for row in c.lags {
-                lags.append(LeadLagResult.LagRow(leader: spec.leader, lagger: spec.lagger, lag: row.lag, n: row.n, r: row.r, t: row.t,
-                                                 pValue: row.pValue, reason: row.reason))
+                lags.append(
+                    LeadLagResult.LagRow(
+                        leader: spec.leader, lagger: spec.lagger, lag: row.lag, n: row.n, r: row.r, t: row.t,
+                        pValue: row.pValue, reason: row.reason))
             }
         }
         var teamRows: [LeadLagResult.TeamRow] = []
@@ -205,8 +221,9 @@ public enum LeadLagAnalysis {
                     nonisolated(unsafe) let out = out
                     DispatchQueue.concurrentPerform(iterations: out.count) { j in
                         let (team, i) = (j / specs.count, j % specs.count)
-                        out[j] = PairComputation(panel: panel, teams: [team], x: panel.measureIndex(specs[i].leader)!,
-                                                 y: panel.measureIndex(specs[i].lagger)!, maxLag: k)
+                        out[j] = PairComputation(
+                            panel: panel, teams: [team], x: panel.measureIndex(specs[i].leader)!,
+                            y: panel.measureIndex(specs[i].lagger)!, maxLag: k)
                         tally?.add()
                     }
                 }
@@ -214,9 +231,10 @@ public enum LeadLagAnalysis {
             for j in 0..<perTeamComputed.count {
                 let (team, i) = (j / specs.count, j % specs.count)
                 let c = perTeamComputed[j]!
-                teamRows.append(LeadLagResult.TeamRow(
-                    team: panel.teams[team], leader: specs[i].leader, lagger: specs[i].lagger, bestLag: c.bestLag,
-                    r: c.bestLag.flatMap { c.lags[$0].r }, pValue: c.bestLag.flatMap { c.lags[$0].pValue }, granger: c.forward))
+                teamRows.append(
+                    LeadLagResult.TeamRow(
+                        team: panel.teams[team], leader: specs[i].leader, lagger: specs[i].lagger, bestLag: c.bestLag,
+                        r: c.bestLag.flatMap { c.lags[$0].r }, pValue: c.bestLag.flatMap { c.lags[$0].pValue }, granger: c.forward))
             }
         }
         var notes: [AnalysisNote] = []
@@ -304,7 +322,9 @@ struct PairComputation: Sendable {
         bestLag = nil
         forward = nil
         reverse = nil
-        notes = ["\(measure): \(TeamVariation.reason) (every team has the same value in every period), which the period effects absorb: lag correlations and Granger tests undefined, left out of the BH family"]
+        notes = [
+            "\(measure): \(TeamVariation.reason) (every team has the same value in every period), which the period effects absorb: lag correlations and Granger tests undefined, left out of the BH family"
+        ]
     }
 
     init(panel: Panel, teams: [Int], x: Int, y: Int, maxLag: Int) {
@@ -319,7 +339,9 @@ struct PairComputation: Sendable {
         if !skipped.isEmpty {
             let span = lags.map(\.periods).max() ?? 0
             let unit = span == 1 ? panel.frequency.rawValue : panel.frequency.rawValue + "s"
-            notes.append("\(Self.describe(lags: skipped)) not considered for the best lag: \(skipped.count == 1 ? "its sample spans" : "each sample spans") fewer than half of the \(span) \(unit) of lag 0's, or leaves fewer than \(Self.minimumBestLagDF) residual df")
+            notes.append(
+                "\(Self.describe(lags: skipped)) not considered for the best lag: \(skipped.count == 1 ? "its sample spans" : "each sample spans") fewer than half of the \(span) \(unit) of lag 0's, or leaves fewer than \(Self.minimumBestLagDF) residual df"
+            )
         }
         var best: (Int, Double)?
         for k in 1..<Swift.max(lags.count, 1) where eligible[k] {
@@ -429,60 +451,60 @@ struct PanelGrid {
         values.withUnsafeBufferPointer { v in
             cells.withUnsafeMutableBufferPointer { cb in
                 sums.withUnsafeMutableBufferPointer { sp in
-                for r in 0..<rows {
-                    let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
-                    let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
-                    if complete[r] {
+                    for r in 0..<rows {
+                        let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
+                        let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
+                        if complete[r] {
+                            for (l, k) in lags.enumerated() {
+                                let width = periods - k
+                                let (sx, sxx) = VectorKernels.sumAndSquares(xs, width)
+                                let (sy, syy) = VectorKernels.sumAndSquares(ys + k, width)
+                                let (mx, my) = (sx / Double(width), sy / Double(width))
+                                means[(l * rows + r) * 2] = mx
+                                means[(l * rows + r) * 2 + 1] = my
+                                moments[l].rawXX += sxx
+                                moments[l].rawYY += syy
+                                let base = sp.baseAddress! + sumOffset[l]
+                                moments[l].demeanedXX += VectorKernels.demeanInto(xs, mean: mx, sums: base, width)
+                                moments[l].demeanedYY += VectorKernels.demeanInto(ys + k, mean: my, sums: base + width, width)
+                                systems[l].addCompleteTeam()
+                            }
+                            continue
+                        }
                         for (l, k) in lags.enumerated() {
                             let width = periods - k
-                            let (sx, sxx) = VectorKernels.sumAndSquares(xs, width)
-                            let (sy, syy) = VectorKernels.sumAndSquares(ys + k, width)
-                            let (mx, my) = (sx / Double(width), sy / Double(width))
+                            var n = 0
+                            var (sx, sy, sxx, syy) = (0.0, 0.0, 0.0, 0.0)
+                            for t in 0..<width where !xs[t].isNaN && !ys[t + k].isNaN {
+                                cb[n] = Int32(truncatingIfNeeded: t)
+                                n += 1
+                                let (a, b) = (xs[t], ys[t + k])
+                                sx += a
+                                sy += b
+                                sxx += a * a
+                                syy += b * b
+                            }
+                            if n == 0 { continue }
+                            let (mx, my) = (sx / Double(n), sy / Double(n))
                             means[(l * rows + r) * 2] = mx
                             means[(l * rows + r) * 2 + 1] = my
                             moments[l].rawXX += sxx
                             moments[l].rawYY += syy
-                            let base = sp.baseAddress! + sumOffset[l]
-                            moments[l].demeanedXX += VectorKernels.demeanInto(xs, mean: mx, sums: base, width)
-                            moments[l].demeanedYY += VectorKernels.demeanInto(ys + k, mean: my, sums: base + width, width)
-                            systems[l].addCompleteTeam()
+                            let base = sumOffset[l]
+                            var (dxx, dyy) = (0.0, 0.0)
+                            for c in 0..<n {
+                                let t = Int(cb[c])
+                                let (dx, dy) = (xs[t] - mx, ys[t + k] - my)
+                                dxx += dx * dx
+                                dyy += dy * dy
+                                sp[base + t] += dx
+                                sp[base + width + t] += dy
+                            }
+                            moments[l].demeanedXX += dxx
+                            moments[l].demeanedYY += dyy
+                            systems[l].addTeam(UnsafeBufferPointer(rebasing: cb[0..<n]))
                         }
-                        continue
                     }
-                    for (l, k) in lags.enumerated() {
-                        let width = periods - k
-                        var n = 0
-                        var (sx, sy, sxx, syy) = (0.0, 0.0, 0.0, 0.0)
-                        for t in 0..<width where !xs[t].isNaN && !ys[t + k].isNaN {
-                            cb[n] = Int32(truncatingIfNeeded: t)
-                            n += 1
-                            let (a, b) = (xs[t], ys[t + k])
-                            sx += a
-                            sy += b
-                            sxx += a * a
-                            syy += b * b
-                        }
-                        if n == 0 { continue }
-                        let (mx, my) = (sx / Double(n), sy / Double(n))
-                        means[(l * rows + r) * 2] = mx
-                        means[(l * rows + r) * 2 + 1] = my
-                        moments[l].rawXX += sxx
-                        moments[l].rawYY += syy
-                        let base = sumOffset[l]
-                        var (dxx, dyy) = (0.0, 0.0)
-                        for c in 0..<n {
-                            let t = Int(cb[c])
-                            let (dx, dy) = (xs[t] - mx, ys[t + k] - my)
-                            dxx += dx * dx
-                            dyy += dy * dy
-                            sp[base + t] += dx
-                            sp[base + width + t] += dy
-                        }
-                        moments[l].demeanedXX += dxx
-                        moments[l].demeanedYY += dyy
-                        systems[l].addTeam(UnsafeBufferPointer(rebasing: cb[0..<n]))
-                    }
-                }
                 }
             }
         }
@@ -520,7 +542,9 @@ struct PanelGrid {
         let effectTotals = lags.indices.map { l -> (Double, Double) in
             guard !decided[l] else { return (0, 0) }
             let width = periods - lags[l]
-            return effects[l].withUnsafeBufferPointer { (VectorKernels.sum($0.baseAddress!, width), VectorKernels.sum($0.baseAddress! + width, width)) }
+            return effects[l].withUnsafeBufferPointer {
+                (VectorKernels.sum($0.baseAddress!, width), VectorKernels.sum($0.baseAddress! + width, width))
+            }
         }
         values.withUnsafeBufferPointer { v in
             for r in 0..<rows {
@@ -532,7 +556,8 @@ struct PanelGrid {
                         let cx = means[(l * rows + r) * 2] - effectTotals[l].0 / Double(width)
                         let cy = means[(l * rows + r) * 2 + 1] - effectTotals[l].1 / Double(width)
                         let m = effects[l].withUnsafeBufferPointer { e in
-                            VectorKernels.residualMoments(x: xs, y: ys + k, ex: e.baseAddress!, ey: e.baseAddress! + width, cx: cx, cy: cy, width)
+                            VectorKernels.residualMoments(
+                                x: xs, y: ys + k, ex: e.baseAddress!, ey: e.baseAddress! + width, cx: cx, cy: cy, width)
                         }
                         moments[l].xx += m.xx
                         moments[l].xy += m.xy
@@ -679,13 +704,18 @@ struct PanelGrid {
     /// Residual df of the unrestricted Granger model with p lags of each on these effects.
     static func residualDF(_ e: GridFixedEffects, p: Int) -> Int { e.observationCount - e.absorbedParameters - 2 * p }
 
-    enum OrderResult { case success(Int), failure(String) }
+    enum OrderResult {
+        case success(Int)
+        case failure(String)
+    }
 
     /// Rows complete for order q: y[i,t] present and x, y present at t−1…t−q (grid column t
     /// is period t + q). Writes the team's grid columns into `cells`, returns their number.
     @inline(__always)
-    func completeRows(_ r: Int, response y: Int, runs: UnsafePointer<Int32>, q: Int, values v: UnsafePointer<Double>,
-                      into cells: UnsafeMutablePointer<Int32>) -> Int {
+    func completeRows(
+        _ r: Int, response y: Int, runs: UnsafePointer<Int32>, q: Int, values v: UnsafePointer<Double>,
+        into cells: UnsafeMutablePointer<Int32>
+    ) -> Int {
         let width = periods - q
         let ys = v + rowOffsets[r] + start(y, shift: q)
         let run = runs + r * periods + q - 1
@@ -746,47 +776,48 @@ struct PanelGrid {
             runs.withUnsafeBufferPointer { rp in
                 cells.withUnsafeMutableBufferPointer { cb in
                     local.withUnsafeMutableBufferPointer { lb in
-                      sums.withUnsafeMutableBufferPointer { sp in
-                        for r in 0..<rows {
-                            let n = completeRows(r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
-                            if n == 0 { continue }
-                            if n == width {
-                                // Every row of the window: contiguous, vector loops, O(1) effects.
+                        sums.withUnsafeMutableBufferPointer { sp in
+                            for r in 0..<rows {
+                                let n = completeRows(
+                                    r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
+                                if n == 0 { continue }
+                                if n == width {
+                                    // Every row of the window: contiguous, vector loops, O(1) effects.
+                                    for j in 0..<c {
+                                        let src = v.baseAddress! + rowOffsets[r] + starts[j]
+                                        let (sum, ss) = VectorKernels.sumAndSquares(src, n)
+                                        let mean = sum / Double(n)
+                                        means[r * c + j] = mean
+                                        raw[j] += ss
+                                        demeaned[j] += VectorKernels.demeanInto(src, mean: mean, sums: sp.baseAddress! + j * width, n)
+                                    }
+                                    system.addCompleteTeam()
+                                    continue
+                                }
                                 for j in 0..<c {
                                     let src = v.baseAddress! + rowOffsets[r] + starts[j]
-                                    let (sum, ss) = VectorKernels.sumAndSquares(src, n)
+                                    let col = lb.baseAddress! + j * periods
+                                    var (sum, ss) = (0.0, 0.0)
+                                    for i in 0..<n {
+                                        let value = src[Int(cb[i])]
+                                        col[i] = value
+                                        sum += value
+                                        ss += value * value
+                                    }
                                     let mean = sum / Double(n)
                                     means[r * c + j] = mean
                                     raw[j] += ss
-                                    demeaned[j] += VectorKernels.demeanInto(src, mean: mean, sums: sp.baseAddress! + j * width, n)
+                                    var ds = 0.0
+                                    for i in 0..<n {
+                                        let d = col[i] - mean
+                                        ds += d * d
+                                        sp[j * width + Int(cb[i])] += d
+                                    }
+                                    demeaned[j] += ds
                                 }
-                                system.addCompleteTeam()
-                                continue
+                                system.addTeam(UnsafeBufferPointer(start: cb.baseAddress!, count: n))
                             }
-                            for j in 0..<c {
-                                let src = v.baseAddress! + rowOffsets[r] + starts[j]
-                                let col = lb.baseAddress! + j * periods
-                                var (sum, ss) = (0.0, 0.0)
-                                for i in 0..<n {
-                                    let value = src[Int(cb[i])]
-                                    col[i] = value
-                                    sum += value
-                                    ss += value * value
-                                }
-                                let mean = sum / Double(n)
-                                means[r * c + j] = mean
-                                raw[j] += ss
-                                var ds = 0.0
-                                for i in 0..<n {
-                                    let d = col[i] - mean
-                                    ds += d * d
-                                    sp[j * width + Int(cb[i])] += d
-                                }
-                                demeaned[j] += ds
-                            }
-                            system.addTeam(UnsafeBufferPointer(start: cb.baseAddress!, count: n))
                         }
-                      }
                     }
                 }
             }
@@ -833,7 +864,9 @@ struct PanelGrid {
             }
         }
         let gram = accumulator.result()
-        if let fit = NestedRegressions.fromGram(gram, rawNorms: raw.map { $0.squareRoot() }, demeanedSquares: demeaned, observationCount: observations) {
+        if let fit = NestedRegressions.fromGram(
+            gram, rawNorms: raw.map { $0.squareRoot() }, demeanedSquares: demeaned, observationCount: observations)
+        {
             return .fitted(fit)
         }
         return materialisedFit(response: y, runs: runs, q: q, starts: starts)
@@ -860,7 +893,10 @@ struct PanelGrid {
         guard let (pMax, count, absorbed) = found else { return .failure("too few complete rows for even one lag") }
         // Interleaved y₁ x₁ y₂ x₂ …: the first 2p columns are the model with p lags.
         var starts: [Int] = []
-        for l in 1...pMax { starts.append(start(y, shift: pMax - l)); starts.append(start(x, shift: pMax - l)) }
+        for l in 1...pMax {
+            starts.append(start(y, shift: pMax - l))
+            starts.append(start(x, shift: pMax - l))
+        }
         starts.append(start(y, shift: pMax))
         guard case .fitted(let fit) = designFit(response: y, runs: runs, q: pMax, starts: starts) else {
             return .failure("the design at 1 lag is rank-deficient")
@@ -896,8 +932,6 @@ struct PanelGrid {
         return LeadLagResult.Granger(lags: p, f: f, pValue: pv, numeratorDF: p, denominatorDF: df, n: n)
     }
 }
-
-import Foundation
 
 /// Counts finished units across threads for a progress closure (only made when one is given).
 final class ProgressTally: @unchecked Sendable {

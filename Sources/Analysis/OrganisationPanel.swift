@@ -22,7 +22,8 @@ extension Panel {
                 out[m * periodCount + t] = aggregations[m] == .sum ? sum : sum / Double(n)
             }
         }
-        return Panel(teams: [name], measures: measures, frequency: frequency, firstPeriod: firstPeriod,
-                     periodCount: periodCount, values: out)
+        return Panel(
+            teams: [name], measures: measures, frequency: frequency, firstPeriod: firstPeriod,
+            periodCount: periodCount, values: out)
     }
 }

@@ -60,7 +60,8 @@ public struct QuartileComparison: Sendable {
 
         public static func == (a: Holdout, b: Holdout) -> Bool {
             a.formedOn == b.formedOn && a.comparedOn == b.comparedOn && a.formationRatio == b.formationRatio && a.topMean == b.topMean
-                && a.bottomMean == b.bottomMean && a.ratio == b.ratio && a.topN == b.topN && a.bottomN == b.bottomN && a.persistence == b.persistence
+                && a.bottomMean == b.bottomMean && a.ratio == b.ratio && a.topN == b.topN && a.bottomN == b.bottomN
+                && a.persistence == b.persistence
         }
     }
 }
@@ -72,8 +73,10 @@ public enum QuartileAnalysis {
     ///   - bootstrap: replicates for the ROI-ratio interval (0: none).
     ///   - holdout: also form quartiles on the first half of the window and compare on the second.
     /// - Throws: `InputError` when the scorecard has no roi.
-    public static func run(_ dataset: Dataset, sort: SortOrder = .scorecard, bootstrap: Int = 0, seed: UInt64 = 1,
-                           holdout: Bool = false) throws -> QuartileComparison {
+    public static func run(
+        _ dataset: Dataset, sort: SortOrder = .scorecard, bootstrap: Int = 0, seed: UInt64 = 1,
+        holdout: Bool = false
+    ) throws -> QuartileComparison {
         let ranking = try RankAnalysis.run(dataset)
         let panel = dataset.panel
         let teamIndex = Dictionary(uniqueKeysWithValues: panel.teams.enumerated().map { ($1, $0) })
@@ -83,16 +86,21 @@ public enum QuartileAnalysis {
 
         var rows: [QuartileComparison.Row] = []
         let roiByTeam = Dictionary(uniqueKeysWithValues: ranking.rows.compactMap { r in r.roi.map { (teamIndex[r.team]!, $0) } })
-        rows.append(compare(measure: "roi", perspective: nil, top: top.compactMap { roiByTeam[$0] }, bottom: bottom.compactMap { roiByTeam[$0] }))
+        rows.append(
+            compare(measure: "roi", perspective: nil, top: top.compactMap { roiByTeam[$0] }, bottom: bottom.compactMap { roiByTeam[$0] }))
 
         let measures = (dataset.scorecard?.measures ?? []).compactMap { d in panel.measureIndex(d.id).map { (d, $0) } }
         for (def, m) in measures {
             func reduce(_ t: Int) -> Double? { aggregate(panel.series(team: t, measure: m), def.aggregation) }
             if (top + bottom).contains(where: { reduce($0).map { !$0.isFinite } ?? false }) {
                 // A team's total past ±1.8e308: nothing about this measure can be compared.
-                notes.append(AnalysisNote(measure: def.id, "a team's \(def.aggregation.rawValue) is beyond double precision: the comparison is undefined"))
-                rows.append(QuartileComparison.Row(measure: def.id, perspective: def.perspective, topN: top.count, bottomN: bottom.count, topMean: nil,
-                                                   bottomMean: nil, ratio: nil, difference: nil, cohensD: nil, welch: nil, mannWhitney: nil, qValue: nil))
+                notes.append(
+                    AnalysisNote(
+                        measure: def.id, "a team's \(def.aggregation.rawValue) is beyond double precision: the comparison is undefined"))
+                rows.append(
+                    QuartileComparison.Row(
+                        measure: def.id, perspective: def.perspective, topN: top.count, bottomN: bottom.count, topMean: nil,
+                        bottomMean: nil, ratio: nil, difference: nil, cohensD: nil, welch: nil, mannWhitney: nil, qValue: nil))
                 continue
             }
             var row = compare(measure: def.id, perspective: def.perspective, top: top.compactMap(reduce), bottom: bottom.compactMap(reduce))
@@ -102,9 +110,14 @@ public enum QuartileAnalysis {
                 row.welch = nil
                 row.mannWhitney = nil
                 row.undefinedReason = TeamVariation.reason
-                notes.append(AnalysisNote(measure: def.id, "\(TeamVariation.reason) (every team has the same value in every period): tests undefined, left out of the BH family"))
+                notes.append(
+                    AnalysisNote(
+                        measure: def.id,
+                        "\(TeamVariation.reason) (every team has the same value in every period): tests undefined, left out of the BH family"
+                    ))
             } else if row.welch == nil {
-                notes.append(AnalysisNote(measure: def.id, "Welch t undefined (needs 2+ teams with values in both groups and some variance)"))
+                notes.append(
+                    AnalysisNote(measure: def.id, "Welch t undefined (needs 2+ teams with values in both groups and some variance)"))
             }
             rows.append(row)
         }
@@ -199,9 +212,10 @@ public enum QuartileAnalysis {
         // An interval only when the ratio is defined almost always: resamples whose bottom
         // quartile comes near 0 otherwise leave a biased, exploding interval (docs/DECISIONS.md).
         let ok = ratios.count >= 20 && Double(ratios.count) >= 0.95 * Double(replicates)
-        return QuartileComparison.Bootstrap(replicates: replicates, seed: seed, defined: ratios.count,
-                                            lower: ok ? Statistics.percentile(ratios, 2.5) : nil,
-                                            upper: ok ? Statistics.percentile(ratios, 97.5) : nil)
+        return QuartileComparison.Bootstrap(
+            replicates: replicates, seed: seed, defined: ratios.count,
+            lower: ok ? Statistics.percentile(ratios, 2.5) : nil,
+            upper: ok ? Statistics.percentile(ratios, 97.5) : nil)
     }
 
     static func holdoutComparison(_ dataset: Dataset) throws -> QuartileComparison.Holdout {

@@ -2,7 +2,13 @@ import Ingest
 
 /// Teams ranked by sales ROI over the window (METHODS.md, Sales ROI and ranking).
 public struct Ranking: Sendable {
-    public enum Quartile: String, Sendable { case q1 = "Q1", q2 = "Q2", q3 = "Q3", q4 = "Q4", excluded }
+    public enum Quartile: String, Sendable {
+        case q1 = "Q1"
+        case q2 = "Q2"
+        case q3 = "Q3"
+        case q4 = "Q4"
+        case excluded
+    }
 
     public struct Row: Sendable, Equatable {
         public var team: String
@@ -41,8 +47,9 @@ public enum RankAnalysis {
     ///   measure selection left out one of its measures.
     public static func run(_ dataset: Dataset) throws -> Ranking {
         guard let roi = dataset.scorecard?.roi else {
-            throw InputError(.usage, file: dataset.location.scorecard ?? "command line", problem: "the scorecard defines no roi",
-                             expected: "roi: {return: <measure>, cost: <measure>} in scorecard.yml")
+            throw InputError(
+                .usage, file: dataset.location.scorecard ?? "command line", problem: "the scorecard defines no roi",
+                expected: "roi: {return: <measure>, cost: <measure>} in scorecard.yml")
         }
         let panel = dataset.panel
         guard let r = panel.measureIndex(roi.returnMeasure), let c = panel.measureIndex(roi.costMeasure) else {
@@ -67,7 +74,8 @@ public enum RankAnalysis {
         for t in 0..<panel.teamCount {
             let ret = total(panel.series(team: t, measure: r))
             let cost = total(panel.series(team: t, measure: c))
-            var row = Ranking.Row(team: panel.teams[t], rank: nil, roi: nil, returnTotal: ret, costTotal: cost, quartile: .excluded, note: nil)
+            var row = Ranking.Row(
+                team: panel.teams[t], rank: nil, roi: nil, returnTotal: ret, costTotal: cost, quartile: .excluded, note: nil)
             if let ret, let cost {
                 if !ret.isFinite || !cost.isFinite {
                     // The sum over the window overflows double precision: nothing to rank by.
@@ -107,14 +115,15 @@ public enum RankAnalysis {
         }
         rows.sort { a, b in
             switch (a.rank, b.rank) {
-            case let (x?, y?): return x != y ? x < y : a.team.utf8.lexicographicallyPrecedes(b.team.utf8)
+            case (let x?, let y?): return x != y ? x < y : a.team.utf8.lexicographicallyPrecedes(b.team.utf8)
             case (_?, nil): return true
             case (nil, _?): return false
             default: return a.team.utf8.lexicographicallyPrecedes(b.team.utf8)
             }
         }
         let notes = rows.filter { $0.note != nil }.map { AnalysisNote(team: $0.team, "no ROI: \($0.note!)") }
-        return Ranking(returnMeasure: returnMeasure, costMeasure: costMeasure, rows: rows,
-                       edges: edges.map { (q25: $0.0, q50: $0.1, q75: $0.2) }, notes: notes)
+        return Ranking(
+            returnMeasure: returnMeasure, costMeasure: costMeasure, rows: rows,
+            edges: edges.map { (q25: $0.0, q50: $0.1, q75: $0.2) }, notes: notes)
     }
 }

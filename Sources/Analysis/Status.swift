@@ -134,7 +134,9 @@ public enum StatusAnalysis {
     ///   - team: a team's view; nil for the organisation.
     /// - Throws: `AnalysisError` for a period outside the data or of another frequency,
     ///   an unknown team, or a dataset without a scorecard.
-    public static func run(_ dataset: Dataset, period: String? = nil, team: String? = nil, rule: ScoringRule = ScoringRule()) throws -> StatusReport {
+    public static func run(
+        _ dataset: Dataset, period: String? = nil, team: String? = nil, rule: ScoringRule = ScoringRule()
+    ) throws -> StatusReport {
         guard let scorecard = dataset.scorecard else {
             throw AnalysisError(.needsScorecard(analysis: "status"))
         }
@@ -149,7 +151,8 @@ public enum StatusAnalysis {
         var teamIndex: Int?
         if let team {
             guard let i = panel.teamIndex(team) else {
-                throw AnalysisError(team: team, .teamNotInData(teamCount: panel.teamCount, hint: Dataset.suggestion(team, among: panel.teams)))
+                throw AnalysisError(
+                    team: team, .teamNotInData(teamCount: panel.teamCount, hint: Dataset.suggestion(team, among: panel.teams)))
             }
             teamIndex = i
         }
@@ -206,12 +209,16 @@ public enum StatusAnalysis {
                     if let due = i.due.flatMap(Period.init), due.days.upperBound < shown.days.lowerBound, !i.isClosed { overdue = true }
                     return StatusReport.InitiativeStatus(initiative: i, overdue: overdue)
                 }
-                objectives.append(StatusReport.ObjectiveStatus(objective: objective, measures: measures, score: score,
-                                                                status: rule.colour(score, rule.thresholds), initiatives: initiatives))
+                objectives.append(
+                    StatusReport.ObjectiveStatus(
+                        objective: objective, measures: measures, score: score,
+                        status: rule.colour(score, rule.thresholds), initiatives: initiatives))
             }
             let score = rule.weightedMean(objectives.map { ($0.score, $0.objective.weight) })
-            perspectives.append(StatusReport.PerspectiveStatus(perspective: block.perspective, objectives: objectives, score: score,
-                                                               status: rule.colour(score, rule.thresholds)))
+            perspectives.append(
+                StatusReport.PerspectiveStatus(
+                    perspective: block.perspective, objectives: objectives, score: score,
+                    status: rule.colour(score, rule.thresholds)))
         }
         let overall = rule.weightedMean(perspectives.map { ($0.score, 1) })
         var rankRow: Ranking.Row?
@@ -223,8 +230,9 @@ public enum StatusAnalysis {
         for p in perspectives where p.score == nil {
             notes.append(AnalysisNote("\(p.perspective.title): no score (no measure with a value and a target)"))
         }
-        return StatusReport(team: team, period: shown, previousPeriod: shown.advanced(by: -1), perspectives: perspectives,
-                            overallScore: overall, overallStatus: rule.colour(overall, rule.thresholds), rule: rule,
-                            rank: rankRow, rankedTeams: ranked, notes: notes)
+        return StatusReport(
+            team: team, period: shown, previousPeriod: shown.advanced(by: -1), perspectives: perspectives,
+            overallScore: overall, overallStatus: rule.colour(overall, rule.thresholds), rule: rule,
+            rank: rankRow, rankedTeams: ranked, notes: notes)
     }
 }

@@ -16,7 +16,11 @@ public enum TeamVariation {
             for t in 0..<panel.teamCount {
                 let v = panel[t, m, p]
                 if v.isNaN { continue }
-                if first.isNaN { first = v } else if Swift.abs(v - first) > 1e-12 * Swift.max(Swift.abs(v), Swift.abs(first)) { return true }
+                if first.isNaN {
+                    first = v
+                } else if Swift.abs(v - first) > 1e-12 * Swift.max(Swift.abs(v), Swift.abs(first)) {
+                    return true
+                }
             }
         }
         return false

@@ -68,9 +68,11 @@ public enum TrendAnalysis {
                         overflow.append(s)
                     } else {
                         if !fits.tValue[s].isFinite { perfect.append(s) }
-                        if fits.tValue[s].isFinite && (!fits.confidenceLower[s].isFinite || !fits.confidenceUpper[s].isFinite) { wideInterval.append(s) }
+                        if fits.tValue[s].isFinite && (!fits.confidenceLower[s].isFinite || !fits.confidenceUpper[s].isFinite) {
+                            wideInterval.append(s)
+                        }
                         if fits.pValue[s] < 0.05 {
-                        let good = info[measure].direction == .higher ? fits.slope[s] > 0 : fits.slope[s] < 0
+                            let good = info[measure].direction == .higher ? fits.slope[s] > 0 : fits.slope[s] < 0
                             directions[s] = good ? .improving : .declining
                         }
                     }
@@ -90,10 +92,14 @@ public enum TrendAnalysis {
         }
         describe(tooFew, "fewer than 3 values in the window, no trend row")
         describe(constant, "constant series: slope 0, t, p and R² undefined")
-        describe(perfect, "the values lie exactly on a line (no residual variation): the slope's standard error is 0, t is infinite (shown empty) and p is 0, as statsmodels gives")
+        describe(
+            perfect,
+            "the values lie exactly on a line (no residual variation): the slope's standard error is 0, t is infinite (shown empty) and p is 0, as statsmodels gives"
+        )
         describe(wideInterval, "the slope's confidence interval reaches past ±1.8e308 (double precision): ci_low and ci_high undefined")
         describe(overflow, "values too large for double precision (the fit overflows): slope, intercept, t, p and R² undefined")
-        return TrendResult(teams: panel.teams, measures: info, fits: fits, rows: rows, directions: directions,
-                           notes: notes, organisation: organisation)
+        return TrendResult(
+            teams: panel.teams, measures: info, fits: fits, rows: rows, directions: directions,
+            notes: notes, organisation: organisation)
     }
 }

@@ -43,20 +43,23 @@ public struct FDistribution: Sendable {
             let lnB = SpecialFunctions.logBeta(a, b)
             if x < b / a {
                 let rho = (a / b) * x
-                let lower = rho.isNormal
+                let lower =
+                    rho.isNormal
                     ? SpecialFunctions.Toms708.powExp(rho, a, -log(a) - lnB)
                     : exp(a * (log(a / b) + log(x)) - log(a) - lnB)
                 return (lower, 1 - lower)
             }
             let r = (b / a) / x
-            let upper = r.isNormal
+            let upper =
+                r.isNormal
                 ? SpecialFunctions.Toms708.powExp(r, b, -log(b) - lnB)
                 : exp(b * (log(b / a) - log(x)) - log(b) - lnB)
             return (1 - upper, upper)
         }
         let product = a * x
         let productLow = fma(a, x, -product)
-        let u: Double, v: Double
+        let u: Double
+        let v: Double
         // a (1 − x) in double-double
         let (oneMinusX, oneMinusXLow) = SpecialFunctions.twoSum(1, -x)
         let numerator = a * oneMinusX

@@ -25,8 +25,10 @@ extension SpecialFunctions {
         /// `lambda`, if given, is λ = a − (a + b) x = (a + b) y − b as an unevaluated double-double
         /// sum, computed accurately by the caller (for large a and b it governs the accuracy, and
         /// forming it from x or y cancels near the mean); otherwise it is computed exactly from x or y.
-        static func ratio(_ a: Double, _ b: Double, _ x: Double, _ y: Double,
-                          lambda givenLambda: DoubleDouble? = nil) -> (lower: Double, upper: Double) {
+        static func ratio(
+            _ a: Double, _ b: Double, _ x: Double, _ y: Double,
+            lambda givenLambda: DoubleDouble? = nil
+        ) -> (lower: Double, upper: Double) {
             if x.isNaN || y.isNaN || a.isNaN || b.isNaN { return (.nan, .nan) }
             if x == 0 { return (0, 1) }
             if y == 0 { return (1, 0) }
@@ -37,8 +39,12 @@ extension SpecialFunctions {
             }
 
             var swap: Bool
-            var a0: Double, b0: Double, x0: Double, y0: Double
-            var w: Double, w1: Double
+            var a0: Double
+            var b0: Double
+            var x0: Double
+            var y0: Double
+            var w: Double
+            var w1: Double
 
             if min(a, b) <= 1 {
                 swap = x > 0.5
@@ -51,7 +57,11 @@ extension SpecialFunctions {
                     w1 = apser(a0, b0, x0)
                     w = 1 - w1
                 } else {
-                    enum Route { case wSeries, w1Series, asymptotic(shifted: Bool) }
+                    enum Route {
+                        case wSeries
+                        case w1Series
+                        case asymptotic(shifted: Bool)
+                    }
                     let route: Route
                     if max(a0, b0) > 1 {
                         if b0 <= 1 {
@@ -192,7 +202,8 @@ extension SpecialFunctions {
         static func apser(_ a: Double, _ b: Double, _ x: Double) -> Double {
             let bx = b * x
             var t = x - bx
-            let c = b * eps <= 0.02
+            let c =
+                b * eps <= 0.02
                 ? log(x) + digamma(b) + eulerGamma + t
                 : log(bx) + eulerGamma + t
             let tol = eps * 5 * abs(c)
@@ -351,7 +362,10 @@ extension SpecialFunctions {
                 let t = apb > 1 ? (gam1(apb - 1) + 1) / apb : gam1(apb) + 1
                 return log(a0) + z - u + log1p(gam1(b0)) - log(t)
             }
-            let h: Double, x0: Double, y0: Double, lambda: Double
+            let h: Double
+            let x0: Double
+            let y0: Double
+            let lambda: Double
             if a <= b {
                 h = a / b
                 x0 = h / (h + 1)
@@ -371,8 +385,10 @@ extension SpecialFunctions {
         }
 
         /// Continued fraction for I_x(a, b) when a, b > 1; lambda = (a + b) y − b.
-        static func bfrac(_ a: Double, _ b: Double, _ x: Double, _ y: Double,
-                          _ lambda: DoubleDouble, _ tolerance: Double) -> Double {
+        static func bfrac(
+            _ a: Double, _ b: Double, _ x: Double, _ y: Double,
+            _ lambda: DoubleDouble, _ tolerance: Double
+        ) -> Double {
             guard lambda.hi.isFinite else { return .nan }
             let brc = brcomp(a, b, x, y, lambda: lambda)
             if brc.isNaN { return .nan }
@@ -418,8 +434,10 @@ extension SpecialFunctions {
         }
 
         /// x^a y^b / B(a, b); `lambda` (optional) = a − (a + b) x, see ``ratio(_:_:_:_:lambda:)``.
-        static func brcomp(_ a: Double, _ b: Double, _ x: Double, _ y: Double,
-                           lambda givenLambda: DoubleDouble? = nil) -> Double {
+        static func brcomp(
+            _ a: Double, _ b: Double, _ x: Double, _ y: Double,
+            lambda givenLambda: DoubleDouble? = nil
+        ) -> Double {
             if x == 0 || y == 0 { return 0 }
             let a0 = min(a, b)
             if a0 < 8 {
@@ -472,14 +490,18 @@ extension SpecialFunctions {
         /// exp(−a rlog1(−λ/a) − b rlog1(λ/b)) = (x/x₀)^a (y/y₀)^b, x₀ = a/(a + b), y₀ = b/(a + b),
         /// with both exponents carried in double-double, so that the result keeps full relative
         /// accuracy when the exponent is several hundred.
-        static func expOfScaledDeviations(_ a: Double, _ b: Double, _ lambda: DoubleDouble,
-                                          _ x: Double, _ y: Double) -> Double {
+        static func expOfScaledDeviations(
+            _ a: Double, _ b: Double, _ lambda: DoubleDouble,
+            _ x: Double, _ y: Double
+        ) -> Double {
             let (e1, e1Low) = divide(-lambda.hi, -lambda.lo, by: a)  // x/x₀ = 1 + e1
-            let (e2, e2Low) = divide(lambda.hi, lambda.lo, by: b)    // y/y₀ = 1 + e2
-            let termA = abs(e1) <= 0.6
+            let (e2, e2Low) = divide(lambda.hi, lambda.lo, by: b)  // y/y₀ = 1 + e2
+            let termA =
+                abs(e1) <= 0.6
                 ? scaledLog1pmx(a, e1, e1Low)
                 : scaledLogDeviation(a, e1, e1Low, source: x, a: a, b: b)
-            let termB = abs(e2) <= 0.6
+            let termB =
+                abs(e2) <= 0.6
                 ? scaledLog1pmx(b, e2, e2Low)
                 : scaledLogDeviation(b, e2, e2Low, source: y, a: a, b: b)
             let (hi, hiLow) = twoSum(termA.hi, termB.hi)
@@ -488,8 +510,10 @@ extension SpecialFunctions {
 
         /// c (ln(1 + e) − e) in double-double for |e| > 0.6, where 1 + e = v (a + b)/c; for e < −½ the
         /// ratio is formed from v (= x or y, accurate when small) rather than from e.
-        static func scaledLogDeviation(_ c: Double, _ e: Double, _ eLow: Double,
-                                       source v: Double, a: Double, b: Double) -> (hi: Double, lo: Double) {
+        static func scaledLogDeviation(
+            _ c: Double, _ e: Double, _ eLow: Double,
+            source v: Double, a: Double, b: Double
+        ) -> (hi: Double, lo: Double) {
             var q: Double
             var qLow: Double
             if e < -0.5 {
@@ -553,8 +577,10 @@ extension SpecialFunctions {
 
         /// Asymptotic expansion for I_x(a, b) when a is larger than b (a >= 15, b <= 1).
         /// Returns w + I_x(a, b).
-        static func bgrat(_ a: Double, _ b: Double, _ x: Double, _ y: Double,
-                          _ w: Double, _ tolerance: Double) -> Double {
+        static func bgrat(
+            _ a: Double, _ b: Double, _ x: Double, _ y: Double,
+            _ w: Double, _ tolerance: Double
+        ) -> Double {
             let bm1 = b - 1
             let nu = a + bm1 * 0.5
             let lnx = y > 0.375 ? log(x) : log1p(-y)
@@ -662,7 +688,10 @@ extension SpecialFunctions {
             let z0 = f.squareRoot()
             let z = z0 / e1 * 0.5
             let z2 = f + f
-            let h: Double, r0: Double, r1: Double, w0: Double
+            let h: Double
+            let r0: Double
+            let r1: Double
+            let w0: Double
             if a < b {
                 h = a / b
                 r0 = 1 / (h + 1)
@@ -803,8 +832,12 @@ extension SpecialFunctions {
         /// Del(a0) + Del(b0) − Del(a0 + b0) with ln Γ(a) = (a − ½) ln a − a + ½ ln 2π + Del(a);
         /// a0, b0 >= 8.
         static func bcorr(_ a0: Double, _ b0: Double) -> Double {
-            let c0 = 1.0 / 12, c1 = -0.00277777777760991, c2 = 7.9365066682539e-4
-            let c3 = -5.9520293135187e-4, c4 = 8.37308034031215e-4, c5 = -0.00165322962780713
+            let c0 = 1.0 / 12
+            let c1 = -0.00277777777760991
+            let c2 = 7.9365066682539e-4
+            let c3 = -5.9520293135187e-4
+            let c4 = 8.37308034031215e-4
+            let c5 = -0.00165322962780713
             let a = min(a0, b0)
             let b = max(a0, b0)
             let h = a / b
@@ -825,9 +858,16 @@ extension SpecialFunctions {
 
         /// ln(Γ(b) / Γ(a + b)) when b >= 8.
         static func algdiv(_ a: Double, _ b: Double) -> Double {
-            let c0 = 1.0 / 12, c1 = -0.00277777777760991, c2 = 7.9365066682539e-4
-            let c3 = -5.9520293135187e-4, c4 = 8.37308034031215e-4, c5 = -0.00165322962780713
-            let h: Double, c: Double, x: Double, d: Double
+            let c0 = 1.0 / 12
+            let c1 = -0.00277777777760991
+            let c2 = 7.9365066682539e-4
+            let c3 = -5.9520293135187e-4
+            let c4 = 8.37308034031215e-4
+            let c5 = -0.00165322962780713
+            let h: Double
+            let c: Double
+            let x: Double
+            let d: Double
             if a > b {
                 h = b / a
                 c = 1 / (h + 1)

@@ -101,8 +101,10 @@ extension SpecialFunctions {
     ///
     /// scale = 1 gives the odds of the beta quantile; scale = a/b gives the F quantile
     /// (s = d₁F/d₂) without overflowing s before F.
-    static func betaQuantile(_ a: Double, _ b: Double, probability: Double, upperTail: Bool,
-                             scale: Double = 1) -> Double {
+    static func betaQuantile(
+        _ a: Double, _ b: Double, probability: Double, upperTail: Bool,
+        scale: Double = 1
+    ) -> Double {
         let lnB = logBeta(a, b)
         let logScale = log(scale)
         let evaluate = { (v: Double) -> TailEvaluation in
@@ -111,7 +113,8 @@ extension SpecialFunctions {
                 // x or y would underflow: I_x(a, b) ≈ s^a / (a B), 1 − I_x(a, b) ≈ s^−b / (b B)
                 let small = v * scale < 1
                 let logS = log(v) + logScale
-                let tail = small
+                let tail =
+                    small
                     ? powerTail(s, logS, a, -log(a) - lnB)
                     : powerTail(1 / s, -logS, b, -log(b) - lnB)
                 if small != upperTail {

@@ -86,7 +86,8 @@ public enum SpecialFunctions {
         guard a > 0, b > 0, a.isFinite, b.isFinite, p >= 0, p <= 1 else { return .nan }
         if p == 0 { return 0 }
         if p == 1 { return 1 }
-        let odds = p <= 0.5
+        let odds =
+            p <= 0.5
             ? betaQuantile(a, b, probability: p, upperTail: false)
             : betaQuantile(a, b, probability: 1 - p, upperTail: true)
         return oddsToProbability(odds).x
@@ -102,7 +103,8 @@ public enum SpecialFunctions {
         guard a > 0, b > 0, a.isFinite, b.isFinite, q >= 0, q <= 1 else { return .nan }
         if q == 0 { return 1 }
         if q == 1 { return 0 }
-        let odds = q <= 0.5
+        let odds =
+            q <= 0.5
             ? betaQuantile(a, b, probability: q, upperTail: true)
             : betaQuantile(a, b, probability: 1 - q, upperTail: false)
         return oddsToProbability(odds).x
@@ -291,8 +293,13 @@ extension SpecialFunctions {
     static func stirlingCorrection(_ x: Double) -> Double {
         let t = 1 / (x * x)
         // B_2k / (2k (2k-1)) for k = 1 ... 8
-        let series = 1.0 / 12 + t * (-1.0 / 360 + t * (1.0 / 1260 + t * (-1.0 / 1680 + t * (1.0 / 1188
-            + t * (-691.0 / 360_360 + t * (1.0 / 156 + t * (-3617.0 / 122_400)))))))
+        let series =
+            1.0 / 12 + t
+            * (-1.0 / 360 + t
+                * (1.0 / 1260 + t
+                    * (-1.0 / 1680 + t
+                        * (1.0 / 1188
+                            + t * (-691.0 / 360_360 + t * (1.0 / 156 + t * (-3617.0 / 122_400)))))))
         return series / x
     }
 
@@ -302,10 +309,17 @@ extension SpecialFunctions {
         let d = a - 0.5
         if d > 0 { t = d - 0.5 }
         if t < 0 {
-            let r0 = -0.422784335098468, r1 = -0.771330383816272, r2 = -0.244757765222226
-            let r3 = 0.118378989872749, r4 = 9.30357293360349e-4, r5 = -0.0118290993445146
-            let r6 = 0.00223047661158249, r7 = 2.66505979058923e-4, r8 = -1.32674909766242e-4
-            let s1 = 0.273076135303957, s2 = 0.0559398236957378
+            let r0 = -0.422784335098468
+            let r1 = -0.771330383816272
+            let r2 = -0.244757765222226
+            let r3 = 0.118378989872749
+            let r4 = 9.30357293360349e-4
+            let r5 = -0.0118290993445146
+            let r6 = 0.00223047661158249
+            let r7 = 2.66505979058923e-4
+            let r8 = -1.32674909766242e-4
+            let s1 = 0.273076135303957
+            let s2 = 0.0559398236957378
             let top = (((((((r8 * t + r7) * t + r6) * t + r5) * t + r4) * t + r3) * t + r2) * t + r1) * t + r0
             let bot = (s2 * t + s1) * t + 1
             let w = top / bot
@@ -313,10 +327,16 @@ extension SpecialFunctions {
         } else if t == 0 {
             return 0
         } else {
-            let p0 = 0.577215664901533, p1 = -0.409078193005776, p2 = -0.230975380857675
-            let p3 = 0.0597275330452234, p4 = 0.0076696818164949, p5 = -0.00514889771323592
+            let p0 = 0.577215664901533
+            let p1 = -0.409078193005776
+            let p2 = -0.230975380857675
+            let p3 = 0.0597275330452234
+            let p4 = 0.0076696818164949
+            let p5 = -0.00514889771323592
             let p6 = 5.89597428611429e-4
-            let q1 = 0.427569613095214, q2 = 0.158451672430138, q3 = 0.0261132021441447
+            let q1 = 0.427569613095214
+            let q2 = 0.158451672430138
+            let q3 = 0.0261132021441447
             let q4 = 0.00423244297896961
             let top = (((((p6 * t + p5) * t + p4) * t + p3) * t + p2) * t + p1) * t + p0
             let bot = (((q4 * t + q3) * t + q2) * t + q1) * t + 1
@@ -328,21 +348,38 @@ extension SpecialFunctions {
     /// ln Γ(1 + a) for −0.2 ≤ a ≤ 1.25 (TOMS 708 `gamln1`).
     static func gamln1(_ a: Double) -> Double {
         if a < 0.6 {
-            let p0 = 0.577215664901533, p1 = 0.844203922187225, p2 = -0.168860593646662
-            let p3 = -0.780427615533591, p4 = -0.402055799310489, p5 = -0.0673562214325671
+            let p0 = 0.577215664901533
+            let p1 = 0.844203922187225
+            let p2 = -0.168860593646662
+            let p3 = -0.780427615533591
+            let p4 = -0.402055799310489
+            let p5 = -0.0673562214325671
             let p6 = -0.00271935708322958
-            let q1 = 2.88743195473681, q2 = 3.12755088914843, q3 = 1.56875193295039
-            let q4 = 0.361951990101499, q5 = 0.0325038868253937, q6 = 6.67465618796164e-4
-            let w = ((((((p6 * a + p5) * a + p4) * a + p3) * a + p2) * a + p1) * a + p0)
+            let q1 = 2.88743195473681
+            let q2 = 3.12755088914843
+            let q3 = 1.56875193295039
+            let q4 = 0.361951990101499
+            let q5 = 0.0325038868253937
+            let q6 = 6.67465618796164e-4
+            let w =
+                ((((((p6 * a + p5) * a + p4) * a + p3) * a + p2) * a + p1) * a + p0)
                 / ((((((q6 * a + q5) * a + q4) * a + q3) * a + q2) * a + q1) * a + 1)
             return -a * w
         }
-        let r0 = 0.422784335098467, r1 = 0.848044614534529, r2 = 0.565221050691933
-        let r3 = 0.156513060486551, r4 = 0.017050248402265, r5 = 4.97958207639485e-4
-        let s1 = 1.24313399877507, s2 = 0.548042109832463, s3 = 0.10155218743983
-        let s4 = 0.00713309612391, s5 = 1.16165475989616e-4
+        let r0 = 0.422784335098467
+        let r1 = 0.848044614534529
+        let r2 = 0.565221050691933
+        let r3 = 0.156513060486551
+        let r4 = 0.017050248402265
+        let r5 = 4.97958207639485e-4
+        let s1 = 1.24313399877507
+        let s2 = 0.548042109832463
+        let s3 = 0.10155218743983
+        let s4 = 0.00713309612391
+        let s5 = 1.16165475989616e-4
         let x = a - 1
-        let w = (((((r5 * x + r4) * x + r3) * x + r2) * x + r1) * x + r0)
+        let w =
+            (((((r5 * x + r4) * x + r3) * x + r2) * x + r1) * x + r0)
             / (((((s5 * x + s4) * x + s3) * x + s2) * x + s1) * x + 1)
         return x * w
     }

@@ -174,7 +174,8 @@ public struct StudentT: Sendable {
         // Cornish–Fisher expansion around the normal quantile
         let z = SpecialFunctions.standardNormalInverseSurvival(q)
         let z2 = z * z
-        let cornishFisher = z + z * (z2 + 1) / (4 * nu)
+        let cornishFisher =
+            z + z * (z2 + 1) / (4 * nu)
             + z * ((5 * z2 + 16) * z2 + 3) / (96 * nu * nu)
             + z * (((3 * z2 + 19) * z2 + 17) * z2 - 15) / (384 * nu * nu * nu)
         candidates.append(cornishFisher)

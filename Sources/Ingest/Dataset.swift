@@ -20,7 +20,9 @@ public struct DatasetLocation: Sendable, Equatable {
     /// Resolves a dataset argument and the `--data`/`--scorecard` options.
     /// - Throws: `InputError` (.usage) when neither or conflicting inputs are given,
     ///   (.missingInput) when the folder does not hold the files.
-    public static func resolve(folder: String?, data: String?, scorecard: String?, scorecardRequired: Bool = false) throws -> DatasetLocation {
+    public static func resolve(
+        folder: String?, data: String?, scorecard: String?, scorecardRequired: Bool = false
+    ) throws -> DatasetLocation {
         var measurements = data
         var card = scorecard
         if folder == "-" {
@@ -31,41 +33,51 @@ public struct DatasetLocation: Sendable, Equatable {
             measurements = "-"
         } else if let folder, MeasurementsReader.isOtherSource(folder) {
             if data != nil {
-                throw InputError(.usage, file: folder, problem: "both a dataset argument and --data name the measurements",
-                                 expected: "one of them")
+                throw InputError(
+                    .usage, file: folder, problem: "both a dataset argument and --data name the measurements",
+                    expected: "one of them")
             }
             measurements = folder
         } else if let folder {
             var st = stat()
             guard stat(folder, &st) == 0 else {
-                throw InputError(.missingInput, file: folder, problem: "no such file or folder",
-                                 expected: "a dataset folder holding measurements.csv and scorecard.yml, or a measurements CSV file")
+                throw InputError(
+                    .missingInput, file: folder, problem: "no such file or folder",
+                    expected: "a dataset folder holding measurements.csv and scorecard.yml, or a measurements CSV file")
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 let base = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
                 if measurements == nil { measurements = base + "/measurements.csv" }
                 if card == nil {
                     let candidate = base + "/scorecard.yml"
-                    if access(candidate, F_OK) == 0 { card = candidate } else if access(base + "/scorecard.yaml", F_OK) == 0 { card = base + "/scorecard.yaml" } else if scorecardRequired {
-                        throw InputError(.missingInput, file: candidate, problem: "the dataset folder has no scorecard.yml",
-                                         expected: "scorecard.yml beside measurements.csv, or --scorecard FILE")
+                    if access(candidate, F_OK) == 0 {
+                        card = candidate
+                    } else if access(base + "/scorecard.yaml", F_OK) == 0 {
+                        card = base + "/scorecard.yaml"
+                    } else if scorecardRequired {
+                        throw InputError(
+                            .missingInput, file: candidate, problem: "the dataset folder has no scorecard.yml",
+                            expected: "scorecard.yml beside measurements.csv, or --scorecard FILE")
                     }
                 }
             } else {
                 if data != nil {
-                    throw InputError(.usage, file: folder, problem: "both a dataset argument and --data name the measurements",
-                                     expected: "one of them")
+                    throw InputError(
+                        .usage, file: folder, problem: "both a dataset argument and --data name the measurements",
+                        expected: "one of them")
                 }
                 measurements = folder
             }
         }
         guard let measurements else {
-            throw InputError(.usage, file: "command line", problem: "no dataset given",
-                             expected: "a dataset folder (scorecard trend datasets/b2b-73) or --data FILE [--scorecard FILE]")
+            throw InputError(
+                .usage, file: "command line", problem: "no dataset given",
+                expected: "a dataset folder (scorecard trend datasets/b2b-73) or --data FILE [--scorecard FILE]")
         }
         if scorecardRequired && card == nil {
-            throw InputError(.usage, file: "command line", problem: "this analysis needs a scorecard",
-                             expected: "a dataset folder with scorecard.yml, or --scorecard FILE")
+            throw InputError(
+                .usage, file: "command line", problem: "this analysis needs a scorecard",
+                expected: "a dataset folder with scorecard.yml, or --scorecard FILE")
         }
         return DatasetLocation(measurements: measurements, scorecard: card)
     }
@@ -112,7 +124,9 @@ public struct Dataset: Sendable {
 
     /// Reads both files and checks them against each other, reporting every problem found.
     /// - Throws: `InputErrors` (all problems) or `InputError`.
-    public static func load(_ location: DatasetLocation, limits: ReadLimits = ReadLimits(), threads: Int = 2, options: ReadOptions = ReadOptions()) throws -> Dataset {
+    public static func load(
+        _ location: DatasetLocation, limits: ReadLimits = ReadLimits(), threads: Int = 2, options: ReadOptions = ReadOptions()
+    ) throws -> Dataset {
         var errors: [InputError] = []
         var scorecard: Scorecard?
         if let path = location.scorecard {
@@ -127,8 +141,9 @@ public struct Dataset: Sendable {
         var panel: Panel?
         var readingNotes: [InputNote] = []
         do {
-            let read = try MeasurementsReader.read(paths: [location.measurements] + location.moreMeasurements, limits: limits, threads: threads,
-                                                   options: options.merged(over: scorecard?.data ?? ReadOptions()))
+            let read = try MeasurementsReader.read(
+                paths: [location.measurements] + location.moreMeasurements, limits: limits, threads: threads,
+                options: options.merged(over: scorecard?.data ?? ReadOptions()))
             panel = read.panel
             readingNotes = read.notes
         } catch let e as InputErrors {
@@ -167,13 +182,20 @@ public struct Dataset: Sendable {
         if let roi = scorecard.roi { references += [(roi.returnMeasure, roi.line), (roi.costMeasure, roi.line)] }
         for (name, line) in references where !inData.contains(Array(name.utf8)) && !inCard.contains(Array(name.utf8)) {
             if let other = known.first(where: { NameSpelling.differOnlyInForm($0, name) }) {
-                errors.append(InputError(file: scorecard.file, line: line, problem: "measure \(NameSpelling.spelt(name)) is measure \(NameSpelling.spelt(other)) in another Unicode normalisation form",
-                                         expected: NameSpelling.expected))
+                errors.append(
+                    InputError(
+                        file: scorecard.file, line: line,
+                        problem:
+                            "measure \(NameSpelling.spelt(name)) is measure \(NameSpelling.spelt(other)) in another Unicode normalisation form",
+                        expected: NameSpelling.expected))
             }
         }
         for m in scorecard.measures where !inData.contains(Array(m.id.utf8)) {
-            errors.append(InputError(file: scorecard.file, line: m.line, problem: "measure \"\(m.id)\" is not in the data (\(measures.count) measures there)",
-                                     expected: "a measure id that appears in the measurements file\(Dataset.suggestion(m.id, among: measures))"))
+            errors.append(
+                InputError(
+                    file: scorecard.file, line: m.line,
+                    problem: "measure \"\(m.id)\" is not in the data (\(measures.count) measures there)",
+                    expected: "a measure id that appears in the measurements file\(Dataset.suggestion(m.id, among: measures))"))
         }
         errors += scorecard.unresolvedReferences(knownMeasures: Set(measures))
         for p in scorecard.perspectives {
@@ -182,15 +204,23 @@ public struct Dataset: Sendable {
                     // Any frequency (a quarterly deadline on monthly data is a deadline).
                     guard let due = i.due, let frequency else { continue }
                     if Period(due) == nil {
-                        errors.append(InputError(file: scorecard.file, line: i.line, problem: "initiative \"\(i.name)\" is due \"\(due)\", which is not a period",
-                                                 expected: "a period label such as \(frequency.example), 2025-Q2, 2025 or 2025-06-30"))
+                        errors.append(
+                            InputError(
+                                file: scorecard.file, line: i.line,
+                                problem: "initiative \"\(i.name)\" is due \"\(due)\", which is not a period",
+                                expected: "a period label such as \(frequency.example), 2025-Q2, 2025 or 2025-06-30"))
                     }
                 }
             }
         }
         let extra = measures.filter { !inCard.contains(Array($0.utf8)) }
         if !extra.isEmpty {
-            notes.append(InputNote(file: scorecard.file, message: "\(extra.count) measure\(extra.count == 1 ? "" : "s") in the data but not in the scorecard (analysed as direction higher, aggregation mean, no perspective): \(extra.map { "\"\($0)\"" }.joined(separator: ", "))"))
+            notes.append(
+                InputNote(
+                    file: scorecard.file,
+                    message:
+                        "\(extra.count) measure\(extra.count == 1 ? "" : "s") in the data but not in the scorecard (analysed as direction higher, aggregation mean, no perspective): \(extra.map { "\"\($0)\"" }.joined(separator: ", "))"
+                ))
         }
         return errors
     }
@@ -198,7 +228,8 @@ public struct Dataset: Sendable {
     /// " (did you mean "x"?)" for a close name, else "".
     public static func suggestion(_ name: String, among names: [String]) -> String {
         if let other = names.first(where: { NameSpelling.differOnlyInForm($0, name) }) {
-            return " (\(NameSpelling.spelt(other)) is the same text in another Unicode normalisation form than \(NameSpelling.spelt(name)); names compare byte for byte)"
+            return
+                " (\(NameSpelling.spelt(other)) is the same text in another Unicode normalisation form than \(NameSpelling.spelt(name)); names compare byte for byte)"
         }
         let best = names.map { ($0, editDistance(name, $0)) }.min { $0.1 < $1.1 }
         guard let (candidate, d) = best, d <= 2, d < name.count else { return "" }
@@ -230,14 +261,19 @@ public struct Dataset: Sendable {
         var panel = self.panel
         func periodArgument(_ text: String, _ flag: String) throws -> Period {
             guard let p = Period(text), p.frequency == panel.frequency else {
-                throw InputError(.usage, file: "command line", problem: "\(flag) \(text) is not a \(panel.frequency.rawValue)",
-                                 expected: "a period like the data's, e.g. \(panel.frequency.example) (the data runs \(panel.firstPeriod) to \(panel.lastPeriod))")
+                throw InputError(
+                    .usage, file: "command line", problem: "\(flag) \(text) is not a \(panel.frequency.rawValue)",
+                    expected:
+                        "a period like the data's, e.g. \(panel.frequency.example) (the data runs \(panel.firstPeriod) to \(panel.lastPeriod))"
+                )
             }
             return p
         }
         if let last = selection.last {
             if selection.from != nil {
-                throw InputError(.usage, file: "command line", problem: "--last with --from", expected: "--last N (optionally with --to), or --from/--to")
+                throw InputError(
+                    .usage, file: "command line", problem: "--last with --from", expected: "--last N (optionally with --to), or --from/--to"
+                )
             }
             if last < 1 {
                 throw InputError(.usage, file: "command line", problem: "--last \(last)", expected: "a whole number of periods, 1 or more")
@@ -251,34 +287,42 @@ public struct Dataset: Sendable {
             if let n = selection.last { lo = hi.advanced(by: -(n - 1)) }
             // Name the bound the user gave when the other one is the data's own end.
             if selection.from != nil && selection.to == nil && lo > panel.lastPeriod {
-                throw InputError(.usage, file: "command line", problem: "\(selection.fromFlag) \(lo) is after the data's last period, \(panel.lastPeriod)",
-                                 expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
+                throw InputError(
+                    .usage, file: "command line",
+                    problem: "\(selection.fromFlag) \(lo) is after the data's last period, \(panel.lastPeriod)",
+                    expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
             }
             if selection.to != nil && selection.from == nil && selection.last == nil && hi < panel.firstPeriod {
-                throw InputError(.usage, file: "command line", problem: "\(selection.toFlag) \(hi) is before the data's first period, \(panel.firstPeriod)",
-                                 expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
+                throw InputError(
+                    .usage, file: "command line",
+                    problem: "\(selection.toFlag) \(hi) is before the data's first period, \(panel.firstPeriod)",
+                    expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
             }
             if lo > hi {
-                throw InputError(.usage, file: "command line", problem: "the window \(lo) to \(hi) is empty", expected: "--from at or before --to")
+                throw InputError(
+                    .usage, file: "command line", problem: "the window \(lo) to \(hi) is empty", expected: "--from at or before --to")
             }
             let a = Swift.max(panel.firstPeriod.distance(to: lo), 0)
             let b = Swift.min(panel.firstPeriod.distance(to: hi), panel.periodCount - 1)
             if a > b {
-                throw InputError(.usage, file: "command line", problem: "the window \(lo) to \(hi) holds no data",
-                                 expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
+                throw InputError(
+                    .usage, file: "command line", problem: "the window \(lo) to \(hi) holds no data",
+                    expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
             }
             panel = panel.slicing(periods: a..<(b + 1))
             if panel.presentCount == 0 {
-                throw InputError(.usage, file: "command line", problem: "the window \(lo) to \(hi) holds no values",
-                                 expected: "a window with data (the data runs \(self.panel.firstPeriod) to \(self.panel.lastPeriod))")
+                throw InputError(
+                    .usage, file: "command line", problem: "the window \(lo) to \(hi) holds no values",
+                    expected: "a window with data (the data runs \(self.panel.firstPeriod) to \(self.panel.lastPeriod))")
             }
         }
         var teamIndices: [Int]?
         if !selection.teams.isEmpty {
             teamIndices = try selection.teams.map { name in
                 guard let i = panel.teamIndex(name) else {
-                    throw InputError(.usage, file: "command line", problem: "--team \"\(name)\" is not a team in the data",
-                                     expected: "one of the \(panel.teamCount) teams\(Dataset.suggestion(name, among: panel.teams))")
+                    throw InputError(
+                        .usage, file: "command line", problem: "--team \"\(name)\" is not a team in the data",
+                        expected: "one of the \(panel.teamCount) teams\(Dataset.suggestion(name, among: panel.teams))")
                 }
                 return i
             }
@@ -288,8 +332,9 @@ public struct Dataset: Sendable {
         if !selection.measures.isEmpty {
             measureIndices = try selection.measures.map { name in
                 guard let i = panel.measureIndex(name) else {
-                    throw InputError(.usage, file: "command line", problem: "--measure \"\(name)\" is not a measure in the data",
-                                     expected: "one of \(panel.measures.joined(separator: ", "))\(Dataset.suggestion(name, among: panel.measures))")
+                    throw InputError(
+                        .usage, file: "command line", problem: "--measure \"\(name)\" is not a measure in the data",
+                        expected: "one of \(panel.measures.joined(separator: ", "))\(Dataset.suggestion(name, among: panel.measures))")
                 }
                 return i
             }

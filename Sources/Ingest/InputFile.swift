@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// A file's identity: device and inode, the same through hard and symbolic links, and its
 /// modification time, so an inode freed by a deleted input and reused by a new file (a
@@ -22,7 +23,9 @@ public struct FileIdentity: Hashable, Sendable {
         self.modifiedNanoseconds = modifiedNanoseconds
     }
     public init(_ st: stat) {
-        self.init(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), modified: Int64(st.st_mtim.tv_sec), modifiedNanoseconds: Int64(st.st_mtim.tv_nsec))
+        self.init(
+            device: UInt64(st.st_dev), inode: UInt64(st.st_ino), modified: Int64(st.st_mtim.tv_sec),
+            modifiedNanoseconds: Int64(st.st_mtim.tv_nsec))
     }
 
     /// The identity of what `path` names, links followed; nil when it does not exist.

@@ -1,7 +1,8 @@
+import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 
 /// Reads a measurements CSV — tidy (`team,period,measure,value`) or wide
 /// (`team,period,<measure>,…`), told apart by the header — into a `Panel`.
@@ -26,10 +27,13 @@ public enum MeasurementsReader {
 
     /// - Throws: `InputErrors` (every problem found), or a single `InputError` when the file
     ///   cannot be opened (exit 66) or is empty.
-    public static func read(path: String, limits: ReadLimits = ReadLimits(), threads: Int = 2, options: ReadOptions = ReadOptions()) throws -> Result {
+    public static func read(
+        path: String, limits: ReadLimits = ReadLimits(), threads: Int = 2, options: ReadOptions = ReadOptions()
+    ) throws -> Result {
         if path == "-" { return try readStandardInput(limits: limits, options: options) }
         if let other = try readOtherSource(path, limits: limits, options: options) { return other }
-        let (fd, size) = try openMeasurements(path, expected: "a readable CSV file; pass it with --data or a dataset folder holding measurements.csv")
+        let (fd, size) = try openMeasurements(
+            path, expected: "a readable CSV file; pass it with --data or a dataset folder holding measurements.csv")
         defer { close(fd) }
         return try read(source: FileSource(fd: fd), size: size, file: path, limits: limits, threads: threads, options: options)
     }
@@ -48,13 +52,18 @@ public enum MeasurementsReader {
             if n < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
-                throw InputError(.missingInput, file: "<stdin>", problem: "cannot read standard input (\(reason))", expected: "measurements CSV on standard input")
+                throw InputError(
+                    .missingInput, file: "<stdin>", problem: "cannot read standard input (\(reason))",
+                    expected: "measurements CSV on standard input")
             }
             if n == 0 { break }
             bytes += buffer[0..<n]
             if bytes.count > most {
-                throw InputErrors([InputError(.limit, file: "<stdin>", problem: "standard input holds more than \(most) bytes",
-                                              expected: "a smaller input, or save it to a file (the file is read in blocks)")])
+                throw InputErrors([
+                    InputError(
+                        .limit, file: "<stdin>", problem: "standard input holds more than \(most) bytes",
+                        expected: "a smaller input, or save it to a file (the file is read in blocks)")
+                ])
             }
         }
         return try bytes.withUnsafeBufferPointer { buf in
@@ -65,14 +74,18 @@ public enum MeasurementsReader {
     /// Reads several files as one panel (`--data a.csv --data b.csv`): each file has its own
     /// header (tidy or wide), all must share one frequency, and a key in two files is a
     /// duplicate, reported with both files and lines.
-    public static func read(paths: [String], limits: ReadLimits = ReadLimits(), threads: Int = 2, options: ReadOptions = ReadOptions()) throws -> Result {
+    public static func read(
+        paths: [String], limits: ReadLimits = ReadLimits(), threads: Int = 2, options: ReadOptions = ReadOptions()
+    ) throws -> Result {
         if paths.count == 1 { return try read(path: paths[0], limits: limits, threads: threads, options: options) }
         var all: [SegmentParser] = []
-        defer { all.forEach { $0.cells.deallocate() } }
+        defer { for item in all { item.cells.deallocate() } }
         var errors: [InputError] = []
         for path in paths {
             if isOtherSource(path) {
-                do { all.append(try otherSegment(path, limits: limits, options: options)) } catch let e as InputErrors { errors += e.errors }
+                do { all.append(try otherSegment(path, limits: limits, options: options)) } catch let e as InputErrors {
+                    errors += e.errors
+                }
                 continue
             }
             let (fd, size) = try openMeasurements(path, expected: "a readable CSV file")
@@ -87,9 +100,12 @@ public enum MeasurementsReader {
         if let first = all.first(where: { $0.frequency != nil }), let frequency = first.frequency {
             for s in all {
                 guard let f = s.frequency, f != frequency else { continue }
-                errors.append(InputError(file: s.file, line: s.frequencyLine, column: 1,
-                    problem: "period \(s.frequencyLabel) is a \(f.rawValue), but \(first.file) line \(first.frequencyLine) has \(first.frequencyLabel), a \(frequency.rawValue)",
-                    expected: "one frequency in every file: every period a \(frequency.rawValue) such as \(frequency.example)"))
+                errors.append(
+                    InputError(
+                        file: s.file, line: s.frequencyLine, column: 1,
+                        problem:
+                            "period \(s.frequencyLabel) is a \(f.rawValue), but \(first.file) line \(first.frequencyLine) has \(first.frequencyLabel), a \(frequency.rawValue)",
+                        expected: "one frequency in every file: every period a \(frequency.rawValue) such as \(frequency.example)"))
                 break
             }
         }
@@ -105,23 +121,29 @@ public enum MeasurementsReader {
         case .success(let opened):
             return opened
         case .failure(.cannotOpen(let code)):
-            throw InputError(.missingInput, file: path, problem: "cannot open the measurements file (\(String(cString: strerror(code))))",
-                             expected: expected)
+            throw InputError(
+                .missingInput, file: path, problem: "cannot open the measurements file (\(String(cString: strerror(code))))",
+                expected: expected)
         case .failure(.folder), .failure(.notRegular):
-            throw InputError(.missingInput, file: path, problem: "not a regular file",
-                             expected: "a CSV file of measurements (save a stream to a file first)")
+            throw InputError(
+                .missingInput, file: path, problem: "not a regular file",
+                expected: "a CSV file of measurements (save a stream to a file first)")
         }
     }
 
     /// Parses CSV text held in memory (tests, small inputs).
-    public static func read(text: String, file: String = "<memory>", limits: ReadLimits = ReadLimits(), options: ReadOptions = ReadOptions()) throws -> Result {
+    public static func read(
+        text: String, file: String = "<memory>", limits: ReadLimits = ReadLimits(), options: ReadOptions = ReadOptions()
+    ) throws -> Result {
         let bytes = Array(text.utf8)
         return try read(bytes: bytes, file: file, limits: limits, options: options)
     }
 
     /// `threads: 2` takes the two-core path for 4 MiB and more, as a file would (fuzz-csv compares them).
-    public static func read(bytes: [UInt8], file: String, limits: ReadLimits = ReadLimits(), threads: Int = 1,
-                            options: ReadOptions = ReadOptions()) throws -> Result {
+    public static func read(
+        bytes: [UInt8], file: String, limits: ReadLimits = ReadLimits(), threads: Int = 1,
+        options: ReadOptions = ReadOptions()
+    ) throws -> Result {
         try bytes.withUnsafeBufferPointer { buf in
             let source = MemorySource(buffer: buf)
             return try read(source: source, size: buf.count, file: file, limits: limits, threads: threads, options: options)
@@ -130,37 +152,52 @@ public enum MeasurementsReader {
 
     // MARK: - Driver
 
-    static func read(source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int, options: ReadOptions = ReadOptions()) throws -> Result {
+    static func read(
+        source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int, options: ReadOptions = ReadOptions()
+    ) throws -> Result {
         let parsed = try segments(source: source, size: size, file: file, limits: limits, threads: threads, options: options)
-        defer { parsed.forEach { $0.cells.deallocate() } }
+        defer { for item in parsed { item.cells.deallocate() } }
         return try merge(parsed, file: file, limits: limits, options: options)
     }
 
     /// The file parsed into one or two segments, line numbers made absolute and duplicates
     /// inside each worded; the caller merges them and deallocates their cells.
-    static func segments(source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int, options: ReadOptions = ReadOptions()) throws -> [SegmentParser] {
+    static func segments(
+        source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int, options: ReadOptions = ReadOptions()
+    ) throws -> [SegmentParser] {
         // Header: the first record, after an optional UTF-8 BOM.
         // The limit plus a BOM, saturating: --max-line-bytes may be Int.max.
         let headBytes = try source.bytes(at: 0, count: size - 3 < limits.maxRecordBytes ? size : limits.maxRecordBytes + 3, file: file)
         if headBytes.isEmpty || headBytes.allSatisfy({ $0 == 10 || $0 == 13 || $0 == 32 }) {
-            throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "the file is empty",
-                                          expected: "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)")])
+            throw InputErrors([
+                InputError(
+                    file: file, line: 1, column: 1, problem: "the file is empty",
+                    expected: "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)")
+            ])
         }
         // UTF-16 (a spreadsheet's "Unicode text"): say so, rather than showing its header's NULs.
         if headBytes.count >= 2 && ((headBytes[0] == 0xFF && headBytes[1] == 0xFE) || (headBytes[0] == 0xFE && headBytes[1] == 0xFF)) {
-            throw InputErrors([InputError(file: file, line: 1, column: 1,
-                                          problem: "the file is UTF-16 text (it starts with the byte-order mark \(headBytes[0] == 0xFF ? "FF FE" : "FE FF"))",
-                                          expected: "UTF-8 text (save the file as \"CSV UTF-8\")")])
+            throw InputErrors([
+                InputError(
+                    file: file, line: 1, column: 1,
+                    problem: "the file is UTF-16 text (it starts with the byte-order mark \(headBytes[0] == 0xFF ? "FF FE" : "FE FF"))",
+                    expected: "UTF-8 text (save the file as \"CSV UTF-8\")")
+            ])
         }
         let bom = headBytes.count >= 3 && headBytes[0] == 0xEF && headBytes[1] == 0xBB && headBytes[2] == 0xBF ? 3 : 0
-        let (layout, columns, headerEnd) = try parseHeader(Array(headBytes[bom...]), file: file, final: headBytes.count == size, limits: limits, options: options)
+        let (layout, columns, headerEnd) = try parseHeader(
+            Array(headBytes[bom...]), file: file, final: headBytes.count == size, limits: limits, options: options)
         let dataStart = bom + headerEnd
         let headerLines = 2  // data starts on line 2 (a header with quoted line breaks is refused)
 
         let dataSize = size - dataStart
-        if threads > 1 && dataSize >= parallelThreshold, let split = try findSplit(source, from: dataStart + dataSize / 2, size: size, file: file) {
-            var parsers = [SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines, columns: columns, options: options),
-                           SegmentParser(file: file, layout: layout, limits: limits, firstLine: 1, columns: columns, options: options)]
+        if threads > 1 && dataSize >= parallelThreshold,
+            let split = try findSplit(source, from: dataStart + dataSize / 2, size: size, file: file)
+        {
+            var parsers = [
+                SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines, columns: columns, options: options),
+                SegmentParser(file: file, layout: layout, limits: limits, firstLine: 1, columns: columns, options: options),
+            ]
             let ranges = [(dataStart, split), (split, size)]
             var failures: [Error?] = [nil, nil]
             parsers.withUnsafeMutableBufferPointer { ps in
@@ -173,14 +210,16 @@ public enum MeasurementsReader {
                 }
             }
             if let e = failures.compactMap({ $0 }).first {
-                parsers.forEach { $0.cells.deallocate() }
+                for item in parsers { item.cells.deallocate() }
                 throw e
             }
             // The split is right if the first half ended cleanly at it and both halves agree on
             // the frequency; otherwise parse the whole file on one core.
             let first = parsers[0]
             let second = parsers[1]
-            if !first.endedInsideQuote && !first.stopped && (first.frequency == nil || second.frequency == nil || first.frequency == second.frequency) {
+            if !first.endedInsideQuote && !first.stopped
+                && (first.frequency == nil || second.frequency == nil || first.frequency == second.frequency)
+            {
                 let offset = first.line - 1
                 parsers[0].wordDuplicates(lineOffset: 0)
                 for i in parsers[1].errors.indices { parsers[1].errors[i].line? += offset }
@@ -191,7 +230,7 @@ public enum MeasurementsReader {
                 parsers[1].frequencyLine += offset
                 return parsers
             }
-            parsers.forEach { $0.cells.deallocate() }
+            for item in parsers { item.cells.deallocate() }
         }
         var only = SegmentParser(file: file, layout: layout, limits: limits, firstLine: headerLines, columns: columns, options: options)
         do {
@@ -217,21 +256,30 @@ public enum MeasurementsReader {
         return offset + nl + 1
     }
 
-    static func parseHeader(_ bytes: [UInt8], file: String, final: Bool, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> (MeasurementLayout, ColumnMap, Int) {
+    static func parseHeader(
+        _ bytes: [UInt8], file: String, final: Bool, limits: ReadLimits, options: ReadOptions = ReadOptions()
+    ) throws -> (MeasurementLayout, ColumnMap, Int) {
         var scanner = RecordScanner()
         // Not final when the file goes on past the bytes read: a header that does not end within
         // them is longer than the line limit (read as final, it would be cut and misread).
         let outcome = bytes.withUnsafeBufferPointer { scanner.scan($0.baseAddress!, count: $0.count, from: 0, final: final) }
         let expectedHeader = "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)"
         if case .needMore = outcome {
-            throw InputErrors([InputError(.limit, file: file, line: 1, column: 1, problem: SegmentParser.longLineProblem(limits),
-                                          expected: SegmentParser.longLineExpected)])
+            throw InputErrors([
+                InputError(
+                    .limit, file: file, line: 1, column: 1, problem: SegmentParser.longLineProblem(limits),
+                    expected: SegmentParser.longLineExpected)
+            ])
         }
         guard case .record(let next) = outcome else {
-            throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "the header row cannot be read as CSV", expected: expectedHeader)])
+            throw InputErrors([
+                InputError(file: file, line: 1, column: 1, problem: "the header row cannot be read as CSV", expected: expectedHeader)
+            ])
         }
         if scanner.lineBreaks > 1 {
-            throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "a line break inside a header name", expected: expectedHeader)])
+            throw InputErrors([
+                InputError(file: file, line: 1, column: 1, problem: "a line break inside a header name", expected: expectedHeader)
+            ])
         }
         var names: [[UInt8]] = []
         var columns: [Int] = []
@@ -252,7 +300,9 @@ public enum MeasurementsReader {
     /// case-insensitively after trimming blanks when only one column matches. An unnamed
     /// first column (R's `write.csv` row names) is left out. Wide files: every other column
     /// is a measure.
-    static func mapColumns(_ names: [[UInt8]], columns: [Int], next: Int, file: String, options: ReadOptions) throws -> (MeasurementLayout, ColumnMap, Int) {
+    static func mapColumns(
+        _ names: [[UInt8]], columns: [Int], next: Int, file: String, options: ReadOptions
+    ) throws -> (MeasurementLayout, ColumnMap, Int) {
         let expectedHeader = "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)"
         let texts = names.map { String(decoding: $0, as: UTF8.self) }
         func folded(_ t: String) -> String {
@@ -269,9 +319,12 @@ public enum MeasurementsReader {
             let loose = exact.isEmpty ? usable.filter { folded(texts[$0]) == folded(wanted) } : exact
             if loose.count > 1 {
                 let listed = loose.map { "column \(columns[$0]) \"\(texts[$0])\"" }.joined(separator: ", ")
-                throw InputErrors([InputError(file: file, line: 1, column: columns[loose[1]],
-                    problem: "\(flag.map { "\($0) " } ?? "")\"\(wanted)\" matches \(loose.count) header names (\(listed))",
-                    expected: "one column of that name; rename one, or name it exactly\(flag == nil ? " with --\(wanted)-column" : "")")])
+                throw InputErrors([
+                    InputError(
+                        file: file, line: 1, column: columns[loose[1]],
+                        problem: "\(flag.map { "\($0) " } ?? "")\"\(wanted)\" matches \(loose.count) header names (\(listed))",
+                        expected: "one column of that name; rename one, or name it exactly\(flag == nil ? " with --\(wanted)-column" : "")")
+                ])
             }
             return loose.first
         }
@@ -280,18 +333,36 @@ public enum MeasurementsReader {
                 if let i = try find(fallback, flag: nil) { return i }
                 let found = texts.prefix(8).joined(separator: ",")
                 if options.teamColumn == nil && options.periodColumn == nil && options.measureColumn == nil && options.valueColumn == nil {
-                    throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "header \"\(texts.prefix(4).joined(separator: ","))\" is not a measurements header", expected: expectedHeader + "; or name the columns with --team-column, --period-column (and --measure-column, --value-column)")])
+                    throw InputErrors([
+                        InputError(
+                            file: file, line: 1, column: 1,
+                            problem: "header \"\(texts.prefix(4).joined(separator: ","))\" is not a measurements header",
+                            expected: expectedHeader
+                                + "; or name the columns with --team-column, --period-column (and --measure-column, --value-column)")
+                    ])
                 }
-                throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "no \(fallback) column in the header \"\(found)\"", expected: "a column named \(fallback), or \(flag) NAME")])
+                throw InputErrors([
+                    InputError(
+                        file: file, line: 1, column: 1, problem: "no \(fallback) column in the header \"\(found)\"",
+                        expected: "a column named \(fallback), or \(flag) NAME")
+                ])
             }
             if let i = try find(wanted, flag: flag) { return i }
             let found = texts.prefix(8).joined(separator: ",")
-            throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "\(flag) \"\(wanted)\" is not a column of the header \"\(found)\(texts.count > 8 ? ",…" : "")\"",
-                                          expected: "a header name (compared case-insensitively, blanks around it ignored)\(Dataset.suggestion(wanted, among: texts))")])
+            throw InputErrors([
+                InputError(
+                    file: file, line: 1, column: 1,
+                    problem: "\(flag) \"\(wanted)\" is not a column of the header \"\(found)\(texts.count > 8 ? ",…" : "")\"",
+                    expected:
+                        "a header name (compared case-insensitively, blanks around it ignored)\(Dataset.suggestion(wanted, among: texts))")
+            ])
         }
         if names.count < 3 && options.teamColumn == nil && options.periodColumn == nil {
             let found = texts.prefix(4).joined(separator: ",")
-            throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "header \"\(found)\" is not a measurements header", expected: expectedHeader)])
+            throw InputErrors([
+                InputError(
+                    file: file, line: 1, column: 1, problem: "header \"\(found)\" is not a measurements header", expected: expectedHeader)
+            ])
         }
         var map = ColumnMap()
         map.fieldCount = names.count
@@ -301,12 +372,17 @@ public enum MeasurementsReader {
         // The documented layout, team,period,… by position (names compared case-insensitively),
         // comes first: so `Team,PERIOD,period` keeps a wide measure named `period`, as before
         // columns could be named. Otherwise the columns are found by name.
-        let positional = options.teamColumn == nil && options.periodColumn == nil && usable.count >= 3
+        let positional =
+            options.teamColumn == nil && options.periodColumn == nil && usable.count >= 3
             && folded(texts[usable[0]]) == "team" && folded(texts[usable[1]]) == "period"
         map.team = positional ? usable[0] : try required(options.teamColumn, "team", flag: "--team-column")
         map.period = positional ? usable[1] : try required(options.periodColumn, "period", flag: "--period-column")
         if map.team == map.period {
-            throw InputErrors([InputError(.usage, file: file, line: 1, column: columns[map.team], problem: "the team and period columns are the same column \"\(texts[map.team])\"", expected: "two different columns")])
+            throw InputErrors([
+                InputError(
+                    .usage, file: file, line: 1, column: columns[map.team],
+                    problem: "the team and period columns are the same column \"\(texts[map.team])\"", expected: "two different columns")
+            ])
         }
         let others = usable.filter { $0 != map.team && $0 != map.period }
         let explicitTidy = options.measureColumn != nil || options.valueColumn != nil
@@ -319,7 +395,12 @@ public enum MeasurementsReader {
                 return (.tidy, map, next)
             }
             if explicitTidy {
-                throw InputErrors([InputError(.usage, file: file, line: 1, column: 1, problem: "the measure and value columns must differ from each other and from the team and period columns", expected: "four different columns")])
+                throw InputErrors([
+                    InputError(
+                        .usage, file: file, line: 1, column: 1,
+                        problem: "the measure and value columns must differ from each other and from the team and period columns",
+                        expected: "four different columns")
+                ])
             }
         }
         var errors: [InputError] = []
@@ -328,11 +409,21 @@ public enum MeasurementsReader {
             let name = names[j]
             let text = texts[j]
             if name.isEmpty {
-                errors.append(InputError(file: file, line: 1, column: columns[j], problem: "an empty measure name in the header", expected: "a name for every measure column"))
+                errors.append(
+                    InputError(
+                        file: file, line: 1, column: columns[j], problem: "an empty measure name in the header",
+                        expected: "a name for every measure column"))
             } else if let problem = name.withUnsafeBufferPointer({ SegmentParser.nameProblem($0.baseAddress!, $0.count) }) {
-                errors.append(InputError(file: file, line: 1, column: columns[j], problem: "\(problem) in a measure name", expected: "measure names in UTF-8 text"))
+                errors.append(
+                    InputError(
+                        file: file, line: 1, column: columns[j], problem: "\(problem) in a measure name",
+                        expected: "measure names in UTF-8 text"))
             } else if let first = seen[name] {
-                errors.append(InputError(file: file, line: 1, column: columns[j], problem: "measure \"\(text)\" appears twice in the header (also column \(first + 1))", expected: "each measure once"))
+                errors.append(
+                    InputError(
+                        file: file, line: 1, column: columns[j],
+                        problem: "measure \"\(text)\" appears twice in the header (also column \(first + 1))", expected: "each measure once"
+                    ))
             }
             seen[name] = seen[name] ?? j
         }
@@ -345,8 +436,10 @@ public enum MeasurementsReader {
 
     /// Names (teams or measures) that are another spelling of an earlier one — the same text
     /// in another Unicode normalisation form (`NameSpelling`) — each at the line where it first appears.
-    static func spellingConflicts(_ segments: [SegmentParser], table: NameTable, maps: [[Int]], lines: KeyPath<SegmentParser, [Int]>,
-                                  what: String) -> [InputError] {
+    static func spellingConflicts(
+        _ segments: [SegmentParser], table: NameTable, maps: [[Int]], lines: KeyPath<SegmentParser, [Int]>,
+        what: String
+    ) -> [InputError] {
         let names = (0..<table.count).map { table.name($0) }
         let found = NameSpelling.conflicts(names)
         if found.isEmpty { return [] }
@@ -362,13 +455,16 @@ public enum MeasurementsReader {
             let here = place[later] ?? (segments[0].file, 1)
             let there = place[earlier] ?? here
             let at = there.file == here.file ? "line \(there.line)" : "\(there.file) line \(there.line)"
-            return InputError(file: here.file, line: here.line,
-                              problem: "\(what) \(NameSpelling.spelt(names[later])) is \(what) \(NameSpelling.spelt(names[earlier])) of \(at) in another Unicode normalisation form",
-                              expected: NameSpelling.expected)
+            return InputError(
+                file: here.file, line: here.line,
+                problem:
+                    "\(what) \(NameSpelling.spelt(names[later])) is \(what) \(NameSpelling.spelt(names[earlier])) of \(at) in another Unicode normalisation form",
+                expected: NameSpelling.expected)
         }
     }
 
-    static func merge(_ segments: [SegmentParser], file: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result {
+    static func merge(_ segments: [SegmentParser], file: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result
+    {
         var errors = segments.flatMap(\.errors)
         let summaries = invalidSummaries(segments, options: options)
         // Global names in first-seen order, then sorted bytewise.
@@ -377,24 +473,29 @@ public enum MeasurementsReader {
         var teamMaps: [[Int]] = []
         var measureMaps: [[Int]] = []
         for s in segments {
-            teamMaps.append((0..<s.teams.count).map { i in
-                s.teams.bytes(i).withUnsafeBufferPointer { teamTable.intern($0.baseAddress!, $0.count).index }
-            })
-            measureMaps.append((0..<s.measures.count).map { i in
-                s.measures.bytes(i).withUnsafeBufferPointer { measureTable.intern($0.baseAddress!, $0.count).index }
-            })
+            teamMaps.append(
+                (0..<s.teams.count).map { i in
+                    s.teams.bytes(i).withUnsafeBufferPointer { teamTable.intern($0.baseAddress!, $0.count).index }
+                })
+            measureMaps.append(
+                (0..<s.measures.count).map { i in
+                    s.measures.bytes(i).withUnsafeBufferPointer { measureTable.intern($0.baseAddress!, $0.count).index }
+                })
         }
         let rowCount = segments.reduce(0) { $0 + $1.rowCount }
         let withPeriods = segments.filter { $0.minPeriod <= $0.maxPeriod }
         guard let frequency = segments.compactMap(\.frequency).first, !withPeriods.isEmpty else {
             if errors.isEmpty && summaries.isEmpty {
-                errors.append(InputError(file: file, line: 2, column: 1, problem: "no data rows after the header",
-                                         expected: "at least one row of measurements"))
+                errors.append(
+                    InputError(
+                        file: file, line: 2, column: 1, problem: "no data rows after the header",
+                        expected: "at least one row of measurements"))
             }
             throw InputErrors(Array(errors.prefix(limits.maxErrors)) + summaries)
         }
         if !errors.isEmpty || !summaries.isEmpty {
-            throw InputErrors(Array(errors.prefix(limits.maxErrors)) + summaries, measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
+            throw InputErrors(
+                Array(errors.prefix(limits.maxErrors)) + summaries, measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
         }
         errors += spellingConflicts(segments, table: teamTable, maps: teamMaps, lines: \.teamLines, what: "team")
         errors += spellingConflicts(segments, table: measureTable, maps: measureMaps, lines: \.measureLines, what: "measure")
@@ -416,8 +517,13 @@ public enum MeasurementsReader {
         if overflow || overflow2 || total > limits.maxPanelCells {
             let first = Period(frequency: frequency, ordinal: Int(minPeriod))
             let last = Period(frequency: frequency, ordinal: Int(maxPeriod))
-            throw InputErrors([InputError(.limit, file: file, problem: "the panel would have \(teams) teams × \(measures) measures × \(periods) periods (\(first) to \(last)) = \(overflow || overflow2 ? "more than 2^63" : String(total)) cells",
-                expected: "at most \(limits.maxPanelCells) cells (raise with --max-cells, or cut the periods with --from/--to)")])
+            throw InputErrors([
+                InputError(
+                    .limit, file: file,
+                    problem:
+                        "the panel would have \(teams) teams × \(measures) measures × \(periods) periods (\(first) to \(last)) = \(overflow || overflow2 ? "more than 2^63" : String(total)) cells",
+                    expected: "at most \(limits.maxPanelCells) cells (raise with --max-cells, or cut the periods with --from/--to)")
+            ])
         }
         // Global team → its local index in each segment (−1 when absent).
         var localTeam = [[Int]](repeating: [Int](repeating: -1, count: teams), count: segments.count)
@@ -475,18 +581,27 @@ public enum MeasurementsReader {
                                             var firstFile = seg.file
                                             for earlier in holders where earlier < si {
                                                 let e = segs[earlier]
-                                                guard let em = (0..<e.measures.count).first(where: { localMeasureRanks[earlier][$0] == m }) else { continue }
-                                                let (l, _) = e.cells.cell(team: owners[earlier][t], measure: em, slot: e.cells.slot(of: minPeriod) + p)
+                                                guard let em = (0..<e.measures.count).first(where: { localMeasureRanks[earlier][$0] == m })
+                                                else { continue }
+                                                let (l, _) = e.cells.cell(
+                                                    team: owners[earlier][t], measure: em, slot: e.cells.slot(of: minPeriod) + p)
                                                 if l != 0 {
                                                     firstLine = Int(l) + e.lineOffset
                                                     firstFile = e.file
                                                 }
                                             }
                                             // Several files (--data a --data b): each error names its own file.
-                                            pe[part].append((si, SegmentParser.duplicateError(
-                                                file: seg.file, team: teamNames.name(teamIndex[si][lt]), measure: measureNames.name(measureIndex[si][lm]),
-                                                period: Period(frequency: frequency, ordinal: Int(minPeriod) + p), firstLine: firstLine,
-                                                line: Int(line) + seg.lineOffset, firstFile: firstFile == seg.file ? nil : firstFile)))
+                                            pe[part].append(
+                                                (
+                                                    si,
+                                                    SegmentParser.duplicateError(
+                                                        file: seg.file, team: teamNames.name(teamIndex[si][lt]),
+                                                        measure: measureNames.name(measureIndex[si][lm]),
+                                                        period: Period(frequency: frequency, ordinal: Int(minPeriod) + p),
+                                                        firstLine: firstLine,
+                                                        line: Int(line) + seg.lineOffset, firstFile: firstFile == seg.file ? nil : firstFile
+                                                    )
+                                                ))
                                             continue
                                         }
                                         seen[m * periods + p] = true
@@ -503,16 +618,21 @@ public enum MeasurementsReader {
         // A key in both halves of the file is a duplicate too; reported in file order.
         let duplicateErrors = partErrors.flatMap { $0 }.sorted { ($0.0, $0.1.line ?? 0) < ($1.0, $1.1.line ?? 0) }.map(\.1)
         if !duplicateErrors.isEmpty {
-            throw InputErrors(Array(duplicateErrors.prefix(limits.maxErrors)), measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
+            throw InputErrors(
+                Array(duplicateErrors.prefix(limits.maxErrors)), measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
         }
-        var panel = Panel(teams: teamOrder.map { teamTable.name($0) }, measures: measureOrder.map { measureTable.name($0) },
-                          frequency: frequency, firstPeriod: Period(frequency: frequency, ordinal: Int(minPeriod)),
-                          periodCount: periods, values: values)
+        var panel = Panel(
+            teams: teamOrder.map { teamTable.name($0) }, measures: measureOrder.map { measureTable.name($0) },
+            frequency: frequency, firstPeriod: Period(frequency: frequency, ordinal: Int(minPeriod)),
+            periodCount: periods, values: values)
         var notes: [InputNote] = []
         if segments.contains(where: { $0.columns.ignoredRowNames }) {
-            notes.append(InputNote(file: file, message: "the first column has no name (row numbers, as R's write.csv writes them): left out"))
+            notes.append(
+                InputNote(file: file, message: "the first column has no name (row numbers, as R's write.csv writes them): left out"))
         }
-        if frequency == .day && options.frequency == nil, let (coarser, note) = detectFrequency(segments, minPeriod: minPeriod, periods: periods) {
+        if frequency == .day && options.frequency == nil,
+            let (coarser, note) = detectFrequency(segments, minPeriod: minPeriod, periods: periods)
+        {
             panel = panel.regrouped(into: coarser)
             notes.append(InputNote(file: file, message: note))
         }
@@ -536,13 +656,21 @@ public enum MeasurementsReader {
             let shown = segments.reduce(0) { $0 + $1.invalidReported[k] }
             guard count > 0, let example = segments.lazy.compactMap({ $0.invalidFirst[k] }).first else { continue }
             let bytes = Array(example.text.dropFirst().dropLast().utf8)
-            let exported = !options.lenient && bytes.withUnsafeBufferPointer { LenientNumber.parse($0.baseAddress!, $0.count, lenient: true, decimalComma: options.comma) } != nil
+            let exported =
+                !options.lenient
+                && bytes.withUnsafeBufferPointer {
+                    LenientNumber.parse($0.baseAddress!, $0.count, lenient: true, decimalComma: options.comma)
+                } != nil
             guard count > shown || (exported && count > 1) else { continue }
             let column = first.columns.headers[k]
-            out.append(InputError(file: first.file, line: 1, column: first.columns.headerColumns[k],
-                problem: "column \"\(column)\": \(count) value\(count == 1 ? " is" : "s are") not \(options.lenient ? "numbers even leniently" : exported ? "plain numbers" : "numbers"), like \(example.text) (line \(example.line))",
-                expected: exported ? "plain decimal numbers; for numbers as exports write them (currency, thousands separators, %), use --lenient-numbers (or data: {numbers: lenient} in scorecard.yml)"
-                                   : "decimal numbers, or empty/NA/NaN/null for missing values"))
+            out.append(
+                InputError(
+                    file: first.file, line: 1, column: first.columns.headerColumns[k],
+                    problem:
+                        "column \"\(column)\": \(count) value\(count == 1 ? " is" : "s are") not \(options.lenient ? "numbers even leniently" : exported ? "plain numbers" : "numbers"), like \(example.text) (line \(example.line))",
+                    expected: exported
+                        ? "plain decimal numbers; for numbers as exports write them (currency, thousands separators, %), use --lenient-numbers (or data: {numbers: lenient} in scorecard.yml)"
+                        : "decimal numbers, or empty/NA/NaN/null for missing values"))
         }
         return out
     }
@@ -569,12 +697,21 @@ public enum MeasurementsReader {
         let monthEnds = days.allSatisfy { $0.advanced(by: 1).within(.month) != $0.within(.month) }
         let kind = monthEnds ? "month-end dates" : "dates"
         if monthsOfYear.count == 1 {
-            return (.year, "\(kind) read as years: \(days.count) dates, at most one a year, all in one month (\(days[0]) → \(days[0].within(.year)!)); pass --frequency to choose")
+            return (
+                .year,
+                "\(kind) read as years: \(days.count) dates, at most one a year, all in one month (\(days[0]) → \(days[0].within(.year)!)); pass --frequency to choose"
+            )
         }
         if monthsOfQuarter.count == 1 && Set(days.map { $0.within(.quarter)! }).count == days.count {
-            return (.quarter, "\(kind) read as quarters: \(days.count) dates, at most one a quarter (\(days[0]) → \(days[0].within(.quarter)!)); pass --frequency to choose")
+            return (
+                .quarter,
+                "\(kind) read as quarters: \(days.count) dates, at most one a quarter (\(days[0]) → \(days[0].within(.quarter)!)); pass --frequency to choose"
+            )
         }
-        return (.month, "\(kind) read as months: \(days.count) dates, at most one a month (\(days[0]) → \(days[0].within(.month)!)); pass --frequency to choose")
+        return (
+            .month,
+            "\(kind) read as months: \(days.count) dates, at most one a month (\(days[0]) → \(days[0].within(.month)!)); pass --frequency to choose"
+        )
     }
 }
 

@@ -77,8 +77,9 @@ public struct Panel: Sendable, Equatable {
         var out = [Double]()
         out.reserveCapacity(ti.count * mi.count * periodCount)
         for t in ti { for m in mi { out.append(contentsOf: series(team: t, measure: m)) } }
-        return Panel(teams: ti.map { teams[$0] }, measures: mi.map { measures[$0] }, frequency: frequency,
-                     firstPeriod: firstPeriod, periodCount: periodCount, values: out)
+        return Panel(
+            teams: ti.map { teams[$0] }, measures: mi.map { measures[$0] }, frequency: frequency,
+            firstPeriod: firstPeriod, periodCount: periodCount, values: out)
     }
 
     /// The panel cut to periods `range` (indices into the current axis).
@@ -90,7 +91,8 @@ public struct Panel: Sendable, Equatable {
             let o = s * periodCount
             out.append(contentsOf: values[(o + range.lowerBound)..<(o + range.upperBound)])
         }
-        return Panel(teams: teams, measures: measures, frequency: frequency, firstPeriod: period(at: range.lowerBound),
-                     periodCount: range.count, values: out)
+        return Panel(
+            teams: teams, measures: measures, frequency: frequency, firstPeriod: period(at: range.lowerBound),
+            periodCount: range.count, values: out)
     }
 }

@@ -9,8 +9,10 @@ extension Period {
         case invalid
     }
 
-    static let monthNames = ["january", "february", "march", "april", "may", "june", "july", "august",
-                             "september", "october", "november", "december"]
+    static let monthNames = [
+        "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december",
+    ]
 
     /// The period labels `Period.parse` knows, plus `2024-01-31 00:00:00`/`2024-01-31T…`
     /// (a date with a time), `2024/01/31`, `31/01/2024` (dmy) or `01/31/2024` (mdy) with `/`,
@@ -32,7 +34,9 @@ extension Period {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "-" }).map(String.init)
         if words.count == 2, let year = Int(words[1]), words[1].count == 4, year >= 1 {
             let name = String(words[0].lowercased().filter { $0 != "." })
-            if let m = monthNames.firstIndex(where: { $0 == name || (name.count == 3 && $0.hasPrefix(name)) || (name == "sept" && $0 == "september") }) {
+            if let m = monthNames.firstIndex(where: {
+                $0 == name || (name.count == 3 && $0.hasPrefix(name)) || (name == "sept" && $0 == "september")
+            }) {
                 return .period(Period(frequency: .month, ordinal: year * 12 + m))
             }
             return .invalid
@@ -40,8 +44,11 @@ extension Period {
         // Numeric dates with / . or - between parts.
         let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "." || $0 == "-" })
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let a = Int(parts[0]), let b2 = Int(parts[1]), let c = Int(parts[2]) else { return .invalid }
-        let y: Int, m: Int, d: Int
+            let a = Int(parts[0]), let b2 = Int(parts[1]), let c = Int(parts[2])
+        else { return .invalid }
+        let y: Int
+        let m: Int
+        let d: Int
         if parts[0].count == 4 {
             guard order == nil || order == .ymd, parts[1].count <= 2, parts[2].count <= 2 else { return .invalid }
             (y, m, d) = (a, b2, c)

@@ -28,8 +28,11 @@ public struct ReadOptions: Sendable, Equatable {
     /// Excel workbooks: the sheet to read (`--sheet`); nil reads the first.
     public var sheet: String?
 
-    public init(teamColumn: String? = nil, periodColumn: String? = nil, measureColumn: String? = nil, valueColumn: String? = nil,
-                frequency: Frequency? = nil, dateOrder: DateOrder? = nil, lenientNumbers: Bool? = nil, decimalComma: Bool? = nil, sheet: String? = nil) {
+    public init(
+        teamColumn: String? = nil, periodColumn: String? = nil, measureColumn: String? = nil, valueColumn: String? = nil,
+        frequency: Frequency? = nil, dateOrder: DateOrder? = nil, lenientNumbers: Bool? = nil, decimalComma: Bool? = nil,
+        sheet: String? = nil
+    ) {
         self.sheet = sheet
         self.teamColumn = teamColumn
         self.periodColumn = periodColumn
@@ -43,11 +46,12 @@ public struct ReadOptions: Sendable, Equatable {
 
     /// These options, with every option `self` leaves unset taken from `base` (the scorecard's).
     public func merged(over base: ReadOptions) -> ReadOptions {
-        ReadOptions(teamColumn: teamColumn ?? base.teamColumn, periodColumn: periodColumn ?? base.periodColumn,
-                    measureColumn: measureColumn ?? base.measureColumn, valueColumn: valueColumn ?? base.valueColumn,
-                    frequency: frequency ?? base.frequency, dateOrder: dateOrder ?? base.dateOrder,
-                    lenientNumbers: lenientNumbers ?? base.lenientNumbers, decimalComma: decimalComma ?? base.decimalComma,
-                    sheet: sheet ?? base.sheet)
+        ReadOptions(
+            teamColumn: teamColumn ?? base.teamColumn, periodColumn: periodColumn ?? base.periodColumn,
+            measureColumn: measureColumn ?? base.measureColumn, valueColumn: valueColumn ?? base.valueColumn,
+            frequency: frequency ?? base.frequency, dateOrder: dateOrder ?? base.dateOrder,
+            lenientNumbers: lenientNumbers ?? base.lenientNumbers, decimalComma: decimalComma ?? base.decimalComma,
+            sheet: sheet ?? base.sheet)
     }
 
     var lenient: Bool { lenientNumbers ?? false }

@@ -52,7 +52,9 @@ public struct FixedEffectsFit: Sendable {
         var teamIndex = [Int: Int]()
         var rowTeam = [Int](repeating: 0, count: n)
         for i in 0..<n {
-            if let t = teamIndex[team[i]] { rowTeam[i] = t } else {
+            if let t = teamIndex[team[i]] {
+                rowTeam[i] = t
+            } else {
                 rowTeam[i] = teamIndex.count
                 teamIndex[team[i]] = teamIndex.count
             }

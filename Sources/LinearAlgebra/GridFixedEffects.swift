@@ -89,14 +89,20 @@ public struct GridFixedEffects: Sendable {
             var parent = Array(0..<periods)
             func root(_ a: Int) -> Int {
                 var a = a
-                while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }
+                while parent[a] != a {
+                    parent[a] = parent[parent[a]]
+                    a = parent[a]
+                }
                 return a
             }
             for r in 0..<rows where start[r + 1] > start[r] {
                 let first = root(Int(cells[start[r]]))
                 for c in (start[r] + 1)..<start[r + 1] {
                     let other = root(Int(cells[c]))
-                    if other != first { parent[other] = first; components -= 1 }
+                    if other != first {
+                        parent[other] = first
+                        components -= 1
+                    }
                 }
             }
         } else {
@@ -265,7 +271,10 @@ enum Kernels {
             i += 4
         }
         var s = acc.sum()
-        while i < n { s += p[i]; i += 1 }
+        while i < n {
+            s += p[i]
+            i += 1
+        }
         return s
     }
 
@@ -279,7 +288,10 @@ enum Kernels {
             i += 4
         }
         var s = acc.sum()
-        while i < n { s += p[i] * p[i]; i += 1 }
+        while i < n {
+            s += p[i] * p[i]
+            i += 1
+        }
         return s
     }
 
@@ -360,7 +372,10 @@ public struct NestedRegressions: Sendable {
                     // Scaled sum of squares: no overflow for 1e200, no underflow for 1e-200.
                     let big = Kernels.maxMagnitude(col, n)
                     var t = 0.0
-                    for i in 0..<n { let v = col[i] / big; t += v * v }
+                    for i in 0..<n {
+                        let v = col[i] / big
+                        t += v * v
+                    }
                     ss = big * big * t
                     scale[j] = big * t.squareRoot()
                 } else {
@@ -447,8 +462,9 @@ public struct NestedRegressions: Sendable {
             if k > 0 {
                 try g.storage.withUnsafeMutableBufferPointer { (p) throws(LinearAlgebraError) in
                     try LAPACK.potrfUpper(n: k, a: p.baseAddress!, lda: c)
-                    try LAPACK.trtrsUpper(transposed: true, n: k, nrhs: 1, a: p.baseAddress!, lda: c,
-                                          b: p.baseAddress! + k * c, ldb: c)
+                    try LAPACK.trtrsUpper(
+                        transposed: true, n: k, nrhs: 1, a: p.baseAddress!, lda: c,
+                        b: p.baseAddress! + k * c, ldb: c)
                 }
             }
         } catch {
@@ -753,7 +769,11 @@ public enum VectorKernels {
             i += 4
         }
         var (sum, squares) = (s.sum(), q.sum())
-        while i < n { sum += p[i]; squares += p[i] * p[i]; i += 1 }
+        while i < n {
+            sum += p[i]
+            squares += p[i] * p[i]
+            i += 1
+        }
         return (sum, squares)
     }
 
@@ -766,11 +786,19 @@ public enum VectorKernels {
         while i + 4 <= n {
             let d = SIMD4(p[i], p[i + 1], p[i + 2], p[i + 3]) - m
             q += d * d
-            sums[i] += d[0]; sums[i + 1] += d[1]; sums[i + 2] += d[2]; sums[i + 3] += d[3]
+            sums[i] += d[0]
+            sums[i + 1] += d[1]
+            sums[i + 2] += d[2]
+            sums[i + 3] += d[3]
             i += 4
         }
         var squares = q.sum()
-        while i < n { let d = p[i] - mean; squares += d * d; sums[i] += d; i += 1 }
+        while i < n {
+            let d = p[i] - mean
+            squares += d * d
+            sums[i] += d
+            i += 1
+        }
         return squares
     }
 
@@ -795,7 +823,9 @@ public enum VectorKernels {
         while i < n {
             let rx = x[i] - cx - ex[i]
             let ry = y[i] - cy - ey[i]
-            xx += rx * rx; xy += rx * ry; yy += ry * ry
+            xx += rx * rx
+            xy += rx * ry
+            yy += ry * ry
             i += 1
         }
         return (xx, xy, yy)

@@ -41,8 +41,9 @@ public struct LeastSquaresFit: Sendable {
 
     /// `cov_params()`: scale · (X'X)⁻¹.
     public var covariance: Matrix {
-        Matrix(rows: unscaledCovariance.rowCount, columns: unscaledCovariance.columnCount,
-               columnMajor: unscaledCovariance.storage.map { $0 * scale })
+        Matrix(
+            rows: unscaledCovariance.rowCount, columns: unscaledCovariance.columnCount,
+            columnMajor: unscaledCovariance.storage.map { $0 * scale })
     }
 
     /// `rsquared`: 1 − ssr/centered_tss with a constant, 1 − ssr/uncentered_tss without.
@@ -80,8 +81,10 @@ public struct LeastSquaresFit: Sendable {
     /// `f_pvalue`: sf_F(fvalue; df_model, df_resid).
     public var fPValue: Double? {
         fValue.map {
-            FDistribution(numeratorDegreesOfFreedom: modelDegreesOfFreedom,
-                          denominatorDegreesOfFreedom: residualDegreesOfFreedom).survival($0)
+            FDistribution(
+                numeratorDegreesOfFreedom: modelDegreesOfFreedom,
+                denominatorDegreesOfFreedom: residualDegreesOfFreedom
+            ).survival($0)
         }
     }
 
@@ -136,9 +139,10 @@ public struct LeastSquaresFit: Sendable {
         let unscaled = w.multiplied(by: w, transposingSelf: true)
         var uncentered = 0.0
         for v in y { uncentered += v * v }
-        self.init(parameters: beta, unscaledCovariance: unscaled, residuals: inner.residuals,
-                  centeredTotalSumOfSquares: inner.centeredTotalSumOfSquares, uncenteredTotalSumOfSquares: uncentered,
-                  residualDegreesOfFreedom: inner.residualDegreesOfFreedom, hasConstant: true, factorization: qr, transform: t)
+        self.init(
+            parameters: beta, unscaledCovariance: unscaled, residuals: inner.residuals,
+            centeredTotalSumOfSquares: inner.centeredTotalSumOfSquares, uncenteredTotalSumOfSquares: uncentered,
+            residualDegreesOfFreedom: inner.residualDegreesOfFreedom, hasConstant: true, factorization: qr, transform: t)
     }
 
     /// The index of a column whose values are all equal and non-zero (statsmodels' explicit constant).
@@ -155,7 +159,9 @@ public struct LeastSquaresFit: Sendable {
     /// - Parameters:
     ///   - absorbedParameters: effects removed before the fit (team means), counted in df.
     ///   - absorbedConstant: the model has a constant even though `design` shows none.
-    public init(qr: PivotedQR, design x: Matrix, response y: [Double], absorbedParameters: Int = 0, absorbedConstant: Bool = false) throws(LinearAlgebraError) {
+    public init(
+        qr: PivotedQR, design x: Matrix, response y: [Double], absorbedParameters: Int = 0, absorbedConstant: Bool = false
+    ) throws(LinearAlgebraError) {
         let n = x.rowCount
         let k = x.columnCount
         let beta = try qr.solve(y)
@@ -183,15 +189,18 @@ public struct LeastSquaresFit: Sendable {
         }
         let w = try qr.solveTransposedR(Matrix.identity(k))
         let unscaled = w.multiplied(by: w, transposingSelf: true)
-        self.init(parameters: beta, unscaledCovariance: unscaled, residuals: residuals, centeredTotalSumOfSquares: centered,
-                  uncenteredTotalSumOfSquares: uncentered, residualDegreesOfFreedom: df, hasConstant: constant,
-                  extraModelParameters: absorbedParameters, factorization: qr, transform: nil)
+        self.init(
+            parameters: beta, unscaledCovariance: unscaled, residuals: residuals, centeredTotalSumOfSquares: centered,
+            uncenteredTotalSumOfSquares: uncentered, residualDegreesOfFreedom: df, hasConstant: constant,
+            extraModelParameters: absorbedParameters, factorization: qr, transform: nil)
     }
 
     /// Assembles the statistics from the estimates.
-    init(parameters beta: [Double], unscaledCovariance unscaled: Matrix, residuals: [Double], centeredTotalSumOfSquares centered: Double,
-         uncenteredTotalSumOfSquares uncentered: Double, residualDegreesOfFreedom df: Double, hasConstant constant: Bool,
-         extraModelParameters: Int = 0, factorization: PivotedQR, transform: Matrix?) {
+    init(
+        parameters beta: [Double], unscaledCovariance unscaled: Matrix, residuals: [Double], centeredTotalSumOfSquares centered: Double,
+        uncenteredTotalSumOfSquares uncentered: Double, residualDegreesOfFreedom df: Double, hasConstant constant: Bool,
+        extraModelParameters: Int = 0, factorization: PivotedQR, transform: Matrix?
+    ) {
         let k = beta.count
         var ssr = 0.0
         for r in residuals { ssr += r * r }
@@ -238,7 +247,9 @@ public struct LeastSquaresFit: Sendable {
         let mean = x0.multiplied(by: parameters)
         // x0 (X'X)⁻¹ x0' = ‖R⁻ᵀ P' D⁻¹ (x0 T)'‖², in the centred coordinates of the fit.
         let z = transform.map { x0.multiplied(by: $0) } ?? x0
-        let w = (try? factorization.solveTransposedR(z.transposed())) ?? Matrix(rows: parameters.count, columns: x0.rowCount, repeatedValue: .nan)
+        let w =
+            (try? factorization.solveTransposedR(z.transposed()))
+            ?? Matrix(rows: parameters.count, columns: x0.rowCount, repeatedValue: .nan)
         let q = StudentT(degreesOfFreedom: residualDegreesOfFreedom).quantile(1 - alpha / 2)
         var p = Prediction(count: x0.rowCount)
         for i in 0..<x0.rowCount {

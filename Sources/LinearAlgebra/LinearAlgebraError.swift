@@ -39,21 +39,21 @@ public enum LinearAlgebraError: Error, Sendable, Equatable, CustomStringConverti
 
     public var description: String {
         switch self {
-        case let .invalidArgument(routine, argument):
+        case .invalidArgument(let routine, let argument):
             return "internal error: \(routine) rejected argument \(argument)"
-        case let .singular(routine, index):
+        case .singular(let routine, let index):
             return "singular matrix (\(routine): zero pivot at \(index))"
-        case let .notPositiveDefinite(routine, minor):
+        case .notPositiveDefinite(let routine, let minor):
             return "matrix not positive definite (\(routine): leading minor \(minor))"
-        case let .rankDeficient(rank, columns, column):
+        case .rankDeficient(let rank, let columns, let column):
             return "rank-deficient design: rank \(rank) of \(columns) columns (column \(column + 1) is a linear combination of the others)"
-        case let .tooFewObservations(observations, parameters):
+        case .tooFewObservations(let observations, let parameters):
             return "too few observations: \(observations) for \(parameters) parameters"
-        case let .nonFinite(what):
+        case .nonFinite(let what):
             return "non-finite value in \(what)"
-        case let .noConvergence(routine):
+        case .noConvergence(let routine):
             return "\(routine) did not converge"
-        case let .disconnectedEffects(groups):
+        case .disconnectedEffects(let groups):
             return groups > 1
                 ? "team and period effects are not of full rank: the teams fall into \(groups) groups that share no period"
                 : "team and period effects are not of full rank: the teams barely share periods"

@@ -48,7 +48,12 @@ public struct PivotedQR: Sendable {
                 big = Swift.max(big, Swift.abs(v))
             }
             // Scaled sum of squares: no overflow for 1e200, no underflow for 1e-200.
-            if big > 0 { for i in 0..<m { let v = f[i + j * m] / big; s += v * v } }
+            if big > 0 {
+                for i in 0..<m {
+                    let v = f[i + j * m] / big
+                    s += v * v
+                }
+            }
             norms[j] = big * s.squareRoot()
             let reference = referenceNorms?[j] ?? norms[j]
             if norms[j] == 0 || norms[j] <= rankTolerance * reference {

@@ -55,11 +55,17 @@ public struct TeamTrendFit: Sendable {
         for v in y where !v.isFinite { throw .nonFinite(what: "response") }
         var count = [Int](repeating: 0, count: g)
         var tSum = [Double](repeating: 0, count: g)
-        for r in 0..<n { count[team[r]] += 1; tSum[team[r]] += time[r] }
+        for r in 0..<n {
+            count[team[r]] += 1
+            tSum[team[r]] += time[r]
+        }
         var tMean = [Double](repeating: 0, count: g)
         var tSS = [Double](repeating: 0, count: g)
         for i in 0..<g where count[i] > 0 { tMean[i] = tSum[i] / Double(count[i]) }
-        for r in 0..<n { let d = time[r] - tMean[team[r]]; tSS[team[r]] += d * d }
+        for r in 0..<n {
+            let d = time[r] - tMean[team[r]]
+            tSS[team[r]] += d * d
+        }
         let trended = (0..<g).map { trend[$0] && count[$0] >= 3 && tSS[$0] > 0 }
         let present = count.filter { $0 > 0 }.count
         let trends = trended.filter { $0 }.count
@@ -76,7 +82,10 @@ public struct TeamTrendFit: Sendable {
         var sums = [Double](repeating: 0, count: g)
         var cross = [Double](repeating: 0, count: g)
         func project(_ column: Int, _ v: UnsafeMutableBufferPointer<Double>) {
-            for i in 0..<g { sums[i] = 0; cross[i] = 0 }
+            for i in 0..<g {
+                sums[i] = 0
+                cross[i] = 0
+            }
             for r in 0..<n { sums[team[r]] += v[r] }
             for i in 0..<g where count[i] > 0 { sums[i] /= Double(count[i]) }
             for r in 0..<n where trended[team[r]] { cross[team[r]] += (time[r] - tMean[team[r]]) * (v[r] - sums[team[r]]) }

@@ -95,14 +95,18 @@ extension TeamTrendFit {
         let k = columns.count
         let idx = columns + [w - 1]
         let kk = k + 1
-        var present = 0, trends = 0
+        var present = 0
+        var trends = 0
         var trended = [Bool](repeating: false, count: m.teamCount)
         var sttc = [Double](repeating: 0, count: m.teamCount)
         for i in 0..<m.teamCount where m.rows[i] > 0 {
             present += 1
             let n = Double(m.rows[i])
             sttc[i] = m.stt[i] - m.st[i] * m.st[i] / n
-            if trend[i] && m.rows[i] >= 3 && sttc[i] > 0 { trended[i] = true; trends += 1 }
+            if trend[i] && m.rows[i] >= 3 && sttc[i] > 0 {
+                trended[i] = true
+                trends += 1
+            }
         }
         let n = m.observationCount
         let df = n - present - trends - k
@@ -230,8 +234,12 @@ extension TeamTrendFit {
     /// (ℓ_y − ℓ_X'β̂): a row's residual is y − x'β̂ − a − b(t − t̄).
     public func residualLine(_ team: Int) -> (a: Double, b: Double, tMean: Double) {
         let w = slopes.count + 1
-        var a = lineMean[team * w + w - 1], b = lineSlope[team * w + w - 1]
-        for j in 0..<slopes.count { a -= slopes[j] * lineMean[team * w + j]; b -= slopes[j] * lineSlope[team * w + j] }
+        var a = lineMean[team * w + w - 1]
+        var b = lineSlope[team * w + w - 1]
+        for j in 0..<slopes.count {
+            a -= slopes[j] * lineMean[team * w + j]
+            b -= slopes[j] * lineSlope[team * w + j]
+        }
         return (a, b, timeMean[team])
     }
 }

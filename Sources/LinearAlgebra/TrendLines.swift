@@ -68,7 +68,8 @@ public struct TrendLines: Sendable {
 
         // Student t quantiles and distributions by residual df = n − 2, computed once.
         let maxDF = Swift.max(periods - 2, 1)
-        let quantiles = (0...maxDF).map { df in df == 0 ? Double.nan : StudentT(degreesOfFreedom: Double(df)).quantile(0.5 + confidence / 2) }
+        let quantiles = (0...maxDF).map { df in df == 0 ? Double.nan : StudentT(degreesOfFreedom: Double(df)).quantile(0.5 + confidence / 2)
+        }
         let distributions = (0...maxDF).map { StudentT(degreesOfFreedom: Double(Swift.max($0, 1))) }
 
         let tIndex = (0..<periods).map { Double($0) }
@@ -76,66 +77,78 @@ public struct TrendLines: Sendable {
         let chunks = (s + chunk - 1) / chunk
         values.withUnsafeBufferPointer { v in
             outcome.withUnsafeMutableBufferPointer { outc in
-            count.withUnsafeMutableBufferPointer { cnt in
-            slope.withUnsafeMutableBufferPointer { sl in
-            intercept.withUnsafeMutableBufferPointer { ic in
-            slopeStandardError.withUnsafeMutableBufferPointer { se in
-            tValue.withUnsafeMutableBufferPointer { tv in
-            pValue.withUnsafeMutableBufferPointer { pv in
-            confidenceLower.withUnsafeMutableBufferPointer { lo in
-            confidenceUpper.withUnsafeMutableBufferPointer { hi in
-            rSquared.withUnsafeMutableBufferPointer { r2 in
-                nonisolated(unsafe) let out = (outc, cnt, sl, ic, se, tv, pv, lo, hi, r2)
-                nonisolated(unsafe) let input = v
-                let tIndex = tIndex
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let (outc, cnt, sl, ic, se, tv, pv, lo, hi, r2) = out
-                    let p = periods
-                    for series in (c * chunk)..<Swift.min(s, (c + 1) * chunk) {
-                        let base = series * p
-                        // A series far from 1 in magnitude (1e-300, 1e300) is fitted scaled by a power
-                        // of two and scaled back: its squares would underflow or overflow.
-                        let values = input.baseAddress! + base
-                        let down = PowerOfTwoScale.factor(for: PowerOfTwoScale.largestMagnitude(values, p))
-                        var fit: SeriesFit
-                        var up = 1.0
-                        if down == 1 {
-                            fit = TrendLines.fitSeries(values, p, t: tIndex)
-                        } else {
-                            up = 1 / down
-                            let scaled = (0..<p).map { values[$0] * down }
-                            fit = scaled.withUnsafeBufferPointer { TrendLines.fitSeries($0.baseAddress!, p, t: tIndex) }
-                            fit.shift *= up
-                            fit.slope *= up
-                            fit.intercept *= up
+                count.withUnsafeMutableBufferPointer { cnt in
+                    slope.withUnsafeMutableBufferPointer { sl in
+                        intercept.withUnsafeMutableBufferPointer { ic in
+                            slopeStandardError.withUnsafeMutableBufferPointer { se in
+                                tValue.withUnsafeMutableBufferPointer { tv in
+                                    pValue.withUnsafeMutableBufferPointer { pv in
+                                        confidenceLower.withUnsafeMutableBufferPointer { lo in
+                                            confidenceUpper.withUnsafeMutableBufferPointer { hi in
+                                                rSquared.withUnsafeMutableBufferPointer { r2 in
+                                                    nonisolated(unsafe) let out = (outc, cnt, sl, ic, se, tv, pv, lo, hi, r2)
+                                                    nonisolated(unsafe) let input = v
+                                                    let tIndex = tIndex
+                                                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                                                        let (outc, cnt, sl, ic, se, tv, pv, lo, hi, r2) = out
+                                                        let p = periods
+                                                        for series in (c * chunk)..<Swift.min(s, (c + 1) * chunk) {
+                                                            let base = series * p
+                                                            // A series far from 1 in magnitude (1e-300, 1e300) is fitted scaled by a power
+                                                            // of two and scaled back: its squares would underflow or overflow.
+                                                            let values = input.baseAddress! + base
+                                                            let down = PowerOfTwoScale.factor(
+                                                                for: PowerOfTwoScale.largestMagnitude(values, p))
+                                                            var fit: SeriesFit
+                                                            var up = 1.0
+                                                            if down == 1 {
+                                                                fit = TrendLines.fitSeries(values, p, t: tIndex)
+                                                            } else {
+                                                                up = 1 / down
+                                                                let scaled = (0..<p).map { values[$0] * down }
+                                                                fit = scaled.withUnsafeBufferPointer {
+                                                                    TrendLines.fitSeries($0.baseAddress!, p, t: tIndex)
+                                                                }
+                                                                fit.shift *= up
+                                                                fit.slope *= up
+                                                                fit.intercept *= up
+                                                            }
+                                                            cnt[series] = Int32(fit.count)
+                                                            if fit.count < TrendLines.minimumCount { continue }
+                                                            if fit.syy == 0 {
+                                                                outc[series] = .constant
+                                                                sl[series] = 0
+                                                                ic[series] = fit.shift
+                                                                se[series] = 0
+                                                                lo[series] = 0
+                                                                hi[series] = 0
+                                                                continue
+                                                            }
+                                                            let df = fit.count - 2
+                                                            let sError = (fit.ssr / Double(df) / fit.stt).squareRoot() * up
+                                                            let tStat = fit.slope / sError
+                                                            outc[series] = .fitted
+                                                            sl[series] = fit.slope
+                                                            ic[series] = fit.intercept
+                                                            se[series] = sError
+                                                            tv[series] = tStat
+                                                            if computePValues { pv[series] = distributions[df].twoSidedPValue(tStat) }
+                                                            let q = quantiles[df]
+                                                            lo[series] = fit.slope - q * sError
+                                                            hi[series] = fit.slope + q * sError
+                                                            r2[series] = 1 - fit.ssr / fit.syy
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
-                        cnt[series] = Int32(fit.count)
-                        if fit.count < TrendLines.minimumCount { continue }
-                        if fit.syy == 0 {
-                            outc[series] = .constant
-                            sl[series] = 0
-                            ic[series] = fit.shift
-                            se[series] = 0
-                            lo[series] = 0
-                            hi[series] = 0
-                            continue
-                        }
-                        let df = fit.count - 2
-                        let sError = (fit.ssr / Double(df) / fit.stt).squareRoot() * up
-                        let tStat = fit.slope / sError
-                        outc[series] = .fitted
-                        sl[series] = fit.slope
-                        ic[series] = fit.intercept
-                        se[series] = sError
-                        tv[series] = tStat
-                        if computePValues { pv[series] = distributions[df].twoSidedPValue(tStat) }
-                        let q = quantiles[df]
-                        lo[series] = fit.slope - q * sError
-                        hi[series] = fit.slope + q * sError
-                        r2[series] = 1 - fit.ssr / fit.syy
                     }
                 }
-            }}}}}}}}}}
+            }
         }
     }
 
@@ -170,7 +183,9 @@ public struct TrendLines: Sendable {
             let zero = SIMD4<Double>(repeating: 0)
             let one = SIMD4<Double>(repeating: 1)
             let shift4 = SIMD4<Double>(repeating: shift)
-            var n4 = zero, st4 = zero, sy4 = zero
+            var n4 = zero
+            var st4 = zero
+            var sy4 = zero
             var i = 0
             while i + 4 <= p {
                 let v = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
@@ -181,7 +196,9 @@ public struct TrendLines: Sendable {
                 sy4 += (v - shift4).replacing(with: 0, where: missing)
                 i += 4
             }
-            var n = n4.sum(), st = st4.sum(), sy = sy4.sum()
+            var n = n4.sum()
+            var st = st4.sum()
+            var sy = sy4.sum()
             while i < p {
                 if !y[i].isNaN {
                     n += 1
@@ -196,7 +213,9 @@ public struct TrendLines: Sendable {
             let yBar = sy / n
             let tBar4 = SIMD4<Double>(repeating: tBar)
             let yBar4 = SIMD4<Double>(repeating: yBar)
-            var stt4 = zero, sty4 = zero, syy4 = zero
+            var stt4 = zero
+            var sty4 = zero
+            var syy4 = zero
             i = 0
             while i + 4 <= p {
                 let v = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
@@ -209,7 +228,9 @@ public struct TrendLines: Sendable {
                 syy4 += dy * dy
                 i += 4
             }
-            var stt = stt4.sum(), sty = sty4.sum(), syy = syy4.sum()
+            var stt = stt4.sum()
+            var sty = sty4.sum()
+            var syy = syy4.sum()
             while i < p {
                 if !y[i].isNaN {
                     let dt = Double(i) - tBar

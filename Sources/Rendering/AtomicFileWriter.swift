@@ -1,3 +1,5 @@
+import Ingest
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Ingest
 
 /// Writes an output file so that readers see either the old file or the complete new
 /// one, never a partial file, and no stray temporary file is left behind.
@@ -53,7 +54,8 @@ public final class AtomicFileWriter {
         guard path != "-" else { return }
         var existing = stat()
         guard stat(path, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFREG,
-              InputFiles.identities.contains(FileIdentity(existing)) else { return }
+            InputFiles.identities.contains(FileIdentity(existing))
+        else { return }
         var error = OutputError(path: path, action: "cannot create", code: EEXIST, exitCode: OutputError.cannotCreate)
         error.reason = "it is an input of this command (the same file, through any link); write the output elsewhere"
         throw error

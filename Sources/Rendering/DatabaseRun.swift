@@ -32,7 +32,10 @@ public struct DatabaseRun: Sendable {
     }
 
     /// `scorecard_runs`' columns that a run fills (run_id and created_at are the database's).
-    public static let columns = ["analysis", "result_table", "source", "content_sha256", "frequency", "window_from", "window_to", "options", "methods_version", "engine"]
+    public static let columns = [
+        "analysis", "result_table", "source", "content_sha256", "frequency", "window_from", "window_to", "options", "methods_version",
+        "engine",
+    ]
 
     /// The values for `columns`, in order, for a run writing into `resultTable`.
     public func values(resultTable: String) -> [String] {
@@ -50,7 +53,9 @@ extension ResultTable {
     /// integers) → real, anything with text → text; no defined cell → text.
     var columnKinds: [ColumnKind] {
         columns.indices.map { j in
-            var integer = false, number = false, text = false
+            var integer = false
+            var number = false
+            var text = false
             for row in rows {
                 switch row[j] {
                 case .integer: integer = true

@@ -137,7 +137,8 @@ public enum JSONWriter {
                 case 0x0D: position = put(UInt8(ascii: "r"), at: put(UInt8(ascii: "\\"), at: position))
                 case 0x00..<0x20:
                     position = writeUnicodeEscape(UInt16(byte), at: position)
-                case 0xE2 where index + 1 < utf8.count && utf8[index] == 0x80
+                case 0xE2
+                where index + 1 < utf8.count && utf8[index] == 0x80
                     && (utf8[index + 1] == 0xA8 || utf8[index + 1] == 0xA9):
                     // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR: 3 bytes in, 6 out.
                     position = writeUnicodeEscape(utf8[index + 1] == 0xA8 ? 0x2028 : 0x2029, at: position)

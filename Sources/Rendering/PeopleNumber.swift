@@ -97,7 +97,8 @@ extension PeopleTable {
             fraction = [UInt8](repeating: 48, count: -exp - digits.count) + digits
         }
         while fraction.last == 48 { fraction.removeLast() }
-        let text = grouped(String(decoding: integer, as: UTF8.self)) + (fraction.isEmpty ? "" : "." + String(decoding: fraction, as: UTF8.self))
+        let text =
+            grouped(String(decoding: integer, as: UTF8.self)) + (fraction.isEmpty ? "" : "." + String(decoding: fraction, as: UTF8.self))
         return (value < 0 ? "-" : "") + text
     }
 
@@ -115,7 +116,10 @@ extension PeopleTable {
             if roundUp {
                 var digits = integer + fraction
                 var i = digits.count - 1
-                while i >= 0 && digits[i] == 57 { digits[i] = 48; i -= 1 }
+                while i >= 0 && digits[i] == 57 {
+                    digits[i] = 48
+                    i -= 1
+                }
                 if i >= 0 { digits[i] += 1 } else { digits.insert(49, at: 0) }
                 integer = Array(digits[..<(digits.count - decimals)])
                 fraction = Array(digits[(digits.count - decimals)...])
@@ -170,7 +174,8 @@ extension PeopleStyle {
     /// Both quartiles' mean ROI, and their ratio only when it is stable (the bottom mean at
     /// least 3 standard errors above 0).
     public static func quartileHeadline(topN: Int, top: Double, bottomN: Int, bottom: Double, stable: Bool) -> String {
-        let means = "Top-quartile teams (\(topN)) average a sales ROI of \(PeopleTable.format(top, style: .percent)), bottom-quartile teams (\(bottomN)) \(PeopleTable.format(bottom, style: .percent))"
+        let means =
+            "Top-quartile teams (\(topN)) average a sales ROI of \(PeopleTable.format(top, style: .percent)), bottom-quartile teams (\(bottomN)) \(PeopleTable.format(bottom, style: .percent))"
         if stable { return means + " (\(PeopleTable.format(top / bottom, style: .times)))" }
         return means + " (no ratio: the bottom mean is \(bottom > 0 ? "within 3 standard errors of 0" : "not above 0"))"
     }

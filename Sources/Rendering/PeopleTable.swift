@@ -1,3 +1,5 @@
+import Ingest
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Ingest
 
 /// The table people read on a terminal: rounded numbers, aligned columns, notes after.
 ///
@@ -41,7 +42,9 @@ public enum PeopleTable {
     public static func render(_ table: ResultTable, color: Bool, width: Int? = nil, exact: Bool = false) -> String {
         table.checkShape()
         let visible = table.columns.indices.filter { $0 != table.groupColumn }
-        var cells: [[String]] = table.rows.indices.map { r in visible.map { format(table.rows[r][$0], style: style(table, row: r, column: $0), exact: exact) } }
+        var cells: [[String]] = table.rows.indices.map { r in
+            visible.map { format(table.rows[r][$0], style: style(table, row: r, column: $0), exact: exact) }
+        }
         var titles = visible.map { sanitize(table.columns[$0].displayTitle) }
         let alignments: [Column.Alignment] = visible.map { column in
             if let chosen = table.columns[column].alignment { return chosen }

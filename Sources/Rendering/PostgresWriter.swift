@@ -1,4 +1,5 @@
 import Ingest
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,17 +48,20 @@ public enum PostgresWriter {
             // transactions would collide (IF NOT EXISTS is not atomic); the loser's error says
             // the winner made it. An empty scorecard_runs left behind is harmless.
             do {
-                try connection.execute("""
-                CREATE TABLE IF NOT EXISTS \(runs) (
-                    run_id bigserial PRIMARY KEY, analysis text NOT NULL, result_table text NOT NULL, source text NOT NULL, content_sha256 text NOT NULL,
-                    frequency text, window_from text, window_to text, options jsonb, methods_version text, engine text,
-                    created_at timestamptz NOT NULL DEFAULT now())
-                """)
+                try connection.execute(
+                    """
+                    CREATE TABLE IF NOT EXISTS \(runs) (
+                        run_id bigserial PRIMARY KEY, analysis text NOT NULL, result_table text NOT NULL, source text NOT NULL, content_sha256 text NOT NULL,
+                        frequency text, window_from text, window_to text, options jsonb, methods_version text, engine text,
+                        created_at timestamptz NOT NULL DEFAULT now())
+                    """)
             } catch {
                 if error.sqlState != "23505" && error.sqlState != "42P07" { throw error }
             }
-            try connection.execute("BEGIN; SET LOCAL client_encoding = 'UTF8'; SET LOCAL extra_float_digits = 1; SET LOCAL client_min_messages = warning")
-            let regclass = try connection.literal((location.schema.map { try connection.identifier($0) + "." } ?? "") + connection.identifier(location.table!))
+            try connection.execute(
+                "BEGIN; SET LOCAL client_encoding = 'UTF8'; SET LOCAL extra_float_digits = 1; SET LOCAL client_min_messages = warning")
+            let regclass = try connection.literal(
+                (location.schema.map { try connection.identifier($0) + "." } ?? "") + connection.identifier(location.table!))
             let exists = try connection.column("SELECT to_regclass(\(regclass)) IS NOT NULL")[0] == "t"
             let wanted = table.columns.map(\.name) + ["run_id", "row_number"]
             if !exists || ifExists == .replace {
@@ -70,19 +74,30 @@ public enum PostgresWriter {
                 switch ifExists {
                 case .fail:
                     try? connection.execute("ROLLBACK")
-                    throw OutputErrorBox(OutputError(path: label, action: "will not overwrite", reason: "the table exists (use --if-exists replace or --if-exists append)", exitCode: OutputError.cannotCreate))
+                    throw OutputErrorBox(
+                        OutputError(
+                            path: label, action: "will not overwrite",
+                            reason: "the table exists (use --if-exists replace or --if-exists append)", exitCode: OutputError.cannotCreate))
                 case .replace:
                     try connection.execute("DROP TABLE \(name)")
                 case .append:
-                    let have = try connection.column("SELECT attname FROM pg_attribute WHERE attrelid = \(regclass)::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum").compactMap { $0 }
+                    let have = try connection.column(
+                        "SELECT attname FROM pg_attribute WHERE attrelid = \(regclass)::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+                    ).compactMap { $0 }
                     if have != wanted {
                         try? connection.execute("ROLLBACK")
-                        throw OutputErrorBox(OutputError(path: label, action: "cannot append to", reason: "the table's columns (\(have.joined(separator: ", "))) are not this analysis' (\(wanted.joined(separator: ", ")))", exitCode: OutputError.cannotCreate))
+                        throw OutputErrorBox(
+                            OutputError(
+                                path: label, action: "cannot append to",
+                                reason:
+                                    "the table's columns (\(have.joined(separator: ", "))) are not this analysis' (\(wanted.joined(separator: ", ")))",
+                                exitCode: OutputError.cannotCreate))
                     }
                 }
             }
             let values = run.values(resultTable: (location.schema.map { $0 + "." } ?? "") + location.table!)
-            let runID = try connection.column("""
+            let runID = try connection.column(
+                """
                 INSERT INTO \(runs) (\(DatabaseRun.columns.joined(separator: ", ")))
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) RETURNING run_id
                 """, parameters: values)[0]!
@@ -153,7 +168,10 @@ public enum PostgresWriter {
 }
 
 /// Carries an `OutputError` out of a `do throws(PostgresError)` block.
-struct OutputErrorBox: Error { var error: OutputError; init(_ e: OutputError) { error = e } }
+struct OutputErrorBox: Error {
+    var error: OutputError
+    init(_ e: OutputError) { error = e }
+}
 
 extension OutputError {
     /// A failure described by its own text (a database's message) rather than an errno.
@@ -162,4 +180,3 @@ extension OutputError {
         self.reason = reason
     }
 }
-

@@ -22,40 +22,57 @@ public enum SQLiteWriter {
             configuration.label = "scorecard-write"
             queue = try DatabaseQueue(path: location.path, configuration: configuration)
         } catch {
-            throw OutputError(path: label, action: "cannot open the SQLite database", reason: reason(error), exitCode: OutputError.inputOutput)
+            throw OutputError(
+                path: label, action: "cannot open the SQLite database", reason: reason(error), exitCode: OutputError.inputOutput)
         }
         let kinds = table.columnKinds
         let wanted = table.columns.map(\.name) + ["run_id", "row_number"]
         do {
             try queue.inTransaction(.immediate) { db in
-                try db.execute(sql: """
-                    CREATE TABLE IF NOT EXISTS scorecard_runs (
-                        run_id INTEGER PRIMARY KEY AUTOINCREMENT, analysis TEXT NOT NULL, result_table TEXT NOT NULL, source TEXT NOT NULL, content_sha256 TEXT NOT NULL,
-                        frequency TEXT, window_from TEXT, window_to TEXT, options TEXT, methods_version TEXT, engine TEXT,
-                        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS scorecard_runs (
+                            run_id INTEGER PRIMARY KEY AUTOINCREMENT, analysis TEXT NOT NULL, result_table TEXT NOT NULL, source TEXT NOT NULL, content_sha256 TEXT NOT NULL,
+                            frequency TEXT, window_from TEXT, window_to TEXT, options TEXT, methods_version TEXT, engine TEXT,
+                            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))
+                        """)
                 let exists = try db.tableExists(name)
                 if exists {
                     switch ifExists {
                     case .fail:
-                        throw OutputErrorBox(OutputError(path: label, action: "will not overwrite", reason: "the table exists (use --if-exists replace or --if-exists append)", exitCode: OutputError.cannotCreate))
+                        throw OutputErrorBox(
+                            OutputError(
+                                path: label, action: "will not overwrite",
+                                reason: "the table exists (use --if-exists replace or --if-exists append)",
+                                exitCode: OutputError.cannotCreate))
                     case .replace:
                         try db.execute(sql: "DROP TABLE \(name.quotedDatabaseIdentifier)")
                     case .append:
                         let have = try db.columns(in: name).map(\.name)
                         if have != wanted {
-                            throw OutputErrorBox(OutputError(path: label, action: "cannot append to", reason: "the table's columns (\(have.joined(separator: ", "))) are not this analysis' (\(wanted.joined(separator: ", ")))", exitCode: OutputError.cannotCreate))
+                            throw OutputErrorBox(
+                                OutputError(
+                                    path: label, action: "cannot append to",
+                                    reason:
+                                        "the table's columns (\(have.joined(separator: ", "))) are not this analysis' (\(wanted.joined(separator: ", ")))",
+                                    exitCode: OutputError.cannotCreate))
                         }
                     }
                 }
                 let placeholders = Array(repeating: "?", count: DatabaseRun.columns.count).joined(separator: ", ")
-                try db.execute(sql: "INSERT INTO scorecard_runs (\(DatabaseRun.columns.joined(separator: ", "))) VALUES (\(placeholders))",
-                               arguments: StatementArguments(run.values(resultTable: name)))
+                try db.execute(
+                    sql: "INSERT INTO scorecard_runs (\(DatabaseRun.columns.joined(separator: ", "))) VALUES (\(placeholders))",
+                    arguments: StatementArguments(run.values(resultTable: name)))
                 let runID = db.lastInsertedRowID
                 if !exists || ifExists == .replace {
                     var columns: [String] = []
                     for (column, kind) in zip(table.columns, kinds) {
-                        let type = switch kind { case .integer: "INTEGER"; case .real: "REAL"; case .text: "TEXT" }
+                        let type =
+                            switch kind {
+                            case .integer: "INTEGER"
+                            case .real: "REAL"
+                            case .text: "TEXT"
+                            }
                         columns.append("\(column.name.quotedDatabaseIdentifier) \(type)")
                     }
                     columns.append("run_id INTEGER NOT NULL REFERENCES scorecard_runs (run_id)")
@@ -63,7 +80,10 @@ public enum SQLiteWriter {
                     try db.execute(sql: "CREATE TABLE \(name.quotedDatabaseIdentifier) (\(columns.joined(separator: ", ")))")
                 }
                 let list = wanted.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
-                let insert = try db.makeStatement(sql: "INSERT INTO \(name.quotedDatabaseIdentifier) (\(list)) VALUES (\(Array(repeating: "?", count: wanted.count).joined(separator: ", ")))")
+                let insert = try db.makeStatement(
+                    sql:
+                        "INSERT INTO \(name.quotedDatabaseIdentifier) (\(list)) VALUES (\(Array(repeating: "?", count: wanted.count).joined(separator: ", ")))"
+                )
                 let pauseAfter = WritePause.afterRows
                 for (index, row) in table.rows.enumerated() {
                     var values: [(any DatabaseValueConvertible)?] = row.map { cell in

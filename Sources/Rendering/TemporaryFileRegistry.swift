@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// Temporary files that must disappear if SIGINT, SIGTERM or SIGHUP (or `exit`) ends the
 /// program while an `AtomicFileWriter` is writing.

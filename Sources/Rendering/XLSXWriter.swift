@@ -1,7 +1,8 @@
+import CXLSXWriter
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import CXLSXWriter
 
 /// Excel workbooks out (`--format xlsx`, `--output F.xlsx`) with libxlsxwriter: one sheet per
 /// result table, named by its analysis, holding the same values as the CSV (numbers as
@@ -29,7 +30,9 @@ public enum XLSXWriter {
             if let slot { TemporaryFileRegistry.unregister(slot) }
         }
         try build(tables, at: path)
-        guard let file = fopen(path, "rb") else { throw OutputError(path: path, action: "cannot read", code: errno, exitCode: OutputError.inputOutput) }
+        guard let file = fopen(path, "rb") else {
+            throw OutputError(path: path, action: "cannot read", code: errno, exitCode: OutputError.inputOutput)
+        }
         defer { fclose(file) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -49,13 +52,17 @@ public enum XLSXWriter {
 
     static func build(_ tables: [ResultTable], at path: String) throws(OutputError) {
         guard let workbook = workbook_new(path) else {
-            throw OutputError(path: path, action: "cannot create the workbook", code: errno == 0 ? EIO : errno, exitCode: OutputError.cannotCreate)
+            throw OutputError(
+                path: path, action: "cannot create the workbook", code: errno == 0 ? EIO : errno, exitCode: OutputError.cannotCreate)
         }
         var formats = Formats(workbook: workbook)
         var names: Set<String> = []
         for table in tables {
             let name = sheetName(table.analysis, taken: &names)
-            guard let sheet = workbook_add_worksheet(workbook, name) else { workbook_close(workbook); throw failure(path, LXW_ERROR_MEMORY_MALLOC_FAILED) }
+            guard let sheet = workbook_add_worksheet(workbook, name) else {
+                workbook_close(workbook)
+                throw failure(path, LXW_ERROR_MEMORY_MALLOC_FAILED)
+            }
             if let error = write(table, to: sheet, formats: &formats) {
                 workbook_close(workbook)
                 throw failure(path, error)
@@ -63,8 +70,9 @@ public enum XLSXWriter {
         }
         let notes = tables.flatMap { t in t.notes.map { (t.analysis, $0) } }
         if !notes.isEmpty, let sheet = workbook_add_worksheet(workbook, sheetName("Notes", taken: &names)) {
-            let notesTable = ResultTable(analysis: "Notes", columns: [Column("analysis"), Column("note")],
-                                         rows: notes.map { [.text($0.0), .text($0.1)] })
+            let notesTable = ResultTable(
+                analysis: "Notes", columns: [Column("analysis"), Column("note")],
+                rows: notes.map { [.text($0.0), .text($0.1)] })
             if let error = write(notesTable, to: sheet, formats: &formats) {
                 workbook_close(workbook)
                 throw failure(path, error)
@@ -121,7 +129,8 @@ public enum XLSXWriter {
         for (r, row) in table.rows.enumerated() {
             for (c, cell) in row.enumerated() where !cell.isUndefined {
                 let style = table.styles.flatMap { r < $0.count && c < $0[r].count ? $0[r][c] : nil }
-                let fill = table.analysis == "status" ? table.colors.flatMap { r < $0.count && c < $0[r].count ? ragFill($0[r][c]) : nil } : nil
+                let fill =
+                    table.analysis == "status" ? table.colors.flatMap { r < $0.count && c < $0[r].count ? ragFill($0[r][c]) : nil } : nil
                 let rowIndex = lxw_row_t(r + 1)
                 let e: lxw_error
                 switch cell {

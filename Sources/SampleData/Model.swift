@@ -306,8 +306,16 @@ extension Organisation {
         cells.append(contentsOf: repeatElement(noRowCell, count: periods * m))
 
         var rng = Xoshiro256StarStar(seed: spec.seed, team: UInt64(team.index), purpose: Model.purposeSeries)
-        var zT = 0.0, zW = 0.0, zS = 0.0, zSPrev = 0.0, zR = 0.0, zP = 0.0, zC = 0.0
-        var zE = 0.0, zCR = 0.0, zG = 0.0
+        var zT = 0.0
+        var zW = 0.0
+        var zS = 0.0
+        var zSPrev = 0.0
+        var zR = 0.0
+        var zP = 0.0
+        var zC = 0.0
+        var zE = 0.0
+        var zCR = 0.0
+        var zG = 0.0
         let reps = Double(team.reps)
         var shocks: [Double] = []
         if spec.commonShock > 0 {
@@ -315,9 +323,16 @@ extension Organisation {
             shocks = (0..<periods).map { _ in spec.commonShock * srng.normal() }
         }
         for step in -Model.burnIn..<periods {
-            let eT = rng.normal(), eW = rng.normal(), eS = rng.normal(), eR = rng.normal()
-            let eP = rng.normal(), eC = rng.normal(), eE = rng.normal(), eCR = rng.normal()
-            let eG = rng.normal(), eCost = rng.normal()
+            let eT = rng.normal()
+            let eW = rng.normal()
+            let eS = rng.normal()
+            let eR = rng.normal()
+            let eP = rng.normal()
+            let eC = rng.normal()
+            let eE = rng.normal()
+            let eCR = rng.normal()
+            let eG = rng.normal()
+            let eCost = rng.normal()
             // Every right-hand side uses last month's latents: simultaneous update.
             let newT = Model.phiTraining * zT + eT
             let newW = Model.phiWin * zW + Model.trainingToWin * zT + eW
@@ -326,7 +341,12 @@ extension Organisation {
             let newP = Model.phiPipeline * zP + eP
             let newC = Model.phiCycle * zC + Model.pipelineToCycle * zP + eC
             zSPrev = zS
-            zT = newT; zW = newW; zS = newS; zR = newR; zP = newP; zC = newC
+            zT = newT
+            zW = newW
+            zS = newS
+            zR = newR
+            zP = newP
+            zC = newC
             zE = Model.phiEmployeeRetention * zE + eE
             zCR = Model.phiCustomerRetention * zCR + eCR
             zG = Model.phiMargin * zG + eG
@@ -347,9 +367,12 @@ extension Organisation {
             let cycle = max(5, team.cycleDaysBase + 4 * zC)
             let satisfaction = min(100, max(0, team.satisfactionBase + 3 * zS))
             let customerRetention = min(99.5, team.customerRetentionBase + 1.0 * zCR)
-            var revenueRaw = spec.noise == .multiplicative ? team.baseRevenue * growth * season * max(0.2, 1 + 0.08 * zR)
-                : max(0.2 * team.baseRevenue * growth,
-                      team.baseRevenue * growth + Model.additiveTypicalRevenue * (season - 1) + 0.08 * Model.additiveTypicalRevenue * zR)
+            var revenueRaw =
+                spec.noise == .multiplicative
+                ? team.baseRevenue * growth * season * max(0.2, 1 + 0.08 * zR)
+                : max(
+                    0.2 * team.baseRevenue * growth,
+                    team.baseRevenue * growth + Model.additiveTypicalRevenue * (season - 1) + 0.08 * Model.additiveTypicalRevenue * zR)
             if !shocks.isEmpty { revenueRaw *= max(0.2, 1 + shocks[t]) }
             let revenue = scaled(revenueRaw, 2)
             let margin = team.marginBase + 1.5 * zG

@@ -1,10 +1,10 @@
+import Rendering
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-import Rendering
 
 /// A byte buffer that is flushed to an `AtomicFileWriter` whenever it passes `chunk` bytes,
 /// so a 340 MB CSV never exists as one string; without a writer it keeps everything (for

@@ -25,7 +25,8 @@ struct OrganisationSummary {
     mutating func add(team: Int, cells: [Int64], organisation: Organisation) {
         let m = organisation.measures.count
         let periods = organisation.spec.periods
-        let revenue = 7, cost = 9  // indices in Model.core
+        let revenue = 7
+        let cost = 9  // indices in Model.core
         for t in 0..<periods {
             for j in 0..<m {
                 let cell = cells[t * m + j]
@@ -78,7 +79,9 @@ struct OrganisationSummary {
             let fraction = position - Double(lower)
             return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
         }
-        let q25 = percentile(0.25), q50 = percentile(0.5), q75 = percentile(0.75)
+        let q25 = percentile(0.25)
+        let q50 = percentile(0.5)
+        let q75 = percentile(0.75)
         return (q25, q50, q75, values.filter { $0 > q75 }, values.filter { $0 <= q25 })
     }
 }

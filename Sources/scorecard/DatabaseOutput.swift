@@ -21,7 +21,8 @@ extension OutputOptions {
             return false
         }
         if withDefinitions {
-            throw ValidationError("--with-definitions writes a file beside a file output; a database output records the same in scorecard_runs")
+            throw ValidationError(
+                "--with-definitions writes a file beside a file output; a database output records the same in scorecard_runs")
         }
         guard let definitions else {
             throw ValidationError("this output has no machine form to write to a database")

@@ -48,24 +48,33 @@ extension AnalysisError {
     var message: InputError {
         switch why {
         case .needsScorecard(let analysis):
-            return InputError(.usage, file: "command line", problem: "\(analysis) needs a scorecard",
-                              expected: "a dataset folder with scorecard.yml, or --scorecard FILE")
+            return InputError(
+                .usage, file: "command line", problem: "\(analysis) needs a scorecard",
+                expected: "a dataset folder with scorecard.yml, or --scorecard FILE")
         case .periodNotInData(let period, let frequency, let first, let last):
-            return InputError(.usage, file: "command line", problem: "--period \(period) is not a period of the data",
-                              expected: "a \(frequency.rawValue) from \(first) to \(last)")
+            return InputError(
+                .usage, file: "command line", problem: "--period \(period) is not a period of the data",
+                expected: "a \(frequency.rawValue) from \(first) to \(last)")
         case .teamNotInData(let teamCount, let hint):
-            return InputError(.usage, file: "command line", problem: "--team \"\(team ?? "")\" is not a team in the data",
-                              expected: "one of the \(teamCount) teams\(hint)")
+            return InputError(
+                .usage, file: "command line", problem: "--team \"\(team ?? "")\" is not a team in the data",
+                expected: "one of the \(teamCount) teams\(hint)")
         case .roiMeasureNotSelected(let returnMeasure, let costMeasure):
-            return InputError(.usage, file: "command line", problem: "the roi measure \"\(measure ?? "")\" is not in the selected data",
-                              expected: "a --measure selection that keeps \(returnMeasure) and \(costMeasure)")
+            return InputError(
+                .usage, file: "command line", problem: "the roi measure \"\(measure ?? "")\" is not in the selected data",
+                expected: "a --measure selection that keeps \(returnMeasure) and \(costMeasure)")
         case .holdoutNeedsTwoPeriods(let periods):
-            return InputError(.usage, file: "command line", problem: "--holdout needs a window of at least 2 periods (it has \(periods))",
-                              expected: "a longer window")
+            return InputError(
+                .usage, file: "command line", problem: "--holdout needs a window of at least 2 periods (it has \(periods))",
+                expected: "a longer window")
         case .periodEffectsTooLarge(let file, let cells, let systems, let periods, let first, let last, let limit):
-            return InputError(.limit, file: file,
-                              problem: "the lead-lag's period effects would take \(cells.map(String.init) ?? "more than 2^63") cells (\(systems) systems of \(periods) × \(periods) periods with data, \(first) to \(last))",
-                              expected: "at most \(limit) cells (raise the limit with --max-cells, cut the periods with --from/--to/--last, or lower --max-lag)")
+            return InputError(
+                .limit, file: file,
+                problem:
+                    "the lead-lag's period effects would take \(cells.map(String.init) ?? "more than 2^63") cells (\(systems) systems of \(periods) × \(periods) periods with data, \(first) to \(last))",
+                expected:
+                    "at most \(limit) cells (raise the limit with --max-cells, cut the periods with --from/--to/--last, or lower --max-lag)"
+            )
         }
     }
 }

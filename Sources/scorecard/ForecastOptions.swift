@@ -24,13 +24,20 @@ struct ForecastModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Model scale: auto (log when variability grows with team size), log or none.", valueName: "auto|log|none"))
     var transform: ForecastAnalysis.Transform = .auto
 
-    @Option(help: ArgumentHelp("Season dummies by frequency (month, quarter, week's month, weekday): auto or none.", valueName: "auto|none"))
+    @Option(
+        help: ArgumentHelp("Season dummies by frequency (month, quarter, week's month, weekday): auto or none.", valueName: "auto|none"))
     var seasonal: ForecastAnalysis.Seasonal = .auto
 
-    @Option(name: .customLong("team-trends"), help: ArgumentHelp("A trend per team: auto (kept where it forecasts better over the calibration window), on or off.", valueName: "auto|on|off"))
+    @Option(
+        name: .customLong("team-trends"),
+        help: ArgumentHelp(
+            "A trend per team: auto (kept where it forecasts better over the calibration window), on or off.", valueName: "auto|on|off"))
     var teamTrends: ForecastAnalysis.TeamTrends = .auto
 
-    @Option(help: ArgumentHelp("Interval multiplier: auto (split-conformal on the errors of the 6 earlier origins) or none (Student t).", valueName: "auto|none"))
+    @Option(
+        help: ArgumentHelp(
+            "Interval multiplier: auto (split-conformal on the errors of the 6 earlier origins) or none (Student t).",
+            valueName: "auto|none"))
     var calibration: ForecastAnalysis.Calibration = .auto
 
     /// `--drivers` as a list (nil: the default drivers).
@@ -38,16 +45,21 @@ struct ForecastModelOptions: ParsableArguments {
 
     /// The analysis options these flags ask for, with `backtest` origins (0: forecast only).
     func analysisOptions(backtest: Int) -> ForecastAnalysis.Options {
-        .init(target: target, drivers: driverList, horizon: horizon, lags: lags, confidence: confidence, backtest: backtest,
-              transform: transform, seasonal: seasonal, teamTrends: teamTrends, calibration: calibration)
+        .init(
+            target: target, drivers: driverList, horizon: horizon, lags: lags, confidence: confidence, backtest: backtest,
+            transform: transform, seasonal: seasonal, teamTrends: teamTrends, calibration: calibration)
     }
 
     func validate() throws {
-        if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence \(confidence): expected a level between 0 and 1, e.g. 0.95") }
+        if !(confidence > 0 && confidence < 1) {
+            throw ValidationError("--confidence \(confidence): expected a level between 0 and 1, e.g. 0.95")
+        }
         // The interval's quantile is at 1 − α/2: when that rounds to 1 in double precision the
         // bounds are infinite, so the level is refused rather than printed with empty bounds (issue #16).
         if !(1 - (1 - confidence) / 2 < 1) {
-            throw ValidationError("--confidence \(confidence): too close to 1 for a bounded interval (1 − α/2 rounds to 1 in double precision); expected at most 0.9999999999999998")
+            throw ValidationError(
+                "--confidence \(confidence): too close to 1 for a bounded interval (1 − α/2 rounds to 1 in double precision); expected at most 0.9999999999999998"
+            )
         }
     }
 }

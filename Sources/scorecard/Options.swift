@@ -1,16 +1,22 @@
 import ArgumentParser
 import Ingest
 import Rendering
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Where the data is, and the limits that guard against hostile input.
 struct DatasetOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Dataset folder holding measurements.csv and scorecard.yml, or a measurements CSV file.", valueName: "dataset"))
+    @Argument(
+        help: ArgumentHelp("Dataset folder holding measurements.csv and scorecard.yml, or a measurements CSV file.", valueName: "dataset"))
     var dataset: String?
 
-    @Option(name: .long, help: ArgumentHelp("Measurements CSV (tidy team,period,measure,value or wide team,period,<measure>…); repeat to read several files as one panel.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Measurements CSV (tidy team,period,measure,value or wide team,period,<measure>…); repeat to read several files as one panel.",
+            valueName: "file"))
     var data: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Scorecard YAML file.", valueName: "file"))
@@ -37,8 +43,9 @@ struct DatasetOptions: ParsableArguments {
     var quiet = false
 
     var limits: ReadLimits {
-        ReadLimits(maxFieldBytes: maxFieldBytes, maxRecordBytes: maxLineBytes, maxPanelCells: maxCells,
-                   maxScorecardBytes: maxScorecardBytes, maxScorecardDepth: maxScorecardDepth)
+        ReadLimits(
+            maxFieldBytes: maxFieldBytes, maxRecordBytes: maxLineBytes, maxPanelCells: maxCells,
+            maxScorecardBytes: maxScorecardBytes, maxScorecardDepth: maxScorecardDepth)
     }
 
     func validate() throws {
@@ -46,14 +53,18 @@ struct DatasetOptions: ParsableArguments {
         if maxCells < 1 { throw ValidationError("--max-cells \(maxCells): expected a positive number of panel cells") }
         if maxFieldBytes < 1 { throw ValidationError("--max-field-bytes \(maxFieldBytes): expected a positive number of bytes") }
         if maxLineBytes < 16 { throw ValidationError("--max-line-bytes \(maxLineBytes): expected 16 bytes or more") }
-        if maxScorecardBytes < 1 { throw ValidationError("--max-scorecard-bytes \(maxScorecardBytes): expected a positive number of bytes") }
+        if maxScorecardBytes < 1 {
+            throw ValidationError("--max-scorecard-bytes \(maxScorecardBytes): expected a positive number of bytes")
+        }
         if !(8...1000).contains(maxScorecardDepth) {
-            throw ValidationError("--max-scorecard-depth \(maxScorecardDepth): expected 8 (what a scorecard needs) to 1000 (libyaml's own limit)")
+            throw ValidationError(
+                "--max-scorecard-depth \(maxScorecardDepth): expected 8 (what a scorecard needs) to 1000 (libyaml's own limit)")
         }
     }
 
     func location(scorecardRequired: Bool = false) throws -> DatasetLocation {
-        var location = try DatasetLocation.resolve(folder: dataset, data: data.first, scorecard: scorecard, scorecardRequired: scorecardRequired)
+        var location = try DatasetLocation.resolve(
+            folder: dataset, data: data.first, scorecard: scorecard, scorecardRequired: scorecardRequired)
         location.moreMeasurements = Array(data.dropFirst())
         return location
     }
@@ -94,7 +105,9 @@ struct SelectionOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if last != nil && from != nil { throw ValidationError("--last cannot be combined with --from (use --from/--to, or --last N with --to)") }
+        if last != nil && from != nil {
+            throw ValidationError("--last cannot be combined with --from (use --from/--to, or --last N with --to)")
+        }
         if let last, last < 1 { throw ValidationError("--last \(last): expected a whole number of periods, 1 or more") }
     }
 }
@@ -120,10 +133,16 @@ struct OutputOptions: ParsableArguments {
         return nil
     }
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically: whole or not at all); - for standard output.", valueName: "file"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp("Write to this file (atomically: whole or not at all); - for standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("if-exists"), help: ArgumentHelp("With --output postgres://…?table=T: fail (default), replace or append when the table exists.", valueName: "fail|replace|append"))
+    @Option(
+        name: .customLong("if-exists"),
+        help: ArgumentHelp(
+            "With --output postgres://…?table=T: fail (default), replace or append when the table exists.", valueName: "fail|replace|append"
+        ))
     var ifExists: IfExistsOption = .fail
 
     @Flag(help: "CSV for Excel: UTF-8 byte-order mark and CRLF line ends.")
@@ -135,7 +154,9 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "In tables for people, money and counts with every digit (148,912,345.67 USD, not 148.9M USD).")
     var exact = false
 
-    @Flag(name: .customLong("with-definitions"), help: "Also write FILE.definitions.json: data, window, ROI definition and method versions (needs --output).")
+    @Flag(
+        name: .customLong("with-definitions"),
+        help: "Also write FILE.definitions.json: data, window, ROI definition and method versions (needs --output).")
     var withDefinitions = false
 
     /// The files this command will write: the output and its sidecar (none for standard output).
@@ -148,14 +169,20 @@ struct OutputOptions: ParsableArguments {
         if let output, formatOption == nil {
             let lower = output.lowercased()
             if lower.hasSuffix(".html") || lower.hasSuffix(".htm") {
-                throw ValidationError("--output \(output): an HTML page is what `scorecard report` writes; here, write .csv, .json or a table (--format table)")
+                throw ValidationError(
+                    "--output \(output): an HTML page is what `scorecard report` writes; here, write .csv, .json or a table (--format table)"
+                )
             }
             if lower.hasSuffix(".ipynb") {
-                throw ValidationError("--output \(output): a notebook is what `scorecard export notebook` writes; here, write .csv, .json or a table (--format table)")
+                throw ValidationError(
+                    "--output \(output): a notebook is what `scorecard export notebook` writes; here, write .csv, .json or a table (--format table)"
+                )
             }
         }
         if excel && format != .csv {
-            throw ValidationError("--excel makes CSV for Excel, but the output is \(format.rawValue)\(formatOption == nil && output != nil ? " (from --output's extension)" : ""); use --format csv or an --output ending in .csv")
+            throw ValidationError(
+                "--excel makes CSV for Excel, but the output is \(format.rawValue)\(formatOption == nil && output != nil ? " (from --output's extension)" : ""); use --format csv or an --output ending in .csv"
+            )
         }
         if withDefinitions && (output == nil || output == "-") {
             throw ValidationError("--with-definitions needs --output FILE (the sidecar is written beside it)")
@@ -192,7 +219,10 @@ struct OutputOptions: ParsableArguments {
             let main = try AtomicFileWriter(path: output)
             var sidecar: (writer: AtomicFileWriter, bytes: [UInt8])?
             if withDefinitions, let definitions {
-                sidecar = (try AtomicFileWriter(path: output + ".definitions.json"), definitions.json(engineVersion: ScorecardCommand.configuration.version))
+                sidecar = (
+                    try AtomicFileWriter(path: output + ".definitions.json"),
+                    definitions.json(engineVersion: ScorecardCommand.configuration.version)
+                )
             }
             try main.write(bytes)
             if let sidecar { try sidecar.writer.write(sidecar.bytes) }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Ingest
+
 #if canImport(Glibc)
 import Glibc
 #endif

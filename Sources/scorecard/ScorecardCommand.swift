@@ -15,6 +15,9 @@ struct ScorecardCommand: ParsableCommand {
             Exit codes: 0 done, 64 usage, 65 bad data, 66 input missing, 73 output cannot be created, 74 I/O error.
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Validate.self, Trend.self, LeadLag.self, Rank.self, Quartiles.self, Forecast.self, Status.self, Map.self, Report.self, Export.self, Generate.self]
+        subcommands: [
+            Init.self, Validate.self, Trend.self, LeadLag.self, Rank.self, Quartiles.self, Forecast.self, Status.self, Map.self,
+            Report.self, Export.self, Generate.self,
+        ]
     )
 }

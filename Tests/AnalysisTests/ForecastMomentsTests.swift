@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import Analysis
 import Ingest
 import LinearAlgebra
+import Testing
+
+@testable import Analysis
 
 /// The refits from running within-team moments (`ForecastEngine.momentFit`) against the QR
 /// path they replace before the last period (`makeFit`, which the statsmodels goldens check):
@@ -20,8 +21,9 @@ struct ForecastMomentsTests {
         let target = try #require(data.scorecard?.roi?.returnMeasure)
         let drivers = (data.scorecard?.links ?? []).filter { $0.to == target && $0.from != target }.map(\.from)
         let y = try #require(panel.measureIndex(target))
-        let engine = ForecastEngine(panel: panel, target: y, drivers: drivers.compactMap { panel.measureIndex($0) }, names: [target] + drivers,
-                                    lags: 2, seasonal: true)
+        let engine = ForecastEngine(
+            panel: panel, target: y, drivers: drivers.compactMap { panel.measureIndex($0) }, names: [target] + drivers,
+            lags: 2, seasonal: true)
         let last = panel.periodCount - 1
         let scale = engine.scale(logTarget: log, upTo: last)
         var compared = 0
@@ -39,7 +41,9 @@ struct ForecastMomentsTests {
                     #expect(close(m.scale, qr.scale, relative: 1e-10), "\(where_) s² \(m.scale) vs \(qr.scale)")
                     #expect(close(m.rho, qr.rho, relative: 1e-9, absolute: 1e-12), "\(where_) ρ")
                     for j in 0..<qr.fit.slopes.count {
-                        #expect(close(m.fit.slopes[j], qr.fit.slopes[j], relative: 1e-10, absolute: 1e-13), "\(where_) β\(j) \(m.fit.slopes[j]) vs \(qr.fit.slopes[j])")
+                        #expect(
+                            close(m.fit.slopes[j], qr.fit.slopes[j], relative: 1e-10, absolute: 1e-13),
+                            "\(where_) β\(j) \(m.fit.slopes[j]) vs \(qr.fit.slopes[j])")
                         #expect(close(m.fit.standardErrors[j], qr.fit.standardErrors[j], relative: 1e-10), "\(where_) se\(j)")
                     }
                     // Predictions from the cutoff: the team lines, leverage and d'(X̃'X̃)⁻¹d.
@@ -47,7 +51,9 @@ struct ForecastMomentsTests {
                     let b = engine.predict(qr, origin: cutoff, teams: Array(0..<panel.teamCount))
                     #expect(a.count == b.count && !a.isEmpty)
                     for (p, q) in zip(a, b) {
-                        #expect(p.team == q.team && close(p.z, q.z, relative: 1e-11) && close(p.v, q.v, relative: 1e-10), "\(where_) team \(p.team)")
+                        #expect(
+                            p.team == q.team && close(p.z, q.z, relative: 1e-11) && close(p.v, q.v, relative: 1e-10),
+                            "\(where_) team \(p.team)")
                     }
                     compared += 1
                 }
@@ -66,12 +72,16 @@ struct ForecastMomentsTests {
             }
         }
         let panel = try MeasurementsReader.read(text: csv, file: "m.csv").panel
-        let engine = ForecastEngine(panel: panel, target: panel.measureIndex("revenue")!, drivers: [panel.measureIndex("flat")!],
-                                    names: ["revenue", "flat"], lags: 2, seasonal: false)
+        let engine = ForecastEngine(
+            panel: panel, target: panel.measureIndex("revenue")!, drivers: [panel.measureIndex("flat")!],
+            names: ["revenue", "flat"], lags: 2, seasonal: false)
         let key = ForecastEngine.FitKey(scale: engine.scale(logTarget: false, upTo: 20), cutoff: 20, horizon: 1, trends: false)
         #expect(engine.momentFit(key) == nil)
         #expect(engine.fit(key) == nil)
         let e = try #require(engine.errors[key] as? LinearAlgebraError)
-        guard case .rankDeficient = e else { Issue.record("\(e)"); return }
+        guard case .rankDeficient = e else {
+            Issue.record("\(e)")
+            return
+        }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Analysis
 import Ingest
+import Testing
+
+@testable import Analysis
 
 /// `forecast --scenario` against statsmodels (Tests/Reference/make_forecast_scenario_reference.py:
 /// `get_prediction` on the baseline and the changed prediction rows of the dense dummy design,
@@ -19,8 +20,9 @@ struct ForecastScenarioTests {
         let ref = try #require(try loadReference(reference) as? [String: Any])
         let data = try Self.load(folder)
         let opts = try #require(ref["options"] as? [String: Any])
-        var options = ForecastAnalysis.Options(drivers: ref["drivers"] as? [String], horizon: Int(try #require(ref.double("horizon"))),
-                                               lags: Int(try #require(ref.double("lags"))))
+        var options = ForecastAnalysis.Options(
+            drivers: ref["drivers"] as? [String], horizon: Int(try #require(ref.double("horizon"))),
+            lags: Int(try #require(ref.double("lags"))))
         options.transform = try #require(ForecastAnalysis.Transform(rawValue: opts["transform"] as? String ?? ""))
         options.teamTrends = try #require(ForecastAnalysis.TeamTrends(rawValue: opts["team_trends"] as? String ?? ""))
         options.calibration = try #require(ForecastAnalysis.Calibration(rawValue: opts["calibration"] as? String ?? ""))
@@ -33,17 +35,22 @@ struct ForecastScenarioTests {
         // the lead-lag suites running beside this one set it to 1 while they work, which moves
         // LAPACK's last digits between the two runs; hence 1e-12, far below any tolerance.
         func same(_ a: Double, _ b: Double) -> Bool { a == b || abs(a - b) <= 1e-12 * max(abs(a), abs(b)) }
-        #expect(f.rows.count == plain.rows.count && f.totals.count == plain.totals.count && f.coefficients.count == plain.coefficients.count)
+        #expect(
+            f.rows.count == plain.rows.count && f.totals.count == plain.totals.count && f.coefficients.count == plain.coefficients.count)
         for (a, b) in zip(f.rows, plain.rows) {
-            #expect(a.team == b.team && a.period == b.period && a.horizon == b.horizon
+            #expect(
+                a.team == b.team && a.period == b.period && a.horizon == b.horizon
                     && same(a.forecast, b.forecast) && same(a.lower, b.lower) && same(a.upper, b.upper), "\(a) vs \(b)")
         }
         for (a, b) in zip(f.totals, plain.totals) {
-            #expect(a.horizon == b.horizon && a.period == b.period && a.teams == b.teams
+            #expect(
+                a.horizon == b.horizon && a.period == b.period && a.teams == b.teams
                     && same(a.forecast, b.forecast) && same(a.lower, b.lower) && same(a.upper, b.upper), "\(a) vs \(b)")
         }
         for (a, b) in zip(f.coefficients, plain.coefficients) {
-            #expect(a.horizon == b.horizon && a.term == b.term && same(a.estimate, b.estimate) && same(a.standardError, b.standardError), "\(a) vs \(b)")
+            #expect(
+                a.horizon == b.horizon && a.term == b.term && same(a.estimate, b.estimate) && same(a.standardError, b.standardError),
+                "\(a) vs \(b)")
         }
         #expect(f.models.map(\.trends) == plain.models.map(\.trends) && f.models.map(\.calibrated) == plain.models.map(\.calibrated))
         let s = try #require(f.scenario)
@@ -56,8 +63,10 @@ struct ForecastScenarioTests {
             #expect(ours.period.description == r["period"] as? String)
             // The baseline is the forecast's own point forecast.
             #expect(ours.baseline == f.rows.first { $0.team == team && $0.horizon == h }?.forecast)
-            for (name, mine, relative) in [("baseline", ours.baseline, 1e-8), ("scenario", ours.scenario, 1e-8), ("difference", ours.difference, 1e-8),
-                                           ("lower", ours.lower, 1e-7), ("upper", ours.upper, 1e-7)] {
+            for (name, mine, relative) in [
+                ("baseline", ours.baseline, 1e-8), ("scenario", ours.scenario, 1e-8), ("difference", ours.difference, 1e-8),
+                ("lower", ours.lower, 1e-7), ("upper", ours.upper, 1e-7),
+            ] {
                 let theirs = try #require(r.double(name))
                 #expect(close(mine, theirs, relative: relative), "\(reference) \(team) h=\(h) \(name) \(mine) vs \(theirs)")
             }
@@ -67,8 +76,10 @@ struct ForecastScenarioTests {
             let h = Int(try #require(t.double("horizon")))
             let ours = try #require(s.totals.first { $0.horizon == h })
             #expect(ours.baseline == f.totals.first { $0.horizon == h }?.forecast)
-            for (name, mine, relative) in [("baseline", ours.baseline, 1e-8), ("scenario", ours.scenario, 1e-8), ("difference", ours.difference, 1e-8),
-                                           ("lower", ours.lower, 1e-7), ("upper", ours.upper, 1e-7)] {
+            for (name, mine, relative) in [
+                ("baseline", ours.baseline, 1e-8), ("scenario", ours.scenario, 1e-8), ("difference", ours.difference, 1e-8),
+                ("lower", ours.lower, 1e-7), ("upper", ours.upper, 1e-7),
+            ] {
                 let theirs = try #require(t.double(name))
                 #expect(close(mine, theirs, relative: relative), "\(reference) total h=\(h) \(name) \(mine) vs \(theirs)")
             }
@@ -82,7 +93,9 @@ struct ForecastScenarioTests {
         var options = ForecastAnalysis.Options(transform: .none, teamTrends: .off)
         options.scenario = try ForecastScenario.parse(["customer_satisfaction=+0"])
         let zero = try #require(try ForecastAnalysis.run(data, options: options).scenario)
-        #expect(!zero.rows.isEmpty && zero.rows.allSatisfy { $0.difference == 0 && $0.lower == 0 && $0.upper == 0 && $0.scenario == $0.baseline })
+        #expect(
+            !zero.rows.isEmpty
+                && zero.rows.allSatisfy { $0.difference == 0 && $0.lower == 0 && $0.upper == 0 && $0.scenario == $0.baseline })
         options.scenario = try ForecastScenario.parse(["customer_satisfaction=+3"])
         let f = try ForecastAnalysis.run(data, options: options)
         let s = try #require(f.scenario)
@@ -100,8 +113,10 @@ struct ForecastScenarioTests {
         #expect(s.shifts.map(\.change) == [.add(2), .relative(-0.05), .set(80), .add(-1)])
         #expect(s.shifts.map(\.measure) == ["a", "b", "c", "x=y"])
         #expect(s.shifts[1].apply(200) == 190)
-        for (spec, message) in [("a", "no \"=\""), ("=2", "no measure"), ("a=", "no change"), ("a=5%", "a percentage without a sign"),
-                                ("a=+2x", "\"+2x\" is not a number"), ("a=inf", "\"inf\" is not a number"), ("a=+nan%", "\"+nan\" is not a number")] {
+        for (spec, message) in [
+            ("a", "no \"=\""), ("=2", "no measure"), ("a=", "no change"), ("a=5%", "a percentage without a sign"),
+            ("a=+2x", "\"+2x\" is not a number"), ("a=inf", "\"inf\" is not a number"), ("a=+nan%", "\"+nan\" is not a number"),
+        ] {
             do {
                 _ = try ForecastScenario.parse([spec])
                 Issue.record("\(spec) was accepted")
@@ -110,10 +125,12 @@ struct ForecastScenarioTests {
             }
         }
         let data = try Self.load("Tests/Fixtures/forecast-additive")
-        for (spec, team, message) in [("revenue=+1", nil, "\"revenue\" is the target, not a driver"),
-                                      ("sales_cost=+1", nil, "\"sales_cost\" is not a driver of \"revenue\" (its drivers are customer_satisfaction)"),
-                                      ("customer_satisfactoin=+1", nil, "did you mean \"customer_satisfaction\"?"),
-                                      ("customer_satisfaction=+1", "Team 99", "--scenario-team \"Team 99\" is not a team of the data")] {
+        for (spec, team, message) in [
+            ("revenue=+1", nil, "\"revenue\" is the target, not a driver"),
+            ("sales_cost=+1", nil, "\"sales_cost\" is not a driver of \"revenue\" (its drivers are customer_satisfaction)"),
+            ("customer_satisfactoin=+1", nil, "did you mean \"customer_satisfaction\"?"),
+            ("customer_satisfaction=+1", "Team 99", "--scenario-team \"Team 99\" is not a team of the data"),
+        ] {
             var options = ForecastAnalysis.Options()
             options.scenario = try ForecastScenario.parse([spec], teams: team.map { [$0] })
             do {

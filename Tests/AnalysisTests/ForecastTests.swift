@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Analysis
 import Ingest
+import Testing
+
+@testable import Analysis
 
 /// The forecast of METHODS.md against an independent statsmodels implementation
 /// (Tests/Reference/make_forecast_v2_reference.py: OLS with team dummies, team × t and
@@ -28,7 +29,8 @@ struct ForecastTests {
         let ref = try #require(try loadReference(reference) as? [String: Any])
         let data = try Self.load(folder)
         let opts = try #require(ref["options"] as? [String: Any])
-        var options = ForecastAnalysis.Options(horizon: Int(try #require(ref.double("horizon"))), lags: Int(try #require(ref.double("lags"))))
+        var options = ForecastAnalysis.Options(
+            horizon: Int(try #require(ref.double("horizon"))), lags: Int(try #require(ref.double("lags"))))
         options.transform = try #require(ForecastAnalysis.Transform(rawValue: opts["transform"] as? String ?? ""))
         options.teamTrends = try #require(ForecastAnalysis.TeamTrends(rawValue: opts["team_trends"] as? String ?? ""))
         options.calibration = try #require(ForecastAnalysis.Calibration(rawValue: opts["calibration"] as? String ?? ""))
@@ -59,7 +61,9 @@ struct ForecastTests {
                 continue
             }
             #expect(ours.period.description == r["period"] as? String)
-            #expect(close(ours.forecast, try #require(r.double("forecast"))), "\(reference) \(team) h=\(h) forecast \(ours.forecast) vs \(r.double("forecast")!)")
+            #expect(
+                close(ours.forecast, try #require(r.double("forecast"))),
+                "\(reference) \(team) h=\(h) forecast \(ours.forecast) vs \(r.double("forecast")!)")
             #expect(close(ours.lower, try #require(r.double("lower"))), "\(reference) \(team) h=\(h) lower")
             #expect(close(ours.upper, try #require(r.double("upper"))), "\(reference) \(team) h=\(h) upper")
             if scale == "log" { #expect(ours.lower > 0, "log-scale bounds are positive") }
@@ -70,7 +74,9 @@ struct ForecastTests {
             #expect(ours.period.description == t["period"] as? String)
             #expect(ours.teams == Int(try #require(t.double("teams"))))
             #expect(close(ours.forecast, try #require(t.double("forecast"))), "\(reference) total h=\(h)")
-            #expect(close(ours.lower, try #require(t.double("lower")), relative: 1e-7), "\(reference) total h=\(h) lower \(ours.lower) vs \(t.double("lower")!)")
+            #expect(
+                close(ours.lower, try #require(t.double("lower")), relative: 1e-7),
+                "\(reference) total h=\(h) lower \(ours.lower) vs \(t.double("lower")!)")
             #expect(close(ours.upper, try #require(t.double("upper")), relative: 1e-7), "\(reference) total h=\(h) upper")
         }
         for c in try #require(ref["coefficients"] as? [[String: Any]]) {
@@ -93,7 +99,10 @@ struct ForecastTests {
             let model = try #require(r["model"] as? String)
             let ours = try #require(b.backtest.first { $0.model == model && $0.horizon == h }, "\(reference) \(model) h=\(h)")
             #expect(ours.n == Int(try #require(r.double("n"))), "\(reference) \(model) h=\(h) n")
-            for (name, mine, theirs) in [("mape", ours.mape, r.double("mape")), ("mase", ours.mase, r.double("mase")), ("coverage", ours.coverage, r.double("coverage"))] {
+            for (name, mine, theirs) in [
+                ("mape", ours.mape, r.double("mape")), ("mase", ours.mase, r.double("mase")),
+                ("coverage", ours.coverage, r.double("coverage")),
+            ] {
                 #expect((mine == nil) == (theirs == nil), "\(reference) \(model) h=\(h) \(name) defined")
                 if let mine, let theirs { #expect(close(mine, theirs), "\(reference) \(model) h=\(h) \(name) \(mine) vs \(theirs)") }
             }
@@ -102,7 +111,12 @@ struct ForecastTests {
 
     @Test func refusesConstantDriverShortHistoryAndLogOfNonPositive() throws {
         var csv = "team,period,measure,value\n"
-        for t in ["A", "B", "C"] { for m in 1...12 { csv += "\(t),2024-\(m < 10 ? "0" : "")\(m),revenue,\(Double(m * 10 + Int(t.utf8.first!) % 7))\n\(t),2024-\(m < 10 ? "0" : "")\(m),flat,5\n" } }
+        for t in ["A", "B", "C"] {
+            for m in 1...12 {
+                csv +=
+                    "\(t),2024-\(m < 10 ? "0" : "")\(m),revenue,\(Double(m * 10 + Int(t.utf8.first!) % 7))\n\(t),2024-\(m < 10 ? "0" : "")\(m),flat,5\n"
+            }
+        }
         csv += "D,2024-03,revenue,-4\n"
         let panel = try MeasurementsReader.read(text: csv, file: "m.csv").panel
         let data = Dataset(panel: panel, scorecard: nil, location: DatasetLocation(measurements: "m.csv", scorecard: nil), notes: [])
@@ -174,7 +188,11 @@ struct ForecastTests {
         let forecast = Set(f.rows.map(\.team))
         let noted = Set(f.notes.compactMap(\.team))
         #expect(forecast.union(noted) == Set(data.panel.teams))
-        #expect(f.notes.contains { $0.team == "Team 04" && $0.message.contains("customer_satisfaction is missing in 2025-12") && $0.message.contains("blank driver cell") })
+        #expect(
+            f.notes.contains {
+                $0.team == "Team 04" && $0.message.contains("customer_satisfaction is missing in 2025-12")
+                    && $0.message.contains("blank driver cell")
+            })
         #expect(f.transformReason.hasPrefix("levels: variability does not grow with team size"))
     }
 }

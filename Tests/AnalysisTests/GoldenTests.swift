@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import Analysis
 import Ingest
 import Rendering
+import Testing
+
+@testable import Analysis
 
 /// Every column of every analysis against an independent pandas/statsmodels/scipy computation
 /// (Tests/Reference/make_analysis_reference.py DATASET OUT.json), on the sample organisation
@@ -20,11 +21,15 @@ struct GoldenTests {
     static let contract: [String: [String]] = [
         "trend": ["team", "measure", "n", "slope", "intercept", "slope_se", "t", "p_value", "ci_low", "ci_high", "r2", "direction"],
         "leadlag_lags": ["leader", "lagger", "lag", "n", "r", "t", "p_value"],
-        "leadlag": ["leader", "lagger", "best_lag", "r", "p_value", "granger_lags", "granger_f", "granger_p", "granger_q",
-                    "reverse_f", "reverse_p", "reverse_q", "verdict"],
+        "leadlag": [
+            "leader", "lagger", "best_lag", "r", "p_value", "granger_lags", "granger_f", "granger_p", "granger_q",
+            "reverse_f", "reverse_p", "reverse_q", "verdict",
+        ],
         "rank": ["rank", "team", "roi", "return", "cost", "quartile", "note"],
-        "quartiles": ["measure", "top_n", "bottom_n", "top_mean", "bottom_mean", "ratio", "difference", "cohens_d", "welch_t",
-                      "welch_df", "p_value", "mw_u", "mw_p", "q_value"],
+        "quartiles": [
+            "measure", "top_n", "bottom_n", "top_mean", "bottom_mean", "ratio", "difference", "cohens_d", "welch_t",
+            "welch_df", "p_value", "mw_u", "mw_p", "q_value",
+        ],
     ]
     static let probabilityColumns: Set<String> = ["p_value", "granger_p", "granger_q", "reverse_p", "reverse_q", "mw_p", "q_value"]
 
@@ -38,10 +43,14 @@ struct GoldenTests {
     }
 
     /// Compares our table with the reference rows, matched on `keys`.
-    func compare(_ table: ResultTable, _ reference: [[String: Any]], keys: [String], _ what: String,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
+    func compare(
+        _ table: ResultTable, _ reference: [[String: Any]], keys: [String], _ what: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(table.columnNames == Self.contract[table.analysis], "\(what): columns", sourceLocation: sourceLocation)
-        #expect(table.rows.count == reference.count, "\(what): \(table.rows.count) rows, reference \(reference.count)", sourceLocation: sourceLocation)
+        #expect(
+            table.rows.count == reference.count, "\(what): \(table.rows.count) rows, reference \(reference.count)",
+            sourceLocation: sourceLocation)
         let names = table.columnNames
         func key(_ row: [Cell]) -> String { keys.map { k in describe(row[names.firstIndex(of: k)!]) }.joined(separator: "|") }
         var ours: [String: [Cell]] = [:]
@@ -67,7 +76,9 @@ struct GoldenTests {
                     if !ok { Issue.record("\(what) \(k) \(column): \(g) vs \(w)", sourceLocation: sourceLocation) }
                     if w != 0 { worst = max(worst, abs(g - w) / abs(w)) }
                 } else {
-                    #expect(number(got) == nil && (describe(got) == ""), "\(what) \(k) \(column): \(describe(got)) vs null", sourceLocation: sourceLocation)
+                    #expect(
+                        number(got) == nil && (describe(got) == ""), "\(what) \(k) \(column): \(describe(got)) vs null",
+                        sourceLocation: sourceLocation)
                 }
             }
         }
@@ -92,7 +103,10 @@ struct GoldenTests {
 
     func describeAny(_ v: Any) -> String {
         if let s = v as? String { return s }
-        if let n = v as? NSNumber { let d = n.doubleValue; return d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d) }
+        if let n = v as? NSNumber {
+            let d = n.doubleValue
+            return d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+        }
         return ""
     }
 
@@ -101,9 +115,12 @@ struct GoldenTests {
         let folder = try #require(Self.datasets.first { $0.name == name }).folder
         let ref = try reference(name)
         let data = try load(folder)
-        compare(ResultTable(trend: TrendAnalysis.run(data)), try #require(ref["trend"] as? [[String: Any]]), keys: ["team", "measure"], "\(name) trend")
-        compare(ResultTable(trend: TrendAnalysis.run(data, organisation: true)), try #require(ref["trend_org"] as? [[String: Any]]),
-                keys: ["team", "measure"], "\(name) trend --org")
+        compare(
+            ResultTable(trend: TrendAnalysis.run(data)), try #require(ref["trend"] as? [[String: Any]]), keys: ["team", "measure"],
+            "\(name) trend")
+        compare(
+            ResultTable(trend: TrendAnalysis.run(data, organisation: true)), try #require(ref["trend_org"] as? [[String: Any]]),
+            keys: ["team", "measure"], "\(name) trend --org")
     }
 
     @Test(arguments: datasets.map(\.name))
@@ -113,8 +130,11 @@ struct GoldenTests {
         let data = try load(folder)
         let maxLag = (ref["meta"] as? [String: Any])?.double("max_lag").map { Int($0) }
         let result = try LeadLagAnalysis.run(data, pairs: LeadLagAnalysis.links(of: data), maxLag: maxLag)
-        compare(ResultTable(leadLagLags: result), try #require(ref["leadlag_lags"] as? [[String: Any]]), keys: ["leader", "lagger", "lag"], "\(name) leadlag --per-lag")
-        compare(ResultTable(leadLag: result), try #require(ref["leadlag"] as? [[String: Any]]), keys: ["leader", "lagger"], "\(name) leadlag")
+        compare(
+            ResultTable(leadLagLags: result), try #require(ref["leadlag_lags"] as? [[String: Any]]), keys: ["leader", "lagger", "lag"],
+            "\(name) leadlag --per-lag")
+        compare(
+            ResultTable(leadLag: result), try #require(ref["leadlag"] as? [[String: Any]]), keys: ["leader", "lagger"], "\(name) leadlag")
     }
 
     @Test(arguments: datasets.map(\.name))
@@ -122,12 +142,19 @@ struct GoldenTests {
         let folder = try #require(Self.datasets.first { $0.name == name }).folder
         let ref = try reference(name)
         let data = try load(folder)
-        compare(ResultTable(rank: try RankAnalysis.run(data)), try #require(ref["rank"] as? [[String: Any]]), keys: ["team"], "\(name) rank")
-        compare(ResultTable(quartiles: try QuartileAnalysis.run(data)), try #require(ref["quartiles"] as? [[String: Any]]), keys: ["measure"], "\(name) quartiles")
+        compare(
+            ResultTable(rank: try RankAnalysis.run(data)), try #require(ref["rank"] as? [[String: Any]]), keys: ["team"], "\(name) rank")
+        compare(
+            ResultTable(quartiles: try QuartileAnalysis.run(data)), try #require(ref["quartiles"] as? [[String: Any]]), keys: ["measure"],
+            "\(name) quartiles")
         let windowed = try #require(ref["windowed"] as? [String: Any])
         let last = Int(try #require(windowed.double("last")))
         let cut = try load(folder, PanelSelection(last: last))
-        compare(ResultTable(rank: try RankAnalysis.run(cut)), try #require(windowed["rank"] as? [[String: Any]]), keys: ["team"], "\(name) rank --last \(last)")
-        compare(ResultTable(quartiles: try QuartileAnalysis.run(cut)), try #require(windowed["quartiles"] as? [[String: Any]]), keys: ["measure"], "\(name) quartiles --last \(last)")
+        compare(
+            ResultTable(rank: try RankAnalysis.run(cut)), try #require(windowed["rank"] as? [[String: Any]]), keys: ["team"],
+            "\(name) rank --last \(last)")
+        compare(
+            ResultTable(quartiles: try QuartileAnalysis.run(cut)), try #require(windowed["quartiles"] as? [[String: Any]]),
+            keys: ["measure"], "\(name) quartiles --last \(last)")
     }
 }

@@ -1,9 +1,10 @@
-import Foundation
-import Testing
-@testable import Analysis
 import Distributions
+import Foundation
 import Ingest
 import LinearAlgebra
+import Testing
+
+@testable import Analysis
 
 /// Lead-lag computes its regressions three ways: from residual moments in two sweeps (the
 /// common case), from stored residuals when no team is complete or digits were lost, and by
@@ -48,42 +49,59 @@ struct LeadLagPathTests {
                 if i % 2 == 0 { values[(i * 2 + 1) * periods + (11 + 7 * i) % periods] = .nan }
             }
         }
-        return Panel(teams: (0..<teams).map { "T\($0)" }, measures: ["x", "y"], frequency: .month,
-                     firstPeriod: Period(frequency: .month, ordinal: 24_000), periodCount: periods, values: values)
+        return Panel(
+            teams: (0..<teams).map { "T\($0)" }, measures: ["x", "y"], frequency: .month,
+            firstPeriod: Period(frequency: .month, ordinal: 24_000), periodCount: periods, values: values)
     }
 
     /// The reference: y[i,t+k] ~ x[i,t] with dummies, as before the grid engine existed.
     static func referenceLag(_ p: Panel, lag k: Int) -> (t: Double, df: Double)? {
-        var team: [Int] = [], period: [Int] = [], xs: [Double] = [], ys: [Double] = []
+        var team: [Int] = []
+        var period: [Int] = []
+        var xs: [Double] = []
+        var ys: [Double] = []
         for i in 0..<p.teamCount {
             for t in 0..<(p.periodCount - k) {
                 let (x, y) = (p[i, 0, t], p[i, 1, t + k])
                 if x.isNaN || y.isNaN { continue }
-                team.append(i); period.append(t + k); xs.append(x); ys.append(y)
+                team.append(i)
+                period.append(t + k)
+                xs.append(x)
+                ys.append(y)
             }
         }
-        guard let fit = try? FixedEffectsFit(team: team, period: period, regressors: Matrix(rows: xs.count, columns: 1, columnMajor: xs),
-                                             response: ys, effects: .teamAndPeriod) else { return nil }
+        guard
+            let fit = try? FixedEffectsFit(
+                team: team, period: period, regressors: Matrix(rows: xs.count, columns: 1, columnMajor: xs),
+                response: ys, effects: .teamAndPeriod)
+        else { return nil }
         return (fit.tValues[0], fit.residualDegreesOfFreedom)
     }
 
     /// The reference Granger F at p lags, x → y, on the rows complete for p.
     static func referenceGranger(_ p: Panel, x: Int, y: Int, lags: Int) -> Double? {
-        var team: [Int] = [], period: [Int] = [], ys: [Double] = []
+        var team: [Int] = []
+        var period: [Int] = []
+        var ys: [Double] = []
         var columns = [[Double]](repeating: [], count: 2 * lags)
         for i in 0..<p.teamCount {
             rows: for t in lags..<p.periodCount {
                 if p[i, y, t].isNaN { continue }
                 for l in 1...lags where p[i, y, t - l].isNaN || p[i, x, t - l].isNaN { continue rows }
-                team.append(i); period.append(t); ys.append(p[i, y, t])
+                team.append(i)
+                period.append(t)
+                ys.append(p[i, y, t])
                 for l in 1...lags {
                     columns[l - 1].append(p[i, y, t - l])
                     columns[lags + l - 1].append(p[i, x, t - l])
                 }
             }
         }
-        guard let u = try? FixedEffectsFit(team: team, period: period, regressors: Matrix(columns: columns), response: ys, effects: .teamAndPeriod),
-              let r = try? FixedEffectsFit(team: team, period: period, regressors: Matrix(columns: Array(columns[0..<lags])), response: ys, effects: .teamAndPeriod)
+        guard
+            let u = try? FixedEffectsFit(
+                team: team, period: period, regressors: Matrix(columns: columns), response: ys, effects: .teamAndPeriod),
+            let r = try? FixedEffectsFit(
+                team: team, period: period, regressors: Matrix(columns: Array(columns[0..<lags])), response: ys, effects: .teamAndPeriod)
         else { return nil }
         return ((r.sumOfSquaredResiduals - u.sumOfSquaredResiduals) / Double(lags)) / (u.sumOfSquaredResiduals / u.residualDegreesOfFreedom)
     }

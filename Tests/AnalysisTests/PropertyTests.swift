@@ -1,9 +1,10 @@
-import Foundation
-import Testing
-@testable import Analysis
 import Distributions
+import Foundation
 import Ingest
 import SampleData
+import Testing
+
+@testable import Analysis
 
 /// Properties that must hold whatever the data (issue #9): row order, team names and the
 /// units of a measure change no statistic that should not depend on them.
@@ -15,8 +16,9 @@ struct PropertyTests {
 
     func dataset(_ csv: String) throws -> Dataset {
         let panel = try MeasurementsReader.read(text: csv, file: "m.csv").panel
-        return Dataset(panel: panel, scorecard: try ScorecardLoader.load(yaml: Self.yaml, file: "s.yml"),
-                       location: DatasetLocation(measurements: "m.csv", scorecard: "s.yml"), notes: [])
+        return Dataset(
+            panel: panel, scorecard: try ScorecardLoader.load(yaml: Self.yaml, file: "s.yml"),
+            location: DatasetLocation(measurements: "m.csv", scorecard: "s.yml"), notes: [])
     }
 
     var lines: (header: Substring, rows: [Substring]) {
@@ -82,7 +84,10 @@ struct PropertyTests {
             let s = team * a.panel.measureCount + m
             #expect(closeEnough(ta.fits.slope[s], tb.fits.slope[s], 1e-9) && closeEnough(ta.fits.tValue[s], tb.fits.tValue[s], 1e-7))
         }
-        let pairs = [LeadLagAnalysis.PairSpec(leader: "training_hours", lagger: "win_rate"), LeadLagAnalysis.PairSpec(leader: "win_rate", lagger: "customer_satisfaction")]
+        let pairs = [
+            LeadLagAnalysis.PairSpec(leader: "training_hours", lagger: "win_rate"),
+            LeadLagAnalysis.PairSpec(leader: "win_rate", lagger: "customer_satisfaction"),
+        ]
         let la = try LeadLagAnalysis.run(a, pairs: pairs)
         let lb = try LeadLagAnalysis.run(b, pairs: pairs)
         for (x, y) in zip(la.lags, lb.lags) { #expect(closeEnough(x.r, y.r, 1e-7) && closeEnough(x.t, y.t, 1e-7)) }
@@ -120,7 +125,12 @@ struct PropertyTests {
         var second = String(lines.header) + "\r\n"  // the other file with CRLF line ends
         var inSecond: [Substring] = []
         for row in lines.rows.shuffled(using: &rng) {
-            if Bool.random(using: &rng) { first += row + "\n" } else { second += row + "\r\n"; inSecond.append(row) }
+            if Bool.random(using: &rng) {
+                first += row + "\n"
+            } else {
+                second += row + "\r\n"
+                inSecond.append(row)
+            }
         }
         try first.write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
         try second.write(toFile: dir + "/b.csv", atomically: true, encoding: .utf8)
@@ -136,13 +146,15 @@ struct PropertyTests {
         let error = try #require(throws: InputErrors.self) { try MeasurementsReader.read(paths: [dir + "/a.csv", dir + "/b.csv"]) }
         #expect(error.errors.count == 1)
         let message = error.errors.first?.description ?? ""
-        #expect(message.hasPrefix(dir + "/b.csv:") && message.contains("(first in \(dir)/a.csv, on line \(first.split(separator: "\n").count + 1))"), "\(message)")
+        #expect(
+            message.hasPrefix(dir + "/b.csv:")
+                && message.contains("(first in \(dir)/a.csv, on line \(first.split(separator: "\n").count + 1))"), "\(message)")
     }
 
     func closeEnough(_ a: Double?, _ b: Double?, _ rel: Double = 1e-10) -> Bool {
         switch (a, b) {
         case (nil, nil): return true
-        case let (x?, y?):
+        case (let x?, let y?):
             if x.isNaN && y.isNaN { return true }
             return abs(x - y) <= max(1e-12, rel * max(abs(x), abs(y)))
         default: return false

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Analysis
 import Ingest
+import Testing
+
+@testable import Analysis
 
 /// Issue #14, item 11: what real public panels (state-level, yearly) showed.
 @Suite("Real panels")
@@ -82,7 +83,9 @@ struct RealPanelTests {
             #expect(pair.verdict == .insufficientData)
             #expect(pair.notes.count == 1 && pair.notes[0].hasPrefix("price_index: no variation between teams"), "\(pair.notes)")
             let rows = r.lags.filter { $0.leader == pair.leader && $0.lagger == pair.lagger }
-            #expect(rows.count == 7 && rows.allSatisfy { $0.r == nil && $0.t == nil && $0.pValue == nil && $0.reason == "no variation between teams" })
+            #expect(
+                rows.count == 7
+                    && rows.allSatisfy { $0.r == nil && $0.t == nil && $0.pValue == nil && $0.reason == "no variation between teams" })
             #expect(rows[0].n == 153)  // the samples are still counted
         }
         // The family is the other pairs' forward and reverse p-values alone: BH over them equals
@@ -112,7 +115,10 @@ struct RealPanelTests {
         let eligible = rows[1...8].max { abs($0.r!) < abs($1.r!) }!
         #expect(r.pairs[0].bestLag == eligible.lag && r.pairs[0].r == eligible.r)
         #expect(rows[16].r == nil)  // 9 rows: no r, so not named below
-        #expect(r.pairs[0].notes == ["lags 9–15 not considered for the best lag: each sample spans fewer than half of the 17 years of lag 0's, or leaves fewer than 10 residual df"])
+        #expect(
+            r.pairs[0].notes == [
+                "lags 9–15 not considered for the best lag: each sample spans fewer than half of the 17 years of lag 0's, or leaves fewer than 10 residual df"
+            ])
         // The default K (3 for years) leaves every lag eligible: no note.
         #expect(try LeadLagAnalysis.run(data, pairs: [.init(leader: "hires", lagger: "visits")]).pairs[0].notes.isEmpty)
     }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import Analysis
 import Ingest
 import SampleData
+import Testing
+
+@testable import Analysis
 
 /// Issue #16, class 5: every value multiplied by c (1e-300 … 1e300) must scale what has units
 /// by c and leave every ratio, statistic and label alone — over the whole normal double range,
@@ -18,21 +19,25 @@ struct ScaleInvarianceTests {
     static func dataset(scaledBy c: Double) throws -> Dataset {
         var out = ""
         for (i, row) in csv.split(separator: "\n").enumerated() {
-            if i == 0 { out += row + "\n"; continue }
+            if i == 0 {
+                out += row + "\n"
+                continue
+            }
             var fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             if let v = Double(fields[fields.count - 1]) { fields[fields.count - 1] = "\(v * c)" }
             out += fields.joined(separator: ",") + "\n"
         }
         let panel = try MeasurementsReader.read(text: out, file: "m.csv").panel
-        return Dataset(panel: panel, scorecard: try ScorecardLoader.load(yaml: yaml, file: "s.yml"),
-                       location: DatasetLocation(measurements: "m.csv", scorecard: "s.yml"), notes: [])
+        return Dataset(
+            panel: panel, scorecard: try ScorecardLoader.load(yaml: yaml, file: "s.yml"),
+            location: DatasetLocation(measurements: "m.csv", scorecard: "s.yml"), notes: [])
     }
 
     /// |a − b| ≤ tol·max(|a|, |b|), both undefined counting as equal.
     func close(_ a: Double?, _ b: Double?, _ tol: Double = 1e-9) -> Bool {
         switch (a, b) {
         case (nil, nil): return true
-        case let (x?, y?):
+        case (let x?, let y?):
             if x.isNaN && y.isNaN { return true }
             return Swift.abs(x - y) <= tol * Swift.max(Swift.abs(x), Swift.abs(y)) || Swift.abs(x - y) < 1e-300
         default: return false
@@ -45,7 +50,8 @@ struct ScaleInvarianceTests {
         let scaled = TrendAnalysis.run(try Self.dataset(scaledBy: c))
         #expect(base.rows == scaled.rows)
         #expect(base.directions == scaled.directions)
-        let a = base.fits, b = scaled.fits
+        let a = base.fits
+        let b = scaled.fits
         for s in base.rows {
             #expect(a.outcome[s] == b.outcome[s], "series \(s) at \(c)")
             #expect(close(a.slope[s] * c, b.slope[s]), "slope \(s) at \(c): \(a.slope[s]) vs \(b.slope[s])")
@@ -79,7 +85,8 @@ struct ScaleInvarianceTests {
     func rankAndQuartilesAreScaleFree(_ c: Double) throws {
         let a = try Self.dataset(scaledBy: 1)
         let b = try Self.dataset(scaledBy: c)
-        let ra = try RankAnalysis.run(a), rb = try RankAnalysis.run(b)
+        let ra = try RankAnalysis.run(a)
+        let rb = try RankAnalysis.run(b)
         #expect(ra.rows.map(\.team) == rb.rows.map(\.team))
         #expect(ra.rows.map(\.rank) == rb.rows.map(\.rank))
         #expect(ra.rows.map(\.quartile) == rb.rows.map(\.quartile))
@@ -87,11 +94,13 @@ struct ScaleInvarianceTests {
             #expect(close(x.roi, y.roi, 1e-12), "\(x.team) at \(c)")
             #expect(close(x.returnTotal.map { $0 * c }, y.returnTotal), "\(x.team) at \(c)")
         }
-        let qa = try QuartileAnalysis.run(a), qb = try QuartileAnalysis.run(b)
+        let qa = try QuartileAnalysis.run(a)
+        let qb = try QuartileAnalysis.run(b)
         for (x, y) in zip(qa.rows, qb.rows) {
             #expect(x.measure == y.measure)
             if y.topMean == nil && x.topMean != nil {
-                #expect(qb.notes.contains { $0.measure == x.measure && $0.message.contains("beyond double precision") }, "\(x.measure) at \(c)")
+                #expect(
+                    qb.notes.contains { $0.measure == x.measure && $0.message.contains("beyond double precision") }, "\(x.measure) at \(c)")
                 #expect(y.ratio == nil && y.welch == nil && y.cohensD == nil)
                 continue
             }
@@ -111,7 +120,9 @@ struct ScaleInvarianceTests {
         let a = try Self.dataset(scaledBy: 1)
         let ret = a.panel.measureIndex(a.scorecard!.roi!.returnMeasure)!
         var largest = 0.0
-        for t in 0..<a.panel.teamCount { for v in a.panel.series(team: t, measure: ret) where !v.isNaN { largest = Swift.max(largest, Swift.abs(v)) } }
+        for t in 0..<a.panel.teamCount {
+            for v in a.panel.series(team: t, measure: ret) where !v.isNaN { largest = Swift.max(largest, Swift.abs(v)) }
+        }
         var b = a
         for t in 0..<a.panel.teamCount {
             let o = a.panel.offset(team: t, measure: ret)

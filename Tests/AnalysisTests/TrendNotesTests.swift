@@ -1,6 +1,7 @@
-import Testing
-@testable import Analysis
 import Ingest
+import Testing
+
+@testable import Analysis
 
 /// A series exactly on a line has a zero standard error: t is infinite (printed empty) and p is
 /// 0, as statsmodels gives. The table must say why t is empty rather than leave it unexplained.

@@ -6,6 +6,7 @@
 // Writes MEGABYTES/2 MiB, prints "ready <temporary-file-name-prefix>" on standard output,
 // waits for a line on standard input, writes the rest and commits.
 import Rendering
+
 #if canImport(Glibc)
 import Glibc
 #endif

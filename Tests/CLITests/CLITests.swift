@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built `scorecard` binary end to end: exit codes, messages on standard error, and
 /// outputs that appear whole or not at all.
@@ -48,7 +48,9 @@ struct CLITests {
             #expect(!r.stdout.contains("nan") && !r.stdout.contains("inf"))
         }
         let lags = try run(["leadlag", "datasets/b2b-73", "--per-lag", "--format", "json"])
-        #expect(lags.stdout.hasPrefix("{\"analysis\": \"leadlag_lags\", \"columns\": [\"leader\", \"lagger\", \"lag\", \"n\", \"r\", \"t\", \"p_value\"]"))
+        #expect(
+            lags.stdout.hasPrefix(
+                "{\"analysis\": \"leadlag_lags\", \"columns\": [\"leader\", \"lagger\", \"lag\", \"n\", \"r\", \"t\", \"p_value\"]"))
     }
 
     @Test func badDataExits65WithLocationAndWritesNothing() throws {
@@ -86,11 +88,16 @@ struct CLITests {
     @Test func definitionsSidecar() throws {
         let dir = try scratch()
         for (name, window) in [("all", [String]()), ("last12", ["--last", "12"])] {
-            let r = try run(["rank", "datasets/b2b-73", "--format", "csv", "--output", "\(dir)/\(name).csv", "--with-definitions"] + window)
+            let r = try run(
+                ["rank", "datasets/b2b-73", "--format", "csv", "--output", "\(dir)/\(name).csv", "--with-definitions"] + window)
             #expect(r.status == 0, "\(r.stderr)")
         }
-        let all = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/all.csv.definitions.json"))) as? [String: Any]
-        let last = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/last12.csv.definitions.json"))) as? [String: Any]
+        let all =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/all.csv.definitions.json")))
+            as? [String: Any]
+        let last =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/last12.csv.definitions.json")))
+            as? [String: Any]
         #expect((all?["window"] as? [String: Any])?["from"] as? String == "2023-01")
         #expect((last?["window"] as? [String: Any])?["from"] as? String == "2025-01")
         #expect((last?["roi"] as? [String: Any])?["cost"] as? String == "sales_cost")

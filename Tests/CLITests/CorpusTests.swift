@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The bad-input corpus (Tests/Corpus, issue #9): every case runs the built binary in a
 /// scratch copy of its folder and must give exactly the recorded exit code and standard
@@ -42,7 +42,9 @@ struct CorpusTests {
             try FileManager.default.removeItem(atPath: scratch + "/generate.sh")
         }
         let before = Self.listing(scratch)
-        let arguments = try String(contentsOfFile: source + "/args.txt", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let arguments = try String(contentsOfFile: source + "/args.txt", encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false
+        ).dropLast().map(String.init)
         // 1 GiB of address space: past it the case fails instead of the machine.
         let run = try shell(["/bin/sh", "-c", "ulimit -v 1048576 && exec \"$0\" \"$@\"", CLITests.binary.path] + arguments, in: scratch)
 
@@ -61,7 +63,10 @@ struct CorpusTests {
             #expect(written == (try Data(contentsOf: URL(fileURLWithPath: expectedOutput))), "\(name): out.csv differs")
             // Never a NaN or an infinity printed as a result (METHODS.md, Output).
             let text = String(decoding: written, as: UTF8.self).lowercased()
-            #expect(!text.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == "\r" }).contains { ["nan", "inf", "-inf", "infinity"].contains($0) }, "\(name)")
+            #expect(
+                !text.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == "\r" }).contains {
+                    ["nan", "inf", "-inf", "infinity"].contains($0)
+                }, "\(name)")
         } else {
             #expect(Self.listing(scratch) == before, "\(name): files appeared")
         }

@@ -17,8 +17,10 @@ struct ExcelSourceTests {
         let csv = try cli.run([analysis, "--data", "\(Self.fixtures)/b2b-3-teams.csv", "--scorecard", Self.card, "--format", "csv"])
         #expect(csv.status == 0, "\(csv.stderr)")
         #expect(csv.stdout.split(separator: "\n").count > 2)
-        let tidy = try cli.run([analysis, "--data", "\(Self.fixtures)/openpyxl-tidy-dates.xlsx", "--sheet", "data", "--team-column", "Team",
-                                "--period-column", "Month", "--scorecard", Self.card, "--format", "csv"])
+        let tidy = try cli.run([
+            analysis, "--data", "\(Self.fixtures)/openpyxl-tidy-dates.xlsx", "--sheet", "data", "--team-column", "Team",
+            "--period-column", "Month", "--scorecard", Self.card, "--format", "csv",
+        ])
         #expect(tidy.status == 0, "\(tidy.stderr)")
         #expect(tidy.stdout == csv.stdout)
         // Dates one a month are months, as for a CSV file, and the note says so.
@@ -32,13 +34,19 @@ struct ExcelSourceTests {
         let r = try cli.run(["trend", "--data", "\(Self.fixtures)/openpyxl-tidy-dates.xlsx", "--format", "csv"])
         #expect(r.status == 65)
         #expect(r.stdout.isEmpty)
-        #expect(r.stderr == "\(Self.fixtures)/openpyxl-tidy-dates.xlsx[Read me]!A1: header \"Sales data exported for the scorecard\" is not a measurements header; expected a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)\n")
+        #expect(
+            r.stderr
+                == "\(Self.fixtures)/openpyxl-tidy-dates.xlsx[Read me]!A1: header \"Sales data exported for the scorecard\" is not a measurements header; expected a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)\n"
+        )
     }
 
     @Test func aSheetOfACSVFileIsAUsageError() throws {
         let r = try cli.run(["trend", "--data", "\(Self.fixtures)/b2b-3-teams.csv", "--sheet", "Data"])
         #expect(r.status == 64)
-        #expect(r.stderr == "\(Self.fixtures)/b2b-3-teams.csv: --sheet \"Data\" names a sheet, but the measurements are not an Excel workbook; expected --sheet only with an .xlsx workbook\n")
+        #expect(
+            r.stderr
+                == "\(Self.fixtures)/b2b-3-teams.csv: --sheet \"Data\" names a sheet, but the measurements are not an Excel workbook; expected --sheet only with an .xlsx workbook\n"
+        )
     }
 
     @Test func aWorkbookAsTheDatasetArgument() throws {

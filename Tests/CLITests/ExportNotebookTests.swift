@@ -65,7 +65,9 @@ extension CLITests {
 
         // The data path is relative to the notebook's folder and leads to the data.
         let parameters = try #require(cells.first { $0["id"] as? String == "parameters" })
-        let params = try #require(try JSONSerialization.jsonObject(with: Data(pythonLiteral(after: "json.loads(", in: source(parameters)).utf8)) as? [String: Any])
+        let params = try #require(
+            try JSONSerialization.jsonObject(with: Data(pythonLiteral(after: "json.loads(", in: source(parameters)).utf8)) as? [String: Any]
+        )
         let relative = try #require(params["measurements"] as? String)
         #expect(!relative.hasPrefix("/"))
         let resolved = URL(fileURLWithPath: dir).appendingPathComponent(relative).resolvingSymlinksInPath().path
@@ -77,16 +79,20 @@ extension CLITests {
     }
 
     @Test func exportNotebookCarriesTheSelectionAndSettings() throws {
-        let r = try run(["export", "notebook", "datasets/b2b-73", "--analysis", "all", "--last", "12", "--max-lag", "4",
-                         "--horizon", "2", "--backtest", "3", "--output", "-"])
+        let r = try run([
+            "export", "notebook", "datasets/b2b-73", "--analysis", "all", "--last", "12", "--max-lag", "4",
+            "--horizon", "2", "--backtest", "3", "--output", "-",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         // Standard output: paths relative to the working directory (the repository root here).
         #expect(r.stdout.contains(#"\"measurements\": \"datasets/b2b-73/measurements.csv\""#))
         #expect(r.stdout.contains(#"\"last\": 12}"#))
         #expect(r.stdout.contains(#"\"from\": \"2025-01\", \"to\": \"2025-12\", \"periods\": 12, \"values\": "#))
         #expect(r.stdout.contains(#"\"max_lag\": 4, \"max_lag_option\": 4"#))
-        #expect(r.stdout.contains(#"\"horizon\": 2, \"lags\": 2, \"confidence\": 0.95, \"backtest\": 3, "#
-            + #"\"transform\": \"auto\", \"seasonal\": \"auto\", \"team_trends\": \"auto\", \"calibration\": \"auto\"}"#))
+        #expect(
+            r.stdout.contains(
+                #"\"horizon\": 2, \"lags\": 2, \"confidence\": 0.95, \"backtest\": 3, "#
+                    + #"\"transform\": \"auto\", \"seasonal\": \"auto\", \"team_trends\": \"auto\", \"calibration\": \"auto\"}"#))
         for id in ["trend-recompute", "leadlag-recompute", "rank-compare", "quartiles-recompute", "forecast-recompute", "agreement"] {
             #expect(r.stdout.contains("\"id\": \"\(id)\""), "\(id)")
         }
@@ -97,12 +103,17 @@ extension CLITests {
     /// forecast they ask for (the same rows as `forecast --format json` with them) and carries them in PARAMS;
     /// a bad value is refused as `forecast` refuses it, with nothing written.
     @Test func exportNotebookTakesTheForecastModelFlags() throws {
-        let flags = ["--transform", "none", "--seasonal", "none", "--team-trends", "on", "--calibration", "none",
-                     "--confidence", "0.9", "--horizon", "2", "--lags", "1", "--drivers", "customer_satisfaction"]
+        let flags = [
+            "--transform", "none", "--seasonal", "none", "--team-trends", "on", "--calibration", "none",
+            "--confidence", "0.9", "--horizon", "2", "--lags", "1", "--drivers", "customer_satisfaction",
+        ]
         let r = try run(["export", "notebook", "datasets/b2b-73", "--analysis", "forecast", "--backtest", "2", "--output", "-"] + flags)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains(#"\"drivers_option\": [\"customer_satisfaction\"], \"horizon\": 2, \"lags\": 1, \"confidence\": 0.9, "#
-            + #"\"backtest\": 2, \"transform\": \"none\", \"seasonal\": \"none\", \"team_trends\": \"on\", \"calibration\": \"none\"}"#))
+        #expect(
+            r.stdout.contains(
+                #"\"drivers_option\": [\"customer_satisfaction\"], \"horizon\": 2, \"lags\": 1, \"confidence\": 0.9, "#
+                    + #"\"backtest\": 2, \"transform\": \"none\", \"seasonal\": \"none\", \"team_trends\": \"on\", \"calibration\": \"none\"}"#
+            ))
         let nb = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let cell = try #require(try cells(nb).first { ($0["id"] as? String) == "forecast-scorecard" })
         let embedded = try pythonLiteral(after: "ENGINE['''forecast'''] = engine_table(", in: source(cell))
@@ -112,13 +123,16 @@ extension CLITests {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
             return try #require(object["rows"] as? [[String: Any]])
         }
-        let a = try rows(embedded), b = try rows(direct.stdout)
+        let a = try rows(embedded)
+        let b = try rows(direct.stdout)
         #expect(a.count == b.count && a.count > 0)
         #expect(NSArray(array: a).isEqual(to: b))
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for (flag, value) in [("--transform", "sqrt"), ("--team-trends", "maybe"), ("--calibration", "t"), ("--confidence", "1.5")] {
-            let bad = try run(["export", "notebook", "datasets/b2b-73", "--analysis", "forecast", flag, value, "--output", dir + "/x.ipynb"])
+            let bad = try run([
+                "export", "notebook", "datasets/b2b-73", "--analysis", "forecast", flag, value, "--output", dir + "/x.ipynb",
+            ])
             #expect(bad.status == 64, "\(flag) \(value): \(bad.stderr)")
             #expect(bad.stderr.contains(flag), "\(bad.stderr)")
         }
@@ -137,14 +151,16 @@ extension CLITests {
         for q in 1...8 {
             for t in ["a", "b", "c"] {
                 let period = "\(2021 + (q - 1) / 4)-q\((q - 1) % 4 + 1)"
-                tidy += "\(t),\(period),revenue,\(q * 10 + q % 3 + (t == "c" ? 7 : 0)) \n\(t),\(period),no,\t\(q * q + (t == "b" ? 3 : 0))\n"
+                tidy +=
+                    "\(t),\(period),revenue,\(q * 10 + q % 3 + (t == "c" ? 7 : 0)) \n\(t),\(period),no,\t\(q * q + (t == "b" ? 3 : 0))\n"
             }
         }
         try Data(tidy.utf8).write(to: URL(fileURLWithPath: dir + "/a.csv"))
         // A second file, wide, with a measure named `period` (pandas would call it `period.1`).
         try Data("Team,PERIOD,period\na,2021-Q1,1\nb,2021-Q1,NA\nc,2021-Q1,\na,2021-Q2,4\n".utf8)
             .write(to: URL(fileURLWithPath: dir + "/b.csv"))
-        try Data("""
+        try Data(
+            """
             perspectives:
               financial:
                 objectives:
@@ -155,19 +171,24 @@ extension CLITests {
             links:
               - {from: no, to: revenue, sign: negative}
 
-            """.utf8).write(to: URL(fileURLWithPath: dir + "/s.yml"))
-        let r = try run(["export", "notebook", "--data", dir + "/a.csv", "--data", dir + "/b.csv", "--scorecard", dir + "/s.yml",
-                         "--analysis", "trend", "--output", dir + "/n.ipynb"])
+            """.utf8
+        ).write(to: URL(fileURLWithPath: dir + "/s.yml"))
+        let r = try run([
+            "export", "notebook", "--data", dir + "/a.csv", "--data", dir + "/b.csv", "--scorecard", dir + "/s.yml",
+            "--analysis", "trend", "--output", dir + "/n.ipynb",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let cells = try cells(try notebook(dir + "/n.ipynb"))
         let parameters = try #require(cells.first { $0["id"] as? String == "parameters" })
-        let params = try #require(try JSONSerialization.jsonObject(with: Data(pythonLiteral(after: "json.loads(", in: source(parameters)).utf8)) as? [String: Any])
+        let params = try #require(
+            try JSONSerialization.jsonObject(with: Data(pythonLiteral(after: "json.loads(", in: source(parameters)).utf8)) as? [String: Any]
+        )
         #expect(params["measurements"] as? String == "a.csv")
         #expect(params["more_measurements"] as? [String] == ["b.csv"])
         let window = try #require(params["window"] as? [String: Any])
         // 8 quarters × 3 teams × 2 measures, plus the two numbers of b.csv; its NA and empty cell are missing.
         #expect(window["frequency"] as? String == "quarter" && window["periods"] as? Int == 8 && window["values"] as? Int == 50)
-        #expect(params["measures"] as? [String] == ["no", "period", "revenue"])   // byte order (Panel)
+        #expect(params["measures"] as? [String] == ["no", "period", "revenue"])  // byte order (Panel)
         let title = source(try #require(cells.first { $0["id"] as? String == "title" }))
         #expect(title.contains("`a.csv`, `b.csv`"))
         // The notebook reads the header itself and keeps YAML scalars as text.

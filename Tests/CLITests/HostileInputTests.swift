@@ -109,7 +109,8 @@ struct HostileInputTests {
             let r = try Self.run(command + ["--output", target], in: dir)
             #expect(r.status == 73, "\(command) --output \(target): exit \(r.status)\n\(r.stderr)")
             #expect(r.stderr.contains("it is an input of this command"), "\(command) --output \(target): \(r.stderr)")
-            #expect(try inputs.map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) } == before, "\(command) --output \(target)")
+            #expect(
+                try inputs.map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) } == before, "\(command) --output \(target)")
             #expect(try fm.contentsOfDirectory(atPath: dir).sorted() == listing, "\(command) --output \(target): files appeared")
         }
         // Refused as soon as the inputs are read, before the selection and the analysis: a team
@@ -137,7 +138,8 @@ struct HostileInputTests {
         let corpus = CLITests.root.appendingPathComponent("Tests/Corpus/ok-daily-stray-row-a-century-later/measurements.csv").path
         let text = try String(contentsOfFile: corpus, encoding: .utf8)
         try text.write(toFile: dir + "/stray.csv", atomically: true, encoding: .utf8)
-        try text.replacingOccurrences(of: "A,2124-01-01,revenue,5\n", with: "").write(toFile: dir + "/plain.csv", atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "A,2124-01-01,revenue,5\n", with: "").write(
+            toFile: dir + "/plain.csv", atomically: true, encoding: .utf8)
         let a = try Self.run(["leadlag", "--data", "plain.csv", "--pair", "cost", "revenue", "--format", "csv"], in: dir)
         let b = try Self.run(["leadlag", "--data", "stray.csv", "--pair", "cost", "revenue", "--format", "csv"], in: dir)
         #expect(a.status == 0 && b.status == 0, "\(a.stderr)\n\(b.stderr)")
@@ -196,15 +198,18 @@ struct HostileInputTests {
             ["export", "notebook", ".", "--output", "n.ipynb"],
         ]
         for command in commands {
-            let r = try Self.run(["--as=1073741824", "--", CLITests.binary.path] + command + (command.count == 2 ? ["--format", "csv"] : []),
-                                 in: dir, executable: "/usr/bin/prlimit")
+            let r = try Self.run(
+                ["--as=1073741824", "--", CLITests.binary.path] + command + (command.count == 2 ? ["--format", "csv"] : []),
+                in: dir, executable: "/usr/bin/prlimit")
             #expect(!r.signalled && r.status < 128, "\(corpusCase) \(command): trapped (\(r.status))\n\(r.stderr.prefix(600))")
             if r.status != 0 {
                 #expect([64, 65].contains(r.status), "\(corpusCase) \(command): exit \(r.status)\n\(r.stderr.prefix(600))")
                 // Located: a file (with line where there is one) or the command line.
                 let first = r.stderr.split(separator: "\n").first.map(String.init) ?? ""
-                #expect(first.hasPrefix("measurements.csv") || first.hasPrefix("./") || first.hasPrefix("command line:") || first.hasPrefix("scorecard.yml") || first.hasPrefix("Error:"),
-                        "\(corpusCase) \(command): \(first)")
+                #expect(
+                    first.hasPrefix("measurements.csv") || first.hasPrefix("./") || first.hasPrefix("command line:")
+                        || first.hasPrefix("scorecard.yml") || first.hasPrefix("Error:"),
+                    "\(corpusCase) \(command): \(first)")
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,7 +50,8 @@ struct InterruptTests {
         while !seen && p.isRunning && Date() < deadline {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
             if let temp = names.first(where: { $0.hasPrefix(".measurements.csv.tmp-") }),
-               let size = (try? FileManager.default.attributesOfItem(atPath: dir + "/" + temp))?[.size] as? Int, size > 0 {
+                let size = (try? FileManager.default.attributesOfItem(atPath: dir + "/" + temp))?[.size] as? Int, size > 0
+            {
                 seen = true
             } else {
                 usleep(2_000)
@@ -114,7 +116,9 @@ struct InterruptTests {
             said += more
         }
         #expect(String(decoding: said, as: UTF8.self) == "ready\n")
-        let temporaries = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".trend.csv.tmp-\(p.processIdentifier)-") }
+        let temporaries = try FileManager.default.contentsOfDirectory(atPath: dir).filter {
+            $0.hasPrefix(".trend.csv.tmp-\(p.processIdentifier)-")
+        }
         #expect(temporaries.count == 1, "the half-written temporary file is there before the signal")
         kill(p.processIdentifier, signal)
         p.waitUntilExit()

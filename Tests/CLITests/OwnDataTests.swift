@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue #14: a user's own CRM export to a report with no hand edits, tables people read,
 /// and machine outputs that did not move.
@@ -31,14 +31,19 @@ struct OwnDataTests {
         let said = stderr.components(separatedBy: "month-end dates read as months").count - 1
         #expect(said == 1, "\(stderr)")
         let yaml = try String(contentsOfFile: card, encoding: .utf8)
-        for line in ["team_column: \"Sales Rep\"", "period_column: \"Close Month\"", "frequency: month", "numbers: lenient",
-                     "roi: {return: \"Revenue\", cost: \"Sales Cost\"}", "- id: \"Customer Satisfaction\""] {
+        for line in [
+            "team_column: \"Sales Rep\"", "period_column: \"Close Month\"", "frequency: month", "numbers: lenient",
+            "roi: {return: \"Revenue\", cost: \"Sales Cost\"}", "- id: \"Customer Satisfaction\"",
+        ] {
             #expect(yaml.contains(line), "\(line)\n\(yaml)")
         }
         // Cost is lower-is-better, summed; win rate a mean, in %; no target is invented.
         #expect(yaml.contains("- id: \"Sales Cost\"   # CHECK: financial by its name; lower is better (its name); sum"))
         #expect(yaml.contains("- id: \"Win Rate\"   # CHECK: process by its name; higher is better; mean"))
-        #expect(!yaml.split(separator: "\n").contains { $0.drop { $0 == " " }.hasPrefix("target:") || $0.drop { $0 == " " }.hasPrefix("team_target:") })
+        #expect(
+            !yaml.split(separator: "\n").contains {
+                $0.drop { $0 == " " }.hasPrefix("target:") || $0.drop { $0 == " " }.hasPrefix("team_target:")
+            })
         let validate = try cli.run(["validate", data, "--scorecard", card])
         #expect(validate.stdout.contains("12 teams × 6 measures × 18 months (2024-01 to 2025-06)"), "\(validate.stdout)")
         #expect(try String(contentsOfFile: dir + "/report.html", encoding: .utf8).contains("</html>"))
@@ -49,8 +54,10 @@ struct OwnDataTests {
 
     @Test func optionsOnTheCommandLineReadTheSameAsInit() throws {
         let data = Self.fixtures + "/crm-export/crm.csv"
-        let r = try cli.run(["trend", data, "--team-column", "sales rep", "--period-column", " CLOSE MONTH ", "--lenient-numbers",
-                             "--frequency", "month", "--measure", "Revenue", "--format", "csv"])
+        let r = try cli.run([
+            "trend", data, "--team-column", "sales rep", "--period-column", " CLOSE MONTH ", "--lenient-numbers",
+            "--frequency", "month", "--measure", "Revenue", "--format", "csv",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("team,measure,n,slope"))
         #expect(r.stdout.contains("Ana Ruiz,Revenue,18,"), "\(r.stdout.prefix(300))")
@@ -58,7 +65,10 @@ struct OwnDataTests {
         let strict = try cli.run(["validate", data, "--team-column", "Sales Rep", "--period-column", "Close Month"])
         #expect(strict.status == 65)
         #expect(strict.stderr.contains("crm.csv:1:52: column \"Win Rate\": 202 values"))
-        #expect(strict.stderr.contains("crm.csv:1:23: column \"Revenue\": 216 values are not plain numbers, like \"$78,976.48\" (line 2); expected plain decimal numbers; for numbers as exports write them (currency, thousands separators, %), use --lenient-numbers"), "\(strict.stderr)")
+        #expect(
+            strict.stderr.contains(
+                "crm.csv:1:23: column \"Revenue\": 216 values are not plain numbers, like \"$78,976.48\" (line 2); expected plain decimal numbers; for numbers as exports write them (currency, thousands separators, %), use --lenient-numbers"
+            ), "\(strict.stderr)")
     }
 
     @Test func machineOutputsAreByteIdenticalToMain() throws {
@@ -109,8 +119,9 @@ struct OwnDataTests {
         let dir = try cli.scratch()
         let text = "team,period,measure,value\nA,2024-01,x,1\nA,2024-02,x,2\nA,2024-03,x,4\n"
         try text.write(toFile: dir + "/m.csv", atomically: true, encoding: .utf8)
-        let r = try ProcessRunner.run([CLITests.binary.path, "trend", "-", "--format", "csv"], in: CLITests.root.path,
-                                      standardInput: dir + "/m.csv")
+        let r = try ProcessRunner.run(
+            [CLITests.binary.path, "trend", "-", "--format", "csv"], in: CLITests.root.path,
+            standardInput: dir + "/m.csv")
         #expect(r.status == 0)
         #expect(r.stdout == (try cli.run(["trend", "--data", dir + "/m.csv", "--format", "csv"])).stdout)
     }
@@ -119,7 +130,10 @@ struct OwnDataTests {
         let r = try cli.run(["status", "datasets/b2b-73", "--teams", "--format", "csv"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "team,overall_score,overall_status,training_hours,employee_retention,win_rate,sales_cycle_days,pipeline_value,customer_satisfaction,customer_retention,revenue,gross_margin,sales_cost")
+        #expect(
+            lines.first
+                == "team,overall_score,overall_status,training_hours,employee_retention,win_rate,sales_cycle_days,pipeline_value,customer_satisfaction,customer_retention,revenue,gross_margin,sales_cost"
+        )
         let json = try cli.run(["status", "datasets/b2b-73", "--teams", "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         let rows = object["rows"] as! [[String: Any]]

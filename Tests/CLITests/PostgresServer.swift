@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,7 +41,8 @@ enum PostgreSQLServer {
         startedDirectory = dir
         atexit {
             guard let dir = PostgreSQLServer.startedDirectory else { return }
-            _ = try? PostgreSQLServer.run(["/bin/bash", CLITests.root.appendingPathComponent("Tests/Postgres/cluster.sh").path, "stop", dir], environment: [:])
+            _ = try? PostgreSQLServer.run(
+                ["/bin/bash", CLITests.root.appendingPathComponent("Tests/Postgres/cluster.sh").path, "stop", dir], environment: [:])
         }
         // One line: export PGHOST=… PGPORT=… …
         var environment: [String: String] = [:]
@@ -106,16 +108,22 @@ enum PostgreSQLServer {
     static let sample: Result<Void, Failure> = {
         do {
             let csv = CLITests.root.appendingPathComponent("datasets/b2b-73/measurements.csv").path
-            try psql("""
+            try psql(
+                """
                 DROP TABLE IF EXISTS b2b_tidy, b2b_wide, b2b_teams, b2b_facts;
                 CREATE TABLE b2b_tidy (team text, period text, measure text, value double precision);
                 """)
             let s = try server()
-            let load = try run(["/usr/bin/env", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", "\\copy b2b_tidy FROM '\(csv)' WITH (FORMAT csv, HEADER)"], environment: s.environment)
+            let load = try run(
+                [
+                    "/usr/bin/env", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                    "\\copy b2b_tidy FROM '\(csv)' WITH (FORMAT csv, HEADER)",
+                ], environment: s.environment)
             guard load.status == 0 else { throw Failure("psql \\copy: \(load.stderr)") }
             let measures = try psql("SELECT DISTINCT measure FROM b2b_tidy ORDER BY 1").split(separator: "\n").map(String.init)
             let columns = measures.map { "max(value) FILTER (WHERE measure = '\($0)') AS \"\($0)\"" }.joined(separator: ", ")
-            try psql("""
+            try psql(
+                """
                 CREATE TABLE b2b_wide AS SELECT team, period, \(columns) FROM b2b_tidy GROUP BY team, period ORDER BY period DESC, team;
                 CREATE TABLE b2b_teams AS SELECT row_number() OVER (ORDER BY team) AS id, team AS name FROM (SELECT DISTINCT team FROM b2b_tidy) t;
                 CREATE TABLE b2b_facts AS SELECT k.id AS team_id, f.period::date AS period_start, f.measure, f.value::numeric AS value

@@ -50,16 +50,20 @@ struct ProgressTests {
         let dir = try cli.scratch()
         let quiet = try onATerminal(["leadlag", "datasets/b2b-73", "--all-cross", "--quiet", "--output", dir + "/a.csv"])
         #expect(quiet.status == 0 && !quiet.text.contains("\r"), "\(quiet.text.debugDescription)")
-        let dumb = try onATerminal(["leadlag", "datasets/b2b-73", "--all-cross", "--output", dir + "/b.csv"], environment: ["TERM": "dumb"])
+        let dumb = try onATerminal(
+            ["leadlag", "datasets/b2b-73", "--all-cross", "--output", dir + "/b.csv"], environment: ["TERM": "dumb"])
         #expect(dumb.status == 0 && !dumb.text.contains("lead-lag"), "\(dumb.text.debugDescription)")
         // Standard error a pipe: no progress, whatever the delay.
-        for args in [["leadlag", "datasets/b2b-73", "--all-cross", "--output", dir + "/c.csv"],
-                     ["generate", "--teams", "5", "--periods", "12", "--output", dir + "/gen"]] {
+        for args in [
+            ["leadlag", "datasets/b2b-73", "--all-cross", "--output", dir + "/c.csv"],
+            ["generate", "--teams", "5", "--periods", "12", "--output", dir + "/gen"],
+        ] {
             let p = Process()
             p.executableURL = CLITests.binary
             p.arguments = args
             p.currentDirectoryURL = CLITests.root
-            p.environment = ProcessInfo.processInfo.environment.merging(["SCORECARD_PROGRESS_AFTER": "0", "TERM": "xterm"]) { _, new in new }
+            p.environment = ProcessInfo.processInfo.environment.merging(["SCORECARD_PROGRESS_AFTER": "0", "TERM": "xterm"]) { _, new in new
+            }
             let err = Pipe()
             p.standardError = err
             p.standardOutput = FileHandle.nullDevice
@@ -74,6 +78,8 @@ struct ProgressTests {
         let coloured = try onATerminal(["leadlag", "datasets/b2b-73", "--quiet"])
         #expect(coloured.text.contains("\u{1B}["), "\(coloured.text.prefix(200).debugDescription)")
         let dumb = try onATerminal(["leadlag", "datasets/b2b-73"], environment: ["TERM": "dumb"])
-        #expect(dumb.status == 0 && !dumb.text.contains("\u{1B}[") && !dumb.text.contains("\rreading"), "\(dumb.text.prefix(200).debugDescription)")
+        #expect(
+            dumb.status == 0 && !dumb.text.contains("\u{1B}[") && !dumb.text.contains("\rreading"),
+            "\(dumb.text.prefix(200).debugDescription)")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
+import Testing
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Testing
 
 /// `scorecard report`: one self-contained, well-formed page whose numbers are the other
 /// commands' numbers, written atomically, the same bytes every run.
@@ -28,15 +29,20 @@ extension CLITests {
         let parsed = parses(html)
         #expect(parsed.ok, "\(parsed.error)")
         selfContained(html)
-        for id in ["status", "quartiles", "leadlag", "map", "forecast", "notes"] { #expect(html.contains("<section id=\"\(id)\">"), "section \(id)") }
-        #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 8, "quartiles, heatmap, map, the total's and 4 teams' fan charts")
+        for id in ["status", "quartiles", "leadlag", "map", "forecast", "notes"] {
+            #expect(html.contains("<section id=\"\(id)\">"), "section \(id)")
+        }
+        #expect(
+            html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 8,
+            "quartiles, heatmap, map, the total's and 4 teams' fan charts")
         #expect(html.components(separatedBy: "<svg class=\"sparkline\"").count - 1 == 10, "a sparkline per measure")
 
         // The verdicts are `leadlag`'s on the links, the quartile ratio is `quartiles`', the total forecast is `forecast`'s.
         let links = try run(["leadlag", "datasets/b2b-73", "--format", "csv"]).stdout.split(separator: "\n").dropFirst()
         #expect(links.count == 5)
         let supported = links.filter { $0.split(separator: ",").last == "supported" }.count
-        #expect(html.contains("<p class=\"headline\">\(supported) of \(links.count) links of the strategy map are supported by the data.</p>"))
+        #expect(
+            html.contains("<p class=\"headline\">\(supported) of \(links.count) links of the strategy map are supported by the data.</p>"))
         for line in links {
             let verdict = String(line.split(separator: ",").last!)
             #expect(html.contains(">\(verdict)</span>"), "verdict \(verdict)")

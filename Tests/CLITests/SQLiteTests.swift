@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,7 +20,8 @@ struct SQLiteTests {
     /// join), in a fresh file; values as REAL, empty values as NULL.
     static func sampleDatabase() throws -> String {
         let path = try CLITests().scratch() + "/b2b.db"
-        let text = try String(contentsOfFile: CLITests.root.appendingPathComponent("datasets/b2b-73/measurements.csv").path, encoding: .utf8)
+        let text = try String(
+            contentsOfFile: CLITests.root.appendingPathComponent("datasets/b2b-73/measurements.csv").path, encoding: .utf8)
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
             try db.execute(sql: "CREATE TABLE b2b_tidy (team TEXT, period TEXT, measure TEXT, value REAL)")
@@ -30,31 +32,42 @@ struct SQLiteTests {
             }
             let measures = try String.fetchAll(db, sql: "SELECT DISTINCT measure FROM b2b_tidy ORDER BY 1")
             let columns = measures.map { "max(CASE WHEN measure = '\($0)' THEN value END) AS \"\($0)\"" }.joined(separator: ", ")
-            try db.execute(sql: """
-                CREATE TABLE b2b_wide AS SELECT team, period, \(columns) FROM b2b_tidy GROUP BY team, period ORDER BY period DESC, team;
-                CREATE TABLE b2b_teams AS SELECT row_number() OVER (ORDER BY team) AS id, team AS name FROM (SELECT DISTINCT team FROM b2b_tidy);
-                CREATE TABLE b2b_facts AS SELECT k.id AS team_id, f.period || '-01' AS period_start, f.measure, f.value
-                    FROM b2b_tidy f JOIN b2b_teams k ON k.name = f.team;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE b2b_wide AS SELECT team, period, \(columns) FROM b2b_tidy GROUP BY team, period ORDER BY period DESC, team;
+                    CREATE TABLE b2b_teams AS SELECT row_number() OVER (ORDER BY team) AS id, team AS name FROM (SELECT DISTINCT team FROM b2b_tidy);
+                    CREATE TABLE b2b_facts AS SELECT k.id AS team_id, f.period || '-01' AS period_start, f.measure, f.value
+                        FROM b2b_tidy f JOIN b2b_teams k ON k.name = f.team;
+                    """)
         }
         return path
     }
 
     /// A CSV record's fields (quotes as the sample and Scorecard's output use them).
     static func fields(_ line: Substring) -> [String] {
-        var out: [String] = [], field = "", quoted = false
+        var out: [String] = []
+        var field = ""
+        var quoted = false
         let chars = Array(line)
         var i = 0
         while i < chars.count {
             let c = chars[i]
             if quoted {
                 if c == "\"" {
-                    if i + 1 < chars.count && chars[i + 1] == "\"" { field.append(c); i += 1 } else { quoted = false }
-                } else { field.append(c) }
+                    if i + 1 < chars.count && chars[i + 1] == "\"" {
+                        field.append(c)
+                        i += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(c)
+                }
             } else if c == "\"" {
                 quoted = true
             } else if c == "," {
-                out.append(field); field = ""
+                out.append(field)
+                field = ""
             } else {
                 field.append(c)
             }
@@ -64,8 +77,10 @@ struct SQLiteTests {
         return out
     }
 
-    @Test(arguments: ["table=b2b_tidy", "table=b2b_wide",
-                      "query=SELECT k.name AS team, substr(f.period_start, 1, 7) AS period, f.measure, f.value FROM b2b_facts f JOIN b2b_teams k ON k.id = f.team_id"])
+    @Test(arguments: [
+        "table=b2b_tidy", "table=b2b_wide",
+        "query=SELECT k.name AS team, substr(f.period_start, 1, 7) AS period, f.measure, f.value FROM b2b_facts f JOIN b2b_teams k ON k.id = f.team_id",
+    ])
     func everyAnalysisEqualsTheCSVPath(_ source: String) throws {
         let db = try Self.sampleDatabase()
         let url = "sqlite:\(db)?\(source)"
@@ -95,7 +110,8 @@ struct SQLiteTests {
         let header = Self.fields(lines[0])
         let queue = try DatabaseQueue(path: db)
         try queue.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT \(header.map(\.quotedDatabaseIdentifier).joined(separator: ", ")) FROM \(table) ORDER BY row_number")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(header.map(\.quotedDatabaseIdentifier).joined(separator: ", ")) FROM \(table) ORDER BY row_number")
             #expect(rows.count == lines.count - 1)
             // Each value equals the CSV's: REAL to the same double, INTEGER, TEXT, NULL as empty.
             for (row, line) in zip(rows, lines.dropFirst()) {
@@ -111,10 +127,16 @@ struct SQLiteTests {
                     }
                 }
             }
-            let types = try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info(?)", arguments: [table]).map { "\($0["name"] as String) \($0["type"] as String)" }
+            let types = try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info(?)", arguments: [table]).map {
+                "\($0["name"] as String) \($0["type"] as String)"
+            }
             #expect(types.suffix(2) == ["run_id INTEGER", "row_number INTEGER"])
             #expect(types.allSatisfy { $0.hasSuffix(" REAL") || $0.hasSuffix(" INTEGER") || $0.hasSuffix(" TEXT") })
-            let run = try Row.fetchOne(db, sql: "SELECT r.analysis, r.source, length(r.content_sha256), r.window_from, r.window_to, json_extract(r.options, '$.analysis'), (SELECT count(DISTINCT run_id) FROM \(table)) FROM scorecard_runs r WHERE r.run_id = (SELECT DISTINCT run_id FROM \(table))")!
+            let run = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT r.analysis, r.source, length(r.content_sha256), r.window_from, r.window_to, json_extract(r.options, '$.analysis'), (SELECT count(DISTINCT run_id) FROM \(table)) FROM scorecard_runs r WHERE r.run_id = (SELECT DISTINCT run_id FROM \(table))"
+            )!
             #expect(run[0] as String == analysis[0])
             #expect(run[1] as String == "datasets/b2b-73/measurements.csv")
             #expect(run[2] as Int == 64)
@@ -136,7 +158,8 @@ struct SQLiteTests {
         #expect(try scorecard(["rank", "datasets/b2b-73", "--output", url]).status == 0)
         let refused = try scorecard(["rank", "datasets/b2b-73", "--output", url])
         #expect(refused.status == 73)
-        #expect(refused.stderr == "scorecard: will not overwrite '\(url)': the table exists (use --if-exists replace or --if-exists append)\n")
+        #expect(
+            refused.stderr == "scorecard: will not overwrite '\(url)': the table exists (use --if-exists replace or --if-exists append)\n")
         #expect(try counts() == "73|1")
         #expect(try scorecard(["rank", "datasets/b2b-73", "--output", url, "--if-exists", "append"]).status == 0)
         #expect(try counts() == "146|2")
@@ -144,7 +167,10 @@ struct SQLiteTests {
         #expect(try counts() == "73|1")
         let other = try scorecard(["trend", "datasets/b2b-73", "--output", url, "--if-exists", "append"])
         #expect(other.status == 73)
-        #expect(other.stderr.hasPrefix("scorecard: cannot append to '\(url)': the table's columns (rank, team, roi, return, cost, quartile, note, run_id, row_number) are not this analysis' (team, measure, n,"), "\(other.stderr)")
+        #expect(
+            other.stderr.hasPrefix(
+                "scorecard: cannot append to '\(url)': the table's columns (rank, team, roi, return, cost, quartile, note, run_id, row_number) are not this analysis' (team, measure, n,"
+            ), "\(other.stderr)")
         // The refused runs left no row in scorecard_runs (one transaction): 3 runs were written, the replace dropped none of them.
         #expect(try DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM scorecard_runs") } == 3)
     }
@@ -165,12 +191,14 @@ struct SQLiteTests {
         }
         let before = try state()
         #expect(before.split(separator: "\n").count > 300)
-        let writer = try PostgreSQLServer.spawn([CLITests.binary.path, "trend", "datasets/b2b-73", "--output", url, "--if-exists", "replace"],
-                                                environment: ["SCORECARD_TEST_PAUSE_COPY_AFTER_ROWS": "300"])
+        let writer = try PostgreSQLServer.spawn(
+            [CLITests.binary.path, "trend", "datasets/b2b-73", "--output", url, "--if-exists", "replace"],
+            environment: ["SCORECARD_TEST_PAUSE_COPY_AFTER_ROWS": "300"])
         var paused = false
         for _ in 0..<400 where !paused {
             usleep(50_000)
-            paused = ((try? String(contentsOfFile: writer.base + ".err", encoding: .utf8)) ?? "").contains("scorecard: paused mid-write after 300 rows")
+            paused = ((try? String(contentsOfFile: writer.base + ".err", encoding: .utf8)) ?? "").contains(
+                "scorecard: paused mid-write after 300 rows")
         }
         #expect(paused, "the writer never reached its 300th row")
         kill(writer.pid, signal)
@@ -183,24 +211,32 @@ struct SQLiteTests {
     @Test func nullTeamAndTextValueAreLocated() throws {
         let path = try CLITests().scratch() + "/bad.db"
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: """
-                CREATE TABLE null_team (team TEXT, period TEXT, measure TEXT, value REAL);
-                INSERT INTO null_team VALUES ('North', '2024-01', 'revenue', 1), (NULL, '2024-02', 'revenue', 2), ('North', '2024-03', 'revenue', 3);
-                CREATE TABLE text_value (team TEXT, period TEXT, measure TEXT, value);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE null_team (team TEXT, period TEXT, measure TEXT, value REAL);
+                    INSERT INTO null_team VALUES ('North', '2024-01', 'revenue', 1), (NULL, '2024-02', 'revenue', 2), ('North', '2024-03', 'revenue', 3);
+                    CREATE TABLE text_value (team TEXT, period TEXT, measure TEXT, value);
+                    """)
             for i in 0..<30 {
-                try db.execute(sql: "INSERT INTO text_value VALUES (?, ?, 'revenue', ?)",
-                               arguments: ["T\(i % 3)", String(format: "2024-%02d", 1 + i / 3), i == 13 ? "abc" : "\(i)"])
+                try db.execute(
+                    sql: "INSERT INTO text_value VALUES (?, ?, 'revenue', ?)",
+                    arguments: ["T\(i % 3)", String(format: "2024-%02d", 1 + i / 3), i == 13 ? "abc" : "\(i)"])
             }
         }
         let nullURL = "sqlite:\(path)?query=SELECT * FROM null_team ORDER BY period"
         let null = try scorecard(["trend", nullURL])
         #expect(null.status == 65)
-        #expect(null.stderr == "\(nullURL): query row 2, column team: an empty team name in the team column; expected a non-empty team name in UTF-8 text\n")
+        #expect(
+            null.stderr
+                == "\(nullURL): query row 2, column team: an empty team name in the team column; expected a non-empty team name in UTF-8 text\n"
+        )
         let textURL = "sqlite:\(path)?table=text_value"
         let text = try scorecard(["trend", textURL])
         #expect(text.status == 65)
-        #expect(text.stderr == "\(textURL): row 14, column value: value \"abc\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value\n")
+        #expect(
+            text.stderr
+                == "\(textURL): row 14, column value: value \"abc\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value\n"
+        )
     }
 
     @Test func missingFileTableAndBadQuery() throws {

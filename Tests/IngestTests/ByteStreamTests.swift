@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Ingest
 
 /// Sources that arrive as a stream (a database COPY) go through the same parser as a file:
@@ -23,7 +24,8 @@ struct ByteStreamTests {
     func outcome(_ read: () throws -> MeasurementsReader.Result) -> String {
         do {
             let r = try read()
-            return "\(r.panel.teams) \(r.panel.measures) \(r.panel.firstPeriod) \(r.panel.periodCount) \(r.panel.values.map { $0.isNaN ? "NaN" : "\($0)" }) \(r.rowCount)"
+            return
+                "\(r.panel.teams) \(r.panel.measures) \(r.panel.firstPeriod) \(r.panel.periodCount) \(r.panel.values.map { $0.isNaN ? "NaN" : "\($0)" }) \(r.rowCount)"
         } catch {
             return "\(error)"
         }
@@ -43,7 +45,9 @@ struct ByteStreamTests {
         let expected = outcome { try MeasurementsReader.read(text: text, file: "m.csv") }
         for sizes in [[1], [2, 3], [7], [64 << 10], [5, 1, 13]] {
             var stream = ChunkStream(bytes: Array(text.utf8), sizes: sizes)
-            #expect(outcome { try MeasurementsReader.read(stream: &stream, file: "m.csv", limits: ReadLimits()) } == expected, "chunks \(sizes)")
+            #expect(
+                outcome { try MeasurementsReader.read(stream: &stream, file: "m.csv", limits: ReadLimits()) } == expected, "chunks \(sizes)"
+            )
         }
     }
 
@@ -63,13 +67,17 @@ struct ByteStreamTests {
         let v6 = try PostgresLocation(parsing: "postgres://[::1]:5432/db?table=t")
         #expect(v6.host == "::1" && v6.port == "5432")
         func problem(_ url: String) -> String {
-            do { _ = try PostgresLocation(parsing: url); return "" } catch { return (error as? InputError)?.problem ?? "\(error)" }
+            do {
+                _ = try PostgresLocation(parsing: url)
+                return ""
+            } catch { return (error as? InputError)?.problem ?? "\(error)" }
         }
         #expect(problem("postgres://h/db") == "neither table= nor query=")
         #expect(problem("postgres://h/db?table=a&query=b") == "both table= and query=")
         #expect(problem("postgres://h:99999/db?table=a") == "port \"99999\" is not a port number")
         #expect(problem("postgres://h/db?tabel=a") == "unknown URL parameter \"tabel\"")
-        #expect(problem("postgres://h/db?table=a%2") == "a % in the URL that is not followed by two hex digits (write %25 for a percent sign)")
+        #expect(
+            problem("postgres://h/db?table=a%2") == "a % in the URL that is not followed by two hex digits (write %25 for a percent sign)")
         #expect(problem("postgres://u:hunter2@h/db?table=a") == "the PostgreSQL URL holds a password (user:password@)")
         #expect(problem("postgres://h/db?query=SELECT 1&schema=s") == "schema= without table=")
     }
@@ -80,7 +88,10 @@ struct ByteStreamTests {
         let q = try SQLiteLocation(parsing: "sqlite:/tmp/s.db?query=SELECT a+b FROM t")
         #expect(q.path == "/tmp/s.db" && q.query == "SELECT a+b FROM t" && q.table == nil)
         func problem(_ text: String, tableRequired: Bool = false) -> String {
-            do { _ = try SQLiteLocation(parsing: text, tableRequired: tableRequired); return "" } catch { return (error as? InputError)?.problem ?? "\(error)" }
+            do {
+                _ = try SQLiteLocation(parsing: text, tableRequired: tableRequired)
+                return ""
+            } catch { return (error as? InputError)?.problem ?? "\(error)" }
         }
         #expect(problem("sqlite:s.db") == "neither table= nor query=")
         #expect(problem("sqlite:?table=t") == "no database file before the ?")

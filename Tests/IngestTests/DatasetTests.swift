@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Ingest
 
 /// Dataset folders, cross-checks between scorecard and data, windows and filters.
@@ -28,10 +29,10 @@ struct DatasetTests {
         let dir = try scratch()
         var csv = try String(contentsOfFile: Self.sample + "/measurements.csv", encoding: .utf8)
         var lines = csv.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        lines[4] = lines[4].replacingOccurrences(of: "2023-01", with: "2023-13")      // line 5: a bad period
-        lines[9] = lines[9] + ",extra"                                                 // line 10: a field too many
+        lines[4] = lines[4].replacingOccurrences(of: "2023-01", with: "2023-13")  // line 5: a bad period
+        lines[9] = lines[9] + ",extra"  // line 10: a field too many
         lines[14] = lines[14].split(separator: ",").dropLast().joined(separator: ",") + ",1,5"  // line 15: decimal comma
-        lines.append(lines[20])                                                        // a duplicate of line 21
+        lines.append(lines[20])  // a duplicate of line 21
         csv = lines.joined(separator: "\n") + "\n"
         try csv.write(toFile: dir + "/measurements.csv", atomically: true, encoding: .utf8)
         var yml = try String(contentsOfFile: Self.sample + "/scorecard.yml", encoding: .utf8)
@@ -53,7 +54,8 @@ struct DatasetTests {
 
     @Test func scorecardMeasureMissingFromDataAndExtraMeasureNote() throws {
         let dir = try scratch()
-        try "team,period,measure,value\nA,2024-01,revenue,1\nA,2024-01,cost,1\nA,2024-01,visits,3\n".write(toFile: dir + "/measurements.csv", atomically: true, encoding: .utf8)
+        try "team,period,measure,value\nA,2024-01,revenue,1\nA,2024-01,cost,1\nA,2024-01,visits,3\n".write(
+            toFile: dir + "/measurements.csv", atomically: true, encoding: .utf8)
         try """
         perspectives:
           financial:
@@ -70,15 +72,20 @@ struct DatasetTests {
             _ = try Dataset.load(DatasetLocation.resolve(folder: dir, data: nil, scorecard: nil))
             Issue.record("accepted")
         } catch let e as InputErrors {
-            #expect(e.errors.map(\.description) == [
-                "\(dir)/scorecard.yml:7: measure \"margin\" is not in the data (3 measures there); expected a measure id that appears in the measurements file",
-                "\(dir)/scorecard.yml:9: initiative \"Launch\" is due \"2024-Q5\", which is not a period; expected a period label such as 2024-01, 2025-Q2, 2025 or 2025-06-30",
-            ])
+            #expect(
+                e.errors.map(\.description) == [
+                    "\(dir)/scorecard.yml:7: measure \"margin\" is not in the data (3 measures there); expected a measure id that appears in the measurements file",
+                    "\(dir)/scorecard.yml:9: initiative \"Launch\" is due \"2024-Q5\", which is not a period; expected a period label such as 2024-01, 2025-Q2, 2025 or 2025-06-30",
+                ])
         }
-        try "perspectives:\n  financial:\n    objectives:\n      - name: Grow\n        measures:\n          - {id: revenue, direction: higher, aggregation: sum}\n"
+        try
+            "perspectives:\n  financial:\n    objectives:\n      - name: Grow\n        measures:\n          - {id: revenue, direction: higher, aggregation: sum}\n"
             .write(toFile: dir + "/scorecard.yml", atomically: true, encoding: .utf8)
         let d = try Dataset.load(DatasetLocation.resolve(folder: dir, data: nil, scorecard: nil))
-        #expect(d.notes.map(\.message) == ["2 measures in the data but not in the scorecard (analysed as direction higher, aggregation mean, no perspective): \"cost\", \"visits\""])
+        #expect(
+            d.notes.map(\.message) == [
+                "2 measures in the data but not in the scorecard (analysed as direction higher, aggregation mean, no perspective): \"cost\", \"visits\""
+            ])
     }
 
     @Test func windowsAndFilters() throws {
@@ -92,9 +99,14 @@ struct DatasetTests {
         let comma = try #require(d.panel.teams.first { $0.contains(",") })
         let one = try d.selecting(PanelSelection(teams: [comma], measures: ["revenue", "sales_cost"]))
         #expect(one.panel.teams == [comma] && one.panel.measures == ["revenue", "sales_cost"])
-        #expect(one.panel.series(team: 0, measure: 0).elementsEqual(d.panel.series(team: d.panel.teamIndex(comma)!, measure: d.panel.measureIndex("revenue")!)) { $0 == $1 || ($0.isNaN && $1.isNaN) })
-        for bad in [PanelSelection(last: 0), PanelSelection(from: "2030-01"), PanelSelection(from: "2024-Q1"), PanelSelection(teams: ["Nobody"]),
-                    PanelSelection(measures: ["revenu"]), PanelSelection(from: "2024-05", to: "2024-01")] {
+        #expect(
+            one.panel.series(team: 0, measure: 0).elementsEqual(
+                d.panel.series(team: d.panel.teamIndex(comma)!, measure: d.panel.measureIndex("revenue")!)
+            ) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        for bad in [
+            PanelSelection(last: 0), PanelSelection(from: "2030-01"), PanelSelection(from: "2024-Q1"), PanelSelection(teams: ["Nobody"]),
+            PanelSelection(measures: ["revenu"]), PanelSelection(from: "2024-05", to: "2024-01"),
+        ] {
             #expect(throws: InputError.self, "\(bad)") { _ = try d.selecting(bad) }
         }
         do {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Ingest
 
 /// Issue #14: numbers, dates and headers as CRM exports and spreadsheets write them.
@@ -64,7 +65,10 @@ struct ExportFormatsTests {
         #expect(r.panel.frequency == .month)
         #expect(r.panel.firstPeriod == Period("2024-01"))
         #expect(r.panel.periodCount == 4)
-        #expect(r.notes.map(\.description) == ["m.csv: note: month-end dates read as months: 3 dates, at most one a month (2024-01-31 → 2024-01); pass --frequency to choose"])
+        #expect(
+            r.notes.map(\.description) == [
+                "m.csv: note: month-end dates read as months: 3 dates, at most one a month (2024-01-31 → 2024-01); pass --frequency to choose"
+            ])
         // Quarter ends, one a quarter: quarterly.
         let q = try MeasurementsReader.read(text: "team,period,x\nA,2024-03-31,1\nA,2024-06-30,2\nA,2024-12-31,3\n", file: "m.csv")
         #expect(q.panel.frequency == .quarter && q.panel.periodCount == 4)
@@ -75,7 +79,9 @@ struct ExportFormatsTests {
 
     @Test func columnsByName() throws {
         let text = "Region,Amount,Month,Metric\nA,1,2024-01,x\nA,2,2024-02,x\n"
-        let r = try MeasurementsReader.read(text: text, file: "m.csv", options: ReadOptions(teamColumn: "region", periodColumn: "MONTH", measureColumn: "Metric", valueColumn: "amount"))
+        let r = try MeasurementsReader.read(
+            text: text, file: "m.csv",
+            options: ReadOptions(teamColumn: "region", periodColumn: "MONTH", measureColumn: "Metric", valueColumn: "amount"))
         #expect(r.panel.teams == ["A"] && r.panel.measures == ["x"] && r.panel.values == [1, 2])
         let wide = try MeasurementsReader.read(text: "rev,Team,Period\n5,A,2024-01\n", file: "m.csv")
         #expect(wide.panel.measures == ["rev"] && wide.panel.values == [5])

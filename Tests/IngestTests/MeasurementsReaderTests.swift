@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Ingest
 
 /// The measurements reader: formats, awkward-but-valid input, and every error with its
@@ -40,7 +41,8 @@ struct MeasurementsReaderTests {
 
     @Test func awkwardButValid() throws {
         // BOM, CRLF, quoted names with commas, quotes, line breaks and non-ASCII; missing tokens.
-        let text = "\u{FEFF}team,period,measure,value\r\n\"Acme, \"\"North\"\"\",2024,rev,1.5\r\n\"Zürich\nTeam\",2024,rev,NaN\r\nNA,2025,rev,null\r\nNA,2026,\"rev\",\"7\"\r\n"
+        let text =
+            "\u{FEFF}team,period,measure,value\r\n\"Acme, \"\"North\"\"\",2024,rev,1.5\r\n\"Zürich\nTeam\",2024,rev,NaN\r\nNA,2025,rev,null\r\nNA,2026,\"rev\",\"7\"\r\n"
         let p = try read(text)
         #expect(p.teams == ["Acme, \"North\"", "NA", "Zürich\nTeam"])
         #expect(p.frequency == .year)
@@ -58,8 +60,10 @@ struct MeasurementsReaderTests {
     }
 
     @Test func decimalsAreCorrectlyRounded() throws {
-        let texts = ["0.1", "123456789012345678901234567890", "1.7976931348623157e308", "4.9e-324", "2.2250738585072011e-308",
-                     "0.30000000000000004", "9007199254740993", "-1e-5", "+3", ".5", "5.", "1E3"]
+        let texts = [
+            "0.1", "123456789012345678901234567890", "1.7976931348623157e308", "4.9e-324", "2.2250738585072011e-308",
+            "0.30000000000000004", "9007199254740993", "-1e-5", "+3", ".5", "5.", "1E3",
+        ]
         var csv = "team,period,measure,value\n"
         for (i, t) in texts.enumerated() { csv += "A,\(2000 + i),x,\(t)\n" }
         let p = try read(csv)
@@ -69,30 +73,93 @@ struct MeasurementsReaderTests {
     }
 
     @Test(arguments: [
-        ("team,period,measure,value\nA,2024-01,x,1,2\n", "m.csv:2:15: 5 fields; expected 4 fields as in the header (team,period,measure,value); quote names that hold commas"),
-        ("team,period,measure,value\nA,2024-01,x\n", "m.csv:2:12: 3 fields; expected 4 fields as in the header (team,period,measure,value); quote names that hold commas"),
-        ("team,period,measure,value\nA,2024-01,x,1,5\n", "m.csv:2:15: 5 fields; expected 4 fields as in the header (team,period,measure,value); quote names that hold commas"),
-        ("team,period,measure,value\nA,2024-01,x,\"1,5\"\n", "m.csv:2:14: value \"1,5\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value; use a point as the decimal separator and no thousands separators"),
-        ("team,period,measure,value\nA,2024-01,x,1e400\n", "m.csv:2:13: value \"1e400\" is not a finite number; expected a decimal number within ±1.8e308, or empty/NA/NaN/null for a missing value"),
-        ("team,period,measure,value\nA,2024-01,x,inf\n", "m.csv:2:13: value \"inf\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value"),
-        ("team,period,measure,value\nA,2024-01,x,na\n", "m.csv:2:13: value \"na\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value"),
-        ("team,period,measure,value\nA,2024-13,x,1\n", "m.csv:2:3: period \"2024-13\" is not a period; expected a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31, or a date such as 2024/01/31, 31/01/2024 (with --date-order dmy) or Jan 2024"),
-        ("team,period,measure,value\nA,01/2024,x,1\n", "m.csv:2:3: period \"01/2024\" is not a period; expected a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31, or a date such as 2024/01/31, 31/01/2024 (with --date-order dmy) or Jan 2024"),
-        ("team,period,measure,value\nA,2024-01,x,1\nA,2024-Q2,x,1\n", "m.csv:3:3: period 2024-Q2 is a quarter, but line 2 has 2024-01, a month; expected one frequency per dataset: every period a month such as 2024-01"),
-        ("team,period,measure,value\nA,2024-01,x,1\nA,2024-01,x,2\n", "m.csv:3:1: duplicate row for team \"A\", period 2024-01, measure \"x\" (first on line 2); expected one value per team, period and measure"),
-        ("team,period,measure,value\nA,2024-01,x,1\nA,2024-01,x,\n", "m.csv:3:1: duplicate row for team \"A\", period 2024-01, measure \"x\" (first on line 2); expected one value per team, period and measure"),
-        ("team,period,measure,value\n\"A,2024-01,x,1\n", "m.csv:2:1: a quoted field is never closed; expected a closing double quote (write a quote inside a quoted field as \"\")"),
-        ("team,period,measure,value\nA\"b,2024-01,x,1\n", "m.csv:2:2: a double quote inside an unquoted field; expected the whole field in double quotes, with inner quotes doubled (\"a \"\"b\"\" c\")"),
-        ("team,period,measure,value\n\"A\"b,2024-01,x,1\n", "m.csv:2:4: unexpected text after a closing quote; expected a comma or the end of the line after a quoted field"),
-        ("team,period,measure,value\n,2024-01,x,1\n", "m.csv:2:1: an empty team name in the team column; expected a non-empty team name in UTF-8 text"),
-        ("team,period,measure,value\nA\u{0}B,2024-01,x,1\n", "m.csv:2:1: a NUL byte in the team column; expected a non-empty team name in UTF-8 text"),
-        ("team,period,measure,value\n\u{FEFF}A,2024-01,x,1\n", "m.csv:2:1: a byte-order mark (U+FEFF) inside the file in the team column; expected a non-empty team name in UTF-8 text"),
+        (
+            "team,period,measure,value\nA,2024-01,x,1,2\n",
+            "m.csv:2:15: 5 fields; expected 4 fields as in the header (team,period,measure,value); quote names that hold commas"
+        ),
+        (
+            "team,period,measure,value\nA,2024-01,x\n",
+            "m.csv:2:12: 3 fields; expected 4 fields as in the header (team,period,measure,value); quote names that hold commas"
+        ),
+        (
+            "team,period,measure,value\nA,2024-01,x,1,5\n",
+            "m.csv:2:15: 5 fields; expected 4 fields as in the header (team,period,measure,value); quote names that hold commas"
+        ),
+        (
+            "team,period,measure,value\nA,2024-01,x,\"1,5\"\n",
+            "m.csv:2:14: value \"1,5\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value; use a point as the decimal separator and no thousands separators"
+        ),
+        (
+            "team,period,measure,value\nA,2024-01,x,1e400\n",
+            "m.csv:2:13: value \"1e400\" is not a finite number; expected a decimal number within ±1.8e308, or empty/NA/NaN/null for a missing value"
+        ),
+        (
+            "team,period,measure,value\nA,2024-01,x,inf\n",
+            "m.csv:2:13: value \"inf\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value"
+        ),
+        (
+            "team,period,measure,value\nA,2024-01,x,na\n",
+            "m.csv:2:13: value \"na\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value"
+        ),
+        (
+            "team,period,measure,value\nA,2024-13,x,1\n",
+            "m.csv:2:3: period \"2024-13\" is not a period; expected a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31, or a date such as 2024/01/31, 31/01/2024 (with --date-order dmy) or Jan 2024"
+        ),
+        (
+            "team,period,measure,value\nA,01/2024,x,1\n",
+            "m.csv:2:3: period \"01/2024\" is not a period; expected a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31, or a date such as 2024/01/31, 31/01/2024 (with --date-order dmy) or Jan 2024"
+        ),
+        (
+            "team,period,measure,value\nA,2024-01,x,1\nA,2024-Q2,x,1\n",
+            "m.csv:3:3: period 2024-Q2 is a quarter, but line 2 has 2024-01, a month; expected one frequency per dataset: every period a month such as 2024-01"
+        ),
+        (
+            "team,period,measure,value\nA,2024-01,x,1\nA,2024-01,x,2\n",
+            "m.csv:3:1: duplicate row for team \"A\", period 2024-01, measure \"x\" (first on line 2); expected one value per team, period and measure"
+        ),
+        (
+            "team,period,measure,value\nA,2024-01,x,1\nA,2024-01,x,\n",
+            "m.csv:3:1: duplicate row for team \"A\", period 2024-01, measure \"x\" (first on line 2); expected one value per team, period and measure"
+        ),
+        (
+            "team,period,measure,value\n\"A,2024-01,x,1\n",
+            "m.csv:2:1: a quoted field is never closed; expected a closing double quote (write a quote inside a quoted field as \"\")"
+        ),
+        (
+            "team,period,measure,value\nA\"b,2024-01,x,1\n",
+            "m.csv:2:2: a double quote inside an unquoted field; expected the whole field in double quotes, with inner quotes doubled (\"a \"\"b\"\" c\")"
+        ),
+        (
+            "team,period,measure,value\n\"A\"b,2024-01,x,1\n",
+            "m.csv:2:4: unexpected text after a closing quote; expected a comma or the end of the line after a quoted field"
+        ),
+        (
+            "team,period,measure,value\n,2024-01,x,1\n",
+            "m.csv:2:1: an empty team name in the team column; expected a non-empty team name in UTF-8 text"
+        ),
+        (
+            "team,period,measure,value\nA\u{0}B,2024-01,x,1\n",
+            "m.csv:2:1: a NUL byte in the team column; expected a non-empty team name in UTF-8 text"
+        ),
+        (
+            "team,period,measure,value\n\u{FEFF}A,2024-01,x,1\n",
+            "m.csv:2:1: a byte-order mark (U+FEFF) inside the file in the team column; expected a non-empty team name in UTF-8 text"
+        ),
         ("", "m.csv:1:1: the file is empty; expected a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)"),
         ("team,period,measure,value\n", "m.csv:2:1: no data rows after the header; expected at least one row of measurements"),
-        ("name,date,kpi,value\nA,2024-01,x,1\n", "m.csv:1:1: header \"name,date,kpi,value\" is not a measurements header; expected a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide); or name the columns with --team-column, --period-column (and --measure-column, --value-column)"),
-        ("team,period,x,x\nA,2024-01,1,2\n", "m.csv:1:15: measure \"x\" appears twice in the header (also column 3); expected each measure once"),
+        (
+            "name,date,kpi,value\nA,2024-01,x,1\n",
+            "m.csv:1:1: header \"name,date,kpi,value\" is not a measurements header; expected a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide); or name the columns with --team-column, --period-column (and --measure-column, --value-column)"
+        ),
+        (
+            "team,period,x,x\nA,2024-01,1,2\n",
+            "m.csv:1:15: measure \"x\" appears twice in the header (also column 3); expected each measure once"
+        ),
         ("team,period,x,\nA,2024-01,1,2\n", "m.csv:1:15: an empty measure name in the header; expected a name for every measure column"),
-        ("team,period,x,y\nÄ,2024-01,1,zz\n", "m.csv:2:13: value \"zz\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value"),
+        (
+            "team,period,x,y\nÄ,2024-01,1,zz\n",
+            "m.csv:2:13: value \"zz\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value"
+        ),
     ])
     func reportsWhereAndWhat(_ text: String, _ message: String) {
         let got = errors(text)
@@ -107,7 +174,10 @@ struct MeasurementsReaderTests {
             _ = try MeasurementsReader.read(bytes: bytes, file: "m.csv")
             Issue.record("accepted invalid UTF-8")
         } catch let e as InputErrors {
-            #expect(e.errors.map(\.description) == ["m.csv:2:1: bytes that are not valid UTF-8 in the team column; expected a non-empty team name in UTF-8 text"])
+            #expect(
+                e.errors.map(\.description) == [
+                    "m.csv:2:1: bytes that are not valid UTF-8 in the team column; expected a non-empty team name in UTF-8 text"
+                ])
         } catch { Issue.record("\(error)") }
     }
 
@@ -120,23 +190,31 @@ struct MeasurementsReaderTests {
     @Test func fieldAndPanelLimits() {
         let long = String(repeating: "x", count: 2000)
         do {
-            _ = try MeasurementsReader.read(text: "team,period,measure,value\n\(long),2024-01,x,1\n", file: "m.csv", limits: ReadLimits(maxFieldBytes: 1000))
+            _ = try MeasurementsReader.read(
+                text: "team,period,measure,value\n\(long),2024-01,x,1\n", file: "m.csv", limits: ReadLimits(maxFieldBytes: 1000))
             Issue.record("accepted a long field")
         } catch let e as InputErrors {
-            #expect(e.errors.first?.description == "m.csv:2:1: a team name of 2000 bytes; expected at most 1000 bytes (raise with --max-field-bytes)")
+            #expect(
+                e.errors.first?.description
+                    == "m.csv:2:1: a team name of 2000 bytes; expected at most 1000 bytes (raise with --max-field-bytes)")
         } catch { Issue.record("\(error)") }
         do {
-            _ = try MeasurementsReader.read(text: "team,period,measure,value\nA,0001-01,x,1\nB,9999-12,y,2\n", file: "m.csv", limits: ReadLimits(maxPanelCells: 1000))
+            _ = try MeasurementsReader.read(
+                text: "team,period,measure,value\nA,0001-01,x,1\nB,9999-12,y,2\n", file: "m.csv", limits: ReadLimits(maxPanelCells: 1000))
             Issue.record("accepted a huge panel")
         } catch let e as InputErrors {
-            #expect(e.errors.first?.description.contains("raise the limit with --max-cells") == true || e.errors.first?.description.contains("raise with --max-cells") == true, "\(e)")
+            #expect(
+                e.errors.first?.description.contains("raise the limit with --max-cells") == true
+                    || e.errors.first?.description.contains("raise with --max-cells") == true, "\(e)")
         } catch { Issue.record("\(error)") }
     }
 
     /// Two halves on two cores give exactly what one core gives, duplicates across the split included.
     @Test func parallelSplitMatchesSerial() throws {
         var csv = "team,period,measure,value\n"
-        for t in 0..<500 { for p in 1...12 { for m in 0..<30 { csv += "\"T,\(t)\",2024-\(p < 10 ? "0" : "")\(p),m\(m),\(t * 1000 + p * 10 + m)\n" } } }
+        for t in 0..<500 {
+            for p in 1...12 { for m in 0..<30 { csv += "\"T,\(t)\",2024-\(p < 10 ? "0" : "")\(p),m\(m),\(t * 1000 + p * 10 + m)\n" } }
+        }
         let bytes = Array(csv.utf8)
         #expect(bytes.count > MeasurementsReader.parallelThreshold)
         let path = "/tmp/scorecard-split-\(bytes.count).csv"
@@ -152,7 +230,10 @@ struct MeasurementsReaderTests {
             _ = try MeasurementsReader.read(path: path, threads: 2)
             Issue.record("duplicate across the split accepted")
         } catch let e as InputErrors {
-            #expect(e.errors.map(\.description) == ["\(path):180002:1: duplicate row for team \"T,0\", period 2024-01, measure \"m0\" (first on line 2); expected one value per team, period and measure"])
+            #expect(
+                e.errors.map(\.description) == [
+                    "\(path):180002:1: duplicate row for team \"T,0\", period 2024-01, measure \"m0\" (first on line 2); expected one value per team, period and measure"
+                ])
         }
         // An error in the second half names its absolute line.
         let bad = bytes + Array("X,2024-01,m0,oops\n".utf8)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Ingest
 
 @Suite("Periods")
@@ -13,8 +14,10 @@ struct PeriodTests {
         #expect(p.description == text.uppercased())
     }
 
-    @Test(arguments: ["", "24", "2024-13", "2024-00", "2024-Q5", "2024-Q0", "2023-02-29", "2024-04-31", "2021-W53",
-                      "2024-W00", "2024/01", "2024-1", "0000", "2024-01-01T00", "２０２４", " 2024", "2024 ", "-2024"])
+    @Test(arguments: [
+        "", "24", "2024-13", "2024-00", "2024-Q5", "2024-Q0", "2023-02-29", "2024-04-31", "2021-W53",
+        "2024-W00", "2024/01", "2024-1", "0000", "2024-01-01T00", "２０２４", " 2024", "2024 ", "-2024",
+    ])
     func rejects(_ text: String) {
         #expect(Period(text) == nil, "\(text) should not parse")
     }
@@ -39,7 +42,10 @@ struct PeriodTests {
             let monday = days - Period.weekday(days: days)
             let (y, w) = Period.isoWeek(ofMondayDays: monday)
             let label = "\(y)-W\(w < 10 ? "0" : "")\(w)"
-            guard let p = Period(label) else { Issue.record("\(label) does not parse"); return }
+            guard let p = Period(label) else {
+                Issue.record("\(label) does not parse")
+                return
+            }
             #expect(p.ordinal * 7 + Period.epochMondayDays == monday)
             seen += 1
         }

@@ -114,13 +114,16 @@ struct SampleDataTests {
     /// A team's core series depend on (seed, team) only, not on how many filler measures
     /// or teams there are.
     @Test func coreRowsDoNotDependOnFillersOrTeamCount() {
-        let core = Self.parseCSV(SalesOrganisationGenerator.measurementsCSV(
-            SalesOrganisationSpec(teams: 5, periods: 6, measures: 10, seed: 7)))
-        let wide = Self.parseCSV(SalesOrganisationGenerator.measurementsCSV(
-            SalesOrganisationSpec(teams: 5, periods: 6, measures: 17, seed: 7)))
+        let core = Self.parseCSV(
+            SalesOrganisationGenerator.measurementsCSV(
+                SalesOrganisationSpec(teams: 5, periods: 6, measures: 10, seed: 7)))
+        let wide = Self.parseCSV(
+            SalesOrganisationGenerator.measurementsCSV(
+                SalesOrganisationSpec(teams: 5, periods: 6, measures: 17, seed: 7)))
         #expect(wide.filter { !$0[2].hasPrefix("extra_") } == core)
-        let fewer = Self.parseCSV(SalesOrganisationGenerator.measurementsCSV(
-            SalesOrganisationSpec(teams: 2, periods: 6, measures: 10, seed: 7)))
+        let fewer = Self.parseCSV(
+            SalesOrganisationGenerator.measurementsCSV(
+                SalesOrganisationSpec(teams: 2, periods: 6, measures: 10, seed: 7)))
         // Same values for the first teams (names may differ: quirks sit at teams/3, 2·teams/3).
         #expect(fewer.dropFirst().map { $0.dropFirst() } == core.dropFirst().prefix(fewer.count - 1).map { $0.dropFirst() })
     }
@@ -137,7 +140,8 @@ struct SampleDataTests {
         var lateRows = 0
         for team in late {
             let first = try #require(team["first_period"] as? String)  // "YYYY-MM", data from 2023-01
-            let year = Int(first.prefix(4))!, month = Int(first.suffix(2))!
+            let year = Int(first.prefix(4))!
+            let month = Int(first.suffix(2))!
             lateRows += ((year - 2023) * 12 + month - 1) * spec.measures
         }
         #expect(lateRows > 0)

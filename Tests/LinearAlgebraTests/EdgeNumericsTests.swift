@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LinearAlgebra
 
 /// Numerics at the edge (issue #9): values of 1e12 and 1e-12 in one series, series of 3
@@ -28,8 +29,10 @@ struct EdgeNumericsTests {
             }
             #expect(fits.outcome[i] == .fitted, "\(kind)")
             #expect(Int(fits.count[i]) == Int(e.double("n") ?? 0), "\(kind)")
-            for (name, got) in [("slope", fits.slope[i]), ("intercept", fits.intercept[i]), ("slope_se", fits.slopeStandardError[i]),
-                                ("t", fits.tValue[i]), ("ci_low", fits.confidenceLower[i]), ("ci_high", fits.confidenceUpper[i]), ("r2", fits.rSquared[i])] {
+            for (name, got) in [
+                ("slope", fits.slope[i]), ("intercept", fits.intercept[i]), ("slope_se", fits.slopeStandardError[i]),
+                ("t", fits.tValue[i]), ("ci_low", fits.confidenceLower[i]), ("ci_high", fits.confidenceUpper[i]), ("r2", fits.rSquared[i]),
+            ] {
                 let want = try #require(e.double(name))
                 #expect(near(got, want), "\(kind) \(name): \(got) vs statsmodels \(want)")
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LinearAlgebra
 
 /// Fixed-effects OLS against statsmodels OLS with team (and period) dummies
@@ -50,8 +51,9 @@ struct FixedEffectsTests {
         var rng = SystemRandomNumberGenerator()
         let order = Array(0..<y.count).shuffled(using: &rng)
         let a = try FixedEffectsFit(team: team, period: period, regressors: Matrix(rows: rows), response: y, effects: .teamAndPeriod)
-        let b = try FixedEffectsFit(team: order.map { team[$0] }, period: order.map { period[$0] },
-                                    regressors: Matrix(rows: order.map { rows[$0] }), response: order.map { y[$0] }, effects: .teamAndPeriod)
+        let b = try FixedEffectsFit(
+            team: order.map { team[$0] }, period: order.map { period[$0] },
+            regressors: Matrix(rows: order.map { rows[$0] }), response: order.map { y[$0] }, effects: .teamAndPeriod)
         expectClose(b.slopes, a.slopes, "slopes", relative: 1e-10)
         expectClose(b.standardErrors, a.standardErrors, "bse", relative: 1e-10)
     }

@@ -1,4 +1,5 @@
 import Distributions
+import Foundation
 import LinearAlgebra
 import Testing
 
@@ -72,24 +73,29 @@ import Testing
                 ys.append(values[(i * columns + c.regressors) * c.periods + t])
             }
         }
-        let reference = try FixedEffectsFit(team: team, period: period, regressors: Matrix(columns: xs), response: ys, effects: .teamAndPeriod)
+        let reference = try FixedEffectsFit(
+            team: team, period: period, regressors: Matrix(columns: xs), response: ys, effects: .teamAndPeriod)
         let effects = GridFixedEffects(mask: mask, rows: c.teams, periods: c.periods)
         #expect(effects.problem == nil)
         #expect(effects.observationCount == ys.count)
         #expect(Double(effects.observationCount - effects.absorbedParameters - c.regressors) == reference.residualDegreesOfFreedom)
         let (z, raw) = values.withUnsafeBufferPointer {
-            effects.residualise($0, rowOffsets: (0..<c.teams).map { $0 * columns * c.periods }, starts: (0..<columns).map { $0 * c.periods })
+            effects.residualise(
+                $0, rowOffsets: (0..<c.teams).map { $0 * columns * c.periods }, starts: (0..<columns).map { $0 * c.periods })
         }
         let fit = NestedRegressions(z, rawNorms: raw)
         #expect(fit.firstDependentRegressor == nil)
         let ssr = fit.sumOfSquaredResiduals(regressors: c.regressors)
-        #expect(abs(ssr - reference.sumOfSquaredResiduals) <= 1e-11 * reference.sumOfSquaredResiduals, "SSR \(ssr) vs \(reference.sumOfSquaredResiduals)")
+        #expect(
+            abs(ssr - reference.sumOfSquaredResiduals) <= 1e-11 * reference.sumOfSquaredResiduals,
+            "SSR \(ssr) vs \(reference.sumOfSquaredResiduals)")
         let t = fit.tValue(ofLastOf: c.regressors, residualDegreesOfFreedom: reference.residualDegreesOfFreedom)
         let tRef = reference.tValues[c.regressors - 1]
         #expect(abs(t - tRef) <= 1e-10 * abs(tRef), "t \(t) vs \(tRef)")
         // Nested: dropping the last regressor, refitted with the dummy design.
         if c.regressors > 1 {
-            let smaller = try FixedEffectsFit(team: team, period: period, regressors: Matrix(columns: Array(xs.dropLast())), response: ys, effects: .teamAndPeriod)
+            let smaller = try FixedEffectsFit(
+                team: team, period: period, regressors: Matrix(columns: Array(xs.dropLast())), response: ys, effects: .teamAndPeriod)
             let r = fit.sumOfSquaredResiduals(regressors: c.regressors - 1)
             #expect(abs(r - smaller.sumOfSquaredResiduals) <= 1e-11 * smaller.sumOfSquaredResiduals)
             let drop = fit.reduction(from: c.regressors - 1, to: c.regressors)
@@ -144,5 +150,3 @@ import Testing
         #expect(fit.sumOfSquaredResiduals(regressors: 1) <= 1e-20 * fit.sumOfSquaredResiduals(regressors: 0))
     }
 }
-
-import Foundation

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LinearAlgebra
 
 /// OLS against statsmodels `OLS(y, X).fit()` and `get_prediction(x0).summary_frame()`

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LinearAlgebra
 
 /// The BLAS/LAPACK wrappers against plain loops and algebraic identities.
@@ -6,10 +7,12 @@ import Testing
 struct MatrixTests {
     func random(_ m: Int, _ n: Int, seed: UInt64) -> Matrix {
         var state = seed
-        return Matrix(rows: m, columns: n, columnMajor: (0..<(m * n)).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) * 0x1.0p-53 - 0.5
-        })
+        return Matrix(
+            rows: m, columns: n,
+            columnMajor: (0..<(m * n)).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Double(state >> 11) * 0x1.0p-53 - 0.5
+            })
     }
 
     func naiveProduct(_ a: Matrix, _ b: Matrix) -> Matrix {
@@ -25,7 +28,9 @@ struct MatrixTests {
         let b = random(5, 3, seed: 2)
         #expect(maxDifference(a.multiplied(by: b), naiveProduct(a, b)) < 1e-14)
         #expect(maxDifference(a.multiplied(by: a, transposingSelf: true), naiveProduct(a.transposed(), a)) < 1e-14)
-        #expect(maxDifference(b.multiplied(by: a, transposingSelf: true, transposingOther: true), naiveProduct(b.transposed(), a.transposed())) < 1e-14)
+        #expect(
+            maxDifference(b.multiplied(by: a, transposingSelf: true, transposingOther: true), naiveProduct(b.transposed(), a.transposed()))
+                < 1e-14)
         #expect(maxDifference(a.gram(), naiveProduct(a.transposed(), a)) < 1e-14)
         let x = [1.0, -2, 0.5, 3, 0.25]
         let y = a.multiplied(by: x)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LinearAlgebra
 
 /// Batched trend lines against statsmodels `OLS(y, add_constant(t)).fit()` per series
@@ -23,7 +24,9 @@ struct TrendLinesTests {
             }
             let n = Int(try #require(e.double("n")))
             #expect(Int(fits.count[i]) == n, "n of series \(i)")
-            #expect(close(fits.slope[i], try #require(e.double("slope"))), "slope of series \(i) (\(kind)): \(fits.slope[i]) vs \(e.double("slope")!)")
+            #expect(
+                close(fits.slope[i], try #require(e.double("slope"))),
+                "slope of series \(i) (\(kind)): \(fits.slope[i]) vs \(e.double("slope")!)")
             #expect(close(fits.intercept[i], try #require(e.double("intercept"))), "intercept of series \(i) (\(kind))")
             if s["perfect_fit"] as? Bool == true {
                 // statsmodels' se, t and p are rounding noise here: check against the exact values.
@@ -38,7 +41,9 @@ struct TrendLinesTests {
             if let t = e.double("t") {
                 #expect(fits.outcome[i] == .fitted)
                 #expect(close(fits.tValue[i], t), "t of series \(i) (\(kind))")
-                #expect(closeP(fits.pValue[i], try #require(e.double("p_value"))), "p of series \(i) (\(kind)): \(fits.pValue[i]) vs \(e.double("p_value")!)")
+                #expect(
+                    closeP(fits.pValue[i], try #require(e.double("p_value"))),
+                    "p of series \(i) (\(kind)): \(fits.pValue[i]) vs \(e.double("p_value")!)")
                 #expect(close(fits.rSquared[i], try #require(e.double("r2"))), "r2 of series \(i) (\(kind))")
             } else {
                 #expect(fits.outcome[i] == .constant, "series \(i) (\(kind)) is constant")

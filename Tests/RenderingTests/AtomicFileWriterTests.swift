@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Ingest
+import Testing
+
 @testable import Rendering
 
 @Suite struct AtomicFileWriterTests {
@@ -105,7 +106,9 @@ import Ingest
                 Issue.record("wrote onto the input through \(target)")
             } catch {
                 #expect(error.exitCode == 73)
-                #expect(error.description.hasSuffix("it is an input of this command (the same file, through any link); write the output elsewhere"))
+                #expect(
+                    error.description.hasSuffix(
+                        "it is an input of this command (the same file, through any link); write the output elsewhere"))
             }
         }
         #expect(try String(contentsOfFile: input, encoding: .utf8) == "team,period,measure,value\n")
@@ -141,9 +144,10 @@ import Ingest
 
     /// A directory without write permission; root ignores permissions, so as root the
     /// test uses /sys, where nobody may create files.
-    @Test(.enabled(
-        if: geteuid() != 0 || FileManager.default.fileExists(atPath: "/sys/kernel"),
-        "running as root without /sys: no directory is unwritable"))
+    @Test(
+        .enabled(
+            if: geteuid() != 0 || FileManager.default.fileExists(atPath: "/sys/kernel"),
+            "running as root without /sys: no directory is unwritable"))
     func unwritableDirectoryIsExit73() throws {
         let scratch = TestSupport.makeTemporaryDirectory()
         defer {

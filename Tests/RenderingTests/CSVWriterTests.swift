@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rendering
 
 @Suite struct CSVWriterTests {
@@ -58,28 +59,33 @@ import Testing
     }
 
     @Test func harmlessTextIsNotNeutralised() {
-        #expect(Self.line([.text("North-East"), .text("a=b"), .text("x@y"), .text("'quoted")])
-            == "North-East,a=b,x@y,'quoted")
+        #expect(
+            Self.line([.text("North-East"), .text("a=b"), .text("x@y"), .text("'quoted")])
+                == "North-East,a=b,x@y,'quoted")
         // Other full-width letters and characters sharing the EF BC lead bytes.
         #expect(Self.line([.text("Ａ"), .text("（x）")]) == "Ａ,（x）")
     }
 
     @Test func numbersAreNeverNeutralised() {
-        #expect(Self.line([.number(-2.5), .integer(-3), .probability(-0.5), .text("-2+3")])
-            == "-2.5,-3,-0.5,'-2+3")
+        #expect(
+            Self.line([.number(-2.5), .integer(-3), .probability(-0.5), .text("-2+3")])
+                == "-2.5,-3,-0.5,'-2+3")
     }
 
     @Test func numberNotation() {
-        #expect(Self.line([.number(-0.0), .number(3.0), .number(1e-5), .number(1e16), .number(0.1)])
-            == "0,3,1e-05,1e+16,0.1")
-        #expect(Self.line([.number(123456789012345.0), .number(-1e300), .probability(2.2e-16)])
-            == "123456789012345,-1e+300,2.2e-16")
+        #expect(
+            Self.line([.number(-0.0), .number(3.0), .number(1e-5), .number(1e16), .number(0.1)])
+                == "0,3,1e-05,1e+16,0.1")
+        #expect(
+            Self.line([.number(123456789012345.0), .number(-1e300), .probability(2.2e-16)])
+                == "123456789012345,-1e+300,2.2e-16")
         #expect(Self.line([.integer(0), .integer(-42), .integer(Int.max)]) == "0,-42,\(Int.max)")
     }
 
     @Test func undefinedIsEmpty() {
-        #expect(Self.line([.number(.nan), .number(.infinity), .probability(-.infinity), .missing, .integer(1)])
-            == ",,,,1")
+        #expect(
+            Self.line([.number(.nan), .number(.infinity), .probability(-.infinity), .missing, .integer(1)])
+                == ",,,,1")
     }
 
     @Test func singleColumnEmptyFieldIsNotABlankLine() {
@@ -120,7 +126,7 @@ import Testing
     @Test(.enabled(if: TestSupport.python3 != nil, "python3 is not on PATH; the cross-check is skipped"))
     func pythonReadsWhatWeWrite() throws {
         var generator = SystemRandomNumberGenerator()
-        var values: [Double] = [0.1, 1e-5, 3, -2.5, 1e16, .leastNonzeroMagnitude, 1.7976931348623157e308, 123456789012345]
+        var values: [Double] = [0.1, 1e-5, 3, -2.5, 1e16, .leastNonzeroMagnitude, 1.7976931348623157e308, 123_456_789_012_345]
         for _ in 0..<2_000 { values.append(Double(bitPattern: generator.next())) }
         values = values.filter(\.isFinite)
         let texts = ["=1+1", "a,b", "quote \"x\"", "line\nbreak", " pad ", "Zürich", "東京", "", "-2+3", "＠x"]

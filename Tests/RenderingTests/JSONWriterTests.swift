@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rendering
 
 @Suite struct JSONWriterTests {
@@ -12,13 +13,14 @@ import Testing
             analysis: "rank", columns: [Column("rank"), Column("team"), Column("roi")],
             rows: [[.integer(1), .text("North"), .number(0.25)], [.integer(2), .text("South"), .number(.nan)]],
             notes: ["South has no cost data"])
-        #expect(Self.json(table) == """
-            {"analysis": "rank", "columns": ["rank", "team", "roi"], "rows": [
-            {"rank": 1, "team": "North", "roi": 0.25},
-            {"rank": 2, "team": "South", "roi": null}
-            ], "notes": ["South has no cost data"]}
+        #expect(
+            Self.json(table) == """
+                {"analysis": "rank", "columns": ["rank", "team", "roi"], "rows": [
+                {"rank": 1, "team": "North", "roi": 0.25},
+                {"rank": 2, "team": "South", "roi": null}
+                ], "notes": ["South has no cost data"]}
 
-            """)
+                """)
     }
 
     @Test func emptyTable() {
@@ -40,13 +42,14 @@ import Testing
             let end = JSONWriter.writeString(text, at: buffer.baseAddress!)
             return String(decoding: UnsafeBufferPointer(start: buffer.baseAddress!, count: end - buffer.baseAddress!), as: UTF8.self)
         }
-        #expect(written
-            == "\"q\\\"b\\\\s/\\n\\r\\t\\b\\f\\u0001\\u001f\u{7F}é東\\u2028\\u2029😀\"")
+        #expect(
+            written
+                == "\"q\\\"b\\\\s/\\n\\r\\t\\b\\f\\u0001\\u001f\u{7F}é東\\u2028\\u2029😀\"")
     }
 
     @Test func parsesAsJSONWithTheSameValues() throws {
         let names = ["plain", "quote\"", "back\\slash", "nl\n", "ctl\u{01}", "sep\u{2028}", "Zürich"]
-        let values: [Double] = [0.1, -2.5, 1e-300, .leastNonzeroMagnitude, 1.7976931348623157e308, 123456789]
+        let values: [Double] = [0.1, -2.5, 1e-300, .leastNonzeroMagnitude, 1.7976931348623157e308, 123_456_789]
         var rows: [[Cell]] = []
         for (index, name) in names.enumerated() {
             rows.append([.text(name), .number(values[index % values.count]), .integer(index)])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rendering
 
 /// The notebook writer against nbformat's own output and Python's line splitting
@@ -61,12 +62,17 @@ import Testing
             }
             guard i + 1 < end else { return nil }
             switch s[i + 1] {
-            case "\\": out.append("\\"); i += 2
-            case "'": out.append("'"); i += 2
+            case "\\":
+                out.append("\\")
+                i += 2
+            case "'":
+                out.append("'")
+                i += 2
             case "x", "u":
                 let digits = s[i + 1] == "x" ? 2 : 4
                 guard i + 1 + digits < end, let v = UInt32(String(String.UnicodeScalarView(s[(i + 2)...(i + 1 + digits)])), radix: 16),
-                      let scalar = Unicode.Scalar(v) else { return nil }
+                    let scalar = Unicode.Scalar(v)
+                else { return nil }
                 out.append(scalar)
                 i += 2 + digits
             default:

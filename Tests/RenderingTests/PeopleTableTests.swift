@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Rendering
 
 @Suite struct PeopleTableTests {
@@ -24,7 +25,7 @@ import Testing
         #expect(PeopleTable.format(.missing) == "–")
         #expect(PeopleTable.format(.number(.nan)) == "–")
         #expect(PeopleTable.format(.probability(.infinity)) == "–")
-        #expect(PeopleTable.format(.integer(-1234567)) == "-1234567")
+        #expect(PeopleTable.format(.integer(-1_234_567)) == "-1234567")
     }
 
     @Test func displayWidthCountsGraphemesAndWideCharacters() {
@@ -54,16 +55,17 @@ import Testing
             ],
             notes: ["South: fewer than 4 periods"],
             headline: "Trend of revenue")
-        #expect(PeopleTable.render(table, color: false) == """
-            Trend of revenue
-            team    n   slope        p
-            -----  --  ------  -------
-            North  12  0.1235    0.042
-            東京    9  -12.50  3.2e-05
-            South   3       –        –
-            note: South: fewer than 4 periods
+        #expect(
+            PeopleTable.render(table, color: false) == """
+                Trend of revenue
+                team    n   slope        p
+                -----  --  ------  -------
+                North  12  0.1235    0.042
+                東京    9  -12.50  3.2e-05
+                South   3       –        –
+                note: South: fewer than 4 periods
 
-            """)
+                """)
     }
 
     @Test func groupsGetABlankLineAndAHeading() {
@@ -76,18 +78,19 @@ import Testing
                 [.text("South"), .text("revenue"), .number(3)],
             ],
             groupColumn: 0)
-        #expect(PeopleTable.render(table, color: false) == """
-            measure  slope
-            -------  -----
-            
-            North
-            revenue  1.000
-            cost     2.000
-            
-            South
-            revenue  3.000
+        #expect(
+            PeopleTable.render(table, color: false) == """
+                measure  slope
+                -------  -----
 
-            """)
+                North
+                revenue  1.000
+                cost     2.000
+
+                South
+                revenue  3.000
+
+                """)
     }
 
     @Test func colourWrapsOnlyTheCellText() {

@@ -1,11 +1,13 @@
+import Analysis
 import Foundation
+import Ingest
+import Testing
+
+@testable import Rendering
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Testing
-import Analysis
-import Ingest
-@testable import Rendering
 
 /// Reads markup with Foundation's XML parser: whether it is well-formed, its text, and the
 /// names of its elements.
@@ -22,8 +24,10 @@ final class MarkupReader: NSObject, XMLParserDelegate {
         return (ok, reader, parser.parserError.map { "\($0) at line \(parser.lineNumber), column \(parser.columnNumber)" } ?? "")
     }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-                attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+        attributes attributeDict: [String: String] = [:]
+    ) {
         elements.append(elementName)
         attributes.append(contentsOf: attributeDict.values)
     }
@@ -141,29 +145,66 @@ struct ReportTests {
     @Test func chartsAreWellFormedWithHostileNames() throws {
         let names = Self.hostile
         var charts: [(String, String)] = []
-        charts.append(("sparkline", Sparkline(values: [1, nil, 3, .nan, 2, 5], firstPeriod: names[0], lastPeriod: names[1],
-                                              trend: (1, 0.5), target: 4, unit: names[2]).svg(title: names[3])))
+        charts.append(
+            (
+                "sparkline",
+                Sparkline(
+                    values: [1, nil, 3, .nan, 2, 5], firstPeriod: names[0], lastPeriod: names[1],
+                    trend: (1, 0.5), target: 4, unit: names[2]
+                ).svg(title: names[3])
+            ))
         charts.append(("empty sparkline", Sparkline(values: [nil, nil], firstPeriod: "a", lastPeriod: "b").svg(title: names[4])))
-        charts.append(("quartiles", QuartileChart(rows: names.enumerated().map { i, n in
-            QuartileChart.Row(label: n, unit: names[(i + 1) % names.count], topMean: i == 2 ? nil : Double(i) + 1.5,
-                              bottomMean: i == 3 ? -1 : Double(i) + 1, ratio: i == 3 || i == 2 ? nil : (Double(i) + 1.5) / (Double(i) + 1),
-                              cohensD: i == 1 ? nil : 0.3, q: i == 4 ? nil : 0.001 * Double(i), lowerIsBetter: i % 2 == 0)
-        }, topLabel: names[5], bottomLabel: names[6]).svg(title: names[0])))
-        charts.append(("heatmap", Heatmap(rows: names.enumerated().map { i, n in
-            Heatmap.Row(label: n, isLink: i % 2 == 0, r: (0...6).map { k in k == i ? nil : sin(Double(i * 7 + k)) * 0.4 }, bestLag: i % 3 == 0 ? nil : 1 + i % 6)
-        }, maxLag: 6, periodName: "month").svg(title: names[1])))
-        charts.append(("fan", FanChart(history: names.enumerated().map { i, n in (period: n, value: i == 2 ? nil : Double(i * 10)) },
-                                       forecast: [.init(period: names[0], forecast: 70, lower: 50, upper: 90), .init(period: names[1], forecast: 75, lower: 40, upper: 110)],
-                                       unit: names[1], yTitle: names[2], levelPercent: "95%").svg(title: names[3])))
-        charts.append(("fan without values", FanChart(history: [(period: "x", value: nil)], forecast: [], unit: nil, yTitle: "y", levelPercent: "95%").svg(title: "t")))
+        charts.append(
+            (
+                "quartiles",
+                QuartileChart(
+                    rows: names.enumerated().map { i, n in
+                        QuartileChart.Row(
+                            label: n, unit: names[(i + 1) % names.count], topMean: i == 2 ? nil : Double(i) + 1.5,
+                            bottomMean: i == 3 ? -1 : Double(i) + 1, ratio: i == 3 || i == 2 ? nil : (Double(i) + 1.5) / (Double(i) + 1),
+                            cohensD: i == 1 ? nil : 0.3, q: i == 4 ? nil : 0.001 * Double(i), lowerIsBetter: i % 2 == 0)
+                    }, topLabel: names[5], bottomLabel: names[6]
+                ).svg(title: names[0])
+            ))
+        charts.append(
+            (
+                "heatmap",
+                Heatmap(
+                    rows: names.enumerated().map { i, n in
+                        Heatmap.Row(
+                            label: n, isLink: i % 2 == 0, r: (0...6).map { k in k == i ? nil : sin(Double(i * 7 + k)) * 0.4 },
+                            bestLag: i % 3 == 0 ? nil : 1 + i % 6)
+                    }, maxLag: 6, periodName: "month"
+                ).svg(title: names[1])
+            ))
+        charts.append(
+            (
+                "fan",
+                FanChart(
+                    history: names.enumerated().map { i, n in (period: n, value: i == 2 ? nil : Double(i * 10)) },
+                    forecast: [
+                        .init(period: names[0], forecast: 70, lower: 50, upper: 90),
+                        .init(period: names[1], forecast: 75, lower: 40, upper: 110),
+                    ],
+                    unit: names[1], yTitle: names[2], levelPercent: "95%"
+                ).svg(title: names[3])
+            ))
+        charts.append(
+            (
+                "fan without values",
+                FanChart(history: [(period: "x", value: nil)], forecast: [], unit: nil, yTitle: "y", levelPercent: "95%").svg(title: "t")
+            ))
         let perspectives: [Perspective] = [.learning, .process, .customer, .financial]
         let boxes = names.enumerated().map { i, n in
-            StrategyMapDiagram.Box(id: "id " + n, label: n, perspective: perspectives[i % 4], status: [.green, .amber, .red, nil][i % 4], detail: n)
+            StrategyMapDiagram.Box(
+                id: "id " + n, label: n, perspective: perspectives[i % 4], status: [.green, .amber, .red, nil][i % 4], detail: n)
         }
         let verdicts = LeadLagResult.Verdict.allCases
-        let arrows = (0..<names.count).map { i in
-            StrategyMapDiagram.Arrow(from: boxes[i].id, to: boxes[(i + 1) % names.count].id, verdict: verdicts[i % verdicts.count], label: names[i])
-        } + [StrategyMapDiagram.Arrow(from: "not a box", to: boxes[0].id, verdict: .supported, label: "dropped")]
+        let arrows =
+            (0..<names.count).map { i in
+                StrategyMapDiagram.Arrow(
+                    from: boxes[i].id, to: boxes[(i + 1) % names.count].id, verdict: verdicts[i % verdicts.count], label: names[i])
+            } + [StrategyMapDiagram.Arrow(from: "not a box", to: boxes[0].id, verdict: .supported, label: "dropped")]
         charts.append(("strategy map", StrategyMapDiagram(boxes: boxes, arrows: arrows).svg(title: names[0])))
 
         for (kind, svg) in charts {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Rendering
 
 /// The shortest round-trip promise: the text parses back to the very same bits, and its

@@ -1,5 +1,6 @@
 // The one way the test targets run a program: the scorecard binary, python3, psql, a shell.
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -66,7 +67,10 @@ public enum ProcessRunner {
         let command = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory] + command
         let argv = command.map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        defer {
+            for item in argv { free(item) }
+            for item in envp { free(item) }
+        }
         // Default signal dispositions: a test runner started in the background ignores SIGINT,
         // and the child would inherit that.
         var attributes = posix_spawnattr_t()
@@ -90,14 +94,18 @@ public enum ProcessRunner {
 
     /// Waits for a process started by `spawn` and collects its output.
     public static func finish(_ p: Spawned) throws -> ProcessResult {
-        defer { unlink(p.base + ".out"); unlink(p.base + ".err") }
+        defer {
+            unlink(p.base + ".out")
+            unlink(p.base + ".err")
+        }
         var status: Int32 = 0
         while waitpid(p.pid, &status, 0) < 0 && errno == EINTR {}
         let signal = status & 0x7f
         let exit = signal == 0 ? (status >> 8) & 0xff : 128 + signal
         let out = (try? Data(contentsOf: URL(fileURLWithPath: p.base + ".out"))) ?? Data()
         let err = (try? Data(contentsOf: URL(fileURLWithPath: p.base + ".err"))) ?? Data()
-        return ProcessResult(status: exit, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
-                             signalled: signal != 0)
+        return ProcessResult(
+            status: exit, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+            signalled: signal != 0)
     }
 }

@@ -4,8 +4,9 @@ import Testing
 
 /// Loads a JSON file written by a script under Tests/Reference/, from a test target's bundle.
 public func loadReference(_ name: String, in bundle: Bundle) throws -> Any {
-    let url = try #require(bundle.url(forResource: name, withExtension: "json", subdirectory: "Reference"),
-                           "missing Reference/\(name).json: run the scripts under Tests/Reference/")
+    let url = try #require(
+        bundle.url(forResource: name, withExtension: "json", subdirectory: "Reference"),
+        "missing Reference/\(name).json: run the scripts under Tests/Reference/")
     // JSONDecoder, not JSONSerialization: on Linux the latter reads some numbers as
     // NSDecimalNumber, whose doubleValue is not the nearest Double.
     return try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: url)).any
@@ -13,16 +14,28 @@ public func loadReference(_ name: String, in bundle: Bundle) throws -> Any {
 
 /// A JSON document decoded with exact Doubles.
 public enum JSONValue: Decodable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let d = try? c.decode(Double.self) { self = .number(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let d = try? c.decode(Double.self) {
+            self = .number(d)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 
     public var any: Any {
@@ -54,8 +67,10 @@ public func close(_ a: Double, _ b: Double, relative: Double = 1e-8, absolute: D
 /// p- and q-values: absolute 1e-10 or relative 1e-6, whichever is looser.
 public func closeP(_ a: Double, _ b: Double) -> Bool { close(a, b, relative: 1e-6, absolute: 1e-10) }
 
-public func expectClose(_ got: [Double], _ want: [Double], _ what: String, p: Bool = false,
-                 relative: Double = 1e-8, sourceLocation: SourceLocation = #_sourceLocation) {
+public func expectClose(
+    _ got: [Double], _ want: [Double], _ what: String, p: Bool = false,
+    relative: Double = 1e-8, sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(got.count == want.count, "\(what): \(got.count) values, expected \(want.count)", sourceLocation: sourceLocation)
     for (i, (g, w)) in zip(got, want).enumerated() {
         let ok = p ? closeP(g, w) : close(g, w, relative: relative)

@@ -8,8 +8,10 @@ import Ingest
 let benchmarks: @Sendable () -> Void = {
     let shape = BenchmarkData.standard
     for threads in [2, 1] {
-        Benchmark("read-\(shape.teams)-teams-\(threads)-thread\(threads == 1 ? "" : "s")",
-                  configuration: BenchmarkData.configuration()) { benchmark, path in
+        Benchmark(
+            "read-\(shape.teams)-teams-\(threads)-thread\(threads == 1 ? "" : "s")",
+            configuration: BenchmarkData.configuration()
+        ) { benchmark, path in
             for _ in benchmark.scaledIterations {
                 do {
                     blackHole(try MeasurementsReader.read(path: path, threads: threads).rowCount)

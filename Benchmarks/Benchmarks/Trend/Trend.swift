@@ -1,8 +1,8 @@
+import Analysis
 // Batched trend: every (team, measure) series' OLS line with every METHODS.md column
 // (`scorecard trend`), and the bare kernel on synthetic series with and without gaps.
 import Benchmark
 import BenchmarkData
-import Analysis
 import Ingest
 import LinearAlgebra
 
@@ -11,7 +11,7 @@ import LinearAlgebra
 func makeSeries(series: Int, periods: Int, missing: Double) -> [Double] {
     var state: UInt64 = 42
     func uniform() -> Double {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         return Double(state >> 11) * 0x1.0p-53
     }
     var v = [Double](repeating: 0, count: series * periods)
@@ -39,8 +39,10 @@ let benchmarks: @Sendable () -> Void = {
     let series = 250_000
     let periods = 60
     for missing in [0.0, 0.05] {
-        Benchmark("trend-lines-\(series / 1000)k-x-\(periods)-\(Int(missing * 100))pct-missing",
-                  configuration: BenchmarkData.configuration()) { benchmark, values in
+        Benchmark(
+            "trend-lines-\(series / 1000)k-x-\(periods)-\(Int(missing * 100))pct-missing",
+            configuration: BenchmarkData.configuration()
+        ) { benchmark, values in
             for _ in benchmark.scaledIterations {
                 blackHole(TrendLines(values: values, periods: periods).slope.count)
             }

@@ -1,8 +1,9 @@
+import Ingest
+import SampleData
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Ingest
-import SampleData
 
 /// The datasets the suites measure: `scorecard generate` organisations, written once per
 /// machine under the temporary folder and reused by every suite and run (generation is

@@ -19,7 +19,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 func makeSeries(series: Int, periods: Int, missing: Double) -> [Double] {
     var state: UInt64 = 42
     func uniform() -> Double {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         return Double(state >> 11) * 0x1.0p-53
     }
     var v = [Double](repeating: 0, count: series * periods)
@@ -49,12 +49,24 @@ case "trend":
     var bestNoP = Double.infinity
     var check = 0.0
     for _ in 0..<5 {
-        best = min(best, seconds { let f = TrendLines(values: values, periods: p); check = f.slope[0] + f.pValue[s - 1] })
-        bestNoP = min(bestNoP, seconds { let f = TrendLines(values: values, periods: p, computePValues: false); check += f.slope[1] })
+        best = min(
+            best,
+            seconds {
+                let f = TrendLines(values: values, periods: p)
+                check = f.slope[0] + f.pValue[s - 1]
+            })
+        bestNoP = min(
+            bestNoP,
+            seconds {
+                let f = TrendLines(values: values, periods: p, computePValues: false)
+                check += f.slope[1]
+            })
     }
     let bytes = Double(values.count * 8)
-    print(String(format: "trend series=%d periods=%d missing=%.2f all_columns_s=%.4f without_p_s=%.4f read_GBps=%.1f check=%.6g",
-                 s, p, missing, best, bestNoP, bytes / bestNoP / 1e9, check))
+    print(
+        String(
+            format: "trend series=%d periods=%d missing=%.2f all_columns_s=%.4f without_p_s=%.4f read_GBps=%.1f check=%.6g",
+            s, p, missing, best, bestNoP, bytes / bestNoP / 1e9, check))
 case "dgemm":
     let n = Int(args[2])!
     let a = Matrix(rows: n, columns: n, columnMajor: (0..<(n * n)).map { Double($0 % 7) - 3 })
@@ -66,8 +78,10 @@ case "read":
     let t = try seconds { result = try MeasurementsReader.read(path: args[2]) }
     let size = (try FileManager.default.attributesOfItem(atPath: args[2])[.size] as? NSNumber)?.doubleValue ?? 0
     let p = result!.panel
-    print(String(format: "read s=%.4f MBps=%.0f teams=%d measures=%d periods=%d present=%d", t, size / t / 1e6,
-                 p.teamCount, p.measureCount, p.periodCount, p.presentCount))
+    print(
+        String(
+            format: "read s=%.4f MBps=%.0f teams=%d measures=%d periods=%d present=%d", t, size / t / 1e6,
+            p.teamCount, p.measureCount, p.periodCount, p.presentCount))
 default:
     print("unknown benchmark \(args[1])")
     exit(64)

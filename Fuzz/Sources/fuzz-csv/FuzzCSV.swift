@@ -63,7 +63,8 @@ func check(_ error: InputError) {
 func outcome(_ read: () throws -> MeasurementsReader.Result) -> String {
     do {
         let p = try read().panel
-        return "\(p.teams)|\(p.measures)|\(p.firstPeriod)|\(p.periodCount)|" + p.values.map { $0.isNaN ? "-" : String($0.bitPattern) }.joined(separator: ",")
+        return "\(p.teams)|\(p.measures)|\(p.firstPeriod)|\(p.periodCount)|"
+            + p.values.map { $0.isNaN ? "-" : String($0.bitPattern) }.joined(separator: ",")
     } catch let e as InputErrors {
         return e.errors.map(\.description).joined(separator: "\n")
     } catch {

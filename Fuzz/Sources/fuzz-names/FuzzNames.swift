@@ -35,8 +35,12 @@ public func fuzzNames(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(!hasConflict, "two spellings of one name were read as two names")
         precondition(NameSpelling.conflicts(panel.teams).isEmpty && NameSpelling.conflicts(panel.measures).isEmpty)
         for name in distinct {
-            if let t = panel.teamIndex(name) { precondition(panel.teams[t].utf8.elementsEqual(name.utf8), "a team found by another spelling") }
-            if let m = panel.measureIndex(name) { precondition(panel.measures[m].utf8.elementsEqual(name.utf8), "a measure found by another spelling") }
+            if let t = panel.teamIndex(name) {
+                precondition(panel.teams[t].utf8.elementsEqual(name.utf8), "a team found by another spelling")
+            }
+            if let m = panel.measureIndex(name) {
+                precondition(panel.measures[m].utf8.elementsEqual(name.utf8), "a measure found by another spelling")
+            }
         }
     } catch let e as InputErrors {
         precondition(!e.errors.isEmpty)

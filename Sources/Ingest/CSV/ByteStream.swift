@@ -25,7 +25,9 @@ extension MeasurementsReader {
     /// Feeds a stream to a parser block by block, carrying an incomplete record over and
     /// growing the block (up to the record limit) for a record longer than it.
     /// `pending` bytes already read (the rest of a header block) go first.
-    static func feed(_ parser: inout SegmentParser, stream: inout some ByteStream, pending: [UInt8] = [], limits: ReadLimits, sizeHint: Int = blockSize) throws {
+    static func feed(
+        _ parser: inout SegmentParser, stream: inout some ByteStream, pending: [UInt8] = [], limits: ReadLimits, sizeHint: Int = blockSize
+    ) throws {
         var capacity = Swift.max(Swift.min(blockSize, Swift.max(sizeHint, 1)), pending.count)
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
@@ -42,8 +44,10 @@ extension MeasurementsReader {
             if used == 0 && filled == capacity {
                 // One record fills the whole buffer: grow up to the record limit.
                 if capacity >= limits.maxRecordBytes {
-                    parser.errors.append(InputError(.limit, file: parser.file, line: parser.line, column: 1,
-                        problem: SegmentParser.longLineProblem(limits), expected: SegmentParser.longLineExpected))
+                    parser.errors.append(
+                        InputError(
+                            .limit, file: parser.file, line: parser.line, column: 1,
+                            problem: SegmentParser.longLineProblem(limits), expected: SegmentParser.longLineExpected))
                     parser.stopped = true
                     return
                 }
@@ -63,7 +67,9 @@ extension MeasurementsReader {
 
     /// A whole measurements CSV from a stream: header (after an optional BOM), then the
     /// records, as one segment with its duplicates worded. The caller merges and frees it.
-    static func segment(stream: inout some ByteStream, file: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> SegmentParser {
+    static func segment(
+        stream: inout some ByteStream, file: String, limits: ReadLimits, options: ReadOptions = ReadOptions()
+    ) throws -> SegmentParser {
         // Read until the header record is complete (a line break) or the stream ends.
         var head: [UInt8] = []
         var ended = false
@@ -77,8 +83,11 @@ extension MeasurementsReader {
             if n == 0 { ended = true }
         }
         if head.isEmpty || head.allSatisfy({ $0 == 10 || $0 == 13 || $0 == 32 }) {
-            throw InputErrors([InputError(file: file, line: 1, column: 1, problem: "the file is empty",
-                                          expected: "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)")])
+            throw InputErrors([
+                InputError(
+                    file: file, line: 1, column: 1, problem: "the file is empty",
+                    expected: "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)")
+            ])
         }
         let bom = head.count >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0
         let (layout, columns, headerEnd) = try parseHeader(Array(head[bom...]), file: file, final: ended, limits: limits, options: options)
@@ -94,9 +103,10 @@ extension MeasurementsReader {
     }
 
     /// A stream read into a panel (tests, and every source that is not a file).
-    static func read(stream: inout some ByteStream, file: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result {
+    static func read(stream: inout some ByteStream, file: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result
+    {
         let parsed = [try segment(stream: &stream, file: file, limits: limits, options: options)]
-        defer { parsed.forEach { $0.cells.deallocate() } }
+        defer { for item in parsed { item.cells.deallocate() } }
         return try merge(parsed, file: file, limits: limits, options: options)
     }
 }

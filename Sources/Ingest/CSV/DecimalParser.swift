@@ -75,7 +75,13 @@ enum DecimalParser {
             let d = UInt64(p[i] &- 48)
             digits += 1
             if significant > 0 || d != 0 {
-                if significant < 19 { mantissa = mantissa &* 10 &+ d; significant += 1 } else { exponent += 1; truncated = truncated || d != 0 }
+                if significant < 19 {
+                    mantissa = mantissa &* 10 &+ d
+                    significant += 1
+                } else {
+                    exponent += 1
+                    truncated = truncated || d != 0
+                }
             }
             i += 1
         }
@@ -85,7 +91,13 @@ enum DecimalParser {
                 let d = UInt64(p[i] &- 48)
                 digits += 1
                 if significant > 0 || d != 0 {
-                    if significant < 19 { mantissa = mantissa &* 10 &+ d; significant += 1; exponent -= 1 } else { truncated = truncated || d != 0 }
+                    if significant < 19 {
+                        mantissa = mantissa &* 10 &+ d
+                        significant += 1
+                        exponent -= 1
+                    } else {
+                        truncated = truncated || d != 0
+                    }
                 } else {
                     exponent -= 1
                 }

@@ -30,28 +30,40 @@ enum LenientNumber {
             while changed {
                 changed = false
                 if let f = scalars.first, f == "-" || f == "+" || f == "\u{2212}" {
-                    if f != "+" { if negative { return nil }; negative = true }
-                    scalars.removeFirst(); changed = true
+                    if f != "+" {
+                        if negative { return nil }
+                        negative = true
+                    }
+                    scalars.removeFirst()
+                    changed = true
                 } else if let f = scalars.first, currencySymbols.contains(f) {
-                    scalars.removeFirst(); changed = true
+                    scalars.removeFirst()
+                    changed = true
                 } else if scalars.count > 3, scalars[0..<3].allSatisfy(isUpperLetter), !isUpperLetter(scalars[3]) {
-                    scalars.removeFirst(3); changed = true
+                    scalars.removeFirst(3)
+                    changed = true
                 }
                 if let l = scalars.last, l == "%" || currencySymbols.contains(l) {
-                    scalars.removeLast(); changed = true
+                    scalars.removeLast()
+                    changed = true
                 } else if let l = scalars.last, l == "-", scalars.count > 1 {
                     if negative { return nil }
                     negative = true
-                    scalars.removeLast(); changed = true
-                } else if scalars.count > 3, scalars[(scalars.count - 3)...].allSatisfy(isUpperLetter), !isUpperLetter(scalars[scalars.count - 4]) {
-                    scalars.removeLast(3); changed = true
+                    scalars.removeLast()
+                    changed = true
+                } else if scalars.count > 3, scalars[(scalars.count - 3)...].allSatisfy(isUpperLetter),
+                    !isUpperLetter(scalars[scalars.count - 4])
+                {
+                    scalars.removeLast(3)
+                    changed = true
                 }
                 trim()
             }
         }
         // Thousands separators (only in lenient mode) and the decimal mark.
         let decimalMark: Unicode.Scalar = decimalComma ? "," : "."
-        let separators: Set<Unicode.Scalar> = !lenient ? [] : decimalComma ? [".", " ", "'", "\u{A0}", "\u{202F}"] : [",", " ", "'", "\u{A0}", "\u{202F}"]
+        let separators: Set<Unicode.Scalar> =
+            !lenient ? [] : decimalComma ? [".", " ", "'", "\u{A0}", "\u{202F}"] : [",", " ", "'", "\u{A0}", "\u{202F}"]
         var out: [UInt8] = []
         var intDigits = 0
         var groupDigits = -1  // digits since the last separator; -1 before any separator
@@ -60,7 +72,11 @@ enum LenientNumber {
         for s in scalars {
             if separators.contains(s) && !inFraction && !inExponent {
                 // Groups of three after a first group of one to three digits.
-                if groupDigits == -1 { guard intDigits >= 1 && intDigits <= 3 else { return nil } } else { guard groupDigits == 3 else { return nil } }
+                if groupDigits == -1 {
+                    guard intDigits >= 1 && intDigits <= 3 else { return nil }
+                } else {
+                    guard groupDigits == 3 else { return nil }
+                }
                 groupDigits = 0
                 continue
             }

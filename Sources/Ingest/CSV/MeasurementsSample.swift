@@ -14,7 +14,8 @@ public struct MeasurementsSample: Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let reason = String(cString: strerror(errno))
-            throw InputError(.missingInput, file: path, problem: "cannot open the measurements file (\(reason))", expected: "a readable CSV file")
+            throw InputError(
+                .missingInput, file: path, problem: "cannot open the measurements file (\(reason))", expected: "a readable CSV file")
         }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: maxBytes)
@@ -44,7 +45,9 @@ public struct MeasurementsSample: Sendable {
             }
         }
         guard let header = records.first else {
-            throw InputErrors([InputError(file: path, line: 1, column: 1, problem: "the file is empty", expected: "a header row and rows of measurements")])
+            throw InputErrors([
+                InputError(file: path, line: 1, column: 1, problem: "the file is empty", expected: "a header row and rows of measurements")
+            ])
         }
         return MeasurementsSample(headers: header, rows: Array(records.dropFirst()))
     }

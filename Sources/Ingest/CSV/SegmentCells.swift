@@ -66,11 +66,13 @@ struct SegmentCells {
     }
 
     func deallocate() {
-        valueChunks.forEach { free($0) }
-        lineChunks.forEach { free($0) }
+        for item in valueChunks { free(item) }
+        for item in lineChunks { free(item) }
     }
 
-    var teamCapacity: Int { valueChunks.count <= 1 ? (valueChunks.isEmpty ? 0 : firstChunkTeams) : valueChunks.count * SegmentCells.teamsPerChunk }
+    var teamCapacity: Int {
+        valueChunks.count <= 1 ? (valueChunks.isEmpty ? 0 : firstChunkTeams) : valueChunks.count * SegmentCells.teamsPerChunk
+    }
     /// Teams chunk `c` has room for.
     private func chunkTeams(_ c: Int) -> Int { c == 0 ? firstChunkTeams : SegmentCells.teamsPerChunk }
 
@@ -116,13 +118,22 @@ struct SegmentCells {
         let (room, o3) = Swift.max(maxCells, 1 << 20).multipliedReportingOverflow(by: 2)
         if o1 || o2 || (!o3 && cells > room) { return false }
 
-        if newMeasures != measureCapacity || newPeriods != periodCapacity || newBase != periodBase || (!valueChunks.isEmpty && newFirst != firstChunkTeams) {
+        if newMeasures != measureCapacity || newPeriods != periodCapacity || newBase != periodBase
+            || (!valueChunks.isEmpty && newFirst != firstChunkTeams)
+        {
             // Re-lay every existing chunk.
             let shift = Int(periodBase) - Int(newBase)
             for c in 0..<valueChunks.count {
                 let newChunkCells = (c == 0 ? newFirst : SegmentCells.teamsPerChunk) * newMeasures * newPeriods
-                guard let vr = SegmentCells.allocate(newChunkCells * 8, zeroed: false) else { allocationFailed = true; return false }
-                guard let lr = SegmentCells.allocate(newChunkCells * 4, zeroed: true) else { free(vr); allocationFailed = true; return false }
+                guard let vr = SegmentCells.allocate(newChunkCells * 8, zeroed: false) else {
+                    allocationFailed = true
+                    return false
+                }
+                guard let lr = SegmentCells.allocate(newChunkCells * 4, zeroed: true) else {
+                    free(vr)
+                    allocationFailed = true
+                    return false
+                }
                 let v = vr.assumingMemoryBound(to: Double.self)
                 let l = lr.assumingMemoryBound(to: UInt32.self)
                 for t in 0..<chunkTeams(c) {
@@ -145,8 +156,15 @@ struct SegmentCells {
         firstChunkTeams = newFirst
         while valueChunks.count < chunksNeeded {
             let chunkCells = chunkTeams(valueChunks.count) * measureCapacity * periodCapacity
-            guard let v = SegmentCells.allocate(chunkCells * 8, zeroed: false) else { allocationFailed = true; return false }
-            guard let l = SegmentCells.allocate(chunkCells * 4, zeroed: true) else { free(v); allocationFailed = true; return false }
+            guard let v = SegmentCells.allocate(chunkCells * 8, zeroed: false) else {
+                allocationFailed = true
+                return false
+            }
+            guard let l = SegmentCells.allocate(chunkCells * 4, zeroed: true) else {
+                free(v)
+                allocationFailed = true
+                return false
+            }
             valueChunks.append(v.assumingMemoryBound(to: Double.self))
             lineChunks.append(l.assumingMemoryBound(to: UInt32.self))
         }

@@ -32,7 +32,8 @@ struct ColumnMap: Equatable {
 
     /// Team, period, measure, value (or measures) in the first columns, nothing ignored.
     var isCanonical: Bool {
-        !ignoredRowNames && team == 0 && period == 1 && (wide.isEmpty ? measure == 2 && value == 3 && fieldCount == 4 : wide == Array(2..<fieldCount))
+        !ignoredRowNames && team == 0 && period == 1
+            && (wide.isEmpty ? measure == 2 && value == 3 && fieldCount == 4 : wide == Array(2..<fieldCount))
     }
 }
 
@@ -93,10 +94,14 @@ struct SegmentParser {
         duplicates.removeAll()
     }
 
-    static func duplicateError(file: String, team: String, measure: String, period: Period, firstLine: Int, line: Int, firstFile: String? = nil) -> InputError {
-        InputError(file: file, line: line, column: 1,
-                   problem: "duplicate row for team \"\(team)\", period \(period), measure \"\(measure)\" (first \(firstFile.map { "in \($0), " } ?? "")on line \(firstLine))",
-                   expected: "one value per team, period and measure\(firstFile == nil ? "" : " across all files")")
+    static func duplicateError(
+        file: String, team: String, measure: String, period: Period, firstLine: Int, line: Int, firstFile: String? = nil
+    ) -> InputError {
+        InputError(
+            file: file, line: line, column: 1,
+            problem:
+                "duplicate row for team \"\(team)\", period \(period), measure \"\(measure)\" (first \(firstFile.map { "in \($0), " } ?? "")on line \(firstLine))",
+            expected: "one value per team, period and measure\(firstFile == nil ? "" : " across all files")")
     }
     /// The physical line of the next record (relative numbering for a second segment).
     var line: Int
@@ -117,18 +122,23 @@ struct SegmentParser {
     private var lastPeriodBytes: (UInt64, Int) = (0, -1)
     private var lastPeriod: Period?
 
-    init(file: String, layout: MeasurementLayout, limits: ReadLimits, firstLine: Int, columns: ColumnMap? = nil, options: ReadOptions = ReadOptions()) {
+    init(
+        file: String, layout: MeasurementLayout, limits: ReadLimits, firstLine: Int, columns: ColumnMap? = nil,
+        options: ReadOptions = ReadOptions()
+    ) {
         self.file = file
         self.layout = layout
         self.limits = limits
-        let columns = columns ?? {
-            var c = ColumnMap()
-            if case .wide(let names) = layout {
-                c.wide = Array(2..<(2 + names.count))
-                c.fieldCount = 2 + names.count
-            }
-            return c
-        }()
+        let columns =
+            columns
+            ?? {
+                var c = ColumnMap()
+                if case .wide(let names) = layout {
+                    c.wide = Array(2..<(2 + names.count))
+                    c.fieldCount = 2 + names.count
+                }
+                return c
+            }()
         self.columns = columns
         self.options = options
         self.fastTidy = layout == .tidy && columns.isCanonical && options.strictValues
@@ -168,14 +178,15 @@ struct SegmentParser {
             case .record(let next):
                 if next - pos > limits.maxRecordBytes {
                     // The block buffer may hold a longer record than the limit: refuse it all the same.
-                    report(b, recordStart: pos, at: pos, problem: SegmentParser.longLineProblem(limits),
-                           expected: SegmentParser.longLineExpected)
+                    report(
+                        b, recordStart: pos, at: pos, problem: SegmentParser.longLineProblem(limits),
+                        expected: SegmentParser.longLineExpected)
                 } else {
                     process(b, recordStart: pos)
                 }
                 line += scanner.lineBreaks
                 pos = next
-            case let .malformed(offset, problem, expected, resumeAt):
+            case .malformed(let offset, let problem, let expected, let resumeAt):
                 if resumeAt == nil && !final { return pos }
                 report(b, recordStart: pos, at: offset, problem: problem, expected: expected)
                 if let r = resumeAt {
@@ -280,7 +291,8 @@ struct SegmentParser {
             period = Int32(truncatingIfNeeded: last.ordinal)
         } else {
             guard let parsed = Period.parse(UnsafeBufferPointer(start: b + periodStart, count: periodLength)),
-                  parsed.frequency == frequency else { return nil }
+                parsed.frequency == frequency
+            else { return nil }
             lastPeriodBytes = (key, periodLength)
             lastPeriod = parsed
             period = Int32(truncatingIfNeeded: parsed.ordinal)
@@ -316,7 +328,9 @@ struct SegmentParser {
         }
         if period < minPeriod { minPeriod = period }
         if period > maxPeriod { maxPeriod = period }
-        store(b, recordStart: start, at: start, team: team, measure: measure, period: period, value: v, line: UInt32(truncatingIfNeeded: line))
+        store(
+            b, recordStart: start, at: start, team: team, measure: measure, period: period, value: v, line: UInt32(truncatingIfNeeded: line)
+        )
         state.teamStart = teamStart
         state.teamLength = teamLength
         state.teamIndex = team
@@ -347,12 +361,16 @@ struct SegmentParser {
             guard let measure = intern(b, field: fields[columns.measure], recordStart: recordStart, isTeam: false, what: "measure")
             else { return }
             guard let v = value(b, field: fields[columns.value], recordStart: recordStart, index: columns.value) else { return }
-            store(b, recordStart: recordStart, at: teamField.start, team: Int(team), measure: Int(measure), period: period, value: v, line: recordLine)
+            store(
+                b, recordStart: recordStart, at: teamField.start, team: Int(team), measure: Int(measure), period: period, value: v,
+                line: recordLine)
         case .wide(let names):
             for j in 0..<names.count {
                 let k = columns.wide[j]
                 guard let v = value(b, field: fields[k], recordStart: recordStart, index: k) else { continue }
-                store(b, recordStart: recordStart, at: teamField.start, team: Int(team), measure: j, period: period, value: v, line: recordLine)
+                store(
+                    b, recordStart: recordStart, at: teamField.start, team: Int(team), measure: j, period: period, value: v,
+                    line: recordLine)
             }
         }
     }
@@ -378,16 +396,19 @@ struct SegmentParser {
             var problem: String?
             if o1 || o2 || extent > limits.maxPanelCells || !cells.ensure(team: team, measure: measure, period: period) {
                 let frequency = self.frequency ?? .month
-                let span = "\(teams.count) teams × \(measureCount) measures × \(hi - lo + 1) \(frequency.rawValue)s, \(Period(frequency: frequency, ordinal: lo)) to \(Period(frequency: frequency, ordinal: hi)), so far"
-                problem = cells.allocationFailed
+                let span =
+                    "\(teams.count) teams × \(measureCount) measures × \(hi - lo + 1) \(frequency.rawValue)s, \(Period(frequency: frequency, ordinal: lo)) to \(Period(frequency: frequency, ordinal: hi)), so far"
+                problem =
+                    cells.allocationFailed
                     ? "no memory left for the panel (\(span))"
                     : "the panel grows past the limit of \(limits.maxPanelCells) cells here (\(span))"
             }
             if let problem {
-                report(b, recordStart: recordStart, at: offset, problem: problem,
-                       expected: cells.allocationFailed
-                           ? "a smaller panel (cut the periods or teams, or check for a stray period far from the others)"
-                           : "a smaller panel (raise the limit with --max-cells, or check for a stray period far from the others)")
+                report(
+                    b, recordStart: recordStart, at: offset, problem: problem,
+                    expected: cells.allocationFailed
+                        ? "a smaller panel (cut the periods or teams, or check for a stray period far from the others)"
+                        : "a smaller panel (raise the limit with --max-cells, or check for a stray period far from the others)")
                 stopped = true
                 return
             }
@@ -395,7 +416,8 @@ struct SegmentParser {
         if let earlier = cells.set(team: team, measure: measure, period: period, value: value, line: line) {
             // Worded at the merge, when a second segment's relative line numbers are known.
             guard !isFull else { return }
-            duplicates.append(Duplicate(team: team, measure: measure, period: period, firstLine: Int(earlier), line: Int(line), errorIndex: errors.count))
+            duplicates.append(
+                Duplicate(team: team, measure: measure, period: period, firstLine: Int(earlier), line: Int(line), errorIndex: errors.count))
             errors.append(InputError(file: file, line: Int(line), column: 1, problem: "", expected: ""))
         }
     }
@@ -409,7 +431,9 @@ struct SegmentParser {
 
     /// The bytes of a field, with doubled quotes undone.
     @inline(__always)
-    private static func withFieldBytes<R>(_ b: UnsafePointer<UInt8>, _ f: RecordScanner.Field, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
+    private static func withFieldBytes<R>(
+        _ b: UnsafePointer<UInt8>, _ f: RecordScanner.Field, _ body: (UnsafePointer<UInt8>, Int) -> R
+    ) -> R {
         if !f.hasEscapes { return body(b + f.start, f.end - f.start) }
         let bytes = unescaped(b, f)
         return bytes.withUnsafeBufferPointer { body($0.baseAddress ?? b, $0.count) }
@@ -422,8 +446,9 @@ struct SegmentParser {
     ) -> Int32? {
         let n = f.end - f.start
         if n > limits.maxFieldBytes {
-            report(b, recordStart: recordStart, at: f.start, problem: "a \(what) name of \(n) bytes",
-                   expected: "at most \(limits.maxFieldBytes) bytes (raise with --max-field-bytes)")
+            report(
+                b, recordStart: recordStart, at: f.start, problem: "a \(what) name of \(n) bytes",
+                expected: "at most \(limits.maxFieldBytes) bytes (raise with --max-field-bytes)")
             return nil
         }
         let index: Int
@@ -435,8 +460,9 @@ struct SegmentParser {
             (index, problem) = internRaw(b + f.start, n, isTeam: isTeam, what: what)
         }
         if let problem {
-            report(b, recordStart: recordStart, at: f.start - (f.quoted ? 1 : 0), problem: "\(problem) in the \(what) column",
-                   expected: "a non-empty \(what) name in UTF-8 text")
+            report(
+                b, recordStart: recordStart, at: f.start - (f.quoted ? 1 : 0), problem: "\(problem) in the \(what) column",
+                expected: "a non-empty \(what) name in UTF-8 text")
             return nil
         }
         return Int32(index)
@@ -496,22 +522,31 @@ struct SegmentParser {
         guard let period = parsed else {
             let text = SegmentParser.withFieldBytes(b, f) { SegmentParser.quote($0, Swift.min($1, 40)) }
             if let unfit = unfitPeriod, let target = options.frequency {
-                report(b, recordStart: recordStart, at: f.start, problem: "period \(text) is a \(unfit.frequency.rawValue), which does not fall into one \(target.rawValue) (--frequency \(target.rawValue))",
-                       expected: "--frequency \(unfit.frequency.rawValue) or a coarser frequency the data's periods nest in")
+                report(
+                    b, recordStart: recordStart, at: f.start,
+                    problem:
+                        "period \(text) is a \(unfit.frequency.rawValue), which does not fall into one \(target.rawValue) (--frequency \(target.rawValue))",
+                    expected: "--frequency \(unfit.frequency.rawValue) or a coarser frequency the data's periods nest in")
             } else if periodProblem == .needsOrder {
-                report(b, recordStart: recordStart, at: f.start, problem: "date \(text) could be day/month or month/day",
-                       expected: "--date-order dmy (31/01/2024) or --date-order mdy (01/31/2024), or data: {date_order: dmy} in scorecard.yml")
+                report(
+                    b, recordStart: recordStart, at: f.start, problem: "date \(text) could be day/month or month/day",
+                    expected: "--date-order dmy (31/01/2024) or --date-order mdy (01/31/2024), or data: {date_order: dmy} in scorecard.yml")
             } else {
-                report(b, recordStart: recordStart, at: f.start, problem: "period \(text) is not a period",
-                       expected: "a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31, or a date such as 2024/01/31, 31/01/2024 (with --date-order dmy) or Jan 2024")
+                report(
+                    b, recordStart: recordStart, at: f.start, problem: "period \(text) is not a period",
+                    expected:
+                        "a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31, or a date such as 2024/01/31, 31/01/2024 (with --date-order dmy) or Jan 2024"
+                )
             }
             return nil
         }
         if let frequency {
             if period.frequency != frequency {
-                report(b, recordStart: recordStart, at: f.start,
-                       problem: "period \(period) is a \(period.frequency.rawValue), but line \(frequencyLine) has \(frequencyLabel), a \(frequency.rawValue)",
-                       expected: "one frequency per dataset: every period a \(frequency.rawValue) such as \(frequency.example)")
+                report(
+                    b, recordStart: recordStart, at: f.start,
+                    problem:
+                        "period \(period) is a \(period.frequency.rawValue), but line \(frequencyLine) has \(frequencyLabel), a \(frequency.rawValue)",
+                    expected: "one frequency per dataset: every period a \(frequency.rawValue) such as \(frequency.example)")
                 return nil
             }
         } else {
@@ -529,7 +564,10 @@ struct SegmentParser {
     /// reason in `periodProblem`/`unfitPeriod`) when it is neither.
     private mutating func readPeriod(_ buffer: UnsafeBufferPointer<UInt8>) -> Period? {
         unfitPeriod = nil
-        let reading = options.strictValues ? (Period.parse(buffer).map { .period($0) } ?? Period.parseDate(buffer, order: nil)) : Period.parseDate(buffer, order: options.dateOrder)
+        let reading =
+            options.strictValues
+            ? (Period.parse(buffer).map { .period($0) } ?? Period.parseDate(buffer, order: nil))
+            : Period.parseDate(buffer, order: options.dateOrder)
         guard case .period(let p) = reading else {
             periodProblem = reading
             return nil
@@ -559,8 +597,10 @@ struct SegmentParser {
         case .number(let v):
             return v
         case .overflow:
-            report(b, recordStart: recordStart, at: f.start, problem: "value \(SegmentParser.quote(p, Swift.min(n, 40))) is not a finite number",
-                   expected: "a decimal number within ±1.8e308, or empty/NA/NaN/null for a missing value")
+            report(
+                b, recordStart: recordStart, at: f.start,
+                problem: "value \(SegmentParser.quote(p, Swift.min(n, 40))) is not a finite number",
+                expected: "a decimal number within ±1.8e308, or empty/NA/NaN/null for a missing value")
             return nil
         case .invalid:
             if !options.strictValues, let v = LenientNumber.parse(p, n, lenient: options.lenient, decimalComma: options.comma) {
@@ -579,12 +619,16 @@ struct SegmentParser {
             if !options.lenient, LenientNumber.parse(p, n, lenient: true, decimalComma: options.comma) != nil {
                 hint = "; for numbers as exports write them (currency, thousands separators, %), use --lenient-numbers"
             } else if memchr(p, 44, n) != nil || (n > 0 && SegmentParser.looksLikeDecimalComma(p, n)) {
-                hint = options.lenient ? "; --decimal-comma reads 1,5 as one and a half" : "; use a point as the decimal separator and no thousands separators"
+                hint =
+                    options.lenient
+                    ? "; --decimal-comma reads 1,5 as one and a half" : "; use a point as the decimal separator and no thousands separators"
             } else {
                 hint = ""
             }
-            report(b, recordStart: recordStart, at: f.start, problem: "value \(text) is not a number\(options.lenient ? " even leniently" : "")",
-                   expected: "a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value\(hint)")
+            report(
+                b, recordStart: recordStart, at: f.start,
+                problem: "value \(text) is not a number\(options.lenient ? " even leniently" : "")",
+                expected: "a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value\(hint)")
             return nil
         }
     }

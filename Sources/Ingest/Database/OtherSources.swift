@@ -7,12 +7,15 @@ extension MeasurementsReader {
     }
 
     static func readOtherSource(_ path: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result? {
-        if PostgresLocation.isURL(path) { return try PostgresReader.read(PostgresLocation(parsing: path), limits: limits, options: options) }
+        if PostgresLocation.isURL(path) {
+            return try PostgresReader.read(PostgresLocation(parsing: path), limits: limits, options: options)
+        }
         if SQLiteLocation.isURL(path) { return try SQLiteReader.read(SQLiteLocation(parsing: path), limits: limits, options: options) }
         if Workbook.isWorkbookPath(path) { return try ExcelReader.read(path: path, limits: limits, options: options) }
         if let sheet = options.sheet {
-            throw InputError(.usage, file: path, problem: "--sheet \"\(sheet)\" names a sheet, but the measurements are not an Excel workbook",
-                             expected: "--sheet only with an .xlsx workbook")
+            throw InputError(
+                .usage, file: path, problem: "--sheet \"\(sheet)\" names a sheet, but the measurements are not an Excel workbook",
+                expected: "--sheet only with an .xlsx workbook")
         }
         return nil
     }
@@ -24,13 +27,16 @@ extension MeasurementsReader {
     }
 
     /// One source's segment merged into measurements, its problems located as the source names them.
-    static func mergeOne(_ segment: SegmentParser, label: String, rowWord: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result {
+    static func mergeOne(
+        _ segment: SegmentParser, label: String, rowWord: String, limits: ReadLimits, options: ReadOptions = ReadOptions()
+    ) throws -> Result {
         let parsed = [segment]
-        defer { parsed.forEach { $0.cells.deallocate() } }
+        defer { for item in parsed { item.cells.deallocate() } }
         do {
             return try merge(parsed, file: label, limits: limits, options: options)
         } catch let e as InputErrors {
-            throw InputErrors(e.errors.map { relocate($0, label: label, rowWord: rowWord, header: parsed[0].headerNames) }, measuresSeen: e.measuresSeen)
+            throw InputErrors(
+                e.errors.map { relocate($0, label: label, rowWord: rowWord, header: parsed[0].headerNames) }, measuresSeen: e.measuresSeen)
         }
     }
 

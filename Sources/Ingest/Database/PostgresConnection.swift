@@ -1,4 +1,5 @@
 import CLibPQ
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,7 +36,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
             expected = "credentials in PGPASSWORD or ~/.pgpass for a user allowed to connect"
         default:
             kind = .inputOutput
-            expected = connectionFailed ? "a reachable PostgreSQL server (check the host and port, PGHOST and PGPORT) and credentials in PGPASSWORD or ~/.pgpass" : ""
+            expected =
+                connectionFailed
+                ? "a reachable PostgreSQL server (check the host and port, PGHOST and PGPORT) and credentials in PGPASSWORD or ~/.pgpass"
+                : ""
         }
         if message.contains("password authentication failed") || message.contains("no password supplied") {
             expected = "the right password in PGPASSWORD or ~/.pgpass"
@@ -54,14 +58,32 @@ public final class PostgresConnection {
     public init(_ location: PostgresLocation) throws(PostgresError) {
         var keywords: [String] = ["fallback_application_name"]
         var values: [String] = ["scorecard"]
-        if let host = location.host { keywords.append("host"); values.append(host) }
-        if let port = location.port { keywords.append("port"); values.append(port) }
-        if let user = location.user { keywords.append("user"); values.append(user) }
-        if let database = location.database { keywords.append("dbname"); values.append(database) }
-        if getenv("PGCONNECT_TIMEOUT") == nil { keywords.append("connect_timeout"); values.append("10") }
+        if let host = location.host {
+            keywords.append("host")
+            values.append(host)
+        }
+        if let port = location.port {
+            keywords.append("port")
+            values.append(port)
+        }
+        if let user = location.user {
+            keywords.append("user")
+            values.append(user)
+        }
+        if let database = location.database {
+            keywords.append("dbname")
+            values.append(database)
+        }
+        if getenv("PGCONNECT_TIMEOUT") == nil {
+            keywords.append("connect_timeout")
+            values.append("10")
+        }
         let k = keywords.map { strdup($0) }
         let v = values.map { strdup($0) }
-        defer { k.forEach { free($0) }; v.forEach { free($0) } }
+        defer {
+            for item in k { free(item) }
+            for item in v { free(item) }
+        }
         var kp: [UnsafePointer<CChar>?] = k.map { UnsafePointer($0) } + [nil]
         var vp: [UnsafePointer<CChar>?] = v.map { UnsafePointer($0) } + [nil]
         guard let c = PQconnectdbParams(&kp, &vp, 0) else {
@@ -102,7 +124,7 @@ public final class PostgresConnection {
     /// The first column of each row of a query, as text (NULL as nil).
     public func column(_ sql: String, parameters: [String] = []) throws(PostgresError) -> [String?] {
         let copies = parameters.map { strdup($0) }
-        defer { copies.forEach { free($0) } }
+        defer { for item in copies { free(item) } }
         var pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
         guard let r = PQexecParams(connection, sql, Int32(parameters.count), nil, &pointers, nil, nil, 0) else { throw lastError() }
         defer { PQclear(r) }
@@ -193,7 +215,9 @@ public final class PostgresConnection {
 
     /// libpq's text on one line, with the password (should any path ever echo it) masked.
     static func scrub(_ text: String) -> String {
-        var lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ") }
+        var lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map {
+            $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        }
         lines = lines.filter { !$0.isEmpty }
         var out = lines.joined(separator: "; ")
         if let secret = getenv("PGPASSWORD").map({ String(cString: $0) }), secret.count >= 1 {

@@ -25,7 +25,8 @@ public struct PostgresLocation: Sendable, Equatable {
     /// - Throws: `InputError` (.usage) naming the part that is wrong.
     public init(parsing text: String, tableRequired: Bool = false) throws {
         label = text
-        let expected = "postgres://[user@]host[:port]/database?table=NAME or ?query=SELECT … (optionally &schema=NAME); the password comes from PGPASSWORD or ~/.pgpass"
+        let expected =
+            "postgres://[user@]host[:port]/database?table=NAME or ?query=SELECT … (optionally &schema=NAME); the password comes from PGPASSWORD or ~/.pgpass"
         func fail(_ problem: String) -> InputError { InputError(.usage, file: "command line", problem: problem, expected: expected) }
         guard let schemeEnd = text.range(of: "://") else { throw fail("\"\(text)\" is not a PostgreSQL URL") }
         var rest = Substring(text[schemeEnd.upperBound...])
@@ -44,9 +45,11 @@ public struct PostgresLocation: Sendable, Equatable {
             let userInfo = authority[..<at]
             if userInfo.contains(":") {
                 // Never echo it: the part after the colon is a password.
-                label = "postgres://…@" + authority[authority.index(after: at)...] + "/" + path + (queryString.isEmpty ? "" : "?" + queryString)
-                throw InputError(.usage, file: "command line", problem: "the PostgreSQL URL holds a password (user:password@)",
-                                 expected: "the password in PGPASSWORD or ~/.pgpass, never on the command line")
+                label =
+                    "postgres://…@" + authority[authority.index(after: at)...] + "/" + path + (queryString.isEmpty ? "" : "?" + queryString)
+                throw InputError(
+                    .usage, file: "command line", problem: "the PostgreSQL URL holds a password (user:password@)",
+                    expected: "the password in PGPASSWORD or ~/.pgpass, never on the command line")
             }
             user = try Self.decode(userInfo, fail)
             authority = authority[authority.index(after: at)...]
@@ -75,9 +78,13 @@ public struct PostgresLocation: Sendable, Equatable {
     /// A database location's `table=…` or `query=…` (and the `more` parameters it allows),
     /// `%XX`-decoded, checked: exactly one of table and query, neither empty, a table when
     /// one is required. `check` adds the location's own rules before the last two checks.
-    static func tableOrQuery(_ queryString: Substring, more allowed: [String], tableRequired: Bool, _ fail: (String) -> InputError,
-                             check: (String?, String?, [String: String]) throws -> Void = { _, _, _ in }) throws -> (table: String?, query: String?, more: [String: String]) {
-        var table: String?, query: String?, more: [String: String] = [:]
+    static func tableOrQuery(
+        _ queryString: Substring, more allowed: [String], tableRequired: Bool, _ fail: (String) -> InputError,
+        check: (String?, String?, [String: String]) throws -> Void = { _, _, _ in }
+    ) throws -> (table: String?, query: String?, more: [String: String]) {
+        var table: String?
+        var query: String?
+        var more: [String: String] = [:]
         for pair in queryString.split(separator: "&", omittingEmptySubsequences: true) {
             let eq = pair.firstIndex(of: "=") ?? pair.endIndex
             let key = String(pair[..<eq])

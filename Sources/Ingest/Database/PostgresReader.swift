@@ -16,7 +16,9 @@ enum PostgresReader {
         }
         let sql: String
         do throws(PostgresError) {
-            try connection.execute("BEGIN TRANSACTION READ ONLY; SET LOCAL client_encoding = 'UTF8'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL extra_float_digits = 1; SET LOCAL IntervalStyle = 'iso_8601'")
+            try connection.execute(
+                "BEGIN TRANSACTION READ ONLY; SET LOCAL client_encoding = 'UTF8'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL extra_float_digits = 1; SET LOCAL IntervalStyle = 'iso_8601'"
+            )
             if let table = location.table {
                 var name = try connection.identifier(table)
                 if let schema = location.schema { name = try connection.identifier(schema) + "." + name }
@@ -38,16 +40,24 @@ enum PostgresReader {
             let rows = Swift.max(stream.rows - 1, 0)
             throw e.inputError(label, doing: "the read stopped after \(rows.formatted) \(rows == 1 ? "row" : "rows")")
         } catch let e as InputErrors {
-            throw InputErrors(e.errors.map { MeasurementsReader.relocate($0, label: label, rowWord: location.rowWord, header: stream.header) }, measuresSeen: e.measuresSeen)
+            throw InputErrors(
+                e.errors.map { MeasurementsReader.relocate($0, label: label, rowWord: location.rowWord, header: stream.header) },
+                measuresSeen: e.measuresSeen)
         }
-        parser.errors = parser.errors.map { MeasurementsReader.relocate($0, label: label, rowWord: location.rowWord, header: stream.header) }
+        parser.errors = parser.errors.map {
+            MeasurementsReader.relocate($0, label: label, rowWord: location.rowWord, header: stream.header)
+        }
         // Leave the server idle: end the read-only transaction (nothing to keep).
         if !parser.stopped { try? connection.execute("COMMIT") }
         return parser
     }
 
-    static func read(_ location: PostgresLocation, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> MeasurementsReader.Result {
-        try MeasurementsReader.mergeOne(segment(location, limits: limits, options: options), label: location.label, rowWord: location.rowWord, limits: limits, options: options)
+    static func read(
+        _ location: PostgresLocation, limits: ReadLimits, options: ReadOptions = ReadOptions()
+    ) throws -> MeasurementsReader.Result {
+        try MeasurementsReader.mergeOne(
+            segment(location, limits: limits, options: options), label: location.label, rowWord: location.rowWord, limits: limits,
+            options: options)
     }
 }
 
@@ -123,12 +133,20 @@ struct PostgresCopyStream: ByteStream {
             let c = bytes[i]
             if quoted {
                 if c == 34 {
-                    if i + 1 < bytes.count && bytes[i + 1] == 34 { field.append(34); i += 1 } else { quoted = false }
-                } else { field.append(c) }
+                    if i + 1 < bytes.count && bytes[i + 1] == 34 {
+                        field.append(34)
+                        i += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(c)
+                }
             } else if c == 34 {
                 quoted = true
             } else if c == 44 {
-                names.append(String(decoding: field, as: UTF8.self)); field = []
+                names.append(String(decoding: field, as: UTF8.self))
+                field = []
             } else if c != 10 && c != 13 {
                 field.append(c)
             }

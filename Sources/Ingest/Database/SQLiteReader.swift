@@ -13,8 +13,10 @@ enum SQLiteReader {
         let label = location.label
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: location.path, isDirectory: &isFolder), !isFolder.boolValue else {
-            throw InputError(.missingInput, file: label, problem: isFolder.boolValue ? "\(location.path) is a folder" : "no such database file \(location.path)",
-                             expected: "an existing SQLite database file")
+            throw InputError(
+                .missingInput, file: label,
+                problem: isFolder.boolValue ? "\(location.path) is a folder" : "no such database file \(location.path)",
+                expected: "an existing SQLite database file")
         }
         var configuration = Configuration()
         configuration.readonly = true
@@ -46,7 +48,9 @@ enum SQLiteReader {
                 }
             }
         } catch let e as InputErrors {
-            throw InputErrors(e.errors.map { MeasurementsReader.relocate($0, label: label, rowWord: location.rowWord, header: header) }, measuresSeen: e.measuresSeen)
+            throw InputErrors(
+                e.errors.map { MeasurementsReader.relocate($0, label: label, rowWord: location.rowWord, header: header) },
+                measuresSeen: e.measuresSeen)
         } catch let e as DatabaseError {
             throw inputError(e, label, doing: "cannot read the database")
         }
@@ -55,8 +59,12 @@ enum SQLiteReader {
         return parser
     }
 
-    static func read(_ location: SQLiteLocation, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> MeasurementsReader.Result {
-        try MeasurementsReader.mergeOne(segment(location, limits: limits, options: options), label: location.label, rowWord: location.rowWord, limits: limits, options: options)
+    static func read(
+        _ location: SQLiteLocation, limits: ReadLimits, options: ReadOptions = ReadOptions()
+    ) throws -> MeasurementsReader.Result {
+        try MeasurementsReader.mergeOne(
+            segment(location, limits: limits, options: options), label: location.label, rowWord: location.rowWord, limits: limits,
+            options: options)
     }
 
     /// SQLite's message with the exit code its kind calls for.
@@ -66,15 +74,20 @@ enum SQLiteReader {
         let expected: String
         switch e.resultCode {
         case .SQLITE_CANTOPEN:
-            kind = .missingInput; expected = "a SQLite database file the user may read"
+            kind = .missingInput
+            expected = "a SQLite database file the user may read"
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-            kind = .badData; expected = "a SQLite database file"
+            kind = .badData
+            expected = "a SQLite database file"
         case .SQLITE_ERROR where message.hasPrefix("no such table") || message.hasPrefix("no such column"):
-            kind = .missingInput; expected = "an existing table and columns"
+            kind = .missingInput
+            expected = "an existing table and columns"
         case .SQLITE_ERROR, .SQLITE_RANGE, .SQLITE_MISUSE:
-            kind = .usage; expected = "a query SQLite accepts"
+            kind = .usage
+            expected = "a query SQLite accepts"
         default:
-            kind = .inputOutput; expected = ""
+            kind = .inputOutput
+            expected = ""
         }
         return InputError(kind, file: label, problem: "\(action): \(message)", expected: expected)
     }
@@ -104,7 +117,9 @@ struct SQLiteRowStream: ByteStream {
         while filled < capacity {
             if done < pending.count {
                 let n = Swift.min(pending.count - done, capacity - filled)
-                pending.withUnsafeBufferPointer { UnsafeMutableRawPointer(buffer + filled).copyMemory(from: $0.baseAddress! + done, byteCount: n) }
+                pending.withUnsafeBufferPointer {
+                    UnsafeMutableRawPointer(buffer + filled).copyMemory(from: $0.baseAddress! + done, byteCount: n)
+                }
                 filled += n
                 done += n
                 continue

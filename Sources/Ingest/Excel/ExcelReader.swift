@@ -27,7 +27,7 @@ enum ExcelReader {
     static func read(path: String, limits: ReadLimits, options: ReadOptions) throws -> MeasurementsReader.Result {
         let located = try locate(path: path, limits: limits, options: options)
         let parsed = [located.parser]
-        defer { parsed.forEach { $0.cells.deallocate() } }
+        defer { for item in parsed { item.cells.deallocate() } }
         do {
             var result = try MeasurementsReader.merge(parsed, file: located.map.label, limits: limits, options: options)
             result.notes = located.notes + result.notes
@@ -45,20 +45,27 @@ enum ExcelReader {
         if let wanted = options.sheet {
             let folded = book.sheets.filter { $0.name.lowercased() == wanted.lowercased() }
             guard let found = book.sheets.first(where: { $0.name == wanted }) ?? (folded.count == 1 ? folded[0] : nil) else {
-                throw InputError(.usage, file: path, problem: "--sheet \"\(wanted)\" is not a sheet of the workbook",
-                                 expected: "one of its sheets: \(names)")
+                throw InputError(
+                    .usage, file: path, problem: "--sheet \"\(wanted)\" is not a sheet of the workbook",
+                    expected: "one of its sheets: \(names)")
             }
             sheet = found
         } else {
             sheet = book.sheets[0]
             if book.sheets.count > 1 {
-                notes.append(InputNote(file: path, message: "the workbook has \(book.sheets.count) sheets (\(names)): read the first, \"\(sheet.name)\"; choose another with --sheet"))
+                notes.append(
+                    InputNote(
+                        file: path,
+                        message:
+                            "the workbook has \(book.sheets.count) sheets (\(names)): read the first, \"\(sheet.name)\"; choose another with --sheet"
+                    ))
             }
         }
         var reader = SheetReader(book: book, label: "\(path)[\(sheet.name)]", limits: limits, options: options)
         let (cap, overflow) = limits.maxPanelCells.multipliedReportingOverflow(by: 256)
         do {
-            try book.scanPart(sheet.path, cap: overflow ? Int.max : Swift.max(cap, 1 << 20), capFlag: "raise --max-cells", limits: limits) { b, event in
+            try book.scanPart(sheet.path, cap: overflow ? Int.max : Swift.max(cap, 1 << 20), capFlag: "raise --max-cells", limits: limits) {
+                b, event in
                 try reader.handle(b, event)
             }
         } catch is WorkbookStop {
@@ -229,16 +236,27 @@ struct SheetReader {
                 if empty { try endRow() }
             }
         case .end(let name):
-            if XMLScanner.named(b, name, "v") { inValue = false }
-            else if XMLScanner.named(b, name, "t") { inText = false }
-            else if XMLScanner.named(b, name, "rPh") { phonetic = Swift.max(phonetic - 1, 0) }
-            else if XMLScanner.named(b, name, "is") { inInline = false }
-            else if XMLScanner.named(b, name, "c") { if column >= 0 { try endCell() } }
-            else if XMLScanner.named(b, name, "row") { if row > 0 { try endRow() } }
+            if XMLScanner.named(b, name, "v") {
+                inValue = false
+            } else if XMLScanner.named(b, name, "t") {
+                inText = false
+            } else if XMLScanner.named(b, name, "rPh") {
+                phonetic = Swift.max(phonetic - 1, 0)
+            } else if XMLScanner.named(b, name, "is") {
+                inInline = false
+            } else if XMLScanner.named(b, name, "c") {
+                if column >= 0 { try endCell() }
+            } else if XMLScanner.named(b, name, "row") {
+                if row > 0 { try endRow() }
+            }
         case .text(let r, let raw):
             guard inValue || inText else { return }
             hasValue = true
-            if raw { value.append(contentsOf: UnsafeBufferPointer(start: b + r.lowerBound, count: r.count)) } else { XMLScanner.decode(b, r, into: &value) }
+            if raw {
+                value.append(contentsOf: UnsafeBufferPointer(start: b + r.lowerBound, count: r.count))
+            } else {
+                XMLScanner.decode(b, r, into: &value)
+            }
             if value.count > limits.maxFieldBytes + 64 {
                 // The parser would refuse it; stop growing it here.
                 value.removeLast(value.count - limits.maxFieldBytes - 1)
@@ -250,7 +268,9 @@ struct SheetReader {
         let previous = row
         if let r = XMLScanner.attribute(b, attrs, "r") {
             guard let n = Int(String(decoding: r, as: UTF8.self)), n >= 1, n <= Self.maxRows else {
-                throw InputErrors([malformed("row number \"\(String(decoding: r, as: UTF8.self))\" is not a row of a sheet (1 to \(Self.maxRows))")])
+                throw InputErrors([
+                    malformed("row number \"\(String(decoding: r, as: UTF8.self))\" is not a row of a sheet (1 to \(Self.maxRows))")
+                ])
             }
             row = n
         } else {
@@ -275,7 +295,11 @@ struct SheetReader {
             column = Swift.max(previous, fields - 1) + 1
         }
         if column < fields || column <= previous {
-            throw InputErrors([malformed("cells out of order (column \(SheetLines.columnName(column)) after \(SheetLines.columnName(Swift.max(previous, fields - 1))))")])
+            throw InputErrors([
+                malformed(
+                    "cells out of order (column \(SheetLines.columnName(column)) after \(SheetLines.columnName(Swift.max(previous, fields - 1))))"
+                )
+            ])
         }
         if column >= Self.maxColumns { throw InputErrors([malformed("more than \(Self.maxColumns) columns")]) }
         type = XMLScanner.attribute(b, attrs, "t") ?? []
@@ -294,8 +318,9 @@ struct SheetReader {
         defer { column = -1 }
         guard hasValue else {
             if hasFormula {
-                cellError("the cell holds a formula with no computed value (the workbook was saved without calculating it)",
-                          expected: "values: open and save the workbook in Excel or LibreOffice, which store each formula's value")
+                cellError(
+                    "the cell holds a formula with no computed value (the workbook was saved without calculating it)",
+                    expected: "values: open and save the workbook in Excel or LibreOffice, which store each formula's value")
             }
             return
         }
@@ -303,8 +328,9 @@ struct SheetReader {
         switch type {
         case Array("s".utf8):
             guard let i = Int(String(decoding: trimmed(value), as: UTF8.self)), i >= 0, i < book.stringCount else {
-                cellError("shared string \"\(String(decoding: value, as: UTF8.self))\" does not exist (the workbook has \(book.stringCount))",
-                          expected: "a worksheet as Excel, LibreOffice or openpyxl save it")
+                cellError(
+                    "shared string \"\(String(decoding: value, as: UTF8.self))\" does not exist (the workbook has \(book.stringCount))",
+                    expected: "a worksheet as Excel, LibreOffice or openpyxl save it")
                 return
             }
             text = Array(book.string(i))
@@ -315,8 +341,9 @@ struct SheetReader {
         case Array("e".utf8):
             let code = String(decoding: trimmed(value), as: UTF8.self)
             if code == "#N/A" { return }  // not available: a missing value
-            cellError("the cell holds the error value \(code)",
-                      expected: "a value, or an empty cell or #N/A for a missing one (fix the formula)")
+            cellError(
+                "the cell holds the error value \(code)",
+                expected: "a value, or an empty cell or #N/A for a missing one (fix the formula)")
             return
         case Array("d".utf8):
             // An ISO 8601 date (strict OOXML): the day, with its time unless midnight.
@@ -362,7 +389,10 @@ struct SheetReader {
         guard let serial = Double(String(decoding: text, as: UTF8.self)), serial >= 0, serial < 2_958_466 else { return nil }
         var days = serial.rounded(.down)
         var seconds = ((serial - days) * 86_400).rounded()
-        if seconds >= 86_400 { days += 1; seconds = 0 }
+        if seconds >= 86_400 {
+            days += 1
+            seconds = 0
+        }
         let ordinal: Int
         if book.date1904 {
             ordinal = Period.days(fromCivil: 1904, 1, 1) + Int(days)
@@ -394,8 +424,10 @@ struct SheetReader {
         pending.append(contentsOf: repeatElement(10, count: gap))
         nextLine += gap
         if record.count > limits.maxRecordBytes {
-            parser!.errors.append(InputError(.limit, file: label, line: nextLine, problem: "a row of more than \(limits.maxRecordBytes) bytes as CSV",
-                                             expected: "shorter rows (raise the limit with --max-line-bytes)"))
+            parser!.errors.append(
+                InputError(
+                    .limit, file: label, line: nextLine, problem: "a row of more than \(limits.maxRecordBytes) bytes as CSV",
+                    expected: "shorter rows (raise the limit with --max-line-bytes)"))
             parser!.stopped = true
             throw WorkbookStop()
         }
@@ -430,8 +462,11 @@ struct SheetReader {
     /// The parsed segment, its duplicates worded and the sheet's own errors merged in by line.
     mutating func finish() throws -> SegmentParser {
         guard parser != nil else {
-            throw InputErrors([InputError(file: label, problem: "the sheet is empty",
-                                          expected: "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide), then rows of measurements")])
+            throw InputErrors([
+                InputError(
+                    file: label, problem: "the sheet is empty",
+                    expected: "a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide), then rows of measurements")
+            ])
         }
         if !parser!.stopped && !pending.isEmpty { _ = try? hand(final: true) }
         parser!.wordDuplicates(lineOffset: 0)
@@ -439,7 +474,8 @@ struct SheetReader {
             // The sheet's error is the one worth reading where the parser also saw an empty cell.
             let places = Set(cellErrors.map { "\($0.line ?? 0),\($0.field ?? -1)" })
             let others = parser!.errors.filter { !places.contains("\($0.line ?? 0),\($0.field ?? -1)") }
-            parser!.errors = Array((cellErrors + others).sorted { ($0.line ?? 0, $0.field ?? 0) < ($1.line ?? 0, $1.field ?? 0) }.prefix(limits.maxErrors))
+            parser!.errors = Array(
+                (cellErrors + others).sorted { ($0.line ?? 0, $0.field ?? 0) < ($1.line ?? 0, $1.field ?? 0) }.prefix(limits.maxErrors))
         }
         return parser!
     }

@@ -1,8 +1,9 @@
+import Foundation
+import ZIPFoundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import ZIPFoundation
 
 /// An Excel workbook (.xlsx) opened for reading: the zip container (ZIPFoundation), the
 /// workbook's sheets in order, which cell styles are dates, and the shared strings. Parts
@@ -40,8 +41,9 @@ struct Workbook {
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         } catch {
-            throw InputError(file: path, problem: "the file is not a zip archive, or its directory is damaged",
-                             expected: "an Excel workbook (.xlsx) as Excel, LibreOffice or openpyxl save it")
+            throw InputError(
+                file: path, problem: "the file is not a zip archive, or its directory is damaged",
+                expected: "an Excel workbook (.xlsx) as Excel, LibreOffice or openpyxl save it")
         }
         let (relsTargets, relsTypes) = try relationships()
         try readWorkbook(relsTargets)
@@ -58,8 +60,9 @@ struct Workbook {
         switch InputFiles.openRegular(path) {
         case .success(let o): opened = o
         case .failure(.cannotOpen(let code)):
-            throw InputError(.missingInput, file: path, problem: "cannot open the workbook (\(String(cString: strerror(code))))",
-                             expected: "a readable Excel workbook (.xlsx)")
+            throw InputError(
+                .missingInput, file: path, problem: "cannot open the workbook (\(String(cString: strerror(code))))",
+                expected: "a readable Excel workbook (.xlsx)")
         case .failure(.folder), .failure(.notRegular):
             throw InputError(.missingInput, file: path, problem: "not a regular file", expected: "an Excel workbook (.xlsx) file")
         }
@@ -70,12 +73,14 @@ struct Workbook {
             throw InputError(file: path, problem: "the file is empty", expected: "an Excel workbook (.xlsx)")
         }
         if n >= 4 && head[0] == 0xD0 && head[1] == 0xCF && head[2] == 0x11 && head[3] == 0xE0 {
-            throw InputError(file: path, problem: "the workbook is encrypted (password-protected) or is a legacy Excel 97–2003 .xls file",
-                             expected: "an unencrypted .xlsx workbook (remove the password, or save as \"Excel Workbook (.xlsx)\")")
+            throw InputError(
+                file: path, problem: "the workbook is encrypted (password-protected) or is a legacy Excel 97–2003 .xls file",
+                expected: "an unencrypted .xlsx workbook (remove the password, or save as \"Excel Workbook (.xlsx)\")")
         }
         if n < 4 || head[0] != 0x50 || head[1] != 0x4B {
-            throw InputError(file: path, problem: "the file is not a zip archive (it does not start with PK)",
-                             expected: "an Excel workbook (.xlsx); for CSV text, name the file .csv")
+            throw InputError(
+                file: path, problem: "the file is not a zip archive (it does not start with PK)",
+                expected: "an Excel workbook (.xlsx); for CSV text, name the file .csv")
         }
     }
 
@@ -83,9 +88,13 @@ struct Workbook {
 
     /// Inflates a part chunk by chunk, scanning its XML as it arrives; stops with a limit
     /// error past `cap` inflated bytes, and checks the part's CRC-32.
-    func scanPart(_ path: String, cap: Int, capFlag: String, limits: ReadLimits, handle: (UnsafePointer<UInt8>, XMLScanner.Event) throws -> Void) throws {
+    func scanPart(
+        _ path: String, cap: Int, capFlag: String, limits: ReadLimits, handle: (UnsafePointer<UInt8>, XMLScanner.Event) throws -> Void
+    ) throws {
         guard let entry = archive[path] else {
-            throw InputError(file: file, problem: "the workbook has no part \(path)", expected: "an Excel workbook (.xlsx) as Excel, LibreOffice or openpyxl save it")
+            throw InputError(
+                file: file, problem: "the workbook has no part \(path)",
+                expected: "an Excel workbook (.xlsx) as Excel, LibreOffice or openpyxl save it")
         }
         var carry: [UInt8] = []
         var total = 0
@@ -95,8 +104,9 @@ struct Workbook {
             checksum = try archive.extract(entry, bufferSize: 1 << 18, skipCRC32: false) { data in
                 total += data.count
                 if total > cap {
-                    throw InputError(.limit, file: file, problem: "part \(path) inflates to more than \(cap) bytes",
-                                     expected: "a smaller workbook (\(capFlag))")
+                    throw InputError(
+                        .limit, file: file, problem: "part \(path) inflates to more than \(cap) bytes",
+                        expected: "a smaller workbook (\(capFlag))")
                 }
                 carry.append(contentsOf: data)
                 let used = try carry.withUnsafeBufferPointer { buf in
@@ -104,8 +114,9 @@ struct Workbook {
                 }
                 carry.removeFirst(used)
                 if carry.count > carryCap {
-                    throw InputError(.limit, file: file, problem: "part \(path) has a tag or text longer than \(carryCap) bytes",
-                                     expected: "shorter cells (raise the limit with --max-line-bytes)")
+                    throw InputError(
+                        .limit, file: file, problem: "part \(path) has a tag or text longer than \(carryCap) bytes",
+                        expected: "shorter cells (raise the limit with --max-line-bytes)")
                 }
             }
             if !carry.isEmpty {
@@ -114,7 +125,9 @@ struct Workbook {
                 }
             }
         } catch let e as XMLScanner.Malformed {
-            throw InputError(file: file, problem: "part \(path) is not well-formed XML: \(e.problem)", expected: "an Excel workbook (.xlsx) as Excel, LibreOffice or openpyxl save it")
+            throw InputError(
+                file: file, problem: "part \(path) is not well-formed XML: \(e.problem)",
+                expected: "an Excel workbook (.xlsx) as Excel, LibreOffice or openpyxl save it")
         } catch let e as InputError {
             throw e
         } catch let e as InputErrors {
@@ -122,7 +135,8 @@ struct Workbook {
         } catch let e as WorkbookStop {
             throw e
         } catch {
-            throw InputError(file: file, problem: "part \(path) cannot be inflated (\(error))", expected: "an undamaged Excel workbook (.xlsx)")
+            throw InputError(
+                file: file, problem: "part \(path) cannot be inflated (\(error))", expected: "an undamaged Excel workbook (.xlsx)")
         }
         if checksum != entry.checksum {
             throw InputError(file: file, problem: "part \(path) fails its CRC-32 check", expected: "an undamaged Excel workbook (.xlsx)")
@@ -134,13 +148,17 @@ struct Workbook {
         var byId: [String: String] = [:]
         var byType: [String: String] = [:]
         guard archive["xl/_rels/workbook.xml.rels"] != nil else { return ([:], [:]) }
-        try scanPart("xl/_rels/workbook.xml.rels", cap: Self.smallPartCap, capFlag: "its relationships are too large", limits: ReadLimits()) { b, event in
+        try scanPart("xl/_rels/workbook.xml.rels", cap: Self.smallPartCap, capFlag: "its relationships are too large", limits: ReadLimits())
+        { b, event in
             guard case .start(let name, let attrs, _) = event, XMLScanner.named(b, name, "Relationship"),
-                  let id = XMLScanner.attribute(b, attrs, "Id"), let target = XMLScanner.attribute(b, attrs, "Target") else { return }
+                let id = XMLScanner.attribute(b, attrs, "Id"), let target = XMLScanner.attribute(b, attrs, "Target")
+            else { return }
             let t = String(decoding: target, as: UTF8.self)
             let path = t.hasPrefix("/") ? String(t.dropFirst()) : "xl/" + t
             byId[String(decoding: id, as: UTF8.self)] = path
-            if let type = XMLScanner.attribute(b, attrs, "Type"), let last = String(decoding: type, as: UTF8.self).split(separator: "/").last {
+            if let type = XMLScanner.attribute(b, attrs, "Type"),
+                let last = String(decoding: type, as: UTF8.self).split(separator: "/").last
+            {
                 byType[String(last)] = byType[String(last)] ?? path
             }
         }
@@ -150,7 +168,8 @@ struct Workbook {
     mutating func readWorkbook(_ targets: [String: String]) throws {
         var sheets: [Sheet] = []
         var date1904 = false
-        try scanPart("xl/workbook.xml", cap: Self.smallPartCap, capFlag: "its workbook part is too large", limits: ReadLimits()) { b, event in
+        try scanPart("xl/workbook.xml", cap: Self.smallPartCap, capFlag: "its workbook part is too large", limits: ReadLimits()) {
+            b, event in
             guard case .start(let name, let attrs, _) = event else { return }
             if XMLScanner.named(b, name, "workbookPr"), let v = XMLScanner.attribute(b, attrs, "date1904") {
                 date1904 = v == Array("1".utf8) || v == Array("true".utf8)
@@ -176,8 +195,10 @@ struct Workbook {
         try scanPart(path, cap: Self.smallPartCap, capFlag: "its styles are too large", limits: ReadLimits()) { b, event in
             switch event {
             case .start(let name, let attrs, _):
-                if XMLScanner.named(b, name, "numFmt"), let id = XMLScanner.attribute(b, attrs, "numFmtId").flatMap({ Int(String(decoding: $0, as: UTF8.self)) }),
-                   let code = XMLScanner.attribute(b, attrs, "formatCode") {
+                if XMLScanner.named(b, name, "numFmt"),
+                    let id = XMLScanner.attribute(b, attrs, "numFmtId").flatMap({ Int(String(decoding: $0, as: UTF8.self)) }),
+                    let code = XMLScanner.attribute(b, attrs, "formatCode")
+                {
                     custom[id] = Self.isDateFormat(String(decoding: code, as: UTF8.self))
                 } else if XMLScanner.named(b, name, "cellXfs") {
                     inCellXfs = true
@@ -207,9 +228,18 @@ struct Workbook {
         var bracket = false
         var escaped = false
         for c in code.lowercased() {
-            if escaped { escaped = false; continue }
-            if quoted { if c == "\"" { quoted = false }; continue }
-            if bracket { if c == "]" { bracket = false }; continue }
+            if escaped {
+                escaped = false
+                continue
+            }
+            if quoted {
+                if c == "\"" { quoted = false }
+                continue
+            }
+            if bracket {
+                if c == "]" { bracket = false }
+                continue
+            }
             switch c {
             case "\\", "_", "*": escaped = true
             case "\"": quoted = true
@@ -234,19 +264,29 @@ struct Workbook {
         try scanPart(path, cap: most, capFlag: "raise --max-cells", limits: limits) { b, event in
             switch event {
             case .start(let name, _, let empty):
-                if XMLScanner.named(b, name, "t") { inT = !empty && phonetic == 0 }
-                else if XMLScanner.named(b, name, "rPh") { phonetic += empty ? 0 : 1 }
-                else if XMLScanner.named(b, name, "si") { current.removeAll(keepingCapacity: true) }
+                if XMLScanner.named(b, name, "t") {
+                    inT = !empty && phonetic == 0
+                } else if XMLScanner.named(b, name, "rPh") {
+                    phonetic += empty ? 0 : 1
+                } else if XMLScanner.named(b, name, "si") {
+                    current.removeAll(keepingCapacity: true)
+                }
             case .end(let name):
-                if XMLScanner.named(b, name, "t") { inT = false }
-                else if XMLScanner.named(b, name, "rPh") { phonetic = Swift.max(phonetic - 1, 0) }
-                else if XMLScanner.named(b, name, "si") {
+                if XMLScanner.named(b, name, "t") {
+                    inT = false
+                } else if XMLScanner.named(b, name, "rPh") {
+                    phonetic = Swift.max(phonetic - 1, 0)
+                } else if XMLScanner.named(b, name, "si") {
                     bytes += XMLScanner.unescapeXstring(current)
                     starts.append(bytes.count)
                 }
             case .text(let r, let raw):
                 guard inT else { return }
-                if raw { current.append(contentsOf: UnsafeBufferPointer(start: b + r.lowerBound, count: r.count)) } else { XMLScanner.decode(b, r, into: &current) }
+                if raw {
+                    current.append(contentsOf: UnsafeBufferPointer(start: b + r.lowerBound, count: r.count))
+                } else {
+                    XMLScanner.decode(b, r, into: &current)
+                }
             }
         }
         stringBytes = bytes

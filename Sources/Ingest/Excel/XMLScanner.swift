@@ -36,11 +36,15 @@ struct XMLScanner {
                     guard let e = find(b, n, from: i + 4, "-->") else { return try incomplete(i, final, "a comment that does not end") }
                     i = e + 3
                 } else if starts(b, n, at: i, "<![CDATA[") {
-                    guard let e = find(b, n, from: i + 9, "]]>") else { return try incomplete(i, final, "a CDATA section that does not end") }
+                    guard let e = find(b, n, from: i + 9, "]]>") else {
+                        return try incomplete(i, final, "a CDATA section that does not end")
+                    }
                     try handle(.text((i + 9)..<e, raw: true))
                     i = e + 3
                 } else if b[i + 1] == 63 {
-                    guard let e = find(b, n, from: i + 2, "?>") else { return try incomplete(i, final, "a processing instruction that does not end") }
+                    guard let e = find(b, n, from: i + 2, "?>") else {
+                        return try incomplete(i, final, "a processing instruction that does not end")
+                    }
                     i = e + 2
                 } else if i + 9 <= n || final {
                     throw Malformed(problem: "a document type declaration (<!DOCTYPE …>), which a workbook never holds")
@@ -117,7 +121,10 @@ struct XMLScanner {
             var nameStart = i
             var hasPrefix = false
             while i < end && b[i] != 61 && !isSpace(b[i]) {
-                if b[i] == 58 { nameStart = i + 1; hasPrefix = true }
+                if b[i] == 58 {
+                    nameStart = i + 1
+                    hasPrefix = true
+                }
                 i += 1
             }
             let nameRange = nameStart..<i
@@ -148,7 +155,11 @@ struct XMLScanner {
             }
             var j = i + 1
             while j < end && j - i < 12 && b[j] != 59 { j += 1 }
-            guard j < end && b[j] == 59 else { out.append(c); i += 1; continue }
+            guard j < end && b[j] == 59 else {
+                out.append(c)
+                i += 1
+                continue
+            }
             let name = Array(UnsafeBufferPointer(start: b + i + 1, count: j - i - 1))
             var scalar: UInt32?
             switch name {
@@ -189,7 +200,8 @@ struct XMLScanner {
         var i = 0
         while i < text.count {
             if text[i] == 95, i + 6 < text.count, text[i + 1] == 120, text[i + 6] == 95,
-               let v = UInt32(String(decoding: text[(i + 2)..<(i + 6)], as: UTF8.self), radix: 16), let u = Unicode.Scalar(v) {
+                let v = UInt32(String(decoding: text[(i + 2)..<(i + 6)], as: UTF8.self), radix: 16), let u = Unicode.Scalar(v)
+            {
                 out.append(contentsOf: Array(String(Character(u)).utf8))
                 i += 7
             } else {

@@ -96,10 +96,16 @@ public enum ScorecardLoader {
         case .success(let opened):
             fd = opened.fd
         case .failure(.folder):
-            throw InputErrors([InputError(.missingInput, file: path, problem: "this is a folder, not a file", expected: "the path of a scorecard YAML file")])
+            throw InputErrors([
+                InputError(
+                    .missingInput, file: path, problem: "this is a folder, not a file", expected: "the path of a scorecard YAML file")
+            ])
         case .failure(.notRegular):
-            throw InputErrors([InputError(.missingInput, file: path, problem: "not a regular file",
-                                          expected: "a scorecard YAML file (save a stream to a file first)")])
+            throw InputErrors([
+                InputError(
+                    .missingInput, file: path, problem: "not a regular file",
+                    expected: "a scorecard YAML file (save a stream to a file first)")
+            ])
         case .failure(.cannotOpen):
             throw InputErrors([
                 InputError(
@@ -110,7 +116,9 @@ public enum ScorecardLoader {
         defer { close(fd) }
         let data: Data
         // One byte past the limit is enough to know it is too big: memory stays bounded.
-        switch InputFiles.read(fd, upTo: limits.maxScorecardBytes.addingReportingOverflow(1).overflow ? Int.max : limits.maxScorecardBytes + 1) {
+        switch InputFiles.read(
+            fd, upTo: limits.maxScorecardBytes.addingReportingOverflow(1).overflow ? Int.max : limits.maxScorecardBytes + 1)
+        {
         case .success(let bytes):
             data = Data(bytes)
         case .failure(let failure):

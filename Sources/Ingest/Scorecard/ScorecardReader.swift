@@ -6,7 +6,9 @@ import Yams
 /// objectives, measures, thresholds and initiatives, and the links and ROI.
 struct ScorecardReader {
     static let topKeys = ["name", "perspectives", "links", "roi", "data"]
-    static let dataKeys = ["team_column", "period_column", "measure_column", "value_column", "frequency", "date_order", "numbers", "decimal"]
+    static let dataKeys = [
+        "team_column", "period_column", "measure_column", "value_column", "frequency", "date_order", "numbers", "decimal",
+    ]
     static let perspectiveKeys = ["objectives"]
     static let objectiveKeys = ["name", "weight", "measures", "initiatives"]
     static let measureKeys = [
@@ -278,15 +280,20 @@ struct ScorecardReader {
         var options = ReadOptions()
         if isYAMLNull(entry.value) { return options }
         guard case .mapping(let mapping) = entry.value else {
-            fail(entry.value, "data is \(describe(entry.value))", "a mapping such as {team_column: Sales Rep, period_column: Close Month, numbers: lenient}")
+            fail(
+                entry.value, "data is \(describe(entry.value))",
+                "a mapping such as {team_column: Sales Rep, period_column: Close Month, numbers: lenient}")
             return options
         }
         let context = "in data"
         let fields = fields(mapping, allowed: Self.dataKeys, context: context)
         options.teamColumn = optionalText(fields["team_column"], "team_column \(context)", expected: "the header name of the team column")
-        options.periodColumn = optionalText(fields["period_column"], "period_column \(context)", expected: "the header name of the period column")
-        options.measureColumn = optionalText(fields["measure_column"], "measure_column \(context)", expected: "the header name of the measure column (tidy files)")
-        options.valueColumn = optionalText(fields["value_column"], "value_column \(context)", expected: "the header name of the value column (tidy files)")
+        options.periodColumn = optionalText(
+            fields["period_column"], "period_column \(context)", expected: "the header name of the period column")
+        options.measureColumn = optionalText(
+            fields["measure_column"], "measure_column \(context)", expected: "the header name of the measure column (tidy files)")
+        options.valueColumn = optionalText(
+            fields["value_column"], "value_column \(context)", expected: "the header name of the value column (tidy files)")
         func choice<T>(_ key: String, _ values: [String: T]) -> T? {
             let expected = "one of \(Self.list(values.keys.sorted()))"
             guard let text = optionalText(fields[key], "\(key) \(context)", expected: expected) else { return nil }

@@ -19,8 +19,10 @@ public enum StarterScorecard {
         return keys.contains { key in key.contains(" ") ? joined.contains(" \(key) ") : w.contains(key) || w.contains(key + "s") }
     }
 
-    static let teamWords = ["team", "rep", "representative", "owner", "salesperson", "seller", "agent", "account executive", "ae", "region",
-                            "territory", "branch", "store", "user", "employee", "manager", "office", "unit", "name", "state", "country", "group"]
+    static let teamWords = [
+        "team", "rep", "representative", "owner", "salesperson", "seller", "agent", "account executive", "ae", "region",
+        "territory", "branch", "store", "user", "employee", "manager", "office", "unit", "name", "state", "country", "group",
+    ]
     static let periodWords = ["period", "date", "month", "quarter", "week", "year", "day", "close", "time"]
 
     /// Column options for `sample`, keeping every option `given` sets.
@@ -37,7 +39,9 @@ public enum StarterScorecard {
         let order = given.dateOrder ?? MeasurementsSample.dateOrder(of: sample.rows.flatMap { $0 })
         let usable = headers.indices.filter { !(headers[$0].isEmpty && $0 == 0) }
         func isPeriodColumn(_ i: Int) -> Bool { share(i) { MeasurementsSample.isPeriod($0, order: order) } >= 0.9 }
-        func isTextColumn(_ i: Int) -> Bool { share(i) { MeasurementsSample.numberKind($0) == .text && !MeasurementsSample.isPeriod($0, order: order) } >= 0.9 }
+        func isTextColumn(_ i: Int) -> Bool {
+            share(i) { MeasurementsSample.numberKind($0) == .text && !MeasurementsSample.isPeriod($0, order: order) } >= 0.9
+        }
 
         var periodIndex: Int?
         if let name = given.periodColumn {
@@ -52,17 +56,27 @@ public enum StarterScorecard {
             }
         }
         guard let periodIndex else {
-            throw InputErrors([InputError(.usage, file: file, line: 1, column: 1, problem: "no column of the header holds periods or dates Scorecard can read",
-                                          expected: "a column of dates (2024-01-31, 2024/01/31, Jan 2024, 31/01/2024 with --date-order dmy); or name it with --period-column")])
+            throw InputErrors([
+                InputError(
+                    .usage, file: file, line: 1, column: 1, problem: "no column of the header holds periods or dates Scorecard can read",
+                    expected:
+                        "a column of dates (2024-01-31, 2024/01/31, Jan 2024, 31/01/2024 with --date-order dmy); or name it with --period-column"
+                )
+            ])
         }
         if given.teamColumn == nil && !folded.contains("team") {
             let candidates = usable.filter { $0 != periodIndex }
-            if let i = candidates.first(where: { mentions(headers[$0], teamWords) && isTextColumn($0) }) ?? candidates.first(where: isTextColumn) {
+            if let i = candidates.first(where: { mentions(headers[$0], teamWords) && isTextColumn($0) })
+                ?? candidates.first(where: isTextColumn)
+            {
                 options.teamColumn = headers[i]
                 said.append("team column: \"\(headers[i])\"")
             } else {
-                throw InputErrors([InputError(.usage, file: file, line: 1, column: 1, problem: "no column of the header holds team names",
-                                              expected: "a column of names (rep, team, region …); or name it with --team-column")])
+                throw InputErrors([
+                    InputError(
+                        .usage, file: file, line: 1, column: 1, problem: "no column of the header holds team names",
+                        expected: "a column of names (rep, team, region …); or name it with --team-column")
+                ])
             }
         }
         if options.dateOrder == nil, let order, column(periodIndex).contains(where: { $0.contains("/") || $0.contains(".") }) {
@@ -90,42 +104,69 @@ public enum StarterScorecard {
     }
 
     static let costWords = ["cost", "costs", "expense", "expenses", "spend", "spending", "cogs", "opex"]
-    static let financialWords = ["revenue", "sales", "margin", "profit", "bookings", "booking", "income", "arr", "mrr", "price", "earnings", "gmv", "turnover revenue"]
-    static let customerWords = ["satisfaction", "csat", "nps", "retention", "churn", "renewal", "complaint", "loyalty", "customer", "customers", "promoter"]
-    static let processWords = ["win", "cycle", "pipeline", "calls", "call", "meetings", "meeting", "demos", "demo", "leads", "lead", "opportunities",
-                               "opportunity", "deals", "deal", "conversion", "proposals", "quotes", "activities", "visits", "quota", "forecast accuracy"]
-    static let learningWords = ["training", "hires", "hire", "hiring", "attrition", "tenure", "certification", "certifications", "engagement",
-                                "turnover", "skills", "coaching", "onboarding", "headcount", "learning"]
-    static let lowerWords = ["cost", "costs", "expense", "expenses", "spend", "cycle", "churn", "attrition", "turnover", "complaint", "complaints",
-                             "discount", "lost", "days to", "time to", "cogs", "opex", "returns", "defects"]
-    static let meanWords = ["rate", "ratio", "score", "satisfaction", "nps", "csat", "index", "average", "avg", "mean", "retention", "churn",
-                            "tenure", "per", "size", "cycle", "%", "percent", "percentage", "share", "margin", "price", "attrition", "accuracy", "engagement"]
+    static let financialWords = [
+        "revenue", "sales", "margin", "profit", "bookings", "booking", "income", "arr", "mrr", "price", "earnings", "gmv",
+        "turnover revenue",
+    ]
+    static let customerWords = [
+        "satisfaction", "csat", "nps", "retention", "churn", "renewal", "complaint", "loyalty", "customer", "customers", "promoter",
+    ]
+    static let processWords = [
+        "win", "cycle", "pipeline", "calls", "call", "meetings", "meeting", "demos", "demo", "leads", "lead", "opportunities",
+        "opportunity", "deals", "deal", "conversion", "proposals", "quotes", "activities", "visits", "quota", "forecast accuracy",
+    ]
+    static let learningWords = [
+        "training", "hires", "hire", "hiring", "attrition", "tenure", "certification", "certifications", "engagement",
+        "turnover", "skills", "coaching", "onboarding", "headcount", "learning",
+    ]
+    static let lowerWords = [
+        "cost", "costs", "expense", "expenses", "spend", "cycle", "churn", "attrition", "turnover", "complaint", "complaints",
+        "discount", "lost", "days to", "time to", "cogs", "opex", "returns", "defects",
+    ]
+    static let meanWords = [
+        "rate", "ratio", "score", "satisfaction", "nps", "csat", "index", "average", "avg", "mean", "retention", "churn",
+        "tenure", "per", "size", "cycle", "%", "percent", "percentage", "share", "margin", "price", "attrition", "accuracy", "engagement",
+    ]
 
     static func guess(_ id: String, cells: [String]) -> Guess {
         let perspective: Perspective?
-        if mentions(id, costWords) { perspective = .financial }
-        else if mentions(id, customerWords) { perspective = .customer }
-        else if mentions(id, learningWords) { perspective = .learning }
-        else if mentions(id, processWords) { perspective = .process }
-        else if mentions(id, financialWords) { perspective = .financial }
-        else { perspective = nil }
+        if mentions(id, costWords) {
+            perspective = .financial
+        } else if mentions(id, customerWords) {
+            perspective = .customer
+        } else if mentions(id, learningWords) {
+            perspective = .learning
+        } else if mentions(id, processWords) {
+            perspective = .process
+        } else if mentions(id, financialWords) {
+            perspective = .financial
+        } else {
+            perspective = nil
+        }
         let present = cells.filter { MeasurementsSample.numberKind($0) != .missing }
         let percent = !present.isEmpty && present.allSatisfy { $0.trimmingBlanks.hasSuffix("%") }
         var unit: String?
-        for (symbol, code) in [("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("₹", "INR")] where present.contains(where: { $0.contains(symbol) }) {
+        for (symbol, code) in [("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("₹", "INR")]
+        where present.contains(where: { $0.contains(symbol) }) {
             unit = code
             break
         }
-        if unit == nil, let code = present.first.flatMap({ c -> String? in
-            let letters = c.trimmingBlanks.unicodeScalars.filter { $0.value >= 65 && $0.value <= 90 }
-            return letters.count == 3 ? String(String.UnicodeScalarView(letters)) : nil
-        }) { unit = code }
+        if unit == nil,
+            let code = present.first.flatMap({ c -> String? in
+                let letters = c.trimmingBlanks.unicodeScalars.filter { $0.value >= 65 && $0.value <= 90 }
+                return letters.count == 3 ? String(String.UnicodeScalarView(letters)) : nil
+            })
+        {
+            unit = code
+        }
         if percent { unit = "%" }
         let direction: Direction = mentions(id, lowerWords) ? .lower : .higher
         let aggregation: Aggregation = percent || mentions(id, meanWords) ? .mean : .sum
-        let why = [perspective.map { "\($0.rawValue) by its name" } ?? "no perspective matched its name",
-                   direction == .lower ? "lower is better (its name)" : "higher is better",
-                   aggregation == .mean ? "mean (a rate or score)" : "sum (money or a count)"].joined(separator: "; ")
+        let why = [
+            perspective.map { "\($0.rawValue) by its name" } ?? "no perspective matched its name",
+            direction == .lower ? "lower is better (its name)" : "higher is better",
+            aggregation == .mean ? "mean (a rate or score)" : "sum (money or a count)",
+        ].joined(separator: "; ")
         return Guess(id: id, perspective: perspective, direction: direction, aggregation: aggregation, unit: unit, why: why)
     }
 
@@ -138,7 +179,11 @@ public enum StarterScorecard {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             default:
-                if s.value < 32 || s.value == 0x7F { out += "\\x" + (s.value < 16 ? "0" : "") + String(s.value, radix: 16) } else { out.unicodeScalars.append(s) }
+                if s.value < 32 || s.value == 0x7F {
+                    out += "\\x" + (s.value < 16 ? "0" : "") + String(s.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(s)
+                }
             }
         }
         return out + "\""
@@ -170,7 +215,9 @@ public enum StarterScorecard {
         if let v = options.valueColumn { dataLines.append("  value_column: \(quoted(v))") }
         if let f = options.frequency { dataLines.append("  frequency: \(f.rawValue)") }
         if let o = options.dateOrder { dataLines.append("  date_order: \(o.rawValue)") }
-        if options.lenientNumbers == true { dataLines.append("  numbers: lenient          # currency, thousands separators and % are read as numbers") }
+        if options.lenientNumbers == true {
+            dataLines.append("  numbers: lenient          # currency, thousands separators and % are read as numbers")
+        }
         if options.decimalComma == true { dataLines.append("  decimal: comma") }
         if !dataLines.isEmpty {
             lines.append("# How to read the data file (the same as --team-column, --period-column, --frequency, --lenient-numbers …).")
@@ -200,7 +247,9 @@ public enum StarterScorecard {
         }
         // ROI: a return (revenue, sales, bookings …) and a cost, both summed.
         let financial = guesses.filter { $0.perspective == .financial }
-        let ret = financial.first { !mentions($0.id, costWords) && mentions($0.id, ["revenue", "sales", "bookings", "income", "gmv"]) && $0.aggregation == .sum }
+        let ret = financial.first {
+            !mentions($0.id, costWords) && mentions($0.id, ["revenue", "sales", "bookings", "income", "gmv"]) && $0.aggregation == .sum
+        }
         let cost = financial.first { mentions($0.id, costWords) && $0.aggregation == .sum }
         if let ret, let cost {
             lines.append("# Sales ROI = (return − cost) / cost, summed over the window; `rank`, `quartiles` and `forecast` use it. CHECK.")

@@ -6,11 +6,17 @@ extension ResultTable {
     /// the organisation total as a `(total)` row when `withTotal` (always in people's tables).
     public init(forecast f: ForecastResult, withTotal: Bool, measures: [MeasureDefinition] = []) {
         var rows: [[Cell]] = f.rows.map {
-            [.text($0.team), .text(f.target), .text($0.period.description), .integer($0.horizon), .number($0.forecast), .number($0.lower), .number($0.upper)]
+            [
+                .text($0.team), .text(f.target), .text($0.period.description), .integer($0.horizon), .number($0.forecast),
+                .number($0.lower), .number($0.upper),
+            ]
         }
         if withTotal {
             for t in f.totals {
-                rows.append([.text("(total)"), .text(f.target), .text(t.period.description), .integer(t.horizon), .number(t.forecast), .number(t.lower), .number(t.upper)])
+                rows.append([
+                    .text("(total)"), .text(f.target), .text(t.period.description), .integer(t.horizon), .number(t.forecast),
+                    .number(t.lower), .number(t.upper),
+                ])
             }
         }
         let figure = f.aggregation == .sum ? "total" : "mean over teams"
@@ -19,27 +25,36 @@ extension ResultTable {
         let amount = PeopleStyle.amount(unit: definition?.unit)
         let level = f.confidence * 100
         let confidence = level == level.rounded() && level.magnitude < 1e15 ? String(Int(level)) : PeopleTable.statistic(level)
-        var headline = "\(f.target) forecast from \(f.drivers.isEmpty ? "its own lags" : f.drivers.joined(separator: ", ")) (\(f.lags) lags, team effects\(f.seasonal.map { ", seasons by \($0)" } ?? ""), \(confidence)% prediction intervals)"
+        var headline =
+            "\(f.target) forecast from \(f.drivers.isEmpty ? "its own lags" : f.drivers.joined(separator: ", ")) (\(f.lags) lags, team effects\(f.seasonal.map { ", seasons by \($0)" } ?? ""), \(confidence)% prediction intervals)"
         if let t = f.totals.first {
-            headline += "; organisation \(figure) \(t.period): \(PeopleTable.format(t.forecast, style: amount)) (\(PeopleTable.format(t.lower, style: amount)) to \(PeopleTable.format(t.upper, style: amount)), \(t.teams) teams)"
+            headline +=
+                "; organisation \(figure) \(t.period): \(PeopleTable.format(t.forecast, style: amount)) (\(PeopleTable.format(t.lower, style: amount)) to \(PeopleTable.format(t.upper, style: amount)), \(t.teams) teams)"
         }
         headline += ". " + ForecastTable.summary(f)
         var notes = ForecastTable.modelNotes(f) + f.notes.map(\.description)
         for t in f.driverTests {
             if let p = t.pValue, let F = t.f {
-                notes.append("horizon \(t.horizon): dropping \(t.driver) F(\(t.numeratorDF), \(t.denominatorDF)) = \(PeopleTable.statistic(F)), p = \(PeopleTable.formatProbability(p))\(p < 0.05 ? " — it carries the forecast" : " — it adds nothing significant")")
+                notes.append(
+                    "horizon \(t.horizon): dropping \(t.driver) F(\(t.numeratorDF), \(t.denominatorDF)) = \(PeopleTable.statistic(F)), p = \(PeopleTable.formatProbability(p))\(p < 0.05 ? " — it carries the forecast" : " — it adds nothing significant")"
+                )
             }
         }
-        self.init(analysis: "forecast",
-                  columns: ["team", "measure", "period", "horizon", "forecast", "lower", "upper"].map { Column($0, alignment: ["team", "measure", "period"].contains($0) ? .left : nil) },
-                  rows: rows, notes: notes, headline: headline)
+        self.init(
+            analysis: "forecast",
+            columns: ["team", "measure", "period", "horizon", "forecast", "lower", "upper"].map {
+                Column($0, alignment: ["team", "measure", "period"].contains($0) ? .left : nil)
+            },
+            rows: rows, notes: notes, headline: headline)
         styles = rows.map { _ in [nil, definition.map { .text($0.name) }, nil, nil, amount, amount, amount] }
     }
 
     /// METHODS.md's backtest columns: model, horizon, n, mape, mase, coverage.
     public init(backtest f: ForecastResult) {
         func num(_ v: Double?) -> Cell { v.map { .number($0) } ?? .missing }
-        let rows: [[Cell]] = f.backtest.map { [.text($0.model), .integer($0.horizon), .integer($0.n), num($0.mape), num($0.mase), num($0.coverage)] }
+        let rows: [[Cell]] = f.backtest.map {
+            [.text($0.model), .integer($0.horizon), .integer($0.n), num($0.mape), num($0.mase), num($0.coverage)]
+        }
         var notes: [String] = []
         var helps = 0
         var judged = 0
@@ -51,29 +66,45 @@ extension ResultTable {
             judged += 1
             if benchmarks.allSatisfy({ mm < $0.mase! && ma < $0.mape! }) { helps += 1 }
             let skills = benchmarks.map { "\($0.model) \(PeopleTable.statistic(1 - mm / $0.mase!))" }.joined(separator: ", ")
-            notes.append("horizon \(h): skill 1 − MASE_model/MASE_benchmark: \(skills)"
-                         + (m.coverage.map { "; the \(PeopleTable.statistic(f.confidence * 100))% interval covered \(PeopleTable.statistic($0 * 100))% of \(m.n) actuals" } ?? "")
-                         + (row("total", h).flatMap { t in t.coverage.map { "; the organisation figure's covered \(PeopleTable.statistic($0 * 100))% of \(t.n)" } } ?? ""))
+            notes.append(
+                "horizon \(h): skill 1 − MASE_model/MASE_benchmark: \(skills)"
+                    + (m.coverage.map {
+                        "; the \(PeopleTable.statistic(f.confidence * 100))% interval covered \(PeopleTable.statistic($0 * 100))% of \(m.n) actuals"
+                    } ?? "")
+                    + (row("total", h).flatMap { t in
+                        t.coverage.map { "; the organisation figure's covered \(PeopleTable.statistic($0 * 100))% of \(t.n)" }
+                    } ?? ""))
         }
-        let origins = f.backtestOrigins.isEmpty ? "" : " (origins \(f.backtestOrigins.first!)…\(f.backtestOrigins.last!), everything decided and refitted at each)"
-        let verdict = judged == 0 ? "no horizon could be scored" :
-            helps == judged ? "the drivers help: the model beats the naive and seasonal naive forecasts on both MASE and MAPE at every horizon" :
-            helps == 0 ? "the drivers do not help: a benchmark is as good or better on MASE or MAPE at every horizon" :
-            "the model beats both benchmarks on MASE and MAPE at \(helps) of \(judged) horizons"
-        self.init(analysis: "forecast_backtest",
-                  columns: ["model", "horizon", "n", "mape", "mase", "coverage"].map { Column($0, alignment: $0 == "model" ? .left : nil) },
-                  rows: rows, notes: notes + f.notes.map(\.description), headline: "Backtest of \(f.target)\(origins): \(verdict)")
+        let origins =
+            f.backtestOrigins.isEmpty
+            ? "" : " (origins \(f.backtestOrigins.first!)…\(f.backtestOrigins.last!), everything decided and refitted at each)"
+        let verdict =
+            judged == 0
+            ? "no horizon could be scored"
+            : helps == judged
+                ? "the drivers help: the model beats the naive and seasonal naive forecasts on both MASE and MAPE at every horizon"
+                : helps == 0
+                    ? "the drivers do not help: a benchmark is as good or better on MASE or MAPE at every horizon"
+                    : "the model beats both benchmarks on MASE and MAPE at \(helps) of \(judged) horizons"
+        self.init(
+            analysis: "forecast_backtest",
+            columns: ["model", "horizon", "n", "mape", "mase", "coverage"].map { Column($0, alignment: $0 == "model" ? .left : nil) },
+            rows: rows, notes: notes + f.notes.map(\.description), headline: "Backtest of \(f.target)\(origins): \(verdict)")
     }
 
     /// The driver report: each coefficient with its standard error, by horizon.
     public init(drivers f: ForecastResult) {
         var rows: [[Cell]] = f.coefficients.map { [.integer($0.horizon), .text($0.term), .number($0.estimate), .number($0.standardError)] }
         for t in f.driverTests {
-            rows.append([.integer(t.horizon), .text("drop \(t.driver): F"), t.f.map { .number($0) } ?? .missing, t.pValue.map { .probability($0) } ?? .missing])
+            rows.append([
+                .integer(t.horizon), .text("drop \(t.driver): F"), t.f.map { .number($0) } ?? .missing,
+                t.pValue.map { .probability($0) } ?? .missing,
+            ])
         }
-        self.init(analysis: "forecast_drivers",
-                  columns: [Column("horizon"), Column("term", alignment: .left), Column("estimate"), Column("se_or_p")],
-                  rows: rows, headline: "Forecast model of \(f.target): coefficients (team effects absorbed) and partial F-tests of each driver")
+        self.init(
+            analysis: "forecast_drivers",
+            columns: [Column("horizon"), Column("term", alignment: .left), Column("estimate"), Column("se_or_p")],
+            rows: rows, headline: "Forecast model of \(f.target): coefficients (team effects absorbed) and partial F-tests of each driver")
     }
 }
 
@@ -86,20 +117,26 @@ enum ForecastTable {
         if kept.count == f.models.count, let m = f.models.first {
             parts.append(m.trendReason.hasSuffix("as asked") ? m.trendReason : "team trends (they forecast better over the window)")
         } else if kept.isEmpty, let m = f.models.first {
-            parts.append(m.trendReason.hasSuffix("as asked") ? m.trendReason : "no team trends (they do not forecast better over the window)")
+            parts.append(
+                m.trendReason.hasSuffix("as asked") ? m.trendReason : "no team trends (they do not forecast better over the window)")
         } else {
-            parts.append("team trends at horizon\(kept.count == 1 ? "" : "s") \(kept.joined(separator: ", ")) only (where they forecast better over the window)")
+            parts.append(
+                "team trends at horizon\(kept.count == 1 ? "" : "s") \(kept.joined(separator: ", ")) only (where they forecast better over the window)"
+            )
         }
         let calibrated = f.models.filter(\.calibrated).count
-        parts.append(calibrated == f.models.count ? "intervals calibrated on the errors of the earlier origins"
-                     : calibrated == 0 ? "Student t intervals" : "intervals calibrated at \(calibrated) of \(f.models.count) horizons")
+        parts.append(
+            calibrated == f.models.count
+                ? "intervals calibrated on the errors of the earlier origins"
+                : calibrated == 0 ? "Student t intervals" : "intervals calibrated at \(calibrated) of \(f.models.count) horizons")
         return parts.joined(separator: "; ")
     }
 
     static func modelNotes(_ f: ForecastResult) -> [String] {
         var notes = ["scale: \(f.transformReason)"]
         for m in f.models {
-            let q = m.calibrated
+            let q =
+                m.calibrated
                 ? "interval multiplier q = \(PeopleTable.statistic(m.q)) calibrated on \(m.windowRows) standardised errors of the earlier origins (split-conformal)"
                 : "interval multiplier q = t(df \(PeopleTable.statistic(m.df))) = \(PeopleTable.statistic(m.q))\(m.windowRows < 20 ? " (\(m.windowRows) window errors, fewer than 20 to calibrate on)" : "")"
             let kappa = m.kappaOrigins > 0 ? ", κ² = \(PeopleTable.statistic(m.kappa2)) from \(m.kappaOrigins) window origins" : ""
@@ -118,8 +155,10 @@ extension ResultTable {
     public init(scenario f: ForecastResult, withTotal: Bool, measures: [MeasureDefinition] = []) {
         let s = f.scenario
         func cells(_ r: ForecastResult.ScenarioRow) -> [Cell] {
-            [.text(r.team), .text(f.target), .text(r.period.description), .integer(r.horizon), .number(r.baseline), .number(r.scenario),
-             .number(r.difference), .number(r.lower), .number(r.upper)]
+            [
+                .text(r.team), .text(f.target), .text(r.period.description), .integer(r.horizon), .number(r.baseline), .number(r.scenario),
+                .number(r.difference), .number(r.lower), .number(r.upper),
+            ]
         }
         var rows = (s?.rows ?? []).map(cells)
         if withTotal { rows += (s?.totals ?? []).map(cells) }
@@ -130,18 +169,24 @@ extension ResultTable {
         let change = (s?.shifts ?? []).map(\.description).joined(separator: ", ")
         let origin = s.map { "in \($0.origin)" } ?? ""
         let teams = s.map { $0.teams == $0.forecastTeams ? "all \($0.teams)" : "\($0.teams) of \($0.forecastTeams)" } ?? "0"
-        var headline = "Scenario \(change) \(origin), for \(teams) teams with a forecast: \(f.target) baseline, scenario and difference (\(confidence)% confidence interval of the difference)"
+        var headline =
+            "Scenario \(change) \(origin), for \(teams) teams with a forecast: \(f.target) baseline, scenario and difference (\(confidence)% confidence interval of the difference)"
         let figure = f.aggregation == .sum ? "total" : "mean over teams"
         if let t = s?.totals.first {
-            headline += "; organisation \(figure) \(t.period): \(PeopleTable.format(t.difference, style: amount)) (\(PeopleTable.format(t.lower, style: amount)) to \(PeopleTable.format(t.upper, style: amount)))"
+            headline +=
+                "; organisation \(figure) \(t.period): \(PeopleTable.format(t.difference, style: amount)) (\(PeopleTable.format(t.lower, style: amount)) to \(PeopleTable.format(t.upper, style: amount)))"
         }
         headline += ". " + ForecastTable.summary(f)
-        let notes = ["the difference of two predictions from one fit; its interval uses the fit's covariance and Student t (not the forecast's calibration: no new noise enters a difference)"]
+        let notes =
+            [
+                "the difference of two predictions from one fit; its interval uses the fit's covariance and Student t (not the forecast's calibration: no new noise enters a difference)"
+            ]
             + ForecastTable.modelNotes(f) + f.notes.map(\.description)
-        self.init(analysis: "forecast_scenario",
-                  columns: ["team", "measure", "period", "horizon", "baseline", "scenario", "difference", "lower", "upper"]
-                    .map { Column($0, alignment: ["team", "measure", "period"].contains($0) ? .left : nil) },
-                  rows: rows, notes: notes, headline: headline)
+        self.init(
+            analysis: "forecast_scenario",
+            columns: ["team", "measure", "period", "horizon", "baseline", "scenario", "difference", "lower", "upper"]
+                .map { Column($0, alignment: ["team", "measure", "period"].contains($0) ? .left : nil) },
+            rows: rows, notes: notes, headline: headline)
         styles = rows.map { _ in [nil, definition.map { .text($0.name) }, nil, nil, amount, amount, amount, amount, amount] }
     }
 }

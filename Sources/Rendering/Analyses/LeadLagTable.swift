@@ -24,13 +24,16 @@ extension ResultTable {
             colors.append(c)
         }
         let links = r.pairs.filter(\.isLink)
-        let headline = links.isEmpty
+        let headline =
+            links.isEmpty
             ? "\(r.pairs.filter { $0.verdict == .supported }.count) of \(r.pairs.count) pairs: the leader Granger-causes the lagger (q < 0.05)"
             : "\(links.filter { $0.verdict == .supported }.count) of \(links.count) strategy-map links are supported by the data"
         self.init(
             analysis: "leadlag",
-            columns: ["leader", "lagger", "best_lag", "r", "p_value", "granger_lags", "granger_f", "granger_p", "granger_q",
-                      "reverse_f", "reverse_p", "reverse_q", "verdict"].map { Column($0, alignment: ["leader", "lagger", "verdict"].contains($0) ? .left : nil) },
+            columns: [
+                "leader", "lagger", "best_lag", "r", "p_value", "granger_lags", "granger_f", "granger_p", "granger_q",
+                "reverse_f", "reverse_p", "reverse_q", "verdict",
+            ].map { Column($0, alignment: ["leader", "lagger", "verdict"].contains($0) ? .left : nil) },
             rows: rows, notes: r.notes.map(\.description), headline: headline, colors: colors)
     }
 
@@ -38,11 +41,16 @@ extension ResultTable {
     public init(leadLagLags r: LeadLagResult) {
         func num(_ v: Double?) -> Cell { v.map { .number($0) } ?? .missing }
         let rows: [[Cell]] = r.lags.map {
-            [.text($0.leader), .text($0.lagger), .integer($0.lag), .integer($0.n), num($0.r), num($0.t), $0.pValue.map { .probability($0) } ?? .missing]
+            [
+                .text($0.leader), .text($0.lagger), .integer($0.lag), .integer($0.n), num($0.r), num($0.t),
+                $0.pValue.map { .probability($0) } ?? .missing,
+            ]
         }
         self.init(
             analysis: "leadlag_lags",
-            columns: ["leader", "lagger", "lag", "n", "r", "t", "p_value"].map { Column($0, alignment: ["leader", "lagger"].contains($0) ? .left : nil) },
+            columns: ["leader", "lagger", "lag", "n", "r", "t", "p_value"].map {
+                Column($0, alignment: ["leader", "lagger"].contains($0) ? .left : nil)
+            },
             rows: rows, notes: r.notes.map(\.description),
             headline: "Pooled lag correlations with team and period fixed effects, lags 0–\(r.maxLag)")
     }
@@ -52,8 +60,10 @@ extension ResultTable {
         func num(_ v: Double?) -> Cell { v.map { .number($0) } ?? .missing }
         func prob(_ v: Double?) -> Cell { v.map { .probability($0) } ?? .missing }
         let rows: [[Cell]] = r.teams.map {
-            [.text($0.team), .text($0.leader), .text($0.lagger), $0.bestLag.map { .integer($0) } ?? .missing, num($0.r), prob($0.pValue),
-             $0.granger.map { .integer($0.lags) } ?? .missing, num($0.granger?.f), prob($0.granger?.pValue)]
+            [
+                .text($0.team), .text($0.leader), .text($0.lagger), $0.bestLag.map { .integer($0) } ?? .missing, num($0.r), prob($0.pValue),
+                $0.granger.map { .integer($0.lags) } ?? .missing, num($0.granger?.f), prob($0.granger?.pValue),
+            ]
         }
         self.init(
             analysis: "leadlag_teams",

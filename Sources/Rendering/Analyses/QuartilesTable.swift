@@ -19,8 +19,11 @@ extension ResultTable {
             let definition = measures.first { $0.id == r.measure }
             let isROI = r.measure == "roi" && rows.isEmpty
             let amount: PeopleStyle = isROI ? .percent : .amount(unit: definition?.unit)
-            var st: [PeopleStyle?] = [definition.map { .text($0.name) }, nil, nil, amount, amount, .times, isROI ? .percent : .change(unit: definition?.unit, per: nil),
-                                      .statistic, .statistic, .statistic, nil, .statistic, nil, nil]
+            var st: [PeopleStyle?] = [
+                definition.map { .text($0.name) }, nil, nil, amount, amount, .times,
+                isROI ? .percent : .change(unit: definition?.unit, per: nil),
+                .statistic, .statistic, .statistic, nil, .statistic, nil, nil,
+            ]
             if forPeople {
                 row.insert(.text(r.perspective?.title ?? (r.measure == "roi" ? "Financial (ROI)" : "–")), at: 1)
                 st.insert(nil, at: 1)
@@ -28,8 +31,10 @@ extension ResultTable {
             rows.append(row)
             styles.append(st)
         }
-        var columns = ["measure", "top_n", "bottom_n", "top_mean", "bottom_mean", "ratio", "difference", "cohens_d", "welch_t",
-                       "welch_df", "p_value", "mw_u", "mw_p", "q_value"].map { Column($0, alignment: $0 == "measure" ? .left : nil) }
+        var columns = [
+            "measure", "top_n", "bottom_n", "top_mean", "bottom_mean", "ratio", "difference", "cohens_d", "welch_t",
+            "welch_df", "p_value", "mw_u", "mw_p", "q_value",
+        ].map { Column($0, alignment: $0 == "measure" ? .left : nil) }
         if forPeople { columns.insert(Column("perspective", alignment: .left), at: 1) }
         var headline = "No top and bottom quartile to compare"
         if let roi = q.rows.first, let t = roi.topMean, let b = roi.bottomMean {
@@ -39,9 +44,13 @@ extension ResultTable {
         }
         if let b = q.bootstrap {
             if let lo = b.lower, let hi = b.upper {
-                notes.insert("bootstrap 95% interval of the top/bottom ROI ratio: \(PeopleTable.formatNumber(lo)) to \(PeopleTable.formatNumber(hi)) (\(b.defined) of \(b.replicates) resamples of teams, seed \(b.seed))", at: 0)
+                notes.insert(
+                    "bootstrap 95% interval of the top/bottom ROI ratio: \(PeopleTable.formatNumber(lo)) to \(PeopleTable.formatNumber(hi)) (\(b.defined) of \(b.replicates) resamples of teams, seed \(b.seed))",
+                    at: 0)
             } else {
-                notes.insert("bootstrap: no interval — the ratio is defined in only \(b.defined) of \(b.replicates) resamples (at least 95% needed: the bottom quartile's mean ROI comes near 0)", at: 0)
+                notes.insert(
+                    "bootstrap: no interval — the ratio is defined in only \(b.defined) of \(b.replicates) resamples (at least 95% needed: the bottom quartile's mean ROI comes near 0)",
+                    at: 0)
             }
         }
         if let h = q.holdout {
@@ -50,7 +59,9 @@ extension ResultTable {
             s += ", compared on \(h.comparedOn.0)…\(h.comparedOn.1): "
             if let r2 = h.ratio {
                 s += "the same top (\(h.topN)) and bottom (\(h.bottomN)) teams show a ratio of \(PeopleTable.formatNumber(r2))"
-                if let p = h.persistence { s += " — \(PeopleTable.formatNumber(p * 100))% of the gap persisted, the rest regressed to the mean" }
+                if let p = h.persistence {
+                    s += " — \(PeopleTable.formatNumber(p * 100))% of the gap persisted, the rest regressed to the mean"
+                }
             } else {
                 s += "ratio undefined (bottom mean <= 0 or no data)"
             }

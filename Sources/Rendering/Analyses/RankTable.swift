@@ -7,7 +7,9 @@ extension ResultTable {
         var rows: [[Cell]] = []
         var colors: [[ANSIColor?]] = []
         let unitOf = { (id: String) in measures.first { $0.id == id }?.unit }
-        let rowStyle: [PeopleStyle?] = [nil, nil, .percent, .amount(unit: unitOf(r.returnMeasure)), .amount(unit: unitOf(r.costMeasure)), nil, nil]
+        let rowStyle: [PeopleStyle?] = [
+            nil, nil, .percent, .amount(unit: unitOf(r.returnMeasure)), .amount(unit: unitOf(r.costMeasure)), nil, nil,
+        ]
         for row in r.rows {
             rows.append([
                 row.rank.map { .integer($0) } ?? .missing, .text(row.team), row.roi.map { .number($0) } ?? .missing,
@@ -28,8 +30,10 @@ extension ResultTable {
         headline += " — ROI = (Σ \(r.returnMeasure) − Σ \(r.costMeasure)) / Σ \(r.costMeasure)"
         self.init(
             analysis: "rank",
-            columns: [Column("rank"), Column("team", alignment: .left), Column("roi"), Column("return"), Column("cost"),
-                      Column("quartile", alignment: .left), Column("note", alignment: .left)],
+            columns: [
+                Column("rank"), Column("team", alignment: .left), Column("roi"), Column("return"), Column("cost"),
+                Column("quartile", alignment: .left), Column("note", alignment: .left),
+            ],
             rows: rows, notes: r.notes.map(\.description), headline: headline, colors: colors)
         styles = rows.map { _ in rowStyle }
     }

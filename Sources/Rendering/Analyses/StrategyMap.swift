@@ -28,14 +28,18 @@ public enum StrategyMap {
     /// node per measure inside its objective, an edge per link coloured and labelled by verdict.
     public static func dot(scorecard: Scorecard, leadLag r: LeadLagResult) -> String {
         func q(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\""
+            "\""
+                + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
+                    of: "\n", with: "\\n") + "\""
         }
-        var out = "digraph strategy_map {\n  rankdir=BT;\n  newrank=true;\n  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=\"Helvetica\"];\n"
+        var out =
+            "digraph strategy_map {\n  rankdir=BT;\n  newrank=true;\n  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=\"Helvetica\"];\n"
         out += "  edge [fontname=\"Helvetica\", fontsize=10];\n  label=\(q(scorecard.name ?? "Strategy map"));\n  labelloc=t;\n"
         let order: [Perspective] = [.learning, .process, .customer, .financial]
         for (i, perspective) in order.enumerated() {
             guard let block = scorecard.perspectives.first(where: { $0.perspective == perspective }) else { continue }
-            out += "  subgraph cluster_\(i) {\n    label=\(q(perspective.title));\n    style=filled; fillcolor=\"#f4f4f4\"; color=\"#cccccc\";\n"
+            out +=
+                "  subgraph cluster_\(i) {\n    label=\(q(perspective.title));\n    style=filled; fillcolor=\"#f4f4f4\"; color=\"#cccccc\";\n"
             for (j, o) in block.objectives.enumerated() {
                 out += "    subgraph cluster_\(i)_\(j) {\n      label=\(q(o.name)); style=dashed; color=\"#999999\";\n"
                 for m in o.measures { out += "      \(q(m.id)) [label=\(q(m.name == m.id ? m.id : "\(m.name)\n(\(m.id))"))];\n" }
@@ -47,7 +51,8 @@ public enum StrategyMap {
         // cause-and-effect order by invisible edges.
         var firsts: [String] = []
         for perspective in order {
-            let ids = scorecard.perspectives.filter { $0.perspective == perspective }.flatMap { $0.objectives.flatMap(\.measures) }.map(\.id)
+            let ids = scorecard.perspectives.filter { $0.perspective == perspective }.flatMap { $0.objectives.flatMap(\.measures) }.map(
+                \.id)
             guard let first = ids.first else { continue }
             out += "  { rank=same; \(ids.map(q).joined(separator: "; ")); }\n"
             firsts.append(first)

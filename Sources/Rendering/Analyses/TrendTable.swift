@@ -24,7 +24,8 @@ extension ResultTable {
         let counts = r.directionCounts
         let total = r.rows.count
         let scope = r.organisation ? "organisation-level measures" : "team × measure trends"
-        let headline = "\(total) \(scope): \(counts[.improving, default: 0]) improving, \(counts[.declining, default: 0]) declining, \(counts[.flat, default: 0]) flat (p < 0.05)"
+        let headline =
+            "\(total) \(scope): \(counts[.improving, default: 0]) improving, \(counts[.declining, default: 0]) declining, \(counts[.flat, default: 0]) flat (p < 0.05)"
         self.init(
             analysis: "trend",
             columns: [

@@ -29,9 +29,10 @@ public struct Notebook: Sendable, Equatable {
     /// Whether `id` is a valid nbformat 4.5 cell id.
     public static func isValidID(_ id: String) -> Bool {
         let utf8 = id.utf8
-        return (1...64).contains(utf8.count) && utf8.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F
-        }
+        return (1...64).contains(utf8.count)
+            && utf8.allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F
+            }
     }
 
     /// The notebook as UTF-8 JSON ending in a newline.

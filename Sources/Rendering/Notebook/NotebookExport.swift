@@ -71,8 +71,11 @@ public struct NotebookExport: Sendable {
         public var seasonal: String
         public var teamTrends: String
         public var calibration: String
-        public init(target: String, drivers: [String], targetOption: String?, driversOption: [String]?, horizon: Int, lags: Int, confidence: Double, backtest: Int,
-                    transform: String = "auto", seasonal: String = "auto", teamTrends: String = "auto", calibration: String = "auto") {
+        public init(
+            target: String, drivers: [String], targetOption: String?, driversOption: [String]?, horizon: Int, lags: Int, confidence: Double,
+            backtest: Int,
+            transform: String = "auto", seasonal: String = "auto", teamTrends: String = "auto", calibration: String = "auto"
+        ) {
             self.target = target
             self.drivers = drivers
             self.targetOption = targetOption
@@ -102,9 +105,11 @@ public struct NotebookExport: Sendable {
     public var leadLag: LeadLagSettings?
     public var forecast: ForecastSettings?
 
-    public init(dataset: Dataset, selection: PanelSelection, measurementsPath: String, moreMeasurementsPaths: [String] = [],
-                scorecardPath: String?, engineVersion: String,
-                sections: [Section], leadLag: LeadLagSettings? = nil, forecast: ForecastSettings? = nil) {
+    public init(
+        dataset: Dataset, selection: PanelSelection, measurementsPath: String, moreMeasurementsPaths: [String] = [],
+        scorecardPath: String?, engineVersion: String,
+        sections: [Section], leadLag: LeadLagSettings? = nil, forecast: ForecastSettings? = nil
+    ) {
         self.dataset = dataset
         self.selection = selection
         self.measurementsPath = measurementsPath
@@ -124,7 +129,9 @@ public struct NotebookExport: Sendable {
         var nb = Notebook()
         let names = sections.map(\.name)
         let p = dataset.panel
-        nb.markdown("title", """
+        nb.markdown(
+            "title",
+            """
             # Scorecard \(names.joined(separator: ", ")): the results, recomputed
 
             Exported by `scorecard export notebook` (scorecard \(engineVersion)) from \
@@ -143,7 +150,9 @@ public struct NotebookExport: Sendable {
             matplotlib and PyYAML.
             """)
         nb.code("setup", NotebookPython.setup)
-        nb.markdown("parameters-intro", """
+        nb.markdown(
+            "parameters-intro",
+            """
             ## What Scorecard was asked
 
             The settings of the export, as Scorecard resolved them: the data files (relative to this \
@@ -152,8 +161,10 @@ public struct NotebookExport: Sendable {
             (window, defaults, pairs, drivers) from the flags and the scorecard and checks it against \
             these.
             """)
-        nb.code("parameters", "PARAMS = json.loads(" + Self.pythonString(parametersJSON()) + ")\n"
-            + "print(json.dumps({k: v for k, v in PARAMS.items() if k not in ('teams', 'measures')}, indent=1, ensure_ascii=False))")
+        nb.code(
+            "parameters",
+            "PARAMS = json.loads(" + Self.pythonString(parametersJSON()) + ")\n"
+                + "print(json.dumps({k: v for k, v in PARAMS.items() if k not in ('teams', 'measures')}, indent=1, ensure_ascii=False))")
         nb.markdown("data-intro", NotebookPython.dataIntro)
         nb.code("data", NotebookPython.data)
         nb.markdown("scorecard-intro", NotebookPython.scorecardIntro)
@@ -180,13 +191,19 @@ public struct NotebookExport: Sendable {
                 nb.markdown("leadlag-plot-intro", NotebookPython.leadLagPlotIntro)
                 nb.code("leadlag-plot", NotebookPython.leadLagPlot)
             case .rank(let table):
-                if !roiDone { addROI(to: &nb); roiDone = true }
+                if !roiDone {
+                    addROI(to: &nb)
+                    roiDone = true
+                }
                 nb.markdown("rank-intro", NotebookPython.rankIntro)
                 nb.code("rank-scorecard", engineCell(["rank": table]))
                 nb.code("rank-compare", NotebookPython.rankCompare)
                 nb.code("rank-plot", NotebookPython.rankPlot)
             case .quartiles(let table):
-                if !roiDone { addROI(to: &nb); roiDone = true }
+                if !roiDone {
+                    addROI(to: &nb)
+                    roiDone = true
+                }
                 nb.markdown("quartiles-intro", NotebookPython.quartilesIntro)
                 nb.code("quartiles-scorecard", engineCell(["quartiles": table]))
                 nb.code("quartiles-recompute", NotebookPython.quartilesRecompute)
@@ -234,12 +251,17 @@ public struct NotebookExport: Sendable {
         func opt(_ text: String?) -> String { text.map(s) ?? "null" }
         let p = dataset.panel
         var lines: [String] = []
-        lines.append("\"engine\": \(s("scorecard \(engineVersion)")), \"contract\": \"METHODS.md\", \"analyses\": \(list(sections.map(\.name)))")
-        lines.append("\"measurements\": \(s(measurementsPath)), \"more_measurements\": \(list(moreMeasurementsPaths)), \"scorecard\": \(opt(scorecardPath))")
-        lines.append("\"selection\": {\"teams\": \(list(selection.teams)), \"measures\": \(list(selection.measures)), "
-            + "\"from\": \(opt(selection.from)), \"to\": \(opt(selection.to)), \"last\": \(selection.last.map(String.init) ?? "null")}")
-        lines.append("\"window\": {\"frequency\": \(s(p.frequency.rawValue)), \"from\": \(s(p.firstPeriod.description)), "
-            + "\"to\": \(s(p.lastPeriod.description)), \"periods\": \(p.periodCount), \"values\": \(p.presentCount)}")
+        lines.append(
+            "\"engine\": \(s("scorecard \(engineVersion)")), \"contract\": \"METHODS.md\", \"analyses\": \(list(sections.map(\.name)))")
+        lines.append(
+            "\"measurements\": \(s(measurementsPath)), \"more_measurements\": \(list(moreMeasurementsPaths)), \"scorecard\": \(opt(scorecardPath))"
+        )
+        lines.append(
+            "\"selection\": {\"teams\": \(list(selection.teams)), \"measures\": \(list(selection.measures)), "
+                + "\"from\": \(opt(selection.from)), \"to\": \(opt(selection.to)), \"last\": \(selection.last.map(String.init) ?? "null")}")
+        lines.append(
+            "\"window\": {\"frequency\": \(s(p.frequency.rawValue)), \"from\": \(s(p.firstPeriod.description)), "
+                + "\"to\": \(s(p.lastPeriod.description)), \"periods\": \(p.periodCount), \"values\": \(p.presentCount)}")
         if let roi = dataset.scorecard?.roi {
             lines.append("\"roi\": {\"return\": \(s(roi.returnMeasure)), \"cost\": \(s(roi.costMeasure))}")
         } else {
@@ -247,15 +269,17 @@ public struct NotebookExport: Sendable {
         }
         if let l = leadLag {
             let pairs = l.pairs.map { "{\"leader\": \(s($0.leader)), \"lagger\": \(s($0.lagger)), \"sign\": \(opt($0.sign))}" }
-            lines.append("\"leadlag\": {\"max_lag\": \(l.maxLag), \"max_lag_option\": \(l.maxLagOption.map(String.init) ?? "null"), "
-                + "\"pairs\": [\(pairs.joined(separator: ", "))]}")
+            lines.append(
+                "\"leadlag\": {\"max_lag\": \(l.maxLag), \"max_lag_option\": \(l.maxLagOption.map(String.init) ?? "null"), "
+                    + "\"pairs\": [\(pairs.joined(separator: ", "))]}")
         }
         if let f = forecast {
-            lines.append("\"forecast\": {\"target\": \(s(f.target)), \"drivers\": \(list(f.drivers)), "
-                + "\"target_option\": \(opt(f.targetOption)), \"drivers_option\": \(f.driversOption.map(list) ?? "null"), "
-                + "\"horizon\": \(f.horizon), \"lags\": \(f.lags), \"confidence\": \(Self.number(f.confidence)), \"backtest\": \(f.backtest), "
-                + "\"transform\": \(s(f.transform)), \"seasonal\": \(s(f.seasonal)), \"team_trends\": \(s(f.teamTrends)), "
-                + "\"calibration\": \(s(f.calibration))}")
+            lines.append(
+                "\"forecast\": {\"target\": \(s(f.target)), \"drivers\": \(list(f.drivers)), "
+                    + "\"target_option\": \(opt(f.targetOption)), \"drivers_option\": \(f.driversOption.map(list) ?? "null"), "
+                    + "\"horizon\": \(f.horizon), \"lags\": \(f.lags), \"confidence\": \(Self.number(f.confidence)), \"backtest\": \(f.backtest), "
+                    + "\"transform\": \(s(f.transform)), \"seasonal\": \(s(f.seasonal)), \"team_trends\": \(s(f.teamTrends)), "
+                    + "\"calibration\": \(s(f.calibration))}")
         }
         lines.append("\"measures\": \(list(p.measures))")
         lines.append("\"teams\": \(list(p.teams))")
@@ -279,7 +303,9 @@ public struct NotebookExport: Sendable {
             case 0x0A: out += "\n"
             case 0x00..<0x20, 0x7F, 0x85, 0x2028, 0x2029:
                 let hex = String(scalar.value, radix: 16)
-                out += scalar.value < 0x100 ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                out +=
+                    scalar.value < 0x100
+                    ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
                     : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)
             }

@@ -27,8 +27,10 @@ public struct FanChart: Sendable {
     /// labels fall on round periods (January and July rather than every fifth month).
     public var phase: Int
 
-    public init(history: [(period: String, value: Double?)], forecast: [Point], unit: String?, yTitle: String, levelPercent: String,
-                width: Double = 1100, height: Double = 340, phase: Int = 0) {
+    public init(
+        history: [(period: String, value: Double?)], forecast: [Point], unit: String?, yTitle: String, levelPercent: String,
+        width: Double = 1100, height: Double = 340, phase: Int = 0
+    ) {
         self.history = history
         self.forecast = forecast
         self.unit = unit
@@ -56,7 +58,10 @@ public struct FanChart: Sendable {
         // (5 when compact) fit, on periods whose position in the cycle is a multiple of k; and the first forecast.
         let wanted = Double(count) / (compact ? 5 : 9)
         var every = 1
-        for k in [1, 2, 3, 6, 12, 24, 48, 96] where Double(k) >= wanted { every = k; break }
+        for k in [1, 2, 3, 6, 12, 24, 48, 96] where Double(k) >= wanted {
+            every = k
+            break
+        }
         if Double(every) < wanted { every = Int(wanted.rounded(.up)) }
         var ticks: [(x: Double, label: String)] = []
         let labels = history.map(\.period) + forecast.map(\.period)
@@ -82,12 +87,16 @@ public struct FanChart: Sendable {
             for (h, p) in forecast.enumerated() { line.append((x(history.count + h), area.y(p.forecast, scale))) }
             svg.polyline(line, stroke: Palette.forecast, width: 2, dash: "6 4")
             for (h, p) in forecast.enumerated() {
-                svg.circle(cx: x(history.count + h), cy: area.y(p.forecast, scale), r: 3, fill: Palette.forecast,
-                           title: "\(p.period): \(ReportNumber.withUnit(p.forecast, unit)) (\(levelPercent) interval \(ReportNumber.compact(p.lower)) to \(ReportNumber.compact(p.upper)))")
+                svg.circle(
+                    cx: x(history.count + h), cy: area.y(p.forecast, scale), r: 3, fill: Palette.forecast,
+                    title:
+                        "\(p.period): \(ReportNumber.withUnit(p.forecast, unit)) (\(levelPercent) interval \(ReportNumber.compact(p.lower)) to \(ReportNumber.compact(p.upper)))"
+                )
             }
         }
-        svg.polyline(history.enumerated().map { i, h in h.value.flatMap { $0.isFinite ? (x(i), area.y($0, scale)) : nil } },
-                     stroke: Palette.actual, width: 2)
+        svg.polyline(
+            history.enumerated().map { i, h in h.value.flatMap { $0.isFinite ? (x(i), area.y($0, scale)) : nil } },
+            stroke: Palette.actual, width: 2)
         // Legend.
         let lx = area.left + 8
         svg.line(x1: lx, y1: 14, x2: lx + 24, y2: 14, stroke: Palette.actual, width: 2)

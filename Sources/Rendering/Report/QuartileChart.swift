@@ -17,8 +17,10 @@ public struct QuartileChart: Sendable {
         /// Lower is better for this measure: a top-quartile value below the bottom's is good.
         public var lowerIsBetter: Bool
 
-        public init(label: String, unit: String?, topMean: Double?, bottomMean: Double?, ratio: Double?, cohensD: Double?,
-                    q: Double?, qLabel: String = "q", lowerIsBetter: Bool = false) {
+        public init(
+            label: String, unit: String?, topMean: Double?, bottomMean: Double?, ratio: Double?, cohensD: Double?,
+            q: Double?, qLabel: String = "q", lowerIsBetter: Bool = false
+        ) {
             self.label = label
             self.unit = unit
             self.topMean = topMean
@@ -66,24 +68,34 @@ public struct QuartileChart: Sendable {
         // Grid and the 100 line.
         for (tick, label) in zip(scale.ticks, scale.labels()) {
             let x = scale.position(tick, from: area.left, to: area.right)
-            svg.line(x1: x, y1: area.top, x2: x, y2: area.bottom, stroke: tick == 100 ? Palette.muted : Palette.grid, width: tick == 100 ? 1.2 : 0.8)
+            svg.line(
+                x1: x, y1: area.top, x2: x, y2: area.bottom, stroke: tick == 100 ? Palette.muted : Palette.grid,
+                width: tick == 100 ? 1.2 : 0.8)
             svg.line(x1: x, y1: area.bottom, x2: x, y2: area.bottom + 4, stroke: Palette.muted)
             svg.text(label, x: x, y: area.bottom + 17, anchor: .middle, size: 11, fill: Palette.muted)
         }
-        svg.text("index: bottom-quartile mean = 100", x: area.left + area.width / 2, y: area.bottom + 36, anchor: .middle, size: 11, fill: Palette.muted)
+        svg.text(
+            "index: bottom-quartile mean = 100", x: area.left + area.width / 2, y: area.bottom + 36, anchor: .middle, size: 11,
+            fill: Palette.muted)
         for (i, row) in rows.enumerated() {
             let y = area.top + (Double(i) + 0.5) * rowHeight
             if i % 2 == 0 { svg.rect(x: 4, y: y - rowHeight / 2, width: 1152, height: rowHeight, fill: Palette.faint) }
             let stars = Self.stars(row.q)
-            svg.text(XML.truncate(row.label, to: 30) + (stars.isEmpty ? "" : " " + stars), x: 12, y: y + 4, size: 12,
-                     weight: stars.isEmpty ? nil : "bold")
+            svg.text(
+                XML.truncate(row.label, to: 30) + (stars.isEmpty ? "" : " " + stars), x: 12, y: y + 4, size: 12,
+                weight: stars.isEmpty ? nil : "bold")
             if let ratio = row.ratio, ratio.isFinite {
                 let xb = scale.position(100, from: area.left, to: area.right)
                 let xt = scale.position(ratio * 100, from: area.left, to: area.right)
                 let good = row.lowerIsBetter ? ratio < 1 : ratio > 1
                 svg.line(x1: xb, y1: y, x2: xt, y2: y, stroke: good ? "#8cc4ff" : "#ffb77c", width: 5)
-                svg.circle(cx: xb, cy: y, r: 6, fill: Palette.bottom, title: "\(bottomLabel): \(ReportNumber.withUnit(row.bottomMean, row.unit))")
-                svg.circle(cx: xt, cy: y, r: 6, fill: Palette.top, title: "\(topLabel): \(ReportNumber.withUnit(row.topMean, row.unit)) (index \(ReportNumber.fixed(ratio * 100, decimals: 0)))")
+                svg.circle(
+                    cx: xb, cy: y, r: 6, fill: Palette.bottom, title: "\(bottomLabel): \(ReportNumber.withUnit(row.bottomMean, row.unit))")
+                svg.circle(
+                    cx: xt, cy: y, r: 6, fill: Palette.top,
+                    title:
+                        "\(topLabel): \(ReportNumber.withUnit(row.topMean, row.unit)) (index \(ReportNumber.fixed(ratio * 100, decimals: 0)))"
+                )
                 let label = ReportNumber.fixed(ratio * 100, decimals: 0)
                 svg.text(label, x: xt + (xt >= xb ? 10 : -10), y: y + 4, anchor: xt >= xb ? .start : .end, size: 10, fill: Palette.top)
             } else {
@@ -91,9 +103,11 @@ public struct QuartileChart: Sendable {
             }
             svg.text(ReportNumber.withUnit(row.topMean, row.unit), x: 800, y: y + 4, anchor: .end, size: 12)
             svg.text(ReportNumber.withUnit(row.bottomMean, row.unit), x: 910, y: y + 4, anchor: .end, size: 12)
-            svg.text(row.cohensD.map { ReportNumber.fixed($0, decimals: 2) } ?? ReportNumber.missing, x: 1010, y: y + 4, anchor: .end, size: 12)
-            svg.text((row.q == nil ? ReportNumber.missing : ReportNumber.probability(row.q)) + (row.qLabel == "q" ? "" : " (\(row.qLabel))"),
-                     x: 1100, y: y + 4, anchor: .end, size: 12)
+            svg.text(
+                row.cohensD.map { ReportNumber.fixed($0, decimals: 2) } ?? ReportNumber.missing, x: 1010, y: y + 4, anchor: .end, size: 12)
+            svg.text(
+                (row.q == nil ? ReportNumber.missing : ReportNumber.probability(row.q)) + (row.qLabel == "q" ? "" : " (\(row.qLabel))"),
+                x: 1100, y: y + 4, anchor: .end, size: 12)
         }
         return svg.render(title: title)
     }

@@ -40,8 +40,14 @@ public enum ReportNumber {
         let a = x.magnitude
         var magnitude = 0
         var p = 1.0
-        while p * 10 <= a { p *= 10; magnitude += 1 }
-        while p > a && magnitude > -12 { p /= 10; magnitude -= 1 }
+        while p * 10 <= a {
+            p *= 10
+            magnitude += 1
+        }
+        while p > a && magnitude > -12 {
+            p /= 10
+            magnitude -= 1
+        }
         var decimals = max(0, digits - 1 - magnitude)
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }

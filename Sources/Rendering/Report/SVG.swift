@@ -23,18 +23,28 @@ public struct SVG: Sendable {
         pairs.compactMap { key, value in value.map { " \(key)=\"\(XML.escape($0))\"" } }.joined()
     }
 
-    public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil,
-                              strokeWidth: Double? = nil, rx: Double? = nil, title: String? = nil, className: String? = nil) {
-        body += "<rect x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(Swift.max(width, 0)))\" height=\"\(Self.n(Swift.max(height, 0)))\""
-        body += Self.attributes([("rx", rx.map(Self.n)), ("fill", fill), ("stroke", stroke), ("stroke-width", strokeWidth.map(Self.n)), ("class", className)])
+    public mutating func rect(
+        x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil,
+        strokeWidth: Double? = nil, rx: Double? = nil, title: String? = nil, className: String? = nil
+    ) {
+        body +=
+            "<rect x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(Swift.max(width, 0)))\" height=\"\(Self.n(Swift.max(height, 0)))\""
+        body += Self.attributes([
+            ("rx", rx.map(Self.n)), ("fill", fill), ("stroke", stroke), ("stroke-width", strokeWidth.map(Self.n)), ("class", className),
+        ])
         if let title { body += "><title>\(XML.escape(title))</title></rect>" } else { body += "/>" }
     }
 
-    public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1,
-                              dash: String? = nil, marker: String? = nil) {
+    public mutating func line(
+        x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1,
+        dash: String? = nil, marker: String? = nil
+    ) {
         body += "<line x1=\"\(Self.n(x1))\" y1=\"\(Self.n(y1))\" x2=\"\(Self.n(x2))\" y2=\"\(Self.n(y2))\""
-        body += Self.attributes([("stroke", stroke), ("stroke-width", Self.n(width)), ("stroke-dasharray", dash),
-                                 ("marker-end", marker.map { "url(#\($0))" })]) + "/>"
+        body +=
+            Self.attributes([
+                ("stroke", stroke), ("stroke-width", Self.n(width)), ("stroke-dasharray", dash),
+                ("marker-end", marker.map { "url(#\($0))" }),
+            ]) + "/>"
     }
 
     /// A polyline through the points; `nil` points break the line into segments (gaps stay gaps).
@@ -42,9 +52,13 @@ public struct SVG: Sendable {
         var segment: [(Double, Double)] = []
         func flush() {
             if segment.count >= 2 {
-                body += "<polyline points=\"" + segment.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " ") + "\" fill=\"none\""
-                body += Self.attributes([("stroke", stroke), ("stroke-width", Self.n(width)), ("stroke-dasharray", dash),
-                                         ("stroke-linejoin", "round"), ("stroke-linecap", "round")]) + "/>"
+                body +=
+                    "<polyline points=\"" + segment.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " ") + "\" fill=\"none\""
+                body +=
+                    Self.attributes([
+                        ("stroke", stroke), ("stroke-width", Self.n(width)), ("stroke-dasharray", dash),
+                        ("stroke-linejoin", "round"), ("stroke-linecap", "round"),
+                    ]) + "/>"
             } else if let only = segment.first {
                 circle(cx: only.0, cy: only.1, r: width, fill: stroke)
             }
@@ -64,27 +78,37 @@ public struct SVG: Sendable {
 
     /// A path from raw path data built by the caller from `n(…)` coordinates.
     mutating func path(_ d: String, stroke: String, width: Double, fill: String = "none", dash: String? = nil, marker: String? = nil) {
-        body += "<path d=\"\(d)\"" + Self.attributes([("fill", fill), ("stroke", stroke), ("stroke-width", Self.n(width)),
-                                                      ("stroke-dasharray", dash), ("marker-end", marker.map { "url(#\($0))" })]) + "/>"
+        body +=
+            "<path d=\"\(d)\""
+            + Self.attributes([
+                ("fill", fill), ("stroke", stroke), ("stroke-width", Self.n(width)),
+                ("stroke-dasharray", dash), ("marker-end", marker.map { "url(#\($0))" }),
+            ]) + "/>"
     }
 
     public mutating func circle(cx: Double, cy: Double, r: Double, fill: String, stroke: String? = nil, title: String? = nil) {
-        body += "<circle cx=\"\(Self.n(cx))\" cy=\"\(Self.n(cy))\" r=\"\(Self.n(r))\"" + Self.attributes([("fill", fill), ("stroke", stroke)])
+        body +=
+            "<circle cx=\"\(Self.n(cx))\" cy=\"\(Self.n(cy))\" r=\"\(Self.n(r))\"" + Self.attributes([("fill", fill), ("stroke", stroke)])
         if let title { body += "><title>\(XML.escape(title))</title></circle>" } else { body += "/>" }
     }
 
-    public mutating func text(_ content: String, x: Double, y: Double, anchor: Anchor = .start, size: Double = 12,
-                              fill: String = "#24292f", weight: String? = nil, rotate: Double? = nil, className: String? = nil) {
+    public mutating func text(
+        _ content: String, x: Double, y: Double, anchor: Anchor = .start, size: Double = 12,
+        fill: String = "#24292f", weight: String? = nil, rotate: Double? = nil, className: String? = nil
+    ) {
         body += "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" font-size=\"\(Self.n(size))\""
-        body += Self.attributes([("text-anchor", anchor == .start ? nil : anchor.rawValue), ("fill", fill), ("font-weight", weight),
-                                 ("class", className),
-                                 ("transform", rotate.map { "rotate(\(Self.n($0)) \(Self.n(x)) \(Self.n(y)))" })])
+        body += Self.attributes([
+            ("text-anchor", anchor == .start ? nil : anchor.rawValue), ("fill", fill), ("font-weight", weight),
+            ("class", className),
+            ("transform", rotate.map { "rotate(\(Self.n($0)) \(Self.n(x)) \(Self.n(y)))" }),
+        ])
         body += ">\(XML.escape(content))</text>"
     }
 
     /// An arrowhead marker in `colour`, referenced as `url(#id)`.
     public mutating func arrowMarker(id: String, colour: String) {
-        body += "<defs><marker id=\"\(XML.escape(id))\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
+        body +=
+            "<defs><marker id=\"\(XML.escape(id))\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
         body += "<path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"\(XML.escape(colour))\"/></marker></defs>"
     }
 

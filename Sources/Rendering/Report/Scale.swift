@@ -59,15 +59,22 @@ public struct NiceScale: Sendable, Equatable {
     public func labels(unit: String? = nil) -> [String] {
         let percent = unit == "%" ? "%" : ""
         let largest = ticks.map(\.magnitude).max() ?? 0
-        let (divisor, suffix): (Double, String) = largest >= 1e9 ? (1e9, "B") : largest >= 1e6 ? (1e6, "M") : largest >= 1e4 ? (1e3, "k") : (1, "")
+        let (divisor, suffix): (Double, String) =
+            largest >= 1e9 ? (1e9, "B") : largest >= 1e6 ? (1e6, "M") : largest >= 1e4 ? (1e3, "k") : (1, "")
         let d = decimals(divisor: divisor)
         if d <= 6 && largest < 1e15 {
             return ticks.map { $0 == 0 ? "0" + percent : ReportNumber.fixed($0 / divisor, decimals: d) + suffix + percent }
         }
         var exponent = 0
         var power = 1.0
-        while power * 10 <= largest { power *= 10; exponent += 1 }
-        while power > largest { power /= 10; exponent -= 1 }
+        while power * 10 <= largest {
+            power *= 10
+            exponent += 1
+        }
+        while power > largest {
+            power /= 10
+            exponent -= 1
+        }
         let mantissaDecimals = decimals(divisor: power)
         return ticks.map { $0 == 0 ? "0" + percent : ReportNumber.fixed($0 / power, decimals: mantissaDecimals) + "e\(exponent)" + percent }
     }

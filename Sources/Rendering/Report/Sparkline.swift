@@ -12,8 +12,10 @@ public struct Sparkline: Sendable {
     public var unit: String?
     public var colour: String = Palette.actual
 
-    public init(values: [Double?], firstPeriod: String, lastPeriod: String, trend: (intercept: Double, slope: Double)? = nil,
-                target: Double? = nil, unit: String? = nil) {
+    public init(
+        values: [Double?], firstPeriod: String, lastPeriod: String, trend: (intercept: Double, slope: Double)? = nil,
+        target: Double? = nil, unit: String? = nil
+    ) {
         self.values = values
         self.firstPeriod = firstPeriod
         self.lastPeriod = lastPeriod
@@ -44,7 +46,9 @@ public struct Sparkline: Sendable {
         let count = Swift.max(values.count - 1, 1)
         func x(_ i: Int) -> Double { area.left + Double(i) / Double(count) * area.width }
         if let target, target.isFinite {
-            svg.line(x1: area.left, y1: area.y(target, scale), x2: area.right, y2: area.y(target, scale), stroke: "#1a7f37", width: 1, dash: "2 2")
+            svg.line(
+                x1: area.left, y1: area.y(target, scale), x2: area.right, y2: area.y(target, scale), stroke: "#1a7f37", width: 1,
+                dash: "2 2")
         }
         if let trend {
             let a = trend.intercept
@@ -52,10 +56,13 @@ public struct Sparkline: Sendable {
             if a.isFinite && b.isFinite {
                 let y0 = Swift.max(scale.lower, Swift.min(scale.upper, a))
                 let y1 = Swift.max(scale.lower, Swift.min(scale.upper, a + b * Double(values.count - 1)))
-                svg.line(x1: x(0), y1: area.y(y0, scale), x2: x(values.count - 1), y2: area.y(y1, scale), stroke: Palette.muted, width: 1, dash: "4 3")
+                svg.line(
+                    x1: x(0), y1: area.y(y0, scale), x2: x(values.count - 1), y2: area.y(y1, scale), stroke: Palette.muted, width: 1,
+                    dash: "4 3")
             }
         }
-        svg.polyline(values.enumerated().map { i, v in v.flatMap { $0.isFinite ? (x(i), area.y($0, scale)) : nil } }, stroke: colour, width: 1.6)
+        svg.polyline(
+            values.enumerated().map { i, v in v.flatMap { $0.isFinite ? (x(i), area.y($0, scale)) : nil } }, stroke: colour, width: 1.6)
         if let lastIndex = values.lastIndex(where: { $0 != nil && $0!.isFinite }) {
             svg.circle(cx: x(lastIndex), cy: area.y(values[lastIndex]!, scale), r: 2.5, fill: colour)
         }

@@ -148,17 +148,23 @@ public struct StrategyMapDiagram: Sendable {
                 let away = p3.1 > p0.1 ? -1.0 : 1.0
                 labelAt = (p3.0, p3.1 + away * (30 + 21 * k))
             }
-            svg.path(d, stroke: colour, width: a.verdict == .supported ? 2.6 : 1.8, dash: a.verdict == .supported ? nil : "7 4",
-                     marker: Self.markerID[a.verdict])
+            svg.path(
+                d, stroke: colour, width: a.verdict == .supported ? 2.6 : 1.8, dash: a.verdict == .supported ? nil : "7 4",
+                marker: Self.markerID[a.verdict])
             labels.append((a.label, labelAt.0, labelAt.1, colour))
         }
         for b in boxes {
             guard let f = frame[b.id] else { continue }
-            svg.rect(x: f.x, y: f.y, width: f.w, height: boxHeight, fill: "#ffffff", stroke: Palette.status(b.status), strokeWidth: 2.5, rx: 6,
-                     title: "\(b.label) (\(b.id)): \(b.detail)")
+            svg.rect(
+                x: f.x, y: f.y, width: f.w, height: boxHeight, fill: "#ffffff", stroke: Palette.status(b.status), strokeWidth: 2.5, rx: 6,
+                title: "\(b.label) (\(b.id)): \(b.detail)")
             svg.rect(x: f.x, y: f.y, width: 8, height: boxHeight, fill: Palette.status(b.status), rx: 3)
-            svg.text(XML.truncate(b.label, to: Int((f.w - 18) / 7.2)), x: f.x + f.w / 2 + 4, y: f.y + 21, anchor: .middle, size: 13, weight: "bold")
-            svg.text(XML.truncate(b.detail, to: Int((f.w - 18) / 6)), x: f.x + f.w / 2 + 4, y: f.y + 39, anchor: .middle, size: 11, fill: Palette.muted)
+            svg.text(
+                XML.truncate(b.label, to: Int((f.w - 18) / 7.2)), x: f.x + f.w / 2 + 4, y: f.y + 21, anchor: .middle, size: 13,
+                weight: "bold")
+            svg.text(
+                XML.truncate(b.detail, to: Int((f.w - 18) / 6)), x: f.x + f.w / 2 + 4, y: f.y + 39, anchor: .middle, size: 11,
+                fill: Palette.muted)
         }
         // Labels last, on a white ground, so they stay readable over lines and bands.
         for (text, x, y, colour) in labels {
@@ -173,12 +179,14 @@ public struct StrategyMapDiagram: Sendable {
         svg.text("Arrows (cause → effect):", x: lx, y: ly + 4, size: 12, weight: "bold")
         lx += 170
         for v in LeadLagResult.Verdict.allCases {
-            svg.line(x1: lx, y1: ly, x2: lx + 34, y2: ly, stroke: Palette.verdict(v), width: v == .supported ? 2.6 : 1.8,
-                     dash: v == .supported ? nil : "7 4", marker: Self.markerID[v])
+            svg.line(
+                x1: lx, y1: ly, x2: lx + 34, y2: ly, stroke: Palette.verdict(v), width: v == .supported ? 2.6 : 1.8,
+                dash: v == .supported ? nil : "7 4", marker: Self.markerID[v])
             svg.text(v.rawValue, x: lx + 40, y: ly + 4, size: 12, fill: Palette.verdict(v), weight: "bold")
             lx += 54 + Double(v.rawValue.count) * 7.4
         }
-        svg.text("Box outline: the measure's status (green, amber, red; grey: no status).", x: 12, y: ly + 28, size: 12, fill: Palette.muted)
+        svg.text(
+            "Box outline: the measure's status (green, amber, red; grey: no status).", x: 12, y: ly + 28, size: 12, fill: Palette.muted)
         return svg.render(title: title)
     }
 }

@@ -21,7 +21,8 @@ public enum XML {
             default:
                 let v = scalar.value
                 if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0xFFFE || v == 0xFFFF
-                    || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+                    || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+                {
                     // Controls, and bidirectional overrides that would reorder the text around a name.
                     out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
                 } else {

@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Ingest
 import Rendering
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,13 +34,18 @@ struct ExportNotebook: ParsableCommand {
     @Option(help: "Analysis to recompute.")
     var analysis: Choice = .all
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Notebook file (default: ANALYSIS.ipynb); - for standard output (data paths then relative to the current folder).", valueName: "file"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Notebook file (default: ANALYSIS.ipynb); - for standard output (data paths then relative to the current folder).",
+            valueName: "file"))
     var output: String?
 
     @OptionGroup var maxLagOption: MaxLagOption
     var maxLag: Int? { maxLagOption.maxLag }
 
-    @OptionGroup(title: "Forecast model (--analysis forecast or all; the same flags as `scorecard forecast`)") var model: ForecastModelOptions
+    @OptionGroup(title: "Forecast model (--analysis forecast or all; the same flags as `scorecard forecast`)") var model:
+        ForecastModelOptions
 
     @Option(help: "forecast: backtest origins to recompute as well (0 for none).")
     var backtest: Int = 6
@@ -67,24 +73,29 @@ struct ExportNotebook: ParsableCommand {
                 case .leadlag:
                     let specs = LeadLagAnalysis.links(of: data)
                     if specs.isEmpty {
-                        throw InputError(.usage, file: data.location.scorecard ?? "command line", problem: "the scorecard has no links to test",
-                                         expected: "links: in scorecard.yml, or an --analysis other than leadlag")
+                        throw InputError(
+                            .usage, file: data.location.scorecard ?? "command line", problem: "the scorecard has no links to test",
+                            expected: "links: in scorecard.yml, or an --analysis other than leadlag")
                     }
                     let result = try LeadLagAnalysis.run(data, pairs: specs, maxLag: maxLag)
                     sections.append(.leadLag(summary: ResultTable(leadLag: result), lags: ResultTable(leadLagLags: result)))
-                    leadLag = .init(maxLag: result.maxLag, maxLagOption: maxLag,
-                                    pairs: specs.map { .init(leader: $0.leader, lagger: $0.lagger, sign: $0.sign?.rawValue) })
+                    leadLag = .init(
+                        maxLag: result.maxLag, maxLagOption: maxLag,
+                        pairs: specs.map { .init(leader: $0.leader, lagger: $0.lagger, sign: $0.sign?.rawValue) })
                 case .rank:
                     sections.append(.rank(ResultTable(rank: try RankAnalysis.run(data))))
                 case .quartiles:
                     sections.append(.quartiles(ResultTable(quartiles: try QuartileAnalysis.run(data), forPeople: false)))
                 case .forecast:
                     let result = try ForecastAnalysis.run(data, options: model.analysisOptions(backtest: backtest))
-                    sections.append(.forecast(ResultTable(forecast: result, withTotal: false), backtest: backtest > 0 ? ResultTable(backtest: result) : nil))
-                    forecast = .init(target: result.target, drivers: result.drivers, targetOption: model.target, driversOption: model.driverList,
-                                     horizon: model.horizon, lags: model.lags, confidence: model.confidence, backtest: backtest,
-                                     transform: model.transform.rawValue, seasonal: model.seasonal.rawValue,
-                                     teamTrends: model.teamTrends.rawValue, calibration: model.calibration.rawValue)
+                    sections.append(
+                        .forecast(
+                            ResultTable(forecast: result, withTotal: false), backtest: backtest > 0 ? ResultTable(backtest: result) : nil))
+                    forecast = .init(
+                        target: result.target, drivers: result.drivers, targetOption: model.target, driversOption: model.driverList,
+                        horizon: model.horizon, lags: model.lags, confidence: model.confidence, backtest: backtest,
+                        transform: model.transform.rawValue, seasonal: model.seasonal.rawValue,
+                        teamTrends: model.teamTrends.rawValue, calibration: model.calibration.rawValue)
                 case .all:
                     break
                 }
@@ -103,7 +114,8 @@ struct ExportNotebook: ParsableCommand {
             let export = NotebookExport(
                 dataset: data, selection: selection.selection,
                 measurementsPath: try relative(data.location.measurements),
-                moreMeasurementsPaths: try data.location.moreMeasurements.map(relative), scorecardPath: try data.location.scorecard.map(relative),
+                moreMeasurementsPaths: try data.location.moreMeasurements.map(relative),
+                scorecardPath: try data.location.scorecard.map(relative),
                 engineVersion: ScorecardCommand.configuration.version, sections: sections, leadLag: leadLag, forecast: forecast)
             let bytes = export.render()
             if path == "-" {

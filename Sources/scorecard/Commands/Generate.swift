@@ -1,6 +1,7 @@
 import ArgumentParser
 import Rendering
 import SampleData
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,10 +31,16 @@ struct Generate: ParsableCommand {
     @Option(help: "Seed of the generator.")
     var seed: UInt64 = 73
 
-    @Option(help: ArgumentHelp("Revenue noise: multiplicative (proportional to team size, the shipped data) or additive (the same in dollars for every team).", valueName: "multiplicative|additive"))
+    @Option(
+        help: ArgumentHelp(
+            "Revenue noise: multiplicative (proportional to team size, the shipped data) or additive (the same in dollars for every team).",
+            valueName: "multiplicative|additive"))
     var noise: SalesOrganisationSpec.Noise = .multiplicative
 
-    @Option(name: .customLong("common-shock"), help: ArgumentHelp("Relative size S of a shock shared by all teams each month (revenue × (1 + S·g), g standard normal); 0: none.", valueName: "S"))
+    @Option(
+        name: .customLong("common-shock"),
+        help: ArgumentHelp(
+            "Relative size S of a shock shared by all teams each month (revenue × (1 + S·g), g standard normal); 0: none.", valueName: "S"))
     var commonShock: Double = 0
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Folder to write (created if missing).", valueName: "dir"))
@@ -65,7 +72,9 @@ struct Generate: ParsableCommand {
         } catch let e as GeneratorError {
             throw ExitCode(ExitStatus.report(e)!)
         }
-        print("wrote \(output)/measurements.csv, scorecard.yml, truth.json (\(teams) teams × \(periods) months × \(measures) measures, seed \(seed))")
+        print(
+            "wrote \(output)/measurements.csv, scorecard.yml, truth.json (\(teams) teams × \(periods) months × \(measures) measures, seed \(seed))"
+        )
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Ingest
 import Rendering
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,7 +52,9 @@ struct Init: ParsableCommand {
                 try AtomicFileWriter.writeToStandardOutput(Array(yaml.utf8))
             } else {
                 try AtomicFileWriter.write(Array(yaml.utf8), to: output)
-                printError("wrote \(output): \(read.panel.measureCount) measures, \(read.panel.teamCount) teams, \(read.panel.periodCount) \(read.panel.frequency.rawValue)s; next: scorecard validate \(data) --scorecard \(output)")
+                printError(
+                    "wrote \(output): \(read.panel.measureCount) measures, \(read.panel.teamCount) teams, \(read.panel.periodCount) \(read.panel.frequency.rawValue)s; next: scorecard validate \(data) --scorecard \(output)"
+                )
             }
         }
     }

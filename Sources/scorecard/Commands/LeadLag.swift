@@ -23,7 +23,9 @@ struct LeadLag: ParsableCommand {
     @OptionGroup var maxLagOption: MaxLagOption
     var maxLag: Int? { maxLagOption.maxLag }
 
-    @Option(name: .customLong("pair"), parsing: .upToNextOption, help: ArgumentHelp("A pair to test: --pair LEADER LAGGER (repeatable).", valueName: "measure"))
+    @Option(
+        name: .customLong("pair"), parsing: .upToNextOption,
+        help: ArgumentHelp("A pair to test: --pair LEADER LAGGER (repeatable).", valueName: "measure"))
     var pairs: [String] = []
 
     @Flag(name: .customLong("all-cross"), help: "Test every measure of an earlier perspective against every measure of a later one.")
@@ -56,20 +58,26 @@ struct LeadLag: ParsableCommand {
             } else {
                 specs = LeadLagAnalysis.links(of: data)
                 if specs.isEmpty {
-                    throw InputError(.usage, file: data.location.scorecard ?? "command line", problem: "the scorecard has no links to test",
-                                     expected: "links: in scorecard.yml, or --pair LEADER LAGGER, or --all-cross")
+                    throw InputError(
+                        .usage, file: data.location.scorecard ?? "command line", problem: "the scorecard has no links to test",
+                        expected: "links: in scorecard.yml, or --pair LEADER LAGGER, or --all-cross")
                 }
             }
             for s in specs where s.leader == s.lagger {
-                throw InputError(.usage, file: "command line", problem: "--pair \(s.leader) \(s.lagger) pairs a measure with itself", expected: "two different measures")
+                throw InputError(
+                    .usage, file: "command line", problem: "--pair \(s.leader) \(s.lagger) pairs a measure with itself",
+                    expected: "two different measures")
             }
             let result = try withProgress("lead-lag", quiet: dataset.quiet) { progress in
-                try LeadLagAnalysis.run(data, pairs: specs, maxLag: maxLag, perTeam: perTeam, progress: progress?.counter(perTeam ? "fits" : "pairs"))
+                try LeadLagAnalysis.run(
+                    data, pairs: specs, maxLag: maxLag, perTeam: perTeam, progress: progress?.counter(perTeam ? "fits" : "pairs"))
             }
-            let definitions = Definitions(analysis: "leadlag", dataset: data, parameters: [
-                ("max_lag", String(result.maxLag)), ("pairs", specs.map { "\($0.leader) -> \($0.lagger)" }.joined(separator: "; ")),
-                ("table", perLag ? "per-lag" : perTeam ? "per-team" : "summary"),
-            ])
+            let definitions = Definitions(
+                analysis: "leadlag", dataset: data,
+                parameters: [
+                    ("max_lag", String(result.maxLag)), ("pairs", specs.map { "\($0.leader) -> \($0.lagger)" }.joined(separator: "; ")),
+                    ("table", perLag ? "per-lag" : perTeam ? "per-team" : "summary"),
+                ])
             if perLag {
                 try output.emit(ResultTable(leadLagLags: result), definitions: definitions)
             } else if perTeam {

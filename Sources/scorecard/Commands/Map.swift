@@ -36,7 +36,11 @@ struct Map: ParsableCommand {
             let result = try LeadLagAnalysis.run(data, pairs: LeadLagAnalysis.links(of: data), maxLag: maxLag)
             if format == .dot {
                 let bytes = Array(StrategyMap.dot(scorecard: scorecard, leadLag: result).utf8)
-                if let output, output != "-" { try AtomicFileWriter.write(bytes, to: output) } else { try AtomicFileWriter.writeToStandardOutput(bytes) }
+                if let output, output != "-" {
+                    try AtomicFileWriter.write(bytes, to: output)
+                } else {
+                    try AtomicFileWriter.writeToStandardOutput(bytes)
+                }
                 return
             }
             // Parsed, not constructed: ArgumentParser's property wrappers hold no value until parsed.

@@ -20,7 +20,9 @@ struct Rank: ParsableCommand {
     func run() throws {
         try execute {
             let data = try dataset.load(scorecardRequired: true, writing: output.paths).selecting(selection.selection)
-            try output.emit(ResultTable(rank: try RankAnalysis.run(data), measures: data.scorecard?.measures ?? []), definitions: Definitions(analysis: "rank", dataset: data))
+            try output.emit(
+                ResultTable(rank: try RankAnalysis.run(data), measures: data.scorecard?.measures ?? []),
+                definitions: Definitions(analysis: "rank", dataset: data))
         }
     }
 }
@@ -62,9 +64,16 @@ struct Quartiles: ParsableCommand {
     func run() throws {
         try execute {
             let data = try dataset.load(scorecardRequired: true, writing: output.paths).selecting(selection.selection)
-            let result = try QuartileAnalysis.run(data, sort: sort == .effect ? .effect : .scorecard, bootstrap: bootstrap, seed: seed, holdout: holdout)
-            try output.emit(ResultTable(quartiles: result, forPeople: output.format == .table, measures: data.scorecard?.measures ?? []),
-                            definitions: Definitions(analysis: "quartiles", dataset: data, parameters: [("sort", sort.rawValue), ("bootstrap", String(bootstrap)), ("seed", String(seed)), ("holdout", holdout ? "yes" : "no")]))
+            let result = try QuartileAnalysis.run(
+                data, sort: sort == .effect ? .effect : .scorecard, bootstrap: bootstrap, seed: seed, holdout: holdout)
+            try output.emit(
+                ResultTable(quartiles: result, forPeople: output.format == .table, measures: data.scorecard?.measures ?? []),
+                definitions: Definitions(
+                    analysis: "quartiles", dataset: data,
+                    parameters: [
+                        ("sort", sort.rawValue), ("bootstrap", String(bootstrap)), ("seed", String(seed)),
+                        ("holdout", holdout ? "yes" : "no"),
+                    ]))
         }
     }
 }

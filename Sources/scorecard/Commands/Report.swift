@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Analysis
 import ArgumentParser
 import Ingest
 import Rendering
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,12 +23,18 @@ struct Report: ParsableCommand {
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (atomically): HTML, or an Excel workbook when it ends in .xlsx; - for standard output.", valueName: "file"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "The file to write (atomically): HTML, or an Excel workbook when it ends in .xlsx; - for standard output.", valueName: "file"))
     var output: String = "report.html"
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case html, xlsx }
 
-    @Option(help: "html (one page with charts) or xlsx (a workbook, a sheet per analysis, notes on a Notes sheet); default: from --output's extension, else html.")
+    @Option(
+        help:
+            "html (one page with charts) or xlsx (a workbook, a sheet per analysis, notes on a Notes sheet); default: from --output's extension, else html."
+    )
     var format: Format?
 
     /// The format asked for, else the one `--output`'s extension names.
@@ -38,7 +45,9 @@ struct Report: ParsableCommand {
             throw ValidationError("--format xlsx writes a binary workbook: name it with --output F.xlsx (or redirect standard output)")
         }
         if format == .html && output.lowercased().hasSuffix(".xlsx") {
-            throw ValidationError("--format html with --output \(output): an HTML page in a file named .xlsx would not open in a spreadsheet; name it .html or use --format xlsx")
+            throw ValidationError(
+                "--format html with --output \(output): an HTML page in a file named .xlsx would not open in a spreadsheet; name it .html or use --format xlsx"
+            )
         }
     }
 
@@ -61,7 +70,8 @@ struct Report: ParsableCommand {
             let info = data.measureInfo
             let organisation = data.panel.organisation(aggregations: info.map(\.aggregation))
             // One team selected: its own scorecard against team_target, as `status --team` shows it.
-            let status = try StatusAnalysis.run(data, team: data.panel.teamCount == 1 && !selection.teams.isEmpty ? data.panel.teams[0] : nil)
+            let status = try StatusAnalysis.run(
+                data, team: data.panel.teamCount == 1 && !selection.teams.isEmpty ? data.panel.teams[0] : nil)
             let trend = TrendAnalysis.run(data, organisation: true)
             var problems: [String] = []
 
@@ -74,7 +84,9 @@ struct Report: ParsableCommand {
             let links = LeadLagAnalysis.links(of: data)
             let present = links.filter { data.panel.measureIndex($0.leader) != nil && data.panel.measureIndex($0.lagger) != nil }
             if present.count < links.count {
-                problems.append("lead-lag: \(links.count - present.count) of \(links.count) links name a measure not in the selected data and are left out")
+                problems.append(
+                    "lead-lag: \(links.count - present.count) of \(links.count) links name a measure not in the selected data and are left out"
+                )
             }
             if links.isEmpty {
                 problems.append("lead-lag: no strategy-map links to test (add links: to the scorecard)")
@@ -86,7 +98,10 @@ struct Report: ParsableCommand {
             }
             if allCross {
                 progress?.begin("report: lead-lag heatmap")
-                do { heatmap = try LeadLagAnalysis.run(data, pairs: LeadLagAnalysis.allCross(of: data), maxLag: maxLag, progress: progress?.counter("pairs")) } catch {
+                do {
+                    heatmap = try LeadLagAnalysis.run(
+                        data, pairs: LeadLagAnalysis.allCross(of: data), maxLag: maxLag, progress: progress?.counter("pairs"))
+                } catch {
                     problems.append("lead-lag heatmap (all cross pairs): \(ExitStatus.describe(error))")
                 }
             }
@@ -98,14 +113,17 @@ struct Report: ParsableCommand {
                 // The roi's return measure, as `forecast` takes by default; without an roi, the
                 // scorecard's first financial measure in the data.
                 let card = data.scorecard
-                let target = card?.roi?.returnMeasure
+                let target =
+                    card?.roi?.returnMeasure
                     ?? card?.measures.first { $0.perspective == .financial && data.panel.measureIndex($0.id) != nil }?.id
                 // Drivers as `forecast` takes them (the links into the target), less those a
                 // --measure selection left out.
                 let linked = (card?.links ?? []).filter { $0.to == target && $0.from != target }.map(\.from)
                 let drivers = linked.filter { data.panel.measureIndex($0) != nil }
                 if drivers.count < linked.count {
-                    problems.append("forecast: drivers not in the selected data are left out: \(linked.filter { data.panel.measureIndex($0) == nil }.joined(separator: ", "))")
+                    problems.append(
+                        "forecast: drivers not in the selected data are left out: \(linked.filter { data.panel.measureIndex($0) == nil }.joined(separator: ", "))"
+                    )
                 }
                 let f = try ForecastAnalysis.run(data, options: .init(target: target, drivers: drivers, horizon: horizon))
                 forecast = f
@@ -114,17 +132,19 @@ struct Report: ParsableCommand {
                     let names = Set(f.rows.filter { $0.horizon == first.horizon && $0.period == first.period }.map(\.team))
                     let teams = data.panel.teams.indices.filter { names.contains(data.panel.teams[$0]) }
                     // The organisation figure's own aggregation: the total for sum targets, the mean otherwise.
-                    let sums = data.panel.selecting(teams: teams).organisation(aggregations: [Aggregation](repeating: f.aggregation == .sum ? .sum : .mean, count: data.panel.measureCount))
+                    let sums = data.panel.selecting(teams: teams).organisation(
+                        aggregations: [Aggregation](repeating: f.aggregation == .sum ? .sum : .mean, count: data.panel.measureCount))
                     totalHistory = sums.series(team: 0, measure: y).map { $0.isNaN ? nil : $0 }
                 }
             } catch {
                 problems.append("forecast: \(error)")
             }
 
-            let input = ReportInput(dataset: data, organisation: organisation, status: status, trend: trend, quartiles: quartiles,
-                                    leadLag: leadLag, heatmap: heatmap, forecast: forecast, forecastTotalHistory: totalHistory,
-                                    problems: problems, engineVersion: ScorecardCommand.configuration.version,
-                                    teamsInData: loaded.panel.teamCount)
+            let input = ReportInput(
+                dataset: data, organisation: organisation, status: status, trend: trend, quartiles: quartiles,
+                leadLag: leadLag, heatmap: heatmap, forecast: forecast, forecastTotalHistory: totalHistory,
+                problems: problems, engineVersion: ScorecardCommand.configuration.version,
+                teamsInData: loaded.panel.teamCount)
             progress?.begin("report: writing \(output == "-" ? "standard output" : output)")
             let bytes: [UInt8]
             switch resolvedFormat {
@@ -135,7 +155,8 @@ struct Report: ParsableCommand {
             if output == "-" { try AtomicFileWriter.writeToStandardOutput(bytes) } else { try AtomicFileWriter.write(bytes, to: output) }
             for p in problems { printError("note: \(p)") }
             if output != "-" {
-                printError("wrote \(output) (\(bytes.count / 1024 + 1) kB); open it in \(resolvedFormat == .html ? "a browser" : "a spreadsheet")")
+                printError(
+                    "wrote \(output) (\(bytes.count / 1024 + 1) kB); open it in \(resolvedFormat == .html ? "a browser" : "a spreadsheet")")
             }
         }
     }

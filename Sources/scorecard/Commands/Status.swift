@@ -19,7 +19,9 @@ struct Status: ParsableCommand {
     @Option(help: ArgumentHelp("The period to show (default: the latest).", valueName: "period"))
     var period: String?
 
-    @Option(name: .customLong("team"), help: ArgumentHelp("One team's scorecard, with its ROI rank and quartile (repeat with --teams for several).", valueName: "name"))
+    @Option(
+        name: .customLong("team"),
+        help: ArgumentHelp("One team's scorecard, with its ROI rank and quartile (repeat with --teams for several).", valueName: "name"))
     var teamNames: [String] = []
 
     @Flag(help: "Every team (or the --team ones) as a team × measure red/amber/green matrix with overall scores, worst first.")
@@ -45,7 +47,8 @@ struct Status: ParsableCommand {
     func validate() throws {
         if org && (team != nil || teams) { throw ValidationError("--org cannot be combined with --team or --teams") }
         if teamNames.count > 1 && !teams {
-            throw ValidationError("--team given \(teamNames.count) times; one team's scorecard takes one --team (add --teams for a matrix of several)")
+            throw ValidationError(
+                "--team given \(teamNames.count) times; one team's scorecard takes one --team (add --teams for a matrix of several)")
         }
         if !(cap >= 1) || !cap.isFinite { throw ValidationError("--cap \(cap): expected a number ≥ 1 (1.2 = 120%)") }
     }
@@ -62,22 +65,29 @@ struct Status: ParsableCommand {
             data = try data.selecting(window)
             if teams {
                 for name in teamNames where data.panel.teamIndex(name) == nil {
-                    throw InputError(.usage, file: "command line", problem: "--team \"\(name)\" is not a team in the data",
-                                     expected: "one of the \(data.panel.teamCount) teams\(Dataset.suggestion(name, among: data.panel.teams))")
+                    throw InputError(
+                        .usage, file: "command line", problem: "--team \"\(name)\" is not a team in the data",
+                        expected: "one of the \(data.panel.teamCount) teams\(Dataset.suggestion(name, among: data.panel.teams))")
                 }
                 let chosen = teamNames.isEmpty ? data.panel.teams : Array(Set(teamNames)).sorted()
                 let reports = try chosen.map { try StatusAnalysis.run(data, period: period, team: $0, rule: ScoringRule(cap: cap)) }
-                try output.emit(ResultTable(teamStatus: reports), definitions: Definitions(analysis: "status_teams", dataset: data, parameters: [("cap", String(cap))]))
+                try output.emit(
+                    ResultTable(teamStatus: reports),
+                    definitions: Definitions(analysis: "status_teams", dataset: data, parameters: [("cap", String(cap))]))
                 return
             }
             let report = try StatusAnalysis.run(data, period: period, team: team, rule: ScoringRule(cap: cap))
             if output.format == .table && !initiatives && !output.isDatabase {
                 try output.emit([ResultTable(status: report, forPeople: true), ResultTable(initiatives: report)])
             } else {
-                try output.emit(initiatives ? ResultTable(initiatives: report) : ResultTable(status: report),
-                                definitions: Definitions(analysis: "status", dataset: data, parameters: [
-                                    ("period", report.period.description), ("level", team.map { "team \($0)" } ?? "organisation"), ("cap", String(cap)),
-                                ]))
+                try output.emit(
+                    initiatives ? ResultTable(initiatives: report) : ResultTable(status: report),
+                    definitions: Definitions(
+                        analysis: "status", dataset: data,
+                        parameters: [
+                            ("period", report.period.description), ("level", team.map { "team \($0)" } ?? "organisation"),
+                            ("cap", String(cap)),
+                        ]))
             }
         }
     }

@@ -25,7 +25,9 @@ struct Trend: ParsableCommand {
         try execute {
             let data = try dataset.load(writing: output.paths).selecting(selection.selection)
             let result = TrendAnalysis.run(data, organisation: org)
-            try output.emit(ResultTable(trend: result), definitions: Definitions(analysis: "trend", dataset: data, parameters: [("level", org ? "organisation" : "team")]))
+            try output.emit(
+                ResultTable(trend: result),
+                definitions: Definitions(analysis: "trend", dataset: data, parameters: [("level", org ? "organisation" : "team")]))
         }
     }
 }
