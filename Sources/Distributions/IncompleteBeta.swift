@@ -227,29 +227,16 @@ extension SpecialFunctions {
             if a0 >= 1 {
                 ans = powExp(x, a, -betaln(a, b)) / a
             } else {
-                var b0 = max(a, b)
+                let b0 = max(a, b)
                 if b0 < 8 {
                     if b0 <= 1 {
                         ans = pow(x, a)
                         if ans == 0 { return 0 }
                         let apb = a + b
-                        let z = apb > 1 ? (gam1(apb - 1) + 1) / apb : gam1(apb) + 1
-                        let c = (gam1(a) + 1) * (gam1(b) + 1) / z
+                        let c = (gam1(a) + 1) * (gam1(b) + 1) / reciprocalGammaOnePlus(apb)
                         ans *= c * (b / apb)
                     } else {
-                        var u = gamln1(a0)
-                        let m = Int(b0 - 1)
-                        if m >= 1 {
-                            var c = 1.0
-                            for _ in 1...m {
-                                b0 -= 1
-                                c *= b0 / (a0 + b0)
-                            }
-                            u += log(c)
-                        }
-                        b0 -= 1
-                        let apb = a0 + b0
-                        let t = apb > 1 ? (gam1(apb - 1) + 1) / apb : gam1(apb) + 1
+                        let (u, b0, t) = reduceB(a0, b0)
                         ans = powExp(x, a, -u) * (a0 / a) * (gam1(b0) + 1) / t
                     }
                 } else {
@@ -339,28 +326,15 @@ extension SpecialFunctions {
                 let (lnx, lny) = logPair(x, y)
                 let z = a * lnx + b * lny
                 if a0 >= 1 { return z - betaln(a, b) }
-                var b0 = max(a, b)
+                let b0 = max(a, b)
                 if b0 >= 8 { return log(a0) + z - (gamln1(a0) + algdiv(a0, b0)) }
                 if b0 <= 1 {
                     let apb = a + b
-                    let zz = apb > 1 ? (gam1(apb - 1) + 1) / apb : gam1(apb) + 1
-                    let c = (gam1(a) + 1) * (gam1(b) + 1) / zz
+                    let c = (gam1(a) + 1) * (gam1(b) + 1) / reciprocalGammaOnePlus(apb)
                     return z + log(a0 * c) - log1p(a0 / b0)
                 }
-                var u = gamln1(a0)
-                let m = Int(b0 - 1)
-                if m >= 1 {
-                    var c = 1.0
-                    for _ in 1...m {
-                        b0 -= 1
-                        c *= b0 / (a0 + b0)
-                    }
-                    u += log(c)
-                }
-                b0 -= 1
-                let apb = a0 + b0
-                let t = apb > 1 ? (gam1(apb - 1) + 1) / apb : gam1(apb) + 1
-                return log(a0) + z - u + log1p(gam1(b0)) - log(t)
+                let (u, b1, t) = reduceB(a0, b0)
+                return log(a0) + z - u + log1p(gam1(b1)) - log(t)
             }
             let h: Double
             let x0: Double
@@ -444,7 +418,7 @@ extension SpecialFunctions {
                 if a0 >= 1 {
                     return powerProduct(a, b, x, y, -betaln(a, b))
                 }
-                var b0 = max(a, b)
+                let b0 = max(a, b)
                 if b0 >= 8 {
                     let u = gamln1(a0) + algdiv(a0, b0)
                     return a0 * powerProduct(a, b, x, y, -u)
@@ -453,25 +427,12 @@ extension SpecialFunctions {
                     let ez = powerProduct(a, b, x, y, 0)
                     if ez == 0 { return 0 }
                     let apb = a + b
-                    let zz = apb > 1 ? (gam1(apb - 1) + 1) / apb : gam1(apb) + 1
-                    let c = (gam1(a) + 1) * (gam1(b) + 1) / zz
+                    let c = (gam1(a) + 1) * (gam1(b) + 1) / reciprocalGammaOnePlus(apb)
                     return ez * (a0 * c) / (a0 / b0 + 1)
                 }
                 // 1 < b0 < 8
-                var u = gamln1(a0)
-                let n = Int(b0 - 1)
-                if n >= 1 {
-                    var c = 1.0
-                    for _ in 1...n {
-                        b0 -= 1
-                        c *= b0 / (a0 + b0)
-                    }
-                    u += log(c)
-                }
-                b0 -= 1
-                let apb = a0 + b0
-                let t = apb > 1 ? (gam1(apb - 1) + 1) / apb : gam1(apb) + 1
-                return a0 * powerProduct(a, b, x, y, -u) * (gam1(b0) + 1) / t
+                let (u, b1, t) = reduceB(a0, b0)
+                return a0 * powerProduct(a, b, x, y, -u) * (gam1(b1) + 1) / t
             }
             // a, b >= 8:  x^a y^b / B(a, b) = √(b x₀ / 2π) (x/x₀)^a (y/y₀)^b e^(−bcorr(a, b)),
             // x₀ = a/(a + b), y₀ = b/(a + b)
@@ -535,6 +496,32 @@ extension SpecialFunctions {
 
         /// (ln x, ln y) for x + y = 1, each computed from the better-conditioned argument.
         @inline(__always)
+        /// 1 / Γ(1 + s) for 0 < s ≤ 2, from gam1(t) = 1/Γ(1 + t) − 1 (accurate on −½ ≤ t ≤ 3/2):
+        /// 1/Γ(1 + s) = (gam1(s − 1) + 1) / s above 1. TOMS 708's BPSER, BRCOMP and their log form share it.
+        static func reciprocalGammaOnePlus(_ s: Double) -> Double {
+            s > 1 ? (gam1(s - 1) + 1) / s : gam1(s) + 1
+        }
+
+        /// TOMS 708's reduction of B(a0, b0) for a0 < 1 < b0 < 8 to 0 < b1 ≤ 1: the recurrence
+        /// B(a0, b) = B(a0, b − 1) (b − 1) / (a0 + b − 1) applied m = ⌊b0 − 1⌋ times. Returns
+        /// u = log Γ(1 + a0) − log Π (b0 − k) / (a0 + b0 − k) over those steps, b1 = b0 − m − 1,
+        /// and t = 1 / Γ(1 + a0 + b1), the terms BPSER, BRCOMP and its log form each combine.
+        static func reduceB(_ a0: Double, _ b0: Double) -> (u: Double, b1: Double, t: Double) {
+            var b0 = b0
+            var u = gamln1(a0)
+            let m = Int(b0 - 1)
+            if m >= 1 {
+                var c = 1.0
+                for _ in 1...m {
+                    b0 -= 1
+                    c *= b0 / (a0 + b0)
+                }
+                u += log(c)
+            }
+            b0 -= 1
+            return (u, b0, reciprocalGammaOnePlus(a0 + b0))
+        }
+
         static func logPair(_ x: Double, _ y: Double) -> (Double, Double) {
             if x <= 0.375 { return (log(x), log1p(-x)) }
             if y > 0.375 { return (log(x), log(y)) }
@@ -832,38 +819,40 @@ extension SpecialFunctions {
         /// Del(a0) + Del(b0) − Del(a0 + b0) with ln Γ(a) = (a − ½) ln a − a + ½ ln 2π + Del(a);
         /// a0, b0 >= 8.
         static func bcorr(_ a0: Double, _ b0: Double) -> Double {
-            let c0 = 1.0 / 12
-            let c1 = -0.00277777777760991
-            let c2 = 7.9365066682539e-4
-            let c3 = -5.9520293135187e-4
-            let c4 = 8.37308034031215e-4
-            let c5 = -0.00165322962780713
+            let (c0, c1, c2, c3, c4, c5) = stirling
             let a = min(a0, b0)
             let b = max(a0, b0)
             let h = a / b
-            let c = h / (h + 1)
-            let x = 1 / (h + 1)
+            let w = stirlingSeries(x: 1 / (h + 1), c: h / (h + 1), b: b)
+            let t = 1 / (a * a)
+            return (((((c5 * t + c4) * t + c3) * t + c2) * t + c1) * t + c0) / a + w
+        }
+
+        /// The Stirling-series coefficients of Del(a) = ln Γ(a) − (a − ½) ln a + a − ½ ln 2π ≈
+        /// c0/a + c1/a³ + … + c5/a¹¹ that BCORR and ALGDIV share (TOMS 708's values).
+        static let stirling = (
+            1.0 / 12, -0.00277777777760991, 7.9365066682539e-4, -5.9520293135187e-4, 8.37308034031215e-4,
+            -0.00165322962780713
+        )
+
+        /// The sum BCORR and ALGDIV both form for Del(b) − Del(a + b), b the larger argument:
+        /// with s(2k+1) = 1 + x + … + x^(2k) and t = 1/b², (c0 + c1 s3 t + … + c5 s11 t⁵) · c / b.
+        static func stirlingSeries(x: Double, c: Double, b: Double) -> Double {
+            let (c0, c1, c2, c3, c4, c5) = stirling
             let x2 = x * x
             let s3 = x + x2 + 1
             let s5 = x + x2 * s3 + 1
             let s7 = x + x2 * s5 + 1
             let s9 = x + x2 * s7 + 1
             let s11 = x + x2 * s9 + 1
-            var t = 1 / (b * b)
+            let t = 1 / (b * b)
             var w = ((((c5 * s11 * t + c4 * s9) * t + c3 * s7) * t + c2 * s5) * t + c1 * s3) * t + c0
             w *= c / b
-            t = 1 / (a * a)
-            return (((((c5 * t + c4) * t + c3) * t + c2) * t + c1) * t + c0) / a + w
+            return w
         }
 
         /// ln(Γ(b) / Γ(a + b)) when b >= 8.
         static func algdiv(_ a: Double, _ b: Double) -> Double {
-            let c0 = 1.0 / 12
-            let c1 = -0.00277777777760991
-            let c2 = 7.9365066682539e-4
-            let c3 = -5.9520293135187e-4
-            let c4 = 8.37308034031215e-4
-            let c5 = -0.00165322962780713
             let h: Double
             let c: Double
             let x: Double
@@ -879,15 +868,7 @@ extension SpecialFunctions {
                 x = 1 / (h + 1)
                 d = b + (a - 0.5)
             }
-            let x2 = x * x
-            let s3 = x + x2 + 1
-            let s5 = x + x2 * s3 + 1
-            let s7 = x + x2 * s5 + 1
-            let s9 = x + x2 * s7 + 1
-            let s11 = x + x2 * s9 + 1
-            let t = 1 / (b * b)
-            var w = ((((c5 * s11 * t + c4 * s9) * t + c3 * s7) * t + c2 * s5) * t + c1 * s3) * t + c0
-            w *= c / b
+            let w = stirlingSeries(x: x, c: c, b: b)
             let u = d * log1p(a / b)
             let v = a * (log(b) - 1)
             return u > v ? w - v - u : w - u - v

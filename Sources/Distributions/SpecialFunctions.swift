@@ -195,6 +195,13 @@ extension SpecialFunctions {
         guard abs(x) < 0.65 else { return log1p(x) - x }
         let r = x / (2 + x)
         let r2 = r * r
+        let sum = atanhSeriesTail(r2)
+        return -x * r + 2 * r * r2 * sum
+    }
+
+    /// 1/3 + r²/5 + r⁴/7 + …, the tail of atanh(r) = r + r³ (1/3 + r²/5 + …), summed until a term is
+    /// below 1e-17 of the sum; `r2` is r², |r| < 0.49 (r = x/(2 + x) with |x| < 0.65).
+    static func atanhSeriesTail(_ r2: Double) -> Double {
         var sum = 0.0
         var power = 1.0
         var k = 3.0
@@ -205,7 +212,7 @@ extension SpecialFunctions {
             power *= r2
             k += 2
         }
-        return -x * r + 2 * r * r2 * sum
+        return sum
     }
 
     /// a (log(1 + σ) − σ) for σ = sigma + sigmaLow, |σ| < 0.65, as an unevaluated sum hi + lo
@@ -221,16 +228,7 @@ extension SpecialFunctions {
         let qLow = (fma(-q, d, square) + squareLow - q * dLow) / d
         let r = sigma / d
         let r2 = r * r
-        var sum = 0.0
-        var power = 1.0
-        var k = 3.0
-        while true {
-            let term = power / k
-            sum += term
-            if term <= 1e-17 * sum { break }
-            power *= r2
-            k += 2
-        }
+        let sum = atanhSeriesTail(r2)
         let (s, e) = twoSum(-q, 2 * r * r2 * sum)
         // first-order correction for sigmaLow: d/dσ (log(1 + σ) − σ) = −σ/(1 + σ)
         let low = e - qLow - sigma / (1 + sigma) * sigmaLow
