@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions"], resources: [.copy("Reference")]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["Distributions", "LinearAlgebra", "TestSupport"], resources: [.copy("Reference")]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "Ingest", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["scorecard", "atomic-write-probe", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Streams a file through AtomicFileWriter and pauses, for InterruptTests' signals.

@@ -10,33 +10,16 @@ import Testing
 /// units of a measure change no statistic that should not depend on them.
 @Suite("Invariance properties")
 struct PropertyTests {
-    static let spec = SalesOrganisationSpec(teams: 14, periods: 24, measures: 10, seed: 11)
-    static let csv = String(decoding: SalesOrganisationGenerator.measurementsCSV(spec), as: UTF8.self)
-    static let yaml = SalesOrganisationGenerator.scorecardYAML(spec)
+    static let organisation = GeneratedOrganisation(seed: 11)
+    static let csv = organisation.csv
 
-    func dataset(_ csv: String) throws -> Dataset {
-        let panel = try MeasurementsReader.read(text: csv, file: "m.csv").panel
-        return Dataset(
-            panel: panel, scorecard: try ScorecardLoader.load(yaml: Self.yaml, file: "s.yml"),
-            location: DatasetLocation(measurements: "m.csv", scorecard: "s.yml"), notes: [])
-    }
+    func dataset(_ csv: String) throws -> Dataset { try Self.organisation.dataset(csv) }
 
-    var lines: (header: Substring, rows: [Substring]) {
-        let all = Self.csv.split(separator: "\n")
-        return (all[0], Array(all.dropFirst()))
-    }
+    var lines: (header: Substring, rows: [Substring]) { Self.organisation.lines }
 
     /// A CSV with the value column of one measure transformed.
     func transforming(_ measure: String, _ f: (Double) -> Double) -> String {
-        var out = String(lines.header) + "\n"
-        for row in lines.rows {
-            var fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            if fields[fields.count - 2] == measure, let v = Double(fields[fields.count - 1]) {
-                fields[fields.count - 1] = String(f(v))
-            }
-            out += fields.joined(separator: ",") + "\n"
-        }
-        return out
+        Self.organisation.transformingValues(of: { $0 == measure }, f)
     }
 
     @Test(arguments: [1, 2, 3] as [UInt64])

@@ -19,24 +19,12 @@ struct RealPanelTests {
                 csv += "T\(t),\(year),\(revenue),\(cost),\(100 + k * 3),\(10 + t * 2 + k)\n"
             }
         }
-        let yaml = """
-            perspectives:
-              financial:
-                objectives:
-                  - name: Grow
-                    measures:
-                      - {id: revenue, direction: higher, aggregation: sum}
-                      - {id: price_index, direction: higher, aggregation: mean}
-              process:
-                objectives:
-                  - name: Work
-                    measures:
-                      - {id: visits, direction: higher, aggregation: sum}
-            roi: {return: revenue, cost: cost}
-            """
-        let panel = try MeasurementsReader.read(text: csv, file: "m.csv").panel
-        let card = try ScorecardLoader.load(yaml: yaml, file: "s.yml")
-        return Dataset(panel: panel, scorecard: card, location: DatasetLocation(measurements: "m.csv", scorecard: "s.yml"), notes: [])
+        let yaml = ScorecardYAML.scorecard(
+            [
+                .init("financial", "Grow", [ScorecardYAML.measure("revenue"), ScorecardYAML.measure("price_index", "higher", "mean")]),
+                .init("process", "Work", [ScorecardYAML.measure("visits")]),
+            ], roi: ("revenue", "cost"))
+        return try testDataset(csv: csv, yaml: yaml)
     }
 
     @Test func aMeasureIdenticalAcrossTeamsIsUndefinedAndOutOfTheFamily() throws {
@@ -117,7 +105,10 @@ struct RealPanelTests {
         #expect(rows[16].r == nil)  // 9 rows: no r, so not named below
         #expect(
             r.pairs[0].notes == [
-                "lags 9–15 not considered for the best lag: each sample spans fewer than half of the 17 years of lag 0's, or leaves fewer than 10 residual df"
+                """
+                lags 9–15 not considered for the best lag: each sample spans fewer than half of the 17 years of lag 0's, or leaves fewer \
+                than 10 residual df
+                """
             ])
         // The default K (3 for years) leaves every lag eligible: no note.
         #expect(try LeadLagAnalysis.run(data, pairs: [.init(leader: "hires", lagger: "visits")]).pairs[0].notes.isEmpty)

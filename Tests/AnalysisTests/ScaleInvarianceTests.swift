@@ -11,26 +11,12 @@ import Testing
 /// it is undefined with a note, never a confident number. (The forecast is issue #13's.)
 @Suite("Scale invariance over the double range")
 struct ScaleInvarianceTests {
-    static let spec = SalesOrganisationSpec(teams: 14, periods: 24, measures: 10, seed: 16)
-    static let csv = String(decoding: SalesOrganisationGenerator.measurementsCSV(spec), as: UTF8.self)
-    static let yaml = SalesOrganisationGenerator.scorecardYAML(spec)
+    static let organisation = GeneratedOrganisation(seed: 16)
     static let scales: [Double] = [1e-300, 1e-150, 1e150, 1e300]
 
+    /// The organisation with every value multiplied by `c`.
     static func dataset(scaledBy c: Double) throws -> Dataset {
-        var out = ""
-        for (i, row) in csv.split(separator: "\n").enumerated() {
-            if i == 0 {
-                out += row + "\n"
-                continue
-            }
-            var fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            if let v = Double(fields[fields.count - 1]) { fields[fields.count - 1] = "\(v * c)" }
-            out += fields.joined(separator: ",") + "\n"
-        }
-        let panel = try MeasurementsReader.read(text: out, file: "m.csv").panel
-        return Dataset(
-            panel: panel, scorecard: try ScorecardLoader.load(yaml: yaml, file: "s.yml"),
-            location: DatasetLocation(measurements: "m.csv", scorecard: "s.yml"), notes: [])
+        try organisation.dataset(organisation.transformingValues { $0 * c })
     }
 
     /// |a − b| ≤ tol·max(|a|, |b|), both undefined counting as equal.

@@ -67,7 +67,10 @@ struct OwnDataTests {
         #expect(strict.stderr.contains("crm.csv:1:52: column \"Win Rate\": 202 values"))
         #expect(
             strict.stderr.contains(
-                "crm.csv:1:23: column \"Revenue\": 216 values are not plain numbers, like \"$78,976.48\" (line 2); expected plain decimal numbers; for numbers as exports write them (currency, thousands separators, %), use --lenient-numbers"
+                """
+                crm.csv:1:23: column "Revenue": 216 values are not plain numbers, like "$78,976.48" (line 2); expected plain decimal \
+                numbers; for numbers as exports write them (currency, thousands separators, %), use --lenient-numbers
+                """
             ), "\(strict.stderr)")
     }
 
@@ -132,7 +135,10 @@ struct OwnDataTests {
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(
             lines.first
-                == "team,overall_score,overall_status,training_hours,employee_retention,win_rate,sales_cycle_days,pipeline_value,customer_satisfaction,customer_retention,revenue,gross_margin,sales_cost"
+                == """
+                team,overall_score,overall_status,training_hours,employee_retention,win_rate,sales_cycle_days,pipeline_value,\
+                customer_satisfaction,customer_retention,revenue,gross_margin,sales_cost
+                """
         )
         let json = try cli.run(["status", "datasets/b2b-73", "--teams", "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Ingest
@@ -248,7 +249,10 @@ struct ScorecardLoaderTests {
         let yaml = (oneMeasure + "            colour: red\n").replacingOccurrences(of: "\n", with: "\r\n")
         #expect(
             problems(yaml) == [
-                "sc.yml:9:13: unknown key \"colour\" in measure \"revenue\"; expected one of id, name, unit, direction, aggregation, target, team_target, thresholds, weight"
+                """
+                sc.yml:9:13: unknown key "colour" in measure "revenue"; expected one of id, name, unit, direction, aggregation, target, \
+                team_target, thresholds, weight
+                """
             ])
     }
 
@@ -278,7 +282,10 @@ struct ScorecardLoaderTests {
     func missingPerspectives() {
         #expect(
             problems("name: x\nlinks: []\n") == [
-                "sc.yml:1:1: missing key \"perspectives\" at the top level; expected perspectives: a mapping with at least one of financial, customer, process, learning"
+                """
+                sc.yml:1:1: missing key "perspectives" at the top level; expected perspectives: a mapping with at least one of financial, \
+                customer, process, learning
+                """
             ])
     }
 
@@ -286,11 +293,17 @@ struct ScorecardLoaderTests {
     func perspectivesWrongType() {
         #expect(
             problems("perspectives:\n") == [
-                "sc.yml:1:14: perspectives is empty; expected at least one of financial, customer, process, learning, with objectives and measures"
+                """
+                sc.yml:1:14: perspectives is empty; expected at least one of financial, customer, process, learning, with objectives and \
+                measures
+                """
             ])
         #expect(
             problems("perspectives:\n  - financial: {}\n") == [
-                "sc.yml:2:3: perspectives is a list; expected a mapping from perspective (financial, customer, process, learning) to its objectives"
+                """
+                sc.yml:2:3: perspectives is a list; expected a mapping from perspective (financial, customer, process, learning) to its \
+                objectives
+                """
             ])
     }
 
@@ -331,7 +344,10 @@ struct ScorecardLoaderTests {
     func unknownMeasureKey() {
         #expect(
             problems(oneMeasure + "            weigth: 2\n") == [
-                "sc.yml:9:13: unknown key \"weigth\" in measure \"revenue\"; expected one of id, name, unit, direction, aggregation, target, team_target, thresholds, weight"
+                """
+                sc.yml:9:13: unknown key "weigth" in measure "revenue"; expected one of id, name, unit, direction, aggregation, target, \
+                team_target, thresholds, weight
+                """
             ])
     }
 
@@ -381,7 +397,9 @@ struct ScorecardLoaderTests {
             ])
         #expect(
             problems(oneMeasure + "            direction: lower\n") == [
-                "sc.yml:9:13: duplicate key \"direction\" in measure \"revenue\" (first at line 7); expected each key at most once in a mapping"
+                """
+                sc.yml:9:13: duplicate key "direction" in measure "revenue" (first at line 7); expected each key at most once in a mapping
+                """
             ])
     }
 
@@ -460,12 +478,25 @@ struct ScorecardLoaderTests {
         #expect(
             problems(yaml) == [
                 "sc.yml:2:14: perspective \"financial\" is a list; expected a mapping with objectives",
-                "sc.yml:4:17: objectives in perspective \"customer\" is a mapping; expected a list of objectives, each starting with \"- name:\"",
-                "sc.yml:7:9: objective 1 of perspective \"process\" is the text \"Speed up\"; expected a mapping with name, measures and optionally weight, initiatives",
+                """
+                sc.yml:4:17: objectives in perspective "customer" is a mapping; expected a list of objectives, each starting with "- name:"
+                """,
+                """
+                sc.yml:7:9: objective 1 of perspective "process" is the text "Speed up"; expected a mapping with name, measures and \
+                optionally weight, initiatives
+                """,
                 "sc.yml:9:19: measures in objective \"Faster\" is a mapping; expected a list of measures, each starting with \"- id:\"",
-                "sc.yml:12:13: measure 1 of objective \"Cheaper\" is the text \"cost\"; expected a mapping with id, direction and aggregation",
-                "sc.yml:14:22: initiatives in objective \"Cheaper\" is the text \"Launch\"; expected a list of initiatives, each starting with \"- name:\"",
-                "sc.yml:17:23: initiative 1 of objective \"Safer\" is the text \"Audit\"; expected a mapping such as {name: Enter mid-market, owner: VP Sales, due: 2025-06}",
+                """
+                sc.yml:12:13: measure 1 of objective "Cheaper" is the text "cost"; expected a mapping with id, direction and aggregation
+                """,
+                """
+                sc.yml:14:22: initiatives in objective "Cheaper" is the text "Launch"; expected a list of initiatives, each starting with \
+                "- name:"
+                """,
+                """
+                sc.yml:17:23: initiative 1 of objective "Safer" is the text "Audit"; expected a mapping such as {name: Enter mid-market, \
+                owner: VP Sales, due: 2025-06}
+                """,
             ])
     }
 
@@ -473,23 +504,26 @@ struct ScorecardLoaderTests {
 
     @Test("measure without id, direction, aggregation")
     func measureRequiredKeys() {
-        let yaml = """
-            perspectives:
-              financial:
-                objectives:
-                  - name: Grow
-                    measures:
-                      - name: Revenue
-                      - id: margin
-
-            """
+        // Lines 6 and 7: `          - name: Revenue`, `          - id: margin`.
+        let yaml = ScorecardYAML.scorecard([.init("financial", "Grow", ["name: Revenue", "id: margin"])])
         #expect(
             problems(yaml) == [
-                "sc.yml:6:13: missing key \"id\" in measure 1 of objective \"Grow\"; expected the measure's name in the data, as text (e.g. id: revenue)",
-                "sc.yml:6:13: missing key \"direction\" in measure 1 of objective \"Grow\"; expected direction: higher or lower (which is better)",
-                "sc.yml:6:13: missing key \"aggregation\" in measure 1 of objective \"Grow\"; expected aggregation: sum, mean or last (how periods combine)",
+                """
+                sc.yml:6:13: missing key "id" in measure 1 of objective "Grow"; expected the measure's name in the data, as text (e.g. id: \
+                revenue)
+                """,
+                """
+                sc.yml:6:13: missing key "direction" in measure 1 of objective "Grow"; expected direction: higher or lower (which is \
+                better)
+                """,
+                """
+                sc.yml:6:13: missing key "aggregation" in measure 1 of objective "Grow"; expected aggregation: sum, mean or last (how \
+                periods combine)
+                """,
                 "sc.yml:7:13: missing key \"direction\" in measure \"margin\"; expected direction: higher or lower (which is better)",
-                "sc.yml:7:13: missing key \"aggregation\" in measure \"margin\"; expected aggregation: sum, mean or last (how periods combine)",
+                """
+                sc.yml:7:13: missing key "aggregation" in measure "margin"; expected aggregation: sum, mean or last (how periods combine)
+                """,
             ])
     }
 
@@ -508,8 +542,14 @@ struct ScorecardLoaderTests {
         #expect(
             problems(yaml) == [
                 "sc.yml:4:14: no value for \"name\" in objective 1 of perspective \"financial\"; expected name: the objective's name",
-                "sc.yml:6:18: no value for \"id\" in measure 1 of objective 1 of perspective \"financial\"; expected the measure's name in the data, as text (e.g. id: revenue)",
-                "sc.yml:7:18: no value for \"id\" in measure 2 of objective 1 of perspective \"financial\"; expected the measure's name in the data, as text (e.g. id: revenue)",
+                """
+                sc.yml:6:18: no value for "id" in measure 1 of objective 1 of perspective "financial"; expected the measure's name in the \
+                data, as text (e.g. id: revenue)
+                """,
+                """
+                sc.yml:7:18: no value for "id" in measure 2 of objective 1 of perspective "financial"; expected the measure's name in the \
+                data, as text (e.g. id: revenue)
+                """,
             ])
     }
 
@@ -528,7 +568,10 @@ struct ScorecardLoaderTests {
         #expect(
             problems(yaml) == [
                 "sc.yml:4:9: missing key \"name\" in objective 1 of perspective \"financial\"; expected name: the objective's name",
-                "sc.yml:7:13: missing key \"name\" in initiative 1 of objective 1 of perspective \"financial\"; expected name: the initiative's name",
+                """
+                sc.yml:7:13: missing key "name" in initiative 1 of objective 1 of perspective "financial"; expected name: the initiative's \
+                name
+                """,
             ])
     }
 
@@ -544,7 +587,10 @@ struct ScorecardLoaderTests {
                 """
         #expect(
             problems(yaml) == [
-                "sc.yml:6:17: id in measure 1 of objective \"Grow\" is a list; expected the measure's name in the data, as text (e.g. id: revenue)",
+                """
+                sc.yml:6:17: id in measure 1 of objective "Grow" is a list; expected the measure's name in the data, as text (e.g. id: \
+                revenue)
+                """,
                 "sc.yml:9:19: name in measure 1 of objective \"Grow\" is a mapping; expected text, the measure's display name",
                 "sc.yml:10:21: target in measure 1 of objective \"Grow\" is a list; expected a finite decimal number such as 60000",
             ])
@@ -596,7 +642,10 @@ struct ScorecardLoaderTests {
     func quotedNumber() {
         #expect(
             problems(oneMeasure + "            target: \"60000\"\n") == [
-                "sc.yml:9:21: target \"60000\" in measure \"revenue\" is quoted, so YAML reads it as text; expected the number without quotes: target: 60000"
+                """
+                sc.yml:9:21: target "60000" in measure "revenue" is quoted, so YAML reads it as text; expected the number without quotes: \
+                target: 60000
+                """
             ])
     }
 
@@ -621,7 +670,9 @@ struct ScorecardLoaderTests {
     func weightNotNumber() {
         #expect(
             problems(oneMeasure + "            weight: heavy\n") == [
-                "sc.yml:9:21: weight \"heavy\" in measure \"revenue\" is not a number; expected a number >= 0 (0 leaves it out of the roll-up)"
+                """
+                sc.yml:9:21: weight "heavy" in measure "revenue" is not a number; expected a number >= 0 (0 leaves it out of the roll-up)
+                """
             ])
         #expect(
             problems(oneMeasure + "            weight: .nan\n") == [
@@ -637,7 +688,10 @@ struct ScorecardLoaderTests {
             ])
         #expect(
             problems(oneMeasure + "            thresholds: {green: high}\n") == [
-                "sc.yml:9:33: green threshold \"high\" in measure \"revenue\" is not a number; expected an achievement ratio above 0, such as 1.0"
+                """
+                sc.yml:9:33: green threshold "high" in measure "revenue" is not a number; expected an achievement ratio above 0, such as \
+                1.0
+                """
             ])
     }
 
@@ -646,7 +700,9 @@ struct ScorecardLoaderTests {
         #expect(
             problems(oneMeasure + "            thresholds: {green: 0, amber: -0.5}\n") == [
                 "sc.yml:9:33: green threshold 0 in measure \"revenue\" is not above 0; expected an achievement ratio above 0, such as 1.0",
-                "sc.yml:9:43: amber threshold -0.5 in measure \"revenue\" is not above 0; expected an achievement ratio above 0, such as 0.9",
+                """
+                sc.yml:9:43: amber threshold -0.5 in measure "revenue" is not above 0; expected an achievement ratio above 0, such as 0.9
+                """,
             ])
     }
 
@@ -654,15 +710,24 @@ struct ScorecardLoaderTests {
     func amberAboveGreen() {
         #expect(
             problems(oneMeasure + "            thresholds: {green: 0.8, amber: 0.95}\n") == [
-                "sc.yml:9:45: amber threshold 0.95 is above green threshold 0.8 in measure \"revenue\"; expected amber at most green, e.g. {green: 1.0, amber: 0.9}"
+                """
+                sc.yml:9:45: amber threshold 0.95 is above green threshold 0.8 in measure "revenue"; expected amber at most green, e.g. \
+                {green: 1.0, amber: 0.9}
+                """
             ])
         #expect(
             problems(oneMeasure + "            thresholds: {green: 0.8}\n") == [
-                "sc.yml:9:33: amber threshold 0.9 (the default) is above green threshold 0.8 in measure \"revenue\"; expected amber at most green, e.g. {green: 1.0, amber: 0.9}; give amber explicitly, e.g. amber: 0.72"
+                """
+                sc.yml:9:33: amber threshold 0.9 (the default) is above green threshold 0.8 in measure "revenue"; expected amber at most \
+                green, e.g. {green: 1.0, amber: 0.9}; give amber explicitly, e.g. amber: 0.72
+                """
             ])
         #expect(
             problems(oneMeasure + "            thresholds: {amber: 1.2}\n") == [
-                "sc.yml:9:33: amber threshold 1.2 is above green threshold 1.0 (the default) in measure \"revenue\"; expected amber at most green, e.g. {green: 1.0, amber: 0.9}"
+                """
+                sc.yml:9:33: amber threshold 1.2 is above green threshold 1.0 (the default) in measure "revenue"; expected amber at most \
+                green, e.g. {green: 1.0, amber: 0.9}
+                """
             ])
         // Equal is allowed.
         #expect(problems(oneMeasure + "            thresholds: {green: 0.9, amber: 0.9}\n") == [])
@@ -686,7 +751,10 @@ struct ScorecardLoaderTests {
                 """
         #expect(
             problems(yaml) == [
-                "sc.yml:7:5: link 1 is the text \"a -> b\"; expected a mapping such as {from: customer_satisfaction, to: revenue, sign: positive}",
+                """
+                sc.yml:7:5: link 1 is the text "a -> b"; expected a mapping such as {from: customer_satisfaction, to: revenue, sign: \
+                positive}
+                """,
                 "sc.yml:8:5: missing key \"from\" in link 2; expected from: the id of the cause measure",
                 "sc.yml:9:19: to in link 3 is a list; expected to: the id of the effect measure",
             ])
@@ -712,7 +780,10 @@ struct ScorecardLoaderTests {
     func unquotedMinusSign() {
         #expect(
             problems(twoMeasures + "links:\n  - from: a\n    to: b\n    sign: -\n") == [
-                "sc.yml:9:11: invalid YAML: block sequence entries are not allowed in this context; expected quotes around a lone minus: sign: '-' (or sign: negative); a bare - starts a YAML list"
+                """
+                sc.yml:9:11: invalid YAML: block sequence entries are not allowed in this context; expected quotes around a lone minus: \
+                sign: '-' (or sign: negative); a bare - starts a YAML list
+                """
             ])
     }
 
@@ -736,7 +807,10 @@ struct ScorecardLoaderTests {
             ])
         #expect(
             problems(twoMeasures + "roi:\n  return: a\n  cost: a\n") == [
-                "sc.yml:8:9: roi return and cost are the same measure \"a\"; expected two different measures, e.g. {return: revenue, cost: sales_cost}"
+                """
+                sc.yml:8:9: roi return and cost are the same measure "a"; expected two different measures, e.g. {return: revenue, cost: \
+                sales_cost}
+                """
             ])
     }
 
@@ -763,9 +837,18 @@ struct ScorecardLoaderTests {
         let errors = scorecard.unresolvedReferences(knownMeasures: ["customer_satisfaction", "sales_cost", "a"])
         #expect(
             errors.map(\.description) == [
-                "sc.yml:7: link 1 from \"customer_satisfacton\" is neither a scorecard measure nor a measure in the data; expected a measure id from the scorecard or a measure name in the data (compared exactly); did you mean \"customer_satisfaction\"?",
-                "sc.yml:9: link 3 from \"wins\" is neither a scorecard measure nor a measure in the data; expected a measure id from the scorecard or a measure name in the data (compared exactly)",
-                "sc.yml:10: roi cost \"sales_cst\" is neither a scorecard measure nor a measure in the data; expected a measure id from the scorecard or a measure name in the data (compared exactly); did you mean \"sales_cost\"?",
+                """
+                sc.yml:7: link 1 from "customer_satisfacton" is neither a scorecard measure nor a measure in the data; expected a measure \
+                id from the scorecard or a measure name in the data (compared exactly); did you mean "customer_satisfaction"?
+                """,
+                """
+                sc.yml:9: link 3 from "wins" is neither a scorecard measure nor a measure in the data; expected a measure id from the \
+                scorecard or a measure name in the data (compared exactly)
+                """,
+                """
+                sc.yml:10: roi cost "sales_cst" is neither a scorecard measure nor a measure in the data; expected a measure id from the \
+                scorecard or a measure name in the data (compared exactly); did you mean "sales_cost"?
+                """,
             ])
         #expect(errors.allSatisfy { $0.kind == .badData })
         #expect(scorecard.unresolvedReferences(knownMeasures: ["customer_satisfacton", "wins", "sales_cst"]).isEmpty)
@@ -801,7 +884,10 @@ struct ScorecardLoaderTests {
                 "sc.yml:3:3: unknown perspective \"finance\"; expected one of financial, customer, process, learning",
                 "sc.yml:6:9: missing key \"name\" in objective 1 of perspective \"financial\"; expected name: the objective's name",
                 "sc.yml:6:17: weight -1 is negative; expected a number >= 0 (0 leaves it out of the roll-up)",
-                "sc.yml:9:13: unknown key \"weigth\" in measure \"revenue\"; expected one of id, name, unit, direction, aggregation, target, team_target, thresholds, weight",
+                """
+                sc.yml:9:13: unknown key "weigth" in measure "revenue"; expected one of id, name, unit, direction, aggregation, target, \
+                team_target, thresholds, weight
+                """,
                 "sc.yml:10:24: unknown direction \"up\" in measure \"revenue\"; expected higher or lower",
                 "sc.yml:12:21: target \"abc\" in measure \"revenue\" is not a number; expected a finite decimal number such as 60000",
                 "sc.yml:13:18: duplicate measure id \"revenue\" (first at line 8); expected each measure id once in the scorecard",
@@ -817,11 +903,17 @@ struct ScorecardLoaderTests {
     func syntaxError() {
         #expect(
             problems("name: x\n perspectives: y\n") == [
-                "sc.yml:2:14: invalid YAML: mapping values are not allowed in this context; expected valid YAML; check the indentation and quoting here"
+                """
+                sc.yml:2:14: invalid YAML: mapping values are not allowed in this context; expected valid YAML; check the indentation and \
+                quoting here
+                """
             ])
         #expect(
             problems("perspectives:\n  financial:\n    objectives: [\n") == [
-                "sc.yml:4:1: invalid YAML: did not find expected node content (while parsing a flow node at line 4, column 1); expected valid YAML; check the indentation and quoting here"
+                """
+                sc.yml:4:1: invalid YAML: did not find expected node content (while parsing a flow node at line 4, column 1); expected \
+                valid YAML; check the indentation and quoting here
+                """
             ])
     }
 
@@ -829,7 +921,10 @@ struct ScorecardLoaderTests {
     func secondDocument() {
         #expect(
             problems(oneMeasure + "---\nname: b\n") == [
-                "sc.yml:9:1: a second YAML document starts here; expected a single document; remove this `---` and what follows, or split the file"
+                """
+                sc.yml:9:1: a second YAML document starts here; expected a single document; remove this `---` and what follows, or split \
+                the file
+                """
             ])
     }
 
@@ -837,7 +932,10 @@ struct ScorecardLoaderTests {
     func controlCharacter() {
         #expect(
             problems("name: a\u{7}b\n" + oneMeasure) == [
-                "sc.yml:1:8: invalid YAML: control characters are not allowed (U+0007); expected printable UTF-8 text; remove or replace this character"
+                """
+                sc.yml:1:8: invalid YAML: control characters are not allowed (U+0007); expected printable UTF-8 text; remove or replace \
+                this character
+                """
             ])
     }
 
@@ -879,7 +977,10 @@ struct ScorecardLoaderTests {
         let deep = "name: " + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "\n"
         #expect(
             problems(deep + oneMeasure) == [
-                "sc.yml:1:70: mappings and lists nested more than 64 levels deep; expected a scorecard nested at most 64 levels deep (raise the limit with --max-scorecard-depth)"
+                """
+                sc.yml:1:70: mappings and lists nested more than 64 levels deep; expected a scorecard nested at most 64 levels deep (raise \
+                the limit with --max-scorecard-depth)
+                """
             ])
         // Past libyaml's own limit (1000 levels) the parser stops first; same message, its place.
         let deeper = "name: " + String(repeating: "[", count: 1500) + String(repeating: "]", count: 1500) + "\n"
@@ -887,7 +988,10 @@ struct ScorecardLoaderTests {
         #expect(result.count == 1)
         #expect(
             result.first?.hasSuffix(
-                "mappings and lists nested more than 64 levels deep; expected a scorecard nested at most 64 levels deep (raise the limit with --max-scorecard-depth)"
+                """
+                mappings and lists nested more than 64 levels deep; expected a scorecard nested at most 64 levels deep (raise the limit \
+                with --max-scorecard-depth)
+                """
             ) == true)
         let error = try? #require(throws: InputErrors.self) { try ScorecardLoader.load(yaml: deep, file: "sc.yml") }
         #expect(error?.errors.first?.kind == .limit)
@@ -898,7 +1002,10 @@ struct ScorecardLoaderTests {
         let yaml = oneMeasure + "# " + String(repeating: "x", count: ScorecardLoader.maxBytes) + "\n"
         #expect(
             problems(yaml) == [
-                "sc.yml: the scorecard is \(yaml.utf8.count) bytes, more than the limit of 1048576 bytes (1 MiB); expected a scorecard file of at most 1 MiB (raise the limit with --max-scorecard-bytes)"
+                """
+                sc.yml: the scorecard is \(yaml.utf8.count) bytes, more than the limit of 1048576 bytes (1 MiB); expected a scorecard file \
+                of at most 1 MiB (raise the limit with --max-scorecard-bytes)
+                """
             ])
     }
 
