@@ -26,7 +26,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
-        // Ingest's database sources (issue #15): libpq (Sources/CLibPQ is a link to the main package's) and GRDB; its Excel source: ZIPFoundation.
+        // Ingest's database sources (issue #15): libpq (Sources/CLibPQ is a link to the main package's) and GRDB;
+        // its Excel source: ZIPFoundation.
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(
             name: "Ingest",

@@ -6,6 +6,7 @@ import Ingest
 /// message for the flag the user typed, with the exit code METHODS.md assigns (see
 /// `Sources/scorecard/ExitStatus.swift`).
 public struct AnalysisError: Error, Sendable, Equatable {
+    /// The reason, with the numbers the command line needs to word its message.
     public enum Why: Sendable, Equatable {
         /// The analysis (e.g. "status") needs a scorecard and the dataset has none.
         case needsScorecard(analysis: String)
@@ -24,11 +25,13 @@ public struct AnalysisError: Error, Sendable, Equatable {
     }
 
     /// The team concerned, when there is one.
-    public var team: String?
+    public let team: String?
     /// The measure concerned, when there is one.
-    public var measure: String?
-    public var why: Why
+    public let measure: String?
+    /// What is wrong, with the figures for the message (periods in the data, cell counts, limits).
+    public let why: Why
 
+    /// An error about `team` and/or `measure` (both optional) for the given reason.
     public init(team: String? = nil, measure: String? = nil, _ why: Why) {
         self.team = team
         self.measure = measure

@@ -4,19 +4,32 @@ import Ingest
 /// What separates top-quartile (Q1) from bottom-quartile (Q4) teams by ROI
 /// (METHODS.md, Top vs bottom quartile).
 public struct QuartileComparison: Sendable {
+    /// One measure's comparison of the top (Q1) and bottom (Q4) ROI quartiles: a row of `quartiles.csv`.
+    /// Each team's window is first reduced to one number by the measure's aggregation.
     public struct Row: Sendable, Equatable {
         /// `roi` for the first row, else the measure id.
-        public var measure: String
-        public var perspective: Perspective?
-        public var topN: Int
-        public var bottomN: Int
-        public var topMean: Double?
-        public var bottomMean: Double?
+        public let measure: String
+        /// The measure's perspective; nil for the `roi` row.
+        public let perspective: Perspective?
+        /// Q1 teams with a value for this measure (`top_n`).
+        public let topN: Int
+        /// Q4 teams with a value for this measure (`bottom_n`).
+        public let bottomN: Int
+        /// Mean over Q1 teams of their window value, in the measure's unit (`top_mean`); nil when none has one.
+        public let topMean: Double?
+        /// Mean over Q4 teams of their window value, in the measure's unit (`bottom_mean`).
+        public let bottomMean: Double?
         /// top_mean / bottom_mean; nil when bottom_mean <= 0.
-        public var ratio: Double?
-        public var difference: Double?
+        public let ratio: Double?
+        /// top_mean − bottom_mean, in the measure's unit; nil when a group is empty or the difference overflows.
+        public let difference: Double?
+        /// (top_mean − bottom_mean) / pooled SD with n − 1 denominators: the gap in standard deviations;
+        /// nil with fewer than 2 teams in a group, no variance, or no variation between teams.
         public var cohensD: Double?
+        /// Welch's t-test of top against bottom (`welch_t`, `welch_df`, `p_value`), as
+        /// `scipy.stats.ttest_ind(top, bottom, equal_var=False)`.
         public var welch: Statistics.WelchTest?
+        /// Mann-Whitney U of the top group and its two-sided asymptotic p (`mw_u`, `mw_p`).
         public var mannWhitney: Statistics.MannWhitney?
         /// BH over the measures' Welch p-values (nil for the roi row).
         public var qValue: Double?
@@ -27,37 +40,54 @@ public struct QuartileComparison: Sendable {
         public var undefinedReason: String?
     }
 
-    public var ranking: Ranking
-    public var rows: [Row]
-    public var notes: [AnalysisNote]
+    /// The ROI ranking whose Q1 and Q4 form the groups.
+    public let ranking: Ranking
+    /// The `roi` row first, then each scorecard measure in the data, in scorecard order (or by |d| with `SortOrder.effect`).
+    public let rows: [Row]
+    /// Why numbers are missing: the ranking's excluded teams, measures without variation or a Welch test.
+    public let notes: [AnalysisNote]
+    /// The bootstrap interval of the ROI ratio, when asked for (`--bootstrap N`).
     public var bootstrap: Bootstrap?
+    /// The out-of-sample check, when asked for (`--holdout`).
     public var holdout: Holdout?
 
     /// A percentile bootstrap interval for the top/bottom mean-ROI ratio: teams resampled
     /// with replacement, quartiles re-formed on each resample.
     public struct Bootstrap: Sendable, Equatable {
-        public var replicates: Int
-        public var seed: UInt64
+        /// Resamples drawn (each draws as many teams as have an ROI, with replacement).
+        public let replicates: Int
+        /// Seed of the `SeededGenerator` that drew them; the same seed gives the same interval.
+        public let seed: UInt64
         /// Replicates where the ratio was defined (bottom mean > 0).
-        public var defined: Int
-        public var lower: Double?
-        public var upper: Double?
+        public let defined: Int
+        /// 2.5th percentile of the defined ratios (numpy linear); nil unless ≥ 95% of resamples (and ≥ 20) were defined.
+        public let lower: Double?
+        /// 97.5th percentile of the defined ratios; nil under the same rule as `lower`.
+        public let upper: Double?
     }
 
     /// Quartiles formed on the first half of the window, compared on the second half.
     public struct Holdout: Sendable, Equatable {
-        public var formedOn: (Period, Period)
-        public var comparedOn: (Period, Period)
-        public var formationRatio: Double?
+        /// First and last period of the first half of the window, where the quartiles are formed.
+        public let formedOn: (Period, Period)
+        /// First and last period of the second half, where those same teams are compared.
+        public let comparedOn: (Period, Period)
+        /// Q1 mean ROI ÷ Q4 mean ROI in the first half (ratio₁); nil when the Q4 mean is ≤ 0.
+        public let formationRatio: Double?
         /// Mean ROI in the second half of the teams that were Q1 / Q4 in the first.
-        public var topMean: Double?
-        public var bottomMean: Double?
-        public var ratio: Double?
-        public var topN: Int
-        public var bottomN: Int
+        public let topMean: Double?
+        /// Second-half mean ROI of the teams that were Q4 in the first half.
+        public let bottomMean: Double?
+        /// topMean ÷ bottomMean in the second half (ratio₂); nil when bottomMean is ≤ 0.
+        public let ratio: Double?
+        /// First-half Q1 teams with an ROI in the second half.
+        public let topN: Int
+        /// First-half Q4 teams with an ROI in the second half.
+        public let bottomN: Int
         /// (ratio₂ − 1) / (ratio₁ − 1): the share of the gap that persisted.
-        public var persistence: Double?
+        public let persistence: Double?
 
+        /// Field by field (tuples of periods are not `Equatable`, so this is written out).
         public static func == (a: Holdout, b: Holdout) -> Bool {
             a.formedOn == b.formedOn && a.comparedOn == b.comparedOn && a.formationRatio == b.formationRatio && a.topMean == b.topMean
                 && a.bottomMean == b.bottomMean && a.ratio == b.ratio && a.topN == b.topN && a.bottomN == b.bottomN
@@ -66,7 +96,10 @@ public struct QuartileComparison: Sendable {
     }
 }
 
+/// Computes `QuartileComparison` (METHODS.md, Top vs bottom quartile): the ROI ranking's Q1 against its Q4 on every
+/// scorecard measure, with Welch and Mann-Whitney tests and Benjamini-Hochberg q-values over the measures.
 public enum QuartileAnalysis {
+    /// Row order after `roi`: the scorecard's, or by |Cohen's d| largest first (ties in scorecard order).
     public enum SortOrder: String, Sendable { case scorecard, effect }
 
     /// - Parameters:
@@ -113,7 +146,9 @@ public enum QuartileAnalysis {
                 notes.append(
                     AnalysisNote(
                         measure: def.id,
-                        "\(TeamVariation.reason) (every team has the same value in every period): tests undefined, left out of the BH family"
+                        """
+                        \(TeamVariation.reason) (every team has the same value in every period): tests undefined, left out of the BH family
+                        """
                     ))
             } else if row.welch == nil {
                 notes.append(

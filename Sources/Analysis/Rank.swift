@@ -2,6 +2,8 @@ import Ingest
 
 /// Teams ranked by sales ROI over the window (METHODS.md, Sales ROI and ranking).
 public struct Ranking: Sendable {
+    /// A team's ROI quartile: Q1 (top) if roi > q75, Q2 if q50 < roi ≤ q75, Q3 if q25 < roi ≤ q50,
+    /// Q4 if roi ≤ q25 (the bins of `pandas.qcut(roi, 4)`, top labelled Q1); `excluded` without an ROI.
     public enum Quartile: String, Sendable {
         case q1 = "Q1"
         case q2 = "Q2"
@@ -10,28 +12,38 @@ public struct Ranking: Sendable {
         case excluded
     }
 
+    /// One team: a row of `rank.csv`.
     public struct Row: Sendable, Equatable {
-        public var team: String
+        /// The team's name as in the data.
+        public let team: String
         /// 1 + number of teams with a strictly greater ROI; nil when excluded.
         public var rank: Int?
+        /// Sales ROI = (Σ return − Σ cost) / Σ cost over the window's present values (0.25: 25%); nil when excluded.
         public var roi: Double?
         /// Σ return and Σ cost over present values (nil when the team has none).
         public var returnTotal: Double?
+        /// Σ cost over the team's present values, in the cost measure's unit; nil when it has none.
         public var costTotal: Double?
+        /// Which quartile of the ROI distribution the team falls in.
         public var quartile: Quartile
         /// Why a team has no ROI: `no data`, `cost <= 0`.
         public var note: String?
     }
 
-    public var returnMeasure: String
-    public var costMeasure: String
+    /// The scorecard's `roi.return` measure id (e.g. revenue).
+    public let returnMeasure: String
+    /// The scorecard's `roi.cost` measure id (e.g. sales_cost).
+    public let costMeasure: String
     /// Ranked teams by rank (ties by name), then excluded teams by name.
-    public var rows: [Row]
+    public let rows: [Row]
     /// q25, q50, q75 of the ROIs (numpy.percentile, linear).
-    public var edges: (q25: Double, q50: Double, q75: Double)?
-    public var notes: [AnalysisNote]
+    public let edges: (q25: Double, q50: Double, q75: Double)?
+    /// One note per excluded team, with the reason.
+    public let notes: [AnalysisNote]
 
+    /// The teams with an ROI, by rank.
     public var ranked: [Row] { rows.filter { $0.rank != nil } }
+    /// The rows in quartile `q`, in row order.
     public func teams(in q: Quartile) -> [Row] { rows.filter { $0.quartile == q } }
 
     /// Mean ROI of a quartile.
@@ -41,6 +53,7 @@ public struct Ranking: Sendable {
     }
 }
 
+/// Computes `Ranking` (METHODS.md, Sales ROI and ranking).
 public enum RankAnalysis {
     /// Ranks every team of the dataset's (windowed) panel by ROI.
     /// - Throws: `InputError` (.usage) when the scorecard has no `roi`; `AnalysisError` when the
@@ -69,6 +82,8 @@ public enum RankAnalysis {
         return any ? sum : nil
     }
 
+    /// Ranks the panel's teams by ROI from the measures at `returnIndex` and `costIndex` (names for the output only):
+    /// totals over present values, rank 1 + teams with a strictly greater ROI (pandas `method='min'`).
     public static func rank(panel: Panel, returnIndex r: Int, costIndex c: Int, returnMeasure: String, costMeasure: String) -> Ranking {
         var rows: [Ranking.Row] = []
         for t in 0..<panel.teamCount {

@@ -3,6 +3,7 @@ import LinearAlgebra
 
 /// Small-sample statistics used by the analyses, each matching the reference named.
 public enum Statistics {
+    /// Arithmetic mean (numpy `mean`); NaN for no values. Values whose sum overflows are scaled by a power of two first.
     public static func mean(_ x: [Double]) -> Double {
         guard !x.isEmpty else { return .nan }
         let sum = x.reduce(0, +)
@@ -64,10 +65,14 @@ public enum Statistics {
         return (ranks, tie)
     }
 
+    /// Welch's unequal-variances t-test of the first group against the second.
     public struct WelchTest: Sendable, Equatable {
-        public var t: Double
-        public var degreesOfFreedom: Double
-        public var pValue: Double
+        /// t = (mean₁ − mean₂) / √(s₁²/n₁ + s₂²/n₂); positive when the first group's mean is larger.
+        public let t: Double
+        /// Welch–Satterthwaite degrees of freedom (not an integer in general).
+        public let degreesOfFreedom: Double
+        /// Two-sided p-value from Student's t with `degreesOfFreedom`.
+        public let pValue: Double
     }
 
     /// `scipy.stats.ttest_ind(a, b, equal_var=False)`; nil with fewer than 2 values in a
@@ -97,10 +102,13 @@ public enum Statistics {
         return (mean(a) - mean(b)) / pooled
     }
 
+    /// The Mann-Whitney U test of the first group against the second (asymptotic, continuity-corrected).
     public struct MannWhitney: Sendable, Equatable {
         /// U of the first group.
-        public var u: Double
-        public var pValue: Double?
+        public let u: Double
+        /// Two-sided p from the normal approximation with tie and continuity corrections; 1 when every value is tied
+        /// (as scipy gives), nil should σ still come out 0.
+        public let pValue: Double?
     }
 
     /// `scipy.stats.mannwhitneyu(a, b, alternative='two-sided', method='asymptotic',

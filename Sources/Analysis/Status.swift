@@ -5,57 +5,90 @@ import LinearAlgebra
 /// perspective and overall scores (METHODS.md, Status; the roll-up is ours, documented in
 /// `ScoringRule.explanation` and the README).
 public struct StatusReport: Sendable {
+    /// A traffic light: green at or above the green threshold, amber at or above the amber threshold, else red.
     public enum Colour: String, Sendable { case green, amber, red }
 
+    /// One measure at the period shown.
     public struct MeasureStatus: Sendable, Equatable {
-        public var definition: MeasureDefinition
+        /// The scorecard's definition (id, name, unit, direction, target, thresholds, weight).
+        public let definition: MeasureDefinition
+        /// The value in the period shown, in the measure's unit: the team's, or the organisation's (teams summed for
+        /// sum measures, averaged otherwise); nil when missing.
         public var actual: Double?
+        /// The value in the period before, on the same basis; nil when missing or at the first period.
         public var previous: Double?
+        /// The target for one period at this level: `target` for the organisation, `team_target` in a team view.
         public var target: Double?
         /// actual/target (higher is better) or target/actual (lower); nil when either is ≤ 0 or missing.
         public var achievement: Double?
         /// min(achievement, cap).
         public var score: Double?
+        /// The measure's colour against its own thresholds (defaults green 1.0, amber 0.9); nil without an achievement.
         public var status: Colour?
+        /// The direction of the level's trend line over the window; nil with fewer than 3 values.
         public var trend: TrendDirection?
         /// The trend line's slope per period (the window's), when there is a trend.
         public var slope: Double?
+        /// Why a number is missing (e.g. "no target", "no value in 2024-06").
         public var note: String?
+        /// actual − previous, in the measure's unit; nil when either is missing.
         public var change: Double? { actual.flatMap { a in previous.map { a - $0 } } }
     }
 
+    /// One objective: its measures rolled up by weight.
     public struct ObjectiveStatus: Sendable, Equatable {
-        public var objective: Objective
-        public var measures: [MeasureStatus]
-        public var score: Double?
-        public var status: Colour?
-        public var initiatives: [InitiativeStatus]
+        /// The scorecard's objective (name, weight, measures, initiatives).
+        public let objective: Objective
+        /// Its measures, in scorecard order.
+        public let measures: [MeasureStatus]
+        /// Weighted mean of the measures' capped achievements (measure `weight`); nil when no measure has a score.
+        public let score: Double?
+        /// The score's colour against the rule's thresholds.
+        public let status: Colour?
+        /// The objective's initiatives, in scorecard order.
+        public let initiatives: [InitiativeStatus]
     }
 
+    /// An initiative and whether it is late.
     public struct InitiativeStatus: Sendable, Equatable {
-        public var initiative: Initiative
-        public var overdue: Bool
+        /// The scorecard's initiative (name, owner, due, status).
+        public let initiative: Initiative
+        /// True when its due period ends before the period shown starts and it is not done or cancelled.
+        public let overdue: Bool
     }
 
+    /// One perspective: its objectives rolled up by weight.
     public struct PerspectiveStatus: Sendable, Equatable {
-        public var perspective: Perspective
-        public var objectives: [ObjectiveStatus]
-        public var score: Double?
-        public var status: Colour?
+        /// Which of the four perspectives.
+        public let perspective: Perspective
+        /// Its objectives, in scorecard order.
+        public let objectives: [ObjectiveStatus]
+        /// Weighted mean of the objectives' scores (objective `weight`); nil when none has a score.
+        public let score: Double?
+        /// The score's colour against the rule's thresholds.
+        public let status: Colour?
     }
 
     /// `nil` for the organisation.
-    public var team: String?
-    public var period: Period
-    public var previousPeriod: Period
-    public var perspectives: [PerspectiveStatus]
-    public var overallScore: Double?
-    public var overallStatus: Colour?
-    public var rule: ScoringRule
+    public let team: String?
+    /// The period shown (default: the window's last).
+    public let period: Period
+    /// The calendar period before it, against which `change` is taken.
+    public let previousPeriod: Period
+    /// The scorecard's perspectives, in its order.
+    public let perspectives: [PerspectiveStatus]
+    /// Plain mean of the perspective scores; nil when none has one.
+    public let overallScore: Double?
+    /// The overall score's colour.
+    public let overallStatus: Colour?
+    /// The cap and thresholds used.
+    public let rule: ScoringRule
     /// The team's ROI rank and quartile (team view, when the scorecard defines roi).
-    public var rank: Ranking.Row?
-    public var rankedTeams: Int
-    public var notes: [AnalysisNote]
+    public let rank: Ranking.Row?
+    /// Teams with an ROI in the ranking (team view; 0 otherwise).
+    public let rankedTeams: Int
+    /// Why scores are missing (a perspective without any measure score).
+    public let notes: [AnalysisNote]
 
     /// The perspective with the lowest score.
     public var worstPerspective: PerspectiveStatus? {
@@ -70,11 +103,13 @@ public struct ScoringRule: Sendable, Equatable {
     /// Thresholds for objective, perspective and overall scores.
     public var thresholds = Thresholds()
 
+    /// A rule with the given cap (1.2 = 120%) and roll-up thresholds (default green 1.0, amber 0.9).
     public init(cap: Double = 1.2, thresholds: Thresholds = Thresholds()) {
         self.cap = cap
         self.thresholds = thresholds
     }
 
+    /// The rule in words, numbered as `scorecard status --explain` prints it.
     public var explanation: String {
         """
         How Scorecard scores a scorecard
@@ -128,6 +163,7 @@ public struct ScoringRule: Sendable, Equatable {
     }
 }
 
+/// Computes `StatusReport` (METHODS.md, Status): the organisation's or one team's scorecard at one period.
 public enum StatusAnalysis {
     /// - Parameters:
     ///   - period: the period shown (default: the panel's last).

@@ -14,19 +14,26 @@ public enum TrendDirection: String, Sendable {
 /// The fits are `LinearAlgebra.TrendLines` over the panel buffer as it is — the panel's
 /// layout (periods fastest) is already the periods × series matrix the kernel takes.
 public struct TrendResult: Sendable {
+    /// The panel's teams (one, `organisation`, for `trend --org`).
     public let teams: [String]
+    /// The panel's measures, in panel order, with direction and unit.
     public let measures: [MeasureInfo]
+    /// Per series: n, slope (unit per period), intercept (at t = 0, the first period), slope SE, t, p, 95% CI, R².
     public let fits: TrendLines
     /// Series in output order (team-major, measures in scorecard order), as indices into
     /// `fits` (series = team × measureCount + measure). Series with fewer than 3 values have
     /// no row.
     public let rows: [Int]
+    /// Per series (indexed like `fits`): improving / declining / flat.
     public let directions: [TrendDirection]
+    /// Series without a row or with undefined numbers (fewer than 3 values, constant, overflow, perfect fit).
     public let notes: [AnalysisNote]
     /// Whether this is the organisation's series (`trend --org`).
     public let organisation: Bool
 
+    /// The team of series `s`.
     public func team(ofSeries s: Int) -> String { teams[s / measures.count] }
+    /// The measure of series `s`.
     public func measure(ofSeries s: Int) -> MeasureInfo { measures[s % measures.count] }
 
     /// Counts of directions over the rows.
@@ -37,6 +44,7 @@ public struct TrendResult: Sendable {
     }
 }
 
+/// Computes `TrendResult` (METHODS.md, Trend).
 public enum TrendAnalysis {
     /// Fits every series of the dataset's panel (or the organisation's, with `organisation`).
     public static func run(_ dataset: Dataset, organisation: Bool = false) -> TrendResult {
@@ -94,7 +102,10 @@ public enum TrendAnalysis {
         describe(constant, "constant series: slope 0, t, p and R² undefined")
         describe(
             perfect,
-            "the values lie exactly on a line (no residual variation): the slope's standard error is 0, t is infinite (shown empty) and p is 0, as statsmodels gives"
+            """
+            the values lie exactly on a line (no residual variation): the slope's standard error is 0, t is infinite (shown empty) and p \
+            is 0, as statsmodels gives
+            """
         )
         describe(wideInterval, "the slope's confidence interval reaches past ±1.8e308 (double precision): ci_low and ci_high undefined")
         describe(overflow, "values too large for double precision (the fit overflows): slope, intercept, t, p and R² undefined")

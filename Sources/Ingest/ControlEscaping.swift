@@ -28,6 +28,8 @@ public enum ControlEscaping {
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }.joined(separator: "\n")
     }
 
+    /// Whether a scalar would move the cursor, end the line or reorder the text on a terminal: C0, DEL and C1 controls,
+    /// line and paragraph separators, bidirectional embeddings, overrides and isolates.
     public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: true  // C0, DEL, C1 (ESC starts terminal sequences)

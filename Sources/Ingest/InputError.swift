@@ -18,9 +18,13 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case inputOutput
     }
 
+    /// What kind of failure it is, which fixes the exit code.
     public var kind: Kind
+    /// The file (or source, e.g. a postgres:// URL, "command line") the problem is in.
     public var file: String
+    /// The 1-based line, when the problem has one.
     public var line: Int?
+    /// The 1-based column in Unicode scalars, when known.
     public var column: Int?
     /// What is wrong, e.g. `value "1,5" is not a number`.
     public var problem: String
@@ -30,6 +34,7 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// sources that are not CSV files (a database, a workbook) name their column with it.
     public var field: Int?
 
+    /// A problem in `file` at an optional line and column.
     public init(
         _ kind: Kind = .badData, file: String, line: Int? = nil, column: Int? = nil,
         problem: String, expected: String
@@ -42,6 +47,7 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         self.expected = expected
     }
 
+    /// `file`, `file:line` or `file:line:column`, as much as is known.
     public var location: String {
         var s = file
         if let line { s += ":\(line)" }
@@ -54,6 +60,7 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         ControlEscaping.escape(expected.isEmpty ? "\(location): \(problem)" : "\(location): \(problem); expected \(expected)")
     }
 
+    /// The process exit code METHODS.md assigns: 64 usage, 65 bad data or a limit, 66 missing input, 74 I/O.
     public var exitCode: Int32 {
         switch kind {
         case .badData, .limit: return 65
@@ -66,29 +73,38 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Several input problems found in one pass (`scorecard validate` reports them all at once).
 public struct InputErrors: Error, Sendable, CustomStringConvertible {
+    /// The problems, each located (a measurements reader keeps at most `ReadLimits.maxErrors`).
     public var errors: [InputError]
     /// The measure names a measurements file held, when it could be read that far: the
     /// scorecard is still checked against them, so one run reports every problem.
     public var measuresSeen: [String]?
+    /// Several problems, and the measures read before they stopped the reading.
     public init(_ errors: [InputError], measuresSeen: [String]? = nil) {
         self.errors = errors
         self.measuresSeen = measuresSeen
     }
+    /// One problem per line.
     public var description: String { errors.map(\.description).joined(separator: "\n") }
+    /// The largest exit code of the problems (65 when there are none).
     public var exitCode: Int32 { errors.map(\.exitCode).max() ?? 65 }
 }
 
 /// Something worth telling the user that does not stop the work (e.g. a measure in the
 /// data that the scorecard does not name).
 public struct InputNote: Sendable, Equatable, CustomStringConvertible {
+    /// The file the note is about.
     public var file: String
+    /// The 1-based line, when the note has one.
     public var line: Int?
+    /// What is worth knowing, in words.
     public var message: String
+    /// A note about `file` at an optional line.
     public init(file: String, line: Int? = nil, message: String) {
         self.file = file
         self.line = line
         self.message = message
     }
+    /// `file:line: note: message` (or `file: note: message`), control characters escaped.
     public var description: String {
         ControlEscaping.escape(line.map { "\(file):\($0): note: \(message)" } ?? "\(file): note: \(message)")
     }

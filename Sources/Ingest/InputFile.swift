@@ -12,16 +12,22 @@ import Darwin
 /// modification time, so an inode freed by a deleted input and reused by a new file (a
 /// long-running process, a test suite) is not taken for that input.
 public struct FileIdentity: Hashable, Sendable {
+    /// `st_dev`: the device holding the file.
     public var device: UInt64
+    /// `st_ino`: the file's inode on that device.
     public var inode: UInt64
+    /// Modification time, whole seconds since 1970 (`st_mtim.tv_sec`).
     public var modified: Int64
+    /// The nanoseconds of the modification time (`st_mtim.tv_nsec`).
     public var modifiedNanoseconds: Int64
+    /// An identity from its parts (tests build them; modification time 0 when not known).
     public init(device: UInt64, inode: UInt64, modified: Int64 = 0, modifiedNanoseconds: Int64 = 0) {
         self.device = device
         self.inode = inode
         self.modified = modified
         self.modifiedNanoseconds = modifiedNanoseconds
     }
+    /// The identity `stat` or `fstat` reported.
     public init(_ st: stat) {
         self.init(
             device: UInt64(st.st_dev), inode: UInt64(st.st_ino), modified: Int64(st.st_mtim.tv_sec),
@@ -62,6 +68,7 @@ public enum InputFiles {
         return opened.withLock { $0.contains(id) }
     }
 
+    /// Why `open` refused a path; the caller words it as an `InputError` naming the file.
     public enum OpenFailure: Error {
         /// `open` failed with this errno.
         case cannotOpen(Int32)

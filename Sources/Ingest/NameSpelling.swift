@@ -30,7 +30,10 @@ public enum NameSpelling {
 
     /// The expected-text for a refused pair.
     public static let expected =
-        "one spelling of each name: names compare byte for byte, and two that differ only in Unicode normalisation are refused (save the file in NFC)"
+        """
+        one spelling of each name: names compare byte for byte, and two that differ only in Unicode normalisation are refused (save the \
+        file in NFC)
+        """
 
     /// For names in first-seen order, each later name that is another spelling of an earlier
     /// one: (index of the later, index of the earlier). Linear: one hash per name.

@@ -7,15 +7,20 @@
 /// never changes a result. The period axis is every calendar slot from the dataset's first
 /// period to its last, gaps included.
 public struct Panel: Sendable, Equatable {
+    /// Team names, sorted by UTF-8 bytes; index `team` of every accessor.
     public let teams: [String]
+    /// Measure names (the data's), sorted by UTF-8 bytes.
     public let measures: [String]
+    /// The frequency of every period on the axis.
     public let frequency: Frequency
     /// The first calendar period (index 0 of every series).
     public let firstPeriod: Period
+    /// Calendar slots from `firstPeriod` to `lastPeriod`, gaps included.
     public let periodCount: Int
     /// `values[(team * measures.count + measure) * periodCount + t]`.
     public var values: [Double]
 
+    /// A panel over these names and periods; `values` must hold teams × measures × periods values, NaN for missing.
     public init(teams: [String], measures: [String], frequency: Frequency, firstPeriod: Period, periodCount: Int, values: [Double]) {
         precondition(values.count == teams.count * measures.count * periodCount, "values do not fill the panel")
         precondition(firstPeriod.frequency == frequency, "first period is of another frequency")
@@ -34,12 +39,18 @@ public struct Panel: Sendable, Equatable {
             && a.values.elementsEqual(b.values) { $0 == $1 || ($0.isNaN && $1.isNaN) }
     }
 
+    /// Number of teams.
     public var teamCount: Int { teams.count }
+    /// Number of measures.
     public var measureCount: Int { measures.count }
+    /// The last calendar period (index periodCount − 1).
     public var lastPeriod: Period { firstPeriod.advanced(by: periodCount - 1) }
+    /// Every period of the axis, in order.
     public var periods: [Period] { (0..<periodCount).map { firstPeriod.advanced(by: $0) } }
 
+    /// The period at index `index` of the axis (0 is `firstPeriod`).
     public func period(at index: Int) -> Period { firstPeriod.advanced(by: index) }
+    /// The axis index of `period`; nil when it is of another frequency or outside the panel.
     public func index(of period: Period) -> Int? {
         guard period.frequency == frequency else { return nil }
         let i = firstPeriod.distance(to: period)
@@ -49,12 +60,14 @@ public struct Panel: Sendable, Equatable {
     /// Names are found byte for byte (METHODS.md), not by `String`'s canonical equivalence:
     /// "Zürich" in NFC does not find a team spelt in NFD (see `NameSpelling`).
     public func teamIndex(_ name: String) -> Int? { teams.firstIndex { $0.utf8.elementsEqual(name.utf8) } }
+    /// The index of the measure named `name` (byte for byte), if the panel has it.
     public func measureIndex(_ name: String) -> Int? { measures.firstIndex { $0.utf8.elementsEqual(name.utf8) } }
 
     /// Offset of a series' first period in `values`.
     @inline(__always)
     public func offset(team: Int, measure: Int) -> Int { (team * measures.count + measure) * periodCount }
 
+    /// The value of one cell: NaN when missing.
     @inline(__always)
     public subscript(team: Int, measure: Int, period: Int) -> Double {
         get { values[offset(team: team, measure: measure) + period] }

@@ -2,6 +2,8 @@
 /// Forecast, "Season"): month of year, quarter, the month of an ISO week's Thursday, or the
 /// weekday (Monday = 0); none for yearly data.
 extension Period {
+    /// 0-based: month of year (0–11), quarter (0–3), the month of the ISO week's Thursday (0–11), weekday
+    /// (Monday = 0, 0–6); nil for yearly periods, which have no season.
     public var seasonSlot: Int? {
         switch frequency {
         case .month: return Period.floorDivMod(ordinal, 12).1

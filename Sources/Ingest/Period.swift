@@ -2,6 +2,7 @@
 public enum Frequency: String, Sendable, CaseIterable, Comparable {
     case day, week, month, quarter, year
 
+    /// Finer first: day < week < month < quarter < year.
     public static func < (a: Frequency, b: Frequency) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
@@ -36,14 +37,18 @@ public enum Frequency: String, Sendable, CaseIterable, Comparable {
 /// Ordinals: day — days since 1970-01-01; week — weeks since the ISO week holding 1970-01-01
 /// (Monday 1969-12-29); month — year·12 + month − 1; quarter — year·4 + quarter − 1; year — the year.
 public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Day, week, month, quarter or year.
     public let frequency: Frequency
+    /// The slot's number within its frequency (see the type's note): consecutive periods differ by 1.
     public let ordinal: Int
 
+    /// The period numbered `ordinal` of `frequency`.
     public init(frequency: Frequency, ordinal: Int) {
         self.frequency = frequency
         self.ordinal = ordinal
     }
 
+    /// Earlier in time; both must be of one frequency.
     public static func < (a: Period, b: Period) -> Bool {
         precondition(a.frequency == b.frequency, "comparing periods of different frequencies")
         return a.ordinal < b.ordinal

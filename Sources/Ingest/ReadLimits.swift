@@ -14,6 +14,7 @@ public struct ReadLimits: Sendable, Equatable {
     /// libyaml refuses more than 1000 whatever this says).
     public var maxScorecardDepth: Int
 
+    /// The defaults: 1 MiB fields, 4 MiB records, 250 million panel cells, 100 errors, a 1 MiB scorecard nested 64 deep.
     public init(
         maxFieldBytes: Int = 1 << 20, maxRecordBytes: Int = 4 << 20, maxPanelCells: Int = 250_000_000,
         maxErrors: Int = 100, maxScorecardBytes: Int = 1 << 20, maxScorecardDepth: Int = 64

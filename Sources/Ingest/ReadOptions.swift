@@ -10,8 +10,11 @@ public struct ReadOptions: Sendable, Equatable {
     /// Header names (matched exactly, else case-insensitively after trimming, when that is
     /// unambiguous); nil means the default name (`team`, `period`, `measure`, `value`).
     public var teamColumn: String?
+    /// The header of the period (or date) column; nil: `period`.
     public var periodColumn: String?
+    /// The header of the measure column of a tidy file; nil: `measure` (a wide file has none: one column per measure).
     public var measureColumn: String?
+    /// The header of the value column of a tidy file; nil: `value`.
     public var valueColumn: String?
     /// Every period label (or date) is mapped into a period of this frequency; a date that
     /// falls twice into one period is a duplicate key. nil: labels as written, and dates with
@@ -28,6 +31,7 @@ public struct ReadOptions: Sendable, Equatable {
     /// Excel workbooks: the sheet to read (`--sheet`); nil reads the first.
     public var sheet: String?
 
+    /// Options with the keys given; a key left nil is unset, and `merged(over:)` takes it from the other options.
     public init(
         teamColumn: String? = nil, periodColumn: String? = nil, measureColumn: String? = nil, valueColumn: String? = nil,
         frequency: Frequency? = nil, dateOrder: DateOrder? = nil, lenientNumbers: Bool? = nil, decimalComma: Bool? = nil,

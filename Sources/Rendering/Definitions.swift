@@ -38,13 +38,19 @@ public struct Definitions: Sendable {
         }
         lines.append("  \"scorecard\": \(dataset.location.scorecard.map(s) ?? "null")")
         lines.append(
-            "  \"window\": {\"frequency\": \(s(p.frequency.rawValue)), \"from\": \(s(p.firstPeriod.description)), \"to\": \(s(p.lastPeriod.description)), \"periods\": \(p.periodCount)}"
+            """
+              "window": {"frequency": \(s(p.frequency.rawValue)), "from": \(s(p.firstPeriod.description)), "to": \
+            \(s(p.lastPeriod.description)), "periods": \(p.periodCount)}
+            """
         )
         lines.append("  \"teams\": \(p.teamCount)")
         lines.append("  \"measures\": [\(p.measures.map(s).joined(separator: ", "))]")
         if let roi = dataset.scorecard?.roi {
             lines.append(
-                "  \"roi\": {\"return\": \(s(roi.returnMeasure)), \"cost\": \(s(roi.costMeasure)), \"definition\": \(s("(Σ \(roi.returnMeasure) − Σ \(roi.costMeasure)) / Σ \(roi.costMeasure) over the window's present values"))}"
+                """
+                  "roi": {"return": \(s(roi.returnMeasure)), "cost": \(s(roi.costMeasure)), "definition": \
+                \(s("(Σ \(roi.returnMeasure) − Σ \(roi.costMeasure)) / Σ \(roi.costMeasure) over the window's present values"))}
+                """
             )
         } else {
             lines.append("  \"roi\": null")

@@ -175,7 +175,10 @@ extension PeopleStyle {
     /// least 3 standard errors above 0).
     public static func quartileHeadline(topN: Int, top: Double, bottomN: Int, bottom: Double, stable: Bool) -> String {
         let means =
-            "Top-quartile teams (\(topN)) average a sales ROI of \(PeopleTable.format(top, style: .percent)), bottom-quartile teams (\(bottomN)) \(PeopleTable.format(bottom, style: .percent))"
+            """
+            Top-quartile teams (\(topN)) average a sales ROI of \(PeopleTable.format(top, style: .percent)), bottom-quartile teams \
+            (\(bottomN)) \(PeopleTable.format(bottom, style: .percent))
+            """
         if stable { return means + " (\(PeopleTable.format(top / bottom, style: .times)))" }
         return means + " (no ratio: the bottom mean is \(bottom > 0 ? "within 3 standard errors of 0" : "not above 0"))"
     }

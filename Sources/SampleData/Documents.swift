@@ -132,7 +132,10 @@ let linkTruths: [LinkTruth] = [
         trueFrom: "pipeline_value", trueTo: "sales_cycle_days", lag: 1, sign: "positive",
         coefficient: Model.pipelineToCycle,
         note:
-            "Stated backwards: a swollen pipeline stretches the reps and lengthens next month's sales cycle; cycle length does not move the pipeline."
+            """
+            Stated backwards: a swollen pipeline stretches the reps and lengthens next month's sales cycle; cycle length does not move the \
+            pipeline.
+            """
     ),
 ]
 

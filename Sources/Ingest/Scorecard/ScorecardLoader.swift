@@ -67,7 +67,10 @@ public enum ScorecardLoader {
 
     static func describe(_ bytes: Int) -> String { bytes == 1 << 20 ? "1048576 bytes (1 MiB)" : "\(bytes) bytes" }
     static func tooBigExpected(_ limits: ReadLimits) -> String {
-        "a scorecard file of at most \(limits.maxScorecardBytes == 1 << 20 ? "1 MiB" : "\(limits.maxScorecardBytes) bytes") (raise the limit with --max-scorecard-bytes)"
+        """
+        a scorecard file of at most \(limits.maxScorecardBytes == 1 << 20 ? "1 MiB" : "\(limits.maxScorecardBytes) bytes") (raise the \
+        limit with --max-scorecard-bytes)
+        """
     }
 
     /// Reads and parses the file at `path` (UTF-8, a BOM allowed).

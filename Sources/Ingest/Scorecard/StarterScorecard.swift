@@ -5,7 +5,9 @@
 public enum StarterScorecard {
     /// A guessed reading of the file, and what was guessed (for standard error).
     public struct Reading: Sendable {
+        /// The columns, frequency and number format guessed for the file.
         public var options: ReadOptions
+        /// What was guessed, one sentence each, for standard error (e.g. "month-end dates read as months").
         public var said: [String]
     }
 
@@ -60,7 +62,10 @@ public enum StarterScorecard {
                 InputError(
                     .usage, file: file, line: 1, column: 1, problem: "no column of the header holds periods or dates Scorecard can read",
                     expected:
-                        "a column of dates (2024-01-31, 2024/01/31, Jan 2024, 31/01/2024 with --date-order dmy); or name it with --period-column"
+                        """
+                        a column of dates (2024-01-31, 2024/01/31, Jan 2024, 31/01/2024 with --date-order dmy); or name it with \
+                        --period-column
+                        """
                 )
             ])
         }

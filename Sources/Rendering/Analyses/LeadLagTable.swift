@@ -26,7 +26,10 @@ extension ResultTable {
         let links = r.pairs.filter(\.isLink)
         let headline =
             links.isEmpty
-            ? "\(r.pairs.filter { $0.verdict == .supported }.count) of \(r.pairs.count) pairs: the leader Granger-causes the lagger (q < 0.05)"
+            ? """
+            \(r.pairs.filter { $0.verdict == .supported }.count) of \(r.pairs.count) pairs: the leader Granger-causes the lagger (q < \
+            0.05)
+            """
             : "\(links.filter { $0.verdict == .supported }.count) of \(links.count) strategy-map links are supported by the data"
         self.init(
             analysis: "leadlag",

@@ -45,11 +45,17 @@ extension ResultTable {
         if let b = q.bootstrap {
             if let lo = b.lower, let hi = b.upper {
                 notes.insert(
-                    "bootstrap 95% interval of the top/bottom ROI ratio: \(PeopleTable.formatNumber(lo)) to \(PeopleTable.formatNumber(hi)) (\(b.defined) of \(b.replicates) resamples of teams, seed \(b.seed))",
+                    """
+                    bootstrap 95% interval of the top/bottom ROI ratio: \(PeopleTable.formatNumber(lo)) to \(PeopleTable.formatNumber(hi)) \
+                    (\(b.defined) of \(b.replicates) resamples of teams, seed \(b.seed))
+                    """,
                     at: 0)
             } else {
                 notes.insert(
-                    "bootstrap: no interval — the ratio is defined in only \(b.defined) of \(b.replicates) resamples (at least 95% needed: the bottom quartile's mean ROI comes near 0)",
+                    """
+                    bootstrap: no interval — the ratio is defined in only \(b.defined) of \(b.replicates) resamples (at least 95% needed: \
+                    the bottom quartile's mean ROI comes near 0)
+                    """,
                     at: 0)
             }
         }

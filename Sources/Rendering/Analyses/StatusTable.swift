@@ -167,7 +167,10 @@ extension ResultTable {
             analysis: "status_teams", columns: columns, rows: rows,
             notes: scored < sorted.count
                 ? [
-                    "\(sorted.count - scored) team\(sorted.count - scored == 1 ? " has" : "s have") no overall score (no measure with a value and a team_target)"
+                    """
+                    \(sorted.count - scored) team\(sorted.count - scored == 1 ? " has" : "s have") no overall score (no measure with a \
+                    value and a team_target)
+                    """
                 ] : [],
             headline: "Status of \(sorted.count) teams at \(period), worst first\(worst)", colors: colors)
         self.styles = styles

@@ -33,13 +33,18 @@ public enum StrategyMap {
                     of: "\n", with: "\\n") + "\""
         }
         var out =
-            "digraph strategy_map {\n  rankdir=BT;\n  newrank=true;\n  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=\"Helvetica\"];\n"
+            """
+            digraph strategy_map {\n  rankdir=BT;\n  newrank=true;\n  node [shape=box, style="rounded,filled", fillcolor=white, \
+            fontname="Helvetica"];\n
+            """
         out += "  edge [fontname=\"Helvetica\", fontsize=10];\n  label=\(q(scorecard.name ?? "Strategy map"));\n  labelloc=t;\n"
         let order: [Perspective] = [.learning, .process, .customer, .financial]
         for (i, perspective) in order.enumerated() {
             guard let block = scorecard.perspectives.first(where: { $0.perspective == perspective }) else { continue }
             out +=
-                "  subgraph cluster_\(i) {\n    label=\(q(perspective.title));\n    style=filled; fillcolor=\"#f4f4f4\"; color=\"#cccccc\";\n"
+                """
+                  subgraph cluster_\(i) {\n    label=\(q(perspective.title));\n    style=filled; fillcolor="#f4f4f4"; color="#cccccc";\n
+                """
             for (j, o) in block.objectives.enumerated() {
                 out += "    subgraph cluster_\(i)_\(j) {\n      label=\(q(o.name)); style=dashed; color=\"#999999\";\n"
                 for m in o.measures { out += "      \(q(m.id)) [label=\(q(m.name == m.id ? m.id : "\(m.name)\n(\(m.id))"))];\n" }

@@ -25,7 +25,10 @@ extension ResultTable {
         let total = r.rows.count
         let scope = r.organisation ? "organisation-level measures" : "team × measure trends"
         let headline =
-            "\(total) \(scope): \(counts[.improving, default: 0]) improving, \(counts[.declining, default: 0]) declining, \(counts[.flat, default: 0]) flat (p < 0.05)"
+            """
+            \(total) \(scope): \(counts[.improving, default: 0]) improving, \(counts[.declining, default: 0]) declining, \
+            \(counts[.flat, default: 0]) flat (p < 0.05)
+            """
         self.init(
             analysis: "trend",
             columns: [

@@ -90,7 +90,10 @@ public struct FanChart: Sendable {
                 svg.circle(
                     cx: x(history.count + h), cy: area.y(p.forecast, scale), r: 3, fill: Palette.forecast,
                     title:
-                        "\(p.period): \(ReportNumber.withUnit(p.forecast, unit)) (\(levelPercent) interval \(ReportNumber.compact(p.lower)) to \(ReportNumber.compact(p.upper)))"
+                        """
+                        \(p.period): \(ReportNumber.withUnit(p.forecast, unit)) (\(levelPercent) interval \(ReportNumber.compact(p.lower)) \
+                        to \(ReportNumber.compact(p.upper)))
+                        """
                 )
             }
         }

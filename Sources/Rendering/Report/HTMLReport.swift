@@ -64,10 +64,18 @@ public enum HTMLReport {
         page.add("<title>\(XML.escape(title)) — report</title>\n<style>\n\(css)</style>\n</head>\n<body>\n<main>\n")
         page.add("<header>\n<h1>\(XML.escape(title))</h1>\n")
         page.add(
-            "<p class=\"meta\">\(XML.escape(input.dataset.location.measurements)) · \(panel.teamCount) teams × \(panel.measureCount) measures × \(panel.periodCount) \(panel.frequency.rawValue)s (\(panel.firstPeriod) to \(panel.lastPeriod)) · scorecard \(XML.escape(input.engineVersion))</p>\n"
+            """
+            <p class="meta">\(XML.escape(input.dataset.location.measurements)) · \(panel.teamCount) teams × \(panel.measureCount) measures \
+            × \(panel.periodCount) \(panel.frequency.rawValue)s (\(panel.firstPeriod) to \(panel.lastPeriod)) · scorecard \
+            \(XML.escape(input.engineVersion))</p>\n
+            """
         )
         page.add(
-            "<nav><ol><li><a href=\"#status\">Scorecard status</a></li><li><a href=\"#quartiles\">Top vs bottom quartile</a></li><li><a href=\"#leadlag\">Lead-lag heatmap</a></li><li><a href=\"#map\">Strategy map</a></li><li><a href=\"#forecast\">Forecast</a></li><li><a href=\"#notes\">Notes</a></li></ol></nav>\n</header>\n"
+            """
+            <nav><ol><li><a href="#status">Scorecard status</a></li><li><a href="#quartiles">Top vs bottom quartile</a></li><li><a \
+            href="#leadlag">Lead-lag heatmap</a></li><li><a href="#map">Strategy map</a></li><li><a href="#forecast">Forecast</a></li><li>\
+            <a href="#notes">Notes</a></li></ol></nav>\n</header>\n
+            """
         )
         statusSection(input, &page)
         quartileSection(input, &page)
@@ -106,28 +114,50 @@ public enum HTMLReport {
         let panel = input.dataset.panel
         if s.team == nil, let all = input.teamsInData, panel.teamCount < all {
             page.add(
-                "<p class=\"missing\">The selection holds \(panel.teamCount) of \(all) teams, but the targets are the whole organisation's: read achievements with care.</p>\n"
+                """
+                <p class="missing">The selection holds \(panel.teamCount) of \(all) teams, but the targets are the whole organisation's: \
+                read achievements with care.</p>\n
+                """
             )
         }
         page.add(
-            "<div class=\"cards\">\n<div class=\"card \(s.overallStatus?.rawValue ?? "none")\"><div class=\"card-title\">Overall</div><div class=\"card-score\">\(ReportNumber.percent(s.overallScore))</div>\(chip(s.overallStatus))</div>\n"
+            """
+            <div class="cards">\n<div class="card \(s.overallStatus?.rawValue ?? "none")"><div class="card-title">Overall</div><div \
+            class="card-score">\(ReportNumber.percent(s.overallScore))</div>\(chip(s.overallStatus))</div>\n
+            """
         )
         for p in s.perspectives {
             page.add(
-                "<div class=\"card \(p.status?.rawValue ?? "none")\"><div class=\"card-title\">\(XML.escape(p.perspective.title))</div><div class=\"card-score\">\(ReportNumber.percent(p.score))</div>\(chip(p.status))</div>\n"
+                """
+                <div class="card \(p.status?.rawValue ?? "none")"><div class="card-title">\(XML.escape(p.perspective.title))</div><div \
+                class="card-score">\(ReportNumber.percent(p.score))</div>\(chip(p.status))</div>\n
+                """
             )
         }
         page.add("</div>\n")
         page.add(
-            "<table class=\"status\">\n<thead><tr><th>Objective / measure</th><th class=\"num\">Actual</th><th class=\"num\">Target</th><th class=\"num\">Achievement</th><th>Status</th><th class=\"num\">Change</th><th>Series, \(org.firstPeriod) to \(org.lastPeriod)</th><th>Trend</th></tr></thead>\n<tbody>\n"
+            """
+            <table class="status">\n<thead><tr><th>Objective / measure</th><th class="num">Actual</th><th class="num">Target</th><th \
+            class="num">Achievement</th><th>Status</th><th class="num">Change</th><th>Series, \(org.firstPeriod) to \(org.lastPeriod)</th>\
+            <th>Trend</th></tr></thead>\n<tbody>\n
+            """
         )
         for p in s.perspectives {
             page.add(
-                "<tr class=\"perspective\"><td colspan=\"3\">\(XML.escape(p.perspective.title))</td><td class=\"num\">\(ReportNumber.percent(p.score))</td><td>\(chip(p.status))</td><td colspan=\"3\"></td></tr>\n"
+                """
+                <tr class="perspective"><td colspan="3">\(XML.escape(p.perspective.title))</td><td class="num">\
+                \(ReportNumber.percent(p.score))</td><td>\(chip(p.status))</td><td colspan="3"></td></tr>\n
+                """
             )
             for o in p.objectives {
+                let weight =
+                    o.objective.weight != 1
+                    ? " <span class=\"weight\">(weight \(XML.escape(ReportNumber.plain(o.objective.weight))))</span>" : ""
                 page.add(
-                    "<tr class=\"objective\"><td colspan=\"3\">\(XML.escape(o.objective.name))\(o.objective.weight != 1 ? " <span class=\"weight\">(weight \(XML.escape(ReportNumber.plain(o.objective.weight))))</span>" : "")</td><td class=\"num\">\(ReportNumber.percent(o.score))</td><td>\(chip(o.status))</td><td colspan=\"3\"></td></tr>\n"
+                    """
+                    <tr class="objective"><td colspan="3">\(XML.escape(o.objective.name))\(weight)\
+                    </td><td class="num">\(ReportNumber.percent(o.score))</td><td>\(chip(o.status))</td><td colspan="3"></td></tr>\n
+                    """
                 )
                 for ms in o.measures {
                     let def = ms.definition
@@ -148,7 +178,10 @@ public enum HTMLReport {
                             let slope = fits.slope[si]
                             let sign = slope > 0 ? "+" : ""
                             var text =
-                                "<span class=\"trend \(direction.rawValue)\">\(direction.rawValue)</span><br/><span class=\"small\">\(sign)\(XML.escape(ReportNumber.withUnit(slope, unit))) per \(org.frequency.rawValue)"
+                                """
+                                <span class="trend \(direction.rawValue)">\(direction.rawValue)</span><br/><span class="small">\
+                                \(sign)\(XML.escape(ReportNumber.withUnit(slope, unit))) per \(org.frequency.rawValue)
+                                """
                             if fits.outcome[si] == .fitted, fits.pValue[si].isFinite {
                                 text += ", p \(XML.escape(ReportNumber.probability(fits.pValue[si])))"
                             }
@@ -163,13 +196,23 @@ public enum HTMLReport {
                     let change = ms.change.map { ($0 > 0 ? "+" : "") + ReportNumber.withUnit($0, unit) } ?? ReportNumber.missing
                     let noteText = ms.note.map { "<br/><span class=\"small muted\">\(XML.escape($0))</span>" } ?? ""
                     page.add(
-                        "<tr><td class=\"measure\">\(XML.escape(def.name))<br/><span class=\"small muted\">\(XML.escape(def.id)) · \(def.direction == .higher ? "higher is better" : "lower is better")\(def.weight != 1 ? " · weight \(XML.escape(ReportNumber.plain(def.weight)))" : "")</span>\(noteText)</td>"
+                        """
+                        <tr><td class="measure">\(XML.escape(def.name))<br/><span class="small muted">\(XML.escape(def.id)) · \
+                        \(def.direction == .higher ? "higher is better" : "lower is better")\
+                        \(def.weight != 1 ? " · weight \(XML.escape(ReportNumber.plain(def.weight)))" : "")</span>\(noteText)</td>
+                        """
                     )
                     page.add(
-                        "<td class=\"num\">\(XML.escape(ReportNumber.withUnit(ms.actual, unit)))</td><td class=\"num\">\(XML.escape(ReportNumber.withUnit(ms.target, unit)))</td>"
+                        """
+                        <td class="num">\(XML.escape(ReportNumber.withUnit(ms.actual, unit)))</td><td class="num">\
+                        \(XML.escape(ReportNumber.withUnit(ms.target, unit)))</td>
+                        """
                     )
                     page.add(
-                        "<td class=\"num\">\(ReportNumber.percent(ms.achievement))</td><td>\(chip(ms.status))</td><td class=\"num\">\(XML.escape(change))</td>"
+                        """
+                        <td class="num">\(ReportNumber.percent(ms.achievement))</td><td>\(chip(ms.status))</td><td class="num">\
+                        \(XML.escape(change))</td>
+                        """
                     )
                     page.add("<td class=\"spark\">\(spark)</td><td>\(trendCell)</td></tr>\n")
                 }
@@ -177,18 +220,34 @@ public enum HTMLReport {
         }
         page.add("</tbody>\n</table>\n")
         page.add(
-            "<p class=\"caption\">How to read: the organisation's value in \(s.period) (sum measures add the teams, mean measures average them) against the scorecard's target. Achievement is actual ÷ target, or target ÷ actual when lower is better; a measure is green at or above its green threshold (default 100%), amber at or above its amber threshold (default 90%), otherwise red. Objective and perspective scores are weighted means of achievements capped at \(ReportNumber.fixed(s.rule.cap * 100, decimals: 0))%; the overall score is the mean of the perspectives. Sparklines: solid line the organisation's values, dashed grey the fitted trend line (OLS on time), dotted green the target; the numbers on the left are the bottom and top of the axis. Trend: improving or declining when the slope is significant at p &lt; 0.05 and good or bad for the measure, otherwise flat. “—” marks a value that is missing or undefined.</p>\n"
+            """
+            <p class="caption">How to read: the organisation's value in \(s.period) (sum measures add the teams, mean measures average \
+            them) against the scorecard's target. Achievement is actual ÷ target, or target ÷ actual when lower is better; a measure is \
+            green at or above its green threshold (default 100%), amber at or above its amber threshold (default 90%), otherwise red. \
+            Objective and perspective scores are weighted means of achievements capped at \
+            \(ReportNumber.fixed(s.rule.cap * 100, decimals: 0))%; the overall score is the mean of the perspectives. Sparklines: solid \
+            line the organisation's values, dashed grey the fitted trend line (OLS on time), dotted green the target; the numbers on the \
+            left are the bottom and top of the axis. Trend: improving or declining when the slope is significant at p &lt; 0.05 and good \
+            or bad for the measure, otherwise flat. “—” marks a value that is missing or undefined.</p>\n
+            """
         )
         let initiatives = s.perspectives.flatMap { p in p.objectives.flatMap { o in o.initiatives.map { (p, o, $0) } } }
         if !initiatives.isEmpty {
             page.add(
-                "<h3>Initiatives</h3>\n<table class=\"initiatives\">\n<thead><tr><th>Initiative</th><th>Objective</th><th>Owner</th><th>Due</th><th>Status</th></tr></thead>\n<tbody>\n"
+                """
+                <h3>Initiatives</h3>\n<table class="initiatives">\n<thead><tr><th>Initiative</th><th>Objective</th><th>Owner</th><th>\
+                Due</th><th>Status</th></tr></thead>\n<tbody>\n
+                """
             )
             for (_, o, i) in initiatives {
                 let status =
                     XML.escape(i.initiative.status ?? ReportNumber.missing) + (i.overdue ? " <span class=\"chip red\">overdue</span>" : "")
                 page.add(
-                    "<tr><td>\(XML.escape(i.initiative.name))</td><td>\(XML.escape(o.objective.name))</td><td>\(XML.escape(i.initiative.owner ?? ReportNumber.missing))</td><td>\(XML.escape(i.initiative.due ?? ReportNumber.missing))</td><td>\(status)</td></tr>\n"
+                    """
+                    <tr><td>\(XML.escape(i.initiative.name))</td><td>\(XML.escape(o.objective.name))</td><td>\
+                    \(XML.escape(i.initiative.owner ?? ReportNumber.missing))</td><td>\
+                    \(XML.escape(i.initiative.due ?? ReportNumber.missing))</td><td>\(status)</td></tr>\n
+                    """
                 )
             }
             page.add("</tbody>\n</table>\n")
@@ -203,7 +262,10 @@ public enum HTMLReport {
         page.add("<section id=\"quartiles\">\n<h2>2. Top vs bottom quartile by sales ROI</h2>\n")
         guard let q = input.quartiles else {
             page.add(
-                "<p class=\"missing\">Not available: \(XML.escape(input.problems.first { $0.hasPrefix("quartiles") } ?? "no result"))</p>\n</section>\n"
+                """
+                <p class="missing">Not available: \(XML.escape(input.problems.first { $0.hasPrefix("quartiles") } ?? "no result"))</p>\n\
+                </section>\n
+                """
             )
             return
         }
@@ -216,7 +278,10 @@ public enum HTMLReport {
         }
         if let roi = q.rows.first {
             var headline =
-                "Top-quartile teams (\(roi.topN)) have a mean sales ROI of \(ReportNumber.compact(roi.topMean)), bottom-quartile teams (\(roi.bottomN)) \(ReportNumber.compact(roi.bottomMean))"
+                """
+                Top-quartile teams (\(roi.topN)) have a mean sales ROI of \(ReportNumber.compact(roi.topMean)), bottom-quartile teams \
+                (\(roi.bottomN)) \(ReportNumber.compact(roi.bottomMean))
+                """
             if let r = roi.ratio { headline += ": \(ReportNumber.fixed(r, decimals: 2))× as much" }
             let significant = q.rows.dropFirst().filter { ($0.qValue ?? 1) < 0.05 }.map { displayName($0.measure, dataset) }
             headline +=
@@ -234,14 +299,25 @@ public enum HTMLReport {
         }
         if rows.contains(where: { $0.ratio == nil }) {
             page.note(
-                "Quartiles: a measure without an index has a bottom-quartile mean ≤ 0, within 3 standard errors of 0 (the ratio would be noise), or no values; its row shows “—”."
+                """
+                Quartiles: a measure without an index has a bottom-quartile mean ≤ 0, within 3 standard errors of 0 (the ratio would be \
+                noise), or no values; its row shows “—”.
+                """
             )
         }
         let chart = QuartileChart(rows: rows, topLabel: "top quartile (Q1) mean", bottomLabel: "bottom quartile (Q4) mean")
         let window = "\(dataset.panel.firstPeriod) to \(dataset.panel.lastPeriod)"
         page.add("<figure>\n\(chart.svg(title: "Top vs bottom quartile teams by sales ROI, index bottom = 100"))\n")
         page.add(
-            "<figcaption>How to read: teams are ranked by sales ROI = (Σ \(XML.escape(ranking.returnMeasure)) − Σ \(XML.escape(ranking.costMeasure))) ÷ Σ \(XML.escape(ranking.costMeasure)) over \(window); Q1 is the top quarter, Q4 the bottom. Each measure is reduced to one number per team (its aggregation over the window) and averaged per group. On the index scale the bottom group's mean is 100 (orange) and the top group's is 100 × top ÷ bottom (blue); a blue bar means the top group is better for that measure (lower for lower-is-better measures), orange worse. Stars mark Benjamini-Hochberg q-values of Welch's t-test: * q &lt; 0.05, ** &lt; 0.01, *** &lt; 0.001 (the ROI row, which defines the groups, shows its Welch p instead). Cohen's d is the difference in pooled standard deviations.</figcaption>\n</figure>\n"
+            """
+            <figcaption>How to read: teams are ranked by sales ROI = (Σ \(XML.escape(ranking.returnMeasure)) − Σ \
+            \(XML.escape(ranking.costMeasure))) ÷ Σ \(XML.escape(ranking.costMeasure)) over \(window); Q1 is the top quarter, Q4 the \
+            bottom. Each measure is reduced to one number per team (its aggregation over the window) and averaged per group. On the index \
+            scale the bottom group's mean is 100 (orange) and the top group's is 100 × top ÷ bottom (blue); a blue bar means the top group \
+            is better for that measure (lower for lower-is-better measures), orange worse. Stars mark Benjamini-Hochberg q-values of \
+            Welch's t-test: * q &lt; 0.05, ** &lt; 0.01, *** &lt; 0.001 (the ROI row, which defines the groups, shows its Welch p \
+            instead). Cohen's d is the difference in pooled standard deviations.</figcaption>\n</figure>\n
+            """
         )
         for n in q.notes { page.note("Quartiles: \(n.description)") }
         page.add("</section>\n")
@@ -253,7 +329,10 @@ public enum HTMLReport {
         page.add("<section id=\"leadlag\">\n<h2>3. Lead-lag heatmap</h2>\n")
         guard let source = input.heatmap ?? input.leadLag else {
             page.add(
-                "<p class=\"missing\">Not available: \(XML.escape(input.problems.first { $0.hasPrefix("lead-lag") } ?? "the scorecard has no links"))</p>\n</section>\n"
+                """
+                <p class="missing">Not available: \
+                \(XML.escape(input.problems.first { $0.hasPrefix("lead-lag") } ?? "the scorecard has no links"))</p>\n</section>\n
+                """
             )
             return
         }
@@ -282,8 +361,17 @@ public enum HTMLReport {
         let frequency = dataset.panel.frequency.rawValue
         let heatmap = Heatmap(rows: rows, maxLag: source.maxLag, periodName: frequency)
         page.add("<figure>\n\(heatmap.svg(title: "Lead-lag correlations by lag"))\n")
+        let otherRows =
+            input.heatmap != nil ? "; the other rows are every measure of an earlier perspective against every measure of a later one" : ""
         page.add(
-            "<figcaption>How to read: each row is a leader → lagger pair (◆: a link of the strategy map\(input.heatmap != nil ? "; the other rows are every measure of an earlier perspective against every measure of a later one" : "")); each column a lag k, the number of \(frequency)s between the leader's value and the lagger's. The colour is the pooled partial correlation of the leader at t with the lagger at t + k over all teams, with team and period effects removed (blue positive, red negative, white none; scale ±\(ReportNumber.fixed(heatmap.limit, decimals: 1))). The outlined cell is the best lag (largest |r| over lags 1 to \(source.maxLag)). A strong lag-0 cell with weak later cells means the two move together rather than one leading the other.</figcaption>\n</figure>\n"
+            """
+            <figcaption>How to read: each row is a leader → lagger pair (◆: a link of the strategy map\(otherRows)); each \
+            column a lag k, the number of \(frequency)s between the leader's value and the lagger's. The colour is the pooled \
+            partial correlation of the leader at t with the lagger at t + k over all teams, with team and period effects removed (blue \
+            positive, red negative, white none; scale ±\(ReportNumber.fixed(heatmap.limit, decimals: 1))). The outlined cell is the best \
+            lag (largest |r| over lags 1 to \(source.maxLag)). A strong lag-0 cell with weak later cells means the two move together \
+            rather than one leading the other.</figcaption>\n</figure>\n
+            """
         )
         page.add("</section>\n")
     }
@@ -319,22 +407,44 @@ public enum HTMLReport {
         let diagram = StrategyMapDiagram(boxes: boxes, arrows: arrows)
         page.add("<figure>\n\(diagram.svg(title: "Strategy map with the data's verdict on each link"))\n")
         page.add(
-            "<figcaption>How to read: the four perspectives are stacked in the order the balanced scorecard assumes causes flow, learning at the bottom to financial at the top; each box is a measure, outlined in its status colour, with its latest value and achievement. Each arrow is a hypothesis of the scorecard (cause → effect), coloured by the verdict of the panel Granger test with team and period effects: <b>supported</b> when the forward test's Benjamini-Hochberg q &lt; 0.05 and the best-lag correlation has the link's sign, <b>contradicted</b> when it is significant with the opposite sign, <b>reversed</b> when only the effect → cause test is significant, <b>not supported</b> otherwise, <b>insufficient data</b> when the test cannot be computed.</figcaption>\n</figure>\n"
+            """
+            <figcaption>How to read: the four perspectives are stacked in the order the balanced scorecard assumes causes flow, learning \
+            at the bottom to financial at the top; each box is a measure, outlined in its status colour, with its latest value and \
+            achievement. Each arrow is a hypothesis of the scorecard (cause → effect), coloured by the verdict of the panel Granger test \
+            with team and period effects: <b>supported</b> when the forward test's Benjamini-Hochberg q &lt; 0.05 and the best-lag \
+            correlation has the link's sign, <b>contradicted</b> when it is significant with the opposite sign, <b>reversed</b> when only \
+            the effect → cause test is significant, <b>not supported</b> otherwise, <b>insufficient data</b> when the test cannot be \
+            computed.</figcaption>\n</figure>\n
+            """
         )
         if !pairs.isEmpty {
             page.add(
-                "<table class=\"links\">\n<thead><tr><th>Cause → effect</th><th>Sign</th><th>Verdict</th><th class=\"num\">Best lag</th><th class=\"num\">r</th><th class=\"num\">Granger lags</th><th class=\"num\">F</th><th class=\"num\">q</th><th class=\"num\">Reverse q</th></tr></thead>\n<tbody>\n"
+                """
+                <table class="links">\n<thead><tr><th>Cause → effect</th><th>Sign</th><th>Verdict</th><th class="num">Best lag</th><th \
+                class="num">r</th><th class="num">Granger lags</th><th class="num">F</th><th class="num">q</th><th class="num">Reverse \
+                q</th></tr></thead>\n<tbody>\n
+                """
             )
             for p in pairs {
                 let f = p.granger.map { ReportNumber.fixed($0.f, decimals: 2) } ?? ReportNumber.missing
                 page.add(
-                    "<tr><td>\(XML.escape(displayName(p.leader, input.dataset))) → \(XML.escape(displayName(p.lagger, input.dataset)))</td><td>\(p.sign?.rawValue ?? ReportNumber.missing)</td><td>\(verdictChip(p.verdict))</td>"
+                    """
+                    <tr><td>\(XML.escape(displayName(p.leader, input.dataset))) → \(XML.escape(displayName(p.lagger, input.dataset)))</td>\
+                    <td>\(p.sign?.rawValue ?? ReportNumber.missing)</td><td>\(verdictChip(p.verdict))</td>
+                    """
                 )
                 page.add(
-                    "<td class=\"num\">\(p.bestLag.map(String.init) ?? ReportNumber.missing)</td><td class=\"num\">\(p.r.map { ReportNumber.fixed($0, decimals: 3) } ?? ReportNumber.missing)</td>"
+                    """
+                    <td class="num">\(p.bestLag.map(String.init) ?? ReportNumber.missing)</td><td class="num">\
+                    \(p.r.map { ReportNumber.fixed($0, decimals: 3) } ?? ReportNumber.missing)</td>
+                    """
                 )
                 page.add(
-                    "<td class=\"num\">\(p.granger.map { String($0.lags) } ?? ReportNumber.missing)</td><td class=\"num\">\(f)</td><td class=\"num\">\(XML.escape(ReportNumber.probability(p.grangerQ)))</td><td class=\"num\">\(XML.escape(ReportNumber.probability(p.reverseQ)))</td></tr>\n"
+                    """
+                    <td class="num">\(p.granger.map { String($0.lags) } ?? ReportNumber.missing)</td><td class="num">\(f)</td><td \
+                    class="num">\(XML.escape(ReportNumber.probability(p.grangerQ)))</td><td class="num">\
+                    \(XML.escape(ReportNumber.probability(p.reverseQ)))</td></tr>\n
+                    """
                 )
             }
             page.add("</tbody>\n</table>\n")
@@ -349,7 +459,10 @@ public enum HTMLReport {
         page.add("<section id=\"forecast\">\n<h2>5. Forecast</h2>\n")
         guard let f = input.forecast else {
             page.add(
-                "<p class=\"missing\">Not available: \(XML.escape(input.problems.first { $0.hasPrefix("forecast") } ?? "no result"))</p>\n</section>\n"
+                """
+                <p class="missing">Not available: \(XML.escape(input.problems.first { $0.hasPrefix("forecast") } ?? "no result"))</p>\n\
+                </section>\n
+                """
             )
             return
         }
@@ -363,7 +476,11 @@ public enum HTMLReport {
         let figure = f.aggregation == .sum ? "total" : "mean"
         if let t = f.totals.first {
             page.add(
-                "<p class=\"headline\">\(XML.escape(name)), organisation \(figure) for \(t.period): \(XML.escape(ReportNumber.withUnit(t.forecast, unit))) (\(level) prediction interval \(XML.escape(ReportNumber.compact(t.lower))) to \(XML.escape(ReportNumber.compact(t.upper))), \(t.teams) teams).</p>\n"
+                """
+                <p class="headline">\(XML.escape(name)), organisation \(figure) for \(t.period): \
+                \(XML.escape(ReportNumber.withUnit(t.forecast, unit))) (\(level) prediction interval \
+                \(XML.escape(ReportNumber.compact(t.lower))) to \(XML.escape(ReportNumber.compact(t.upper))), \(t.teams) teams).</p>\n
+                """
             )
         }
         if !f.totals.isEmpty {
@@ -380,14 +497,31 @@ public enum HTMLReport {
                 phase: phase(panel.firstPeriod))
             page.add("<figure>\n\(chart.svg(title: "\(name): organisation \(figure), history and forecast"))\n")
             page.add(
-                "<figcaption>How to read: the solid line is the \(figure) of \(XML.escape(name)) over the \(teams) teams that have a forecast; the dashed line continues it with the forecast for the next \(f.horizon) \(panel.frequency.rawValue)s, and the shaded band is the \(level) prediction interval of the \(figure) (with the teams' errors' correlation, widened where the earlier origins' errors call for it). Model: one regression per horizon h, \(XML.escape(name)) at t + h (\(f.transform == "log" ? "on the log scale" : "in levels")) on team effects\(f.models.contains(where: \.trends) ? ", team trends" : "")\(f.seasonal.map { ", \($0) dummies" } ?? "") and the last \(f.lags) values of \(XML.escape(name)) and of its drivers (\(XML.escape(drivers))), pooled over all teams.</figcaption>\n</figure>\n"
+                """
+                <figcaption>How to read: the solid line is the \(figure) of \(XML.escape(name)) over the \(teams) teams that have a \
+                forecast; the dashed line continues it with the forecast for the next \(f.horizon) \(panel.frequency.rawValue)s, and the \
+                shaded band is the \(level) prediction interval of the \(figure) (with the teams' errors' correlation, widened where the \
+                earlier origins' errors call for it). Model: one regression per horizon h, \(XML.escape(name)) at t + h \
+                (\(f.transform == "log" ? "on the log scale" : "in levels")) on team \
+                effects\(f.models.contains(where: \.trends) ? ", team trends" : "")\(f.seasonal.map { ", \($0) dummies" } ?? "") and the \
+                last \(f.lags) values of \(XML.escape(name)) and of its drivers (\(XML.escape(drivers))), pooled over all \
+                teams.</figcaption>\n</figure>\n
+                """
             )
             page.add(
-                "<table class=\"forecast\">\n<thead><tr><th>Period</th><th class=\"num\">Horizon</th><th class=\"num\">Forecast</th><th class=\"num\">Lower</th><th class=\"num\">Upper</th><th class=\"num\">Teams</th></tr></thead>\n<tbody>\n"
+                """
+                <table class="forecast">\n<thead><tr><th>Period</th><th class="num">Horizon</th><th class="num">Forecast</th><th \
+                class="num">Lower</th><th class="num">Upper</th><th class="num">Teams</th></tr></thead>\n<tbody>\n
+                """
             )
             for t in f.totals {
                 page.add(
-                    "<tr><td>\(t.period)</td><td class=\"num\">\(t.horizon)</td><td class=\"num\">\(XML.escape(ReportNumber.withUnit(t.forecast, unit)))</td><td class=\"num\">\(XML.escape(ReportNumber.compact(t.lower)))</td><td class=\"num\">\(XML.escape(ReportNumber.compact(t.upper)))</td><td class=\"num\">\(t.teams)</td></tr>\n"
+                    """
+                    <tr><td>\(t.period)</td><td class="num">\(t.horizon)</td><td class="num">\
+                    \(XML.escape(ReportNumber.withUnit(t.forecast, unit)))</td><td class="num">\
+                    \(XML.escape(ReportNumber.compact(t.lower)))</td><td class="num">\(XML.escape(ReportNumber.compact(t.upper)))</td><td \
+                    class="num">\(t.teams)</td></tr>\n
+                    """
                 )
             }
             page.add("</tbody>\n</table>\n")
@@ -417,7 +551,10 @@ public enum HTMLReport {
                 // Forecast periods continue the axis only when they follow the window's last period.
                 guard let firstRow = rows.first, firstRow.period == panel.lastPeriod.advanced(by: 1) else {
                     page.note(
-                        "Forecast: team \(team) forecasts from an earlier origin (a missing value at the end of its series) and is not drawn."
+                        """
+                        Forecast: team \(team) forecasts from an earlier origin (a missing value at the end of its series) and is not \
+                        drawn.
+                        """
                     )
                     continue
                 }
@@ -428,11 +565,17 @@ public enum HTMLReport {
                     history: history, forecast: points, unit: unit, yTitle: "\(name)\(unit.map { " (\($0))" } ?? "")", levelPercent: level,
                     width: 560, height: 280, phase: phase(panel.period(at: start)))
                 page.add(
-                    "<figure class=\"multiple\"><figcaption class=\"team\">\(XML.escape(team))</figcaption>\(chart.svg(title: "\(team): \(name), history and forecast"))</figure>\n"
+                    """
+                    <figure class="multiple"><figcaption class="team">\(XML.escape(team))</figcaption>\
+                    \(chart.svg(title: "\(team): \(name), history and forecast"))</figure>\n
+                    """
                 )
             }
             page.add(
-                "</div>\n<p class=\"caption\">The last \(panel.periodCount - start) \(panel.frequency.rawValue)s of each team's \(XML.escape(name)) with its own forecast and \(level) prediction interval.</p>\n"
+                """
+                </div>\n<p class="caption">The last \(panel.periodCount - start) \(panel.frequency.rawValue)s of each team's \
+                \(XML.escape(name)) with its own forecast and \(level) prediction interval.</p>\n
+                """
             )
         }
         for n in f.notes { page.note("Forecast: \(n.description)") }
@@ -459,14 +602,18 @@ public enum HTMLReport {
         for n in input.dataset.notes { page.add("<li>Data: \(XML.escape(String(describing: n)))</li>\n") }
         for n in page.notes { page.add("<li>\(XML.escape(n))</li>\n") }
         page.add(
-            "</ul>\n<p class=\"caption\">Methods: ../shared/METHODS.md and docs/DECISIONS.md of the Scorecard repository. This page was produced by <code>scorecard report</code>; it holds no scripts and loads nothing from outside the file.</p>\n</section>\n"
+            """
+            </ul>\n<p class="caption">Methods: ../shared/METHODS.md and docs/DECISIONS.md of the Scorecard repository. This page was \
+            produced by <code>scorecard report</code>; it holds no scripts and loads nothing from outside the file.</p>\n</section>\n
+            """
         )
     }
 
     static let css = """
         :root { color-scheme: light; }
         * { box-sizing: border-box; }
-        body { margin: 0; background: #ffffff; color: #24292f; font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.4; }
+        body { margin: 0; background: #ffffff; color: #24292f; font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, \
+        sans-serif; font-size: 14px; line-height: 1.4; }
         main { max-width: 1200px; margin: 0 auto; padding: 24px 28px 48px; }
         h1 { font-size: 26px; margin: 0 0 4px; }
         h2 { font-size: 20px; margin: 36px 0 12px; padding-bottom: 4px; border-bottom: 2px solid #d0d7de; }
@@ -490,12 +637,14 @@ public enum HTMLReport {
         td.spark { padding: 2px 4px; }
         tr.perspective td { background: #eaeef2; font-weight: bold; border-top: 2px solid #8c959f; }
         tr.objective td { background: #f6f8fa; font-style: italic; }
-        .chip { display: inline-block; padding: 1px 9px; border-radius: 10px; font-size: 12px; font-weight: bold; border: 1px solid; font-style: normal; }
+        .chip { display: inline-block; padding: 1px 9px; border-radius: 10px; font-size: 12px; font-weight: bold; \
+        border: 1px solid; font-style: normal; }
         .chip.green { background: #dafbe1; color: #116329; border-color: #1a7f37; }
         .chip.amber { background: #fff8c5; color: #7d4e00; border-color: #bf8700; }
         .chip.red { background: #ffebe9; color: #a40e26; border-color: #cf222e; }
         .chip.none { background: #f6f8fa; color: #57606a; border-color: #8c959f; }
-        .verdict { display: inline-block; padding: 1px 8px; border: 1.5px solid; border-radius: 10px; font-size: 12px; font-weight: bold; background: #ffffff; }
+        .verdict { display: inline-block; padding: 1px 8px; border: 1.5px solid; border-radius: 10px; font-size: 12px; font-weight: bold; \
+        background: #ffffff; }
         .trend { font-weight: bold; }
         .trend.improving { color: #1a7f37; }
         .trend.declining { color: #cf222e; }

@@ -94,7 +94,10 @@ public struct QuartileChart: Sendable {
                 svg.circle(
                     cx: xt, cy: y, r: 6, fill: Palette.top,
                     title:
-                        "\(topLabel): \(ReportNumber.withUnit(row.topMean, row.unit)) (index \(ReportNumber.fixed(ratio * 100, decimals: 0)))"
+                        """
+                        \(topLabel): \(ReportNumber.withUnit(row.topMean, row.unit)) (index \
+                        \(ReportNumber.fixed(ratio * 100, decimals: 0)))
+                        """
                 )
                 let label = ReportNumber.fixed(ratio * 100, decimals: 0)
                 svg.text(label, x: xt + (xt >= xb ? 10 : -10), y: y + 4, anchor: xt >= xb ? .start : .end, size: 10, fill: Palette.top)

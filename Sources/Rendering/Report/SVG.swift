@@ -28,7 +28,9 @@ public struct SVG: Sendable {
         strokeWidth: Double? = nil, rx: Double? = nil, title: String? = nil, className: String? = nil
     ) {
         body +=
-            "<rect x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(Swift.max(width, 0)))\" height=\"\(Self.n(Swift.max(height, 0)))\""
+            """
+            <rect x="\(Self.n(x))" y="\(Self.n(y))" width="\(Self.n(Swift.max(width, 0)))" height="\(Self.n(Swift.max(height, 0)))"
+            """
         body += Self.attributes([
             ("rx", rx.map(Self.n)), ("fill", fill), ("stroke", stroke), ("stroke-width", strokeWidth.map(Self.n)), ("class", className),
         ])
@@ -108,7 +110,10 @@ public struct SVG: Sendable {
     /// An arrowhead marker in `colour`, referenced as `url(#id)`.
     public mutating func arrowMarker(id: String, colour: String) {
         body +=
-            "<defs><marker id=\"\(XML.escape(id))\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
+            """
+            <defs><marker id="\(XML.escape(id))" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" \
+            orient="auto-start-reverse">
+            """
         body += "<path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"\(XML.escape(colour))\"/></marker></defs>"
     }
 
@@ -119,7 +124,10 @@ public struct SVG: Sendable {
 
     /// The finished element. `title` labels the chart for screen readers.
     public func render(title: String, className: String = "chart") -> String {
-        "<svg class=\"\(XML.escape(className))\" viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" role=\"img\">"
+        """
+        <svg class="\(XML.escape(className))" viewBox="0 0 \(Self.n(width)) \(Self.n(height))" width="\(Self.n(width))" \
+        height="\(Self.n(height))" role="img">
+        """
             + "<title>\(XML.escape(title))</title>" + body + "</svg>"
     }
 }
