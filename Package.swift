@@ -38,7 +38,10 @@ let package = Package(
                                          .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "SampleData", dependencies: ["Distributions", "Rendering"]),
         .target(name: "Analysis", dependencies: ["Distributions", "LinearAlgebra", "Ingest"]),
-        .target(name: "Rendering", dependencies: ["Analysis", "Ingest", "CXLSXWriter", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Notebook/python/*.py are the source of NotebookPython.generated.swift (python/generate.py), not resources.
+        .target(
+            name: "Rendering", dependencies: ["Analysis", "Ingest", "CXLSXWriter", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Notebook/python"]),
         .executableTarget(
             name: "scorecard",
             dependencies: [

@@ -112,7 +112,8 @@ extension CLITests {
         #expect(
             r.stdout.contains(
                 #"\"drivers_option\": [\"customer_satisfaction\"], \"horizon\": 2, \"lags\": 1, \"confidence\": 0.9, "#
-                    + #"\"backtest\": 2, \"transform\": \"none\", \"seasonal\": \"none\", \"team_trends\": \"on\", \"calibration\": \"none\"}"#
+                    + #"\"backtest\": 2, \"transform\": \"none\", \"seasonal\": \"none\", "#
+                    + #"\"team_trends\": \"on\", \"calibration\": \"none\"}"#
             ))
         let nb = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let cell = try #require(try cells(nb).first { ($0["id"] as? String) == "forecast-scorecard" })

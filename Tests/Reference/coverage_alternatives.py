@@ -24,7 +24,8 @@ Usage (from the repository root; needs numpy, scipy, pandas, statsmodels, PyYAML
 Target and drivers are the defaults of ``scorecard forecast`` (target = roi.return,
 drivers = measures linked into it: revenue <- customer_satisfaction); p = 2, H = 3, B = 6.
 
-The data plumbing (CSV and period parsing, Panel, default drivers, s_o) is imported from
+The data plumbing (CSV and period parsing, Panel, default drivers) is imported from
+scorecard_reference.py, s_o and the backtest check from
 make_forecast_reference.py, the independent statsmodels reference of the engine. The fits
 here are plain numpy least squares (fast enough for 20 organisations x 6 origins x 3
 horizons x every variant); variant (0) is checked against that reference's statsmodels
@@ -69,6 +70,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_forecast_reference as ref  # noqa: E402
+import scorecard_reference as sref  # noqa: E402
 
 P_LAGS, H, B = 2, 3, 6
 
@@ -82,14 +84,14 @@ class Org:
         folder = Path(folder)
         scorecard = yaml.safe_load((folder / "scorecard.yml").read_text(encoding="utf-8"))
         self.target = scorecard["roi"]["return"]
-        self.drivers = ref.default_drivers(scorecard, self.target)
-        self.panel = ref.Panel(ref.load_tidy(folder / "measurements.csv"))
+        self.drivers = sref.default_drivers(scorecard, self.target)
+        self.panel = sref.Panel(sref.load_measurements(folder / "measurements.csv"))
         pn = self.panel
         self.teams = pn.teams
         self.Y = np.array([pn.series(t, self.target) for t in self.teams])
         self.Xs = [np.array([pn.series(t, d) for t in self.teams]) for d in self.drivers]
         self.L = pn.P - 1
-        assert pn.freq == "month", pn.freq
+        assert pn.frequency == "month", pn.frequency
         self.month = np.array([(pn.first + s) % 12 for s in range(pn.P)])   # 0 = January
         # s_o of METHODS (pooled mean absolute one-step change up to o), per origin
         self.s_o = {o: ref.scale_s(pn, self.target, o) for o in range(self.L - B, self.L)}

@@ -5,7 +5,9 @@ Every number follows /work/shared/METHODS.md and is computed with the public ref
 that METHODS.md names: statsmodels OLS with explicit team and period dummy columns,
 statsmodels ``grangercausalitytests`` (single-team cross-check), ``multipletests``
 (fdr_bh), scipy ``ttest_ind`` (Welch) and ``mannwhitneyu``, ``numpy.percentile`` and
-pandas ``rank``. It is written from METHODS.md alone, not from the Swift sources.
+pandas ``rank``. It is written from METHODS.md alone, not from the Swift sources. Reading
+the data, the fixed-effects OLS and the Granger test come from scorecard_reference.py, the
+one home of what the reference scripts share.
 
 Usage (from the repository root):
 
@@ -42,26 +44,22 @@ Needs Python 3 with numpy, scipy, pandas, statsmodels and PyYAML.
 """
 
 import argparse
-import datetime as dt
 import json
 import math
-import re
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import scipy.stats as st
 import statsmodels.api as sm
-import yaml
 from statsmodels.stats.multitest import multipletests
 from statsmodels.tsa.stattools import grangercausalitytests
 
-warnings.simplefilter("ignore")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scorecard_reference import (  # noqa: E402  (input, panel OLS, Granger, JSON: shared with the forecast scripts)
+    Panel, clean, fe_ols, granger, granger_f, num, read_dataset, write_json)
 
-MISSING_TOKENS = {"", "NA", "NaN", "null"}
-NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 DEFAULT_K = {"month": 12, "quarter": 4, "week": 13, "year": 3, "day": 7}
 
 TREND_COLS = ["team", "measure", "n", "slope", "intercept", "slope_se", "t", "p_value",
@@ -72,135 +70,6 @@ LEADLAG_COLS = ["leader", "lagger", "best_lag", "r", "p_value", "granger_lags", 
 RANK_COLS = ["rank", "team", "roi", "return", "cost", "quartile", "note"]
 QUART_COLS = ["measure", "top_n", "bottom_n", "top_mean", "bottom_mean", "ratio", "difference",
               "cohens_d", "welch_t", "welch_df", "p_value", "mw_u", "mw_p", "q_value"]
-
-
-# ----------------------------------------------------------------------------- input
-
-def parse_period(label):
-    """(frequency, calendar index) of a period label; the index counts calendar slots."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})", label)
-    if m:
-        y, mo = int(m[1]), int(m[2])
-        assert 1 <= mo <= 12, label
-        return "month", y * 12 + mo - 1
-    m = re.fullmatch(r"(\d{4})-Q([1-4])", label)
-    if m:
-        return "quarter", int(m[1]) * 4 + int(m[2]) - 1
-    m = re.fullmatch(r"(\d{4})-W(\d{2})", label)
-    if m:
-        monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        return "week", monday.toordinal() // 7
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", label)
-    if m:
-        return "day", dt.date(int(m[1]), int(m[2]), int(m[3])).toordinal()
-    m = re.fullmatch(r"(\d{4})", label)
-    if m:
-        return "year", int(m[1])
-    raise ValueError(f"bad period {label!r}")
-
-
-def format_period(freq, index):
-    """inverse of parse_period."""
-    if freq == "month":
-        return f"{index // 12:04d}-{index % 12 + 1:02d}"
-    if freq == "quarter":
-        return f"{index // 4:04d}-Q{index % 4 + 1}"
-    if freq == "week":
-        y, w, _ = dt.date.fromordinal(index * 7 + 1).isocalendar()
-        return f"{y:04d}-W{w:02d}"
-    if freq == "day":
-        return dt.date.fromordinal(index).isoformat()
-    return f"{index:04d}"
-
-
-def parse_value(text):
-    if text in MISSING_TOKENS:
-        return math.nan
-    if not NUMBER_RE.fullmatch(text):
-        raise ValueError(f"bad value {text!r}")
-    v = float(text)
-    if not math.isfinite(v):
-        raise ValueError(f"non-finite value {text!r}")
-    return v + 0.0  # -0 is 0
-
-
-def load_measurements(path):
-    """Tidy frame team, period, measure, value (NaN = missing), in file order."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
-                      encoding="utf-8")
-    cols = list(raw.columns)
-    if {"team", "period", "measure", "value"} <= set(cols) and len(cols) == 4:
-        tidy = raw[["team", "period", "measure", "value"]].copy()
-    else:
-        assert cols[:2] == ["team", "period"], f"wide CSV must start team,period: {cols}"
-        tidy = raw.melt(id_vars=["team", "period"], var_name="measure", value_name="value")
-    tidy["value"] = [parse_value(s) for s in tidy["value"]]
-    dup = tidy.duplicated(["team", "period", "measure"])
-    if dup.any():
-        raise ValueError(f"duplicate key {tidy[dup].iloc[0].tolist()}")
-    return tidy.reset_index(drop=True)
-
-
-def measure_specs(scorecard):
-    """Scorecard measures in file order: id -> {direction, aggregation, perspective}."""
-    specs = {}
-    for perspective, body in scorecard["perspectives"].items():
-        for objective in body.get("objectives", []) or []:
-            for m in objective.get("measures", []) or []:
-                specs[m["id"]] = {"direction": m["direction"], "aggregation": m["aggregation"],
-                                  "perspective": perspective}
-    return specs
-
-
-class Panel:
-    """teams x measures x calendar periods, NaN = missing; t = 0 at the first period."""
-
-    def __init__(self, tidy, scorecard):
-        freqs = {}
-        index = []
-        for label in tidy["period"]:
-            f, i = parse_period(label)
-            freqs[f] = True
-            index.append(i)
-        assert len(freqs) == 1, f"mixed frequencies {list(freqs)}"
-        self.frequency = next(iter(freqs))
-        tidy = tidy.assign(pidx=index)
-        self.first, self.last = min(index), max(index)
-        self.P = self.last - self.first + 1
-        self.labels = [format_period(self.frequency, self.first + j) for j in range(self.P)]
-        for label, i in zip(tidy["period"], tidy["pidx"]):
-            assert self.labels[i - self.first] == label, (label, self.labels[i - self.first])
-        self.teams = sorted(set(tidy["team"]))               # byte order (code points)
-        self.specs = measure_specs(scorecard)
-        data_measures = list(dict.fromkeys(tidy["measure"]))
-        self.measures = [m for m in self.specs if m in data_measures] + \
-            sorted(m for m in data_measures if m not in self.specs)
-        self.values = {(tm, ms): np.full(self.P, np.nan) for tm in self.teams for ms in self.measures}
-        for tm, ms, i, v in zip(tidy["team"], tidy["measure"], tidy["pidx"], tidy["value"]):
-            self.values[(tm, ms)][i - self.first] = v
-
-    def direction(self, m):
-        return self.specs[m]["direction"] if m in self.specs else "higher"
-
-    def aggregation(self, m):
-        return self.specs[m]["aggregation"] if m in self.specs else "mean"
-
-    def series(self, team, measure, lo=0, hi=None):
-        """values of periods lo..hi-1 (calendar index); all NaN for an absent measure."""
-        hi = self.P if hi is None else hi
-        if (team, measure) not in self.values:
-            return np.full(hi - lo, np.nan)
-        return self.values[(team, measure)][lo:hi]
-
-
-# ----------------------------------------------------------------------------- helpers
-
-def num(x):
-    """float or None (never NaN / inf)."""
-    if x is None:
-        return None
-    x = float(x)
-    return x if math.isfinite(x) else None
 
 
 # ----------------------------------------------------------------------------- trend
@@ -263,35 +132,6 @@ def trend_org(panel):
 
 # ----------------------------------------------------------------------------- panel OLS
 
-def fe_ols(frame, ycol, xcols):
-    """OLS of ycol on xcols + team dummies + period dummies (first period dropped);
-    with a single team in the sample just a constant. Returns None when the sample is
-    empty, df < 1 or the design is rank-deficient; else the statsmodels results plus
-    the design's shape."""
-    n = len(frame)
-    if n == 0:
-        return None
-    teams = sorted(set(frame["team"]))
-    X = frame[xcols].to_numpy(dtype=float)
-    if len(teams) == 1:
-        fe = np.ones((n, 1))
-    else:
-        td = pd.get_dummies(pd.Categorical(frame["team"], categories=teams)).to_numpy(dtype=float)
-        periods = sorted(set(frame["period"]))
-        pd_ = pd.get_dummies(pd.Categorical(frame["period"], categories=periods)).to_numpy(dtype=float)
-        fe = np.hstack([td, pd_[:, 1:]])
-    design = np.hstack([X, fe])
-    k = design.shape[1]
-    df = n - k
-    if df < 1:
-        return None
-    if np.linalg.matrix_rank(design) < k:
-        return None
-    res = sm.OLS(frame[ycol].to_numpy(dtype=float), design).fit()
-    assert abs(res.df_resid - df) < 1e-9
-    return res
-
-
 def lag_frame(panel, leader, lagger, k):
     """pairs (x[i,t], y[i,t+k]) with both present; period = that of y."""
     recs = []
@@ -315,64 +155,6 @@ def pooled_lag_rows(panel, leader, lagger, K):
             row.update(t=num(tv), p_value=num(res.pvalues[0]), r=num(tv / math.sqrt(tv * tv + df)))
         rows.append(row)
     return rows
-
-
-def granger_frame(series_by_team, ycol, xcol, p):
-    """rows (team, period t, y_t, y_{t-1..t-p}, x_{t-1..t-p}) with every term present."""
-    names = ["y"] + [f"y_l{j}" for j in range(1, p + 1)] + [f"x_l{j}" for j in range(1, p + 1)]
-    recs = []
-    for team, (y, x) in series_by_team.items():
-        for t in range(p, len(y)):
-            vals = [y[t]] + [y[t - j] for j in range(1, p + 1)] + [x[t - j] for j in range(1, p + 1)]
-            if not np.any(np.isnan(vals)):
-                recs.append([team, t] + vals)
-    return pd.DataFrame(recs, columns=["team", "period"] + names)
-
-
-def n_effects(frame):
-    teams = frame["team"].nunique()
-    return 1 if teams == 1 else teams + frame["period"].nunique() - 1
-
-
-def granger(series_by_team, pmax):
-    """Panel Granger test of x -> y (METHODS.md). series_by_team: team -> (y, x).
-    Returns (p_chosen, F, pvalue, bics) or None when undefined."""
-    pstar = None
-    for p in range(pmax, 0, -1):
-        fr = granger_frame(series_by_team, "y", "x", p)
-        if len(fr) and len(fr) - n_effects(fr) - 2 * p >= 1:
-            pstar = p
-            break
-    if pstar is None:
-        return None
-    common = granger_frame(series_by_team, "y", "x", pstar)
-    bics = []
-    for p in range(1, pstar + 1):
-        xcols = [f"y_l{j}" for j in range(1, p + 1)] + [f"x_l{j}" for j in range(1, p + 1)]
-        res = fe_ols(common, "y", xcols)
-        if res is None:
-            return None
-        bics.append(float(res.bic))
-    best = 0
-    for i in range(1, len(bics)):
-        if bics[i] < bics[best]:
-            best = i
-    p = best + 1
-    F, pv = granger_f(series_by_team, p)
-    return p, F, pv, bics
-
-
-def granger_f(series_by_team, p):
-    fr = granger_frame(series_by_team, "y", "x", p)
-    ylags = [f"y_l{j}" for j in range(1, p + 1)]
-    xlags = [f"x_l{j}" for j in range(1, p + 1)]
-    ru = fe_ols(fr, "y", ylags + xlags)
-    rr = fe_ols(fr, "y", ylags)
-    if ru is None or rr is None:
-        return None, None
-    df_u = ru.df_resid
-    F = ((rr.ssr - ru.ssr) / p) / (ru.ssr / df_u)
-    return num(F), num(st.f.sf(F, p, df_u))
 
 
 def granger_single_team_check(panel, links, K):
@@ -616,20 +398,6 @@ def quartiles(panel, rank_rows, data_measures, lo, hi):
 
 # ----------------------------------------------------------------------------- main
 
-def clean(obj):
-    if isinstance(obj, dict):
-        return {k: clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [clean(v) for v in obj]
-    if isinstance(obj, (bool, str)) or obj is None:
-        return obj
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        return num(obj)
-    raise TypeError(type(obj))
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("dataset")
@@ -639,8 +407,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     ddir = Path(args.dataset)
-    tidy = load_measurements(ddir / "measurements.csv")
-    scorecard = yaml.safe_load((ddir / "scorecard.yml").read_text(encoding="utf-8"))
+    tidy, scorecard = read_dataset(ddir)
     panel = Panel(tidy, scorecard)
     K = args.max_lag if args.max_lag is not None else DEFAULT_K[panel.frequency]
     links = scorecard.get("links") or []
@@ -676,9 +443,7 @@ def main(argv=None):
                            "to": panel.labels[panel.P - 1], "rank": rkw,
                            "quartiles": quartiles(panel, rkw, data_measures, lo, panel.P)}
     out = clean(out)
-    text = json.dumps(out, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(text, encoding="utf-8")
+    write_json(args.out, out)
     counts = {k: len(v) for k, v in out.items() if isinstance(v, list)}
     counts.update({f"windowed.{k}": len(v) for k, v in out.get("windowed", {}).items()
                    if isinstance(v, list)})

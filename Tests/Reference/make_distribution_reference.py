@@ -186,7 +186,25 @@ class TDist:
         return -self.isf(p, -start if start is not None else None)
 
 
-class Chi2Dist:
+class PositiveQuantiles:
+    """Quantiles of a distribution on x > 0 (chi-square, F): Newton's method in (log x, log F) on
+    the cdf or the sf, whichever probability is the smaller, from the subclass's `guess`."""
+
+    def solve(self, lower_prob, upper_prob, start):
+        """x with cdf(x) = lower_prob = 1 - upper_prob (the smaller one is used)."""
+        g = self.guess(upper_prob, lower_prob, start)
+        if lower_prob <= HALF:
+            return newton_log(self.cdf, lambda x: mp.exp(self.logpdf(x)) * x, lower_prob, g)
+        return newton_log(self.sf, lambda x: -mp.exp(self.logpdf(x)) * x, upper_prob, g)
+
+    def ppf(self, p, start):
+        return self.solve(M(p), 1 - M(p), start)
+
+    def isf(self, q, start):
+        return self.solve(1 - M(q), M(q), start)
+
+
+class Chi2Dist(PositiveQuantiles):
     name = "chi2"
 
     def __init__(self, df):
@@ -218,21 +236,8 @@ class Chi2Dist:
             return max(k, -2 * mp.log(upper_prob))
         return mp.exp((mp.log(lower_prob) + mp.loggamma(k / 2 + 1)) / (k / 2)) * 2
 
-    def solve(self, lower_prob, upper_prob, start):
-        """x with cdf(x) = lower_prob = 1 - upper_prob (the smaller one is used)."""
-        g = self.guess(upper_prob, lower_prob, start)
-        if lower_prob <= HALF:
-            return newton_log(self.cdf, lambda x: mp.exp(self.logpdf(x)) * x, lower_prob, g)
-        return newton_log(self.sf, lambda x: -mp.exp(self.logpdf(x)) * x, upper_prob, g)
 
-    def ppf(self, p, start):
-        return self.solve(M(p), 1 - M(p), start)
-
-    def isf(self, q, start):
-        return self.solve(1 - M(q), M(q), start)
-
-
-class FDist:
+class FDist(PositiveQuantiles):
     name = "f"
 
     def __init__(self, dfn, dfd):
@@ -275,19 +280,6 @@ class FDist:
         lnx = (mp.log(lower_prob) + mp.log(a) + lnb) / a
         x = mp.exp(lnx)
         return (self.d2 / self.d1) * x / (1 - x)
-
-    def solve(self, lower_prob, upper_prob, start):
-        """x with cdf(x) = lower_prob = 1 - upper_prob (the smaller one is used)."""
-        g = self.guess(upper_prob, lower_prob, start)
-        if lower_prob <= HALF:
-            return newton_log(self.cdf, lambda x: mp.exp(self.logpdf(x)) * x, lower_prob, g)
-        return newton_log(self.sf, lambda x: -mp.exp(self.logpdf(x)) * x, upper_prob, g)
-
-    def ppf(self, p, start):
-        return self.solve(M(p), 1 - M(p), start)
-
-    def isf(self, q, start):
-        return self.solve(1 - M(q), M(q), start)
 
 
 class NormalDist:

@@ -2,8 +2,9 @@
 """Independent reference values for the forecast model before issue #13 (levels, team effects only).
 
 Superseded for the engine's goldens by make_forecast_v2_reference.py (METHODS.md "Forecast" as
-rewritten for issue #13); kept because coverage_alternatives.py (the issue #5 study) and the v2
-reference import its CSV and period plumbing, and to reproduce the figures of that study.
+rewritten for issue #13); kept because coverage_alternatives.py (the issue #5 study) imports its
+backtest, and to reproduce the figures of that study. Its CSV and period plumbing come from
+scorecard_reference.py.
 
 Direct multi-horizon pooled ARX with team fixed effects, written from METHODS.md alone in
 the plainest way: one explicit design matrix per horizon, fitted with ``statsmodels``
@@ -80,117 +81,22 @@ Needs Python 3 with numpy, scipy, pandas, statsmodels and PyYAML. Deterministic.
 """
 
 import argparse
-import datetime as dt
 import json
 import math
-import re
 import sys
 import warnings
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import scipy.stats as st
 import statsmodels.api as sm
-import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scorecard_reference import (  # noqa: E402  (CSV and period plumbing, JSON)
+    Panel, clean, default_drivers, num, read_dataset, write_json)
 
 warnings.simplefilter("ignore")
-
-MISSING_TOKENS = {"", "NA", "NaN", "null"}
-NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-
-
-# ----------------------------------------------------------------------------- input
-
-def parse_period(label):
-    """(frequency, calendar index) of a period label; consecutive slots differ by 1."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})", label)
-    if m:
-        y, mo = int(m[1]), int(m[2])
-        assert 1 <= mo <= 12, label
-        return "month", y * 12 + mo - 1
-    m = re.fullmatch(r"(\d{4})-Q([1-4])", label)
-    if m:
-        return "quarter", int(m[1]) * 4 + int(m[2]) - 1
-    m = re.fullmatch(r"(\d{4})-W(\d{2})", label)
-    if m:
-        return "week", dt.date.fromisocalendar(int(m[1]), int(m[2]), 1).toordinal() // 7
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", label)
-    if m:
-        return "day", dt.date(int(m[1]), int(m[2]), int(m[3])).toordinal()
-    m = re.fullmatch(r"(\d{4})", label)
-    if m:
-        return "year", int(m[1])
-    raise ValueError(f"bad period {label!r}")
-
-
-def format_period(freq, index):
-    if freq == "month":
-        return f"{index // 12:04d}-{index % 12 + 1:02d}"
-    if freq == "quarter":
-        return f"{index // 4:04d}-Q{index % 4 + 1}"
-    if freq == "week":
-        y, w, _ = dt.date.fromordinal(index * 7 + 1).isocalendar()
-        return f"{y:04d}-W{w:02d}"
-    if freq == "day":
-        return dt.date.fromordinal(index).isoformat()
-    return f"{index:04d}"
-
-
-def parse_value(text):
-    if text in MISSING_TOKENS:
-        return math.nan
-    if not NUMBER_RE.fullmatch(text):
-        raise ValueError(f"bad value {text!r}")
-    return float(text) + 0.0
-
-
-def load_tidy(path):
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
-    cols = list(raw.columns)
-    if sorted(cols) == sorted(["team", "period", "measure", "value"]):
-        tidy = raw[["team", "period", "measure", "value"]].copy()
-    else:
-        assert cols[:2] == ["team", "period"], cols
-        tidy = raw.melt(id_vars=["team", "period"], var_name="measure", value_name="value")
-    tidy["value"] = [parse_value(s) for s in tidy["value"]]
-    dup = tidy.duplicated(["team", "period", "measure"])
-    if dup.any():
-        raise ValueError(f"duplicate key {tidy[dup].iloc[0].tolist()}")
-    return tidy
-
-
-class Panel:
-    """values[(team, measure)] = array over calendar slots first..last (NaN = missing)."""
-
-    def __init__(self, tidy):
-        parsed = [parse_period(s) for s in tidy["period"]]
-        freqs = {f for f, _ in parsed}
-        assert len(freqs) == 1, freqs
-        self.freq = freqs.pop()
-        idx = [i for _, i in parsed]
-        self.first, last = min(idx), max(idx)
-        self.P = last - self.first + 1          # slots 0..P-1; L = P-1
-        self.teams = sorted(set(tidy["team"]))
-        self.measures = set(tidy["measure"])
-        self.values = {}
-        for team, measure, i, v in zip(tidy["team"], tidy["measure"], idx, tidy["value"]):
-            arr = self.values.setdefault((team, measure), np.full(self.P, np.nan))
-            arr[i - self.first] = v
-
-    def series(self, team, measure):
-        return self.values.get((team, measure), np.full(self.P, np.nan))
-
-    def label(self, slot):
-        return format_period(self.freq, self.first + slot)
-
-
-def num(x):
-    if x is None:
-        return None
-    x = float(x)
-    return x if math.isfinite(x) else None
 
 
 # ----------------------------------------------------------------------------- model
@@ -416,36 +322,13 @@ def backtest(panel, target, drivers, p, H, B, notes):
 
 # ----------------------------------------------------------------------------- main
 
-def clean(obj):
-    if isinstance(obj, dict):
-        return {k: clean(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [clean(v) for v in obj]
-    if isinstance(obj, (np.floating,)):
-        return num(obj)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, float):
-        return num(obj)
-    return obj
-
-
-def default_drivers(scorecard, target):
-    out = []
-    for link in scorecard.get("links") or []:
-        if link["to"] == target and link["from"] not in out:
-            out.append(link["from"])
-    return out
-
-
 def run(dataset, target=None, drivers=None, H=3, p=2, B=6):
-    dataset = Path(dataset)
-    scorecard = yaml.safe_load((dataset / "scorecard.yml").read_text(encoding="utf-8"))
+    tidy, scorecard = read_dataset(dataset)
     if target is None:
         target = scorecard["roi"]["return"]
     if drivers is None:
         drivers = default_drivers(scorecard, target)
-    panel = Panel(load_tidy(dataset / "measurements.csv"))
+    panel = Panel(tidy)
     for m in [target] + drivers:
         if m not in panel.measures:
             raise SystemExit(f"measure {m!r} not in the data")
@@ -471,9 +354,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     drivers = None if a.drivers is None else [d for d in a.drivers.split(",") if d]
     out = run(a.dataset, a.target, drivers, a.horizon, a.lags, a.backtest)
-    text = json.dumps(out, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(text, encoding="utf-8")
+    write_json(a.out, out)
     print(json.dumps({k: len(v) for k, v in out.items() if isinstance(v, list)}), file=sys.stderr)
 
 

@@ -2,7 +2,7 @@
 """Independent reference values for `scorecard forecast --scenario` (issue #13, item 3).
 
 The definition (docs/DECISIONS.md "Forecast scenarios"), coded here from its text on top of
-the statsmodels model of make_forecast_v2_reference.py (explicit dummy design, ``sm.OLS``):
+the statsmodels model of scorecard_reference.py (explicit dummy design, ``sm.OLS``):
 
 * A scenario changes each named driver's value at the origin period L (``+N``/``-N`` adds,
   ``+N%``/``-N%`` multiplies by 1 + N/100, ``N`` sets), for the scenario's teams (all, or
@@ -41,8 +41,8 @@ import numpy as np
 import scipy.stats as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_forecast_v2_reference import driver_list, load_model, model_arguments, write_json  # noqa: E402  (the statsmodels model, its options)
-from make_forecast_reference import clean  # noqa: E402
+from make_forecast_v2_reference import driver_list, model_arguments  # noqa: E402  (the forecast's options)
+from scorecard_reference import clean, load_model, write_json  # noqa: E402  (the statsmodels model)
 
 
 def parse_change(text):

@@ -47,6 +47,7 @@ Needs Python 3 with numpy, scipy, pandas and statsmodels
 
 import json
 import math
+import sys
 import warnings
 from fractions import Fraction
 from pathlib import Path
@@ -54,6 +55,9 @@ from pathlib import Path
 import numpy as np
 import scipy.stats as st
 import statsmodels.api as sm
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scorecard_reference import num  # noqa: E402  (a JSON number: full precision, None when not finite)
 
 warnings.simplefilter("ignore")  # statsmodels warns on exact fits / tiny samples
 
@@ -66,16 +70,8 @@ MAX_BYTES = 1_500_000
 # helpers
 # ----------------------------------------------------------------------------
 
-def fnum(v):
-    """A JSON number: Python float with full precision, None when not finite."""
-    if v is None:
-        return None
-    v = float(v)
-    return v if math.isfinite(v) else None
-
-
 def flist(a):
-    return [fnum(v) for v in np.asarray(a, dtype=float).ravel()]
+    return [num(v) for v in np.asarray(a, dtype=float).ravel()]
 
 
 def fmat(a):
@@ -162,7 +158,7 @@ def exact_ols(X, y, has_constant, x0=None):
         **extra,
         "params": params,
         "bse": bse,
-        "tvalues": [fnum(v) for v in tvals],
+        "tvalues": [num(v) for v in tvals],
         "ssr": float(ssr),
         "scale": float(scale),
         "rsquared": None if r2 is None else float(r2),
@@ -218,19 +214,19 @@ def ols_expected(X, y, x0, T=None, y_shift=None):
         "bse": flist(bse),
         "tvalues": flist(tvals),
         "pvalues": flist(pvals),
-        "rsquared": fnum(res.rsquared),
-        "rsquared_adj": fnum(res.rsquared_adj),
-        "ssr": fnum(res.ssr),
-        "df_resid": fnum(res.df_resid),
-        "df_model": fnum(res.df_model),
-        "bic": fnum(res.bic),
-        "aic": fnum(res.aic),
-        "llf": fnum(res.llf),
-        "scale": fnum(res.scale),
+        "rsquared": num(res.rsquared),
+        "rsquared_adj": num(res.rsquared_adj),
+        "ssr": num(res.ssr),
+        "df_resid": num(res.df_resid),
+        "df_model": num(res.df_model),
+        "bic": num(res.bic),
+        "aic": num(res.aic),
+        "llf": num(res.llf),
+        "scale": num(res.scale),
         "cov_params": fmat(cov),
-        "centered_tss": fnum(res.centered_tss),
-        "fvalue": fnum(res.fvalue),
-        "f_pvalue": fnum(res.f_pvalue),
+        "centered_tss": num(res.centered_tss),
+        "fvalue": num(res.fvalue),
+        "f_pvalue": num(res.f_pvalue),
         "prediction": summary(pred.summary_frame(alpha=0.05), c),
         "prediction_90": summary(pred.summary_frame(alpha=0.10), c),
     }
@@ -273,10 +269,10 @@ def ols_case(name, X, y, x0, note=None, T=None, y_shift=None, **flags):
     if T is not None:
         raw = sm.OLS(y, X).fit()
         case["reference_transform"] = fmat(T)
-        case["reference_y_shift"] = fnum(y_shift or 0.0)
+        case["reference_y_shift"] = num(y_shift or 0.0)
         case["statsmodels_direct"] = {"params": flist(raw.params), "bse": flist(raw.bse),
-                                      "rsquared": fnum(raw.rsquared),
-                                      "df_resid": fnum(raw.df_resid),
+                                      "rsquared": num(raw.rsquared),
+                                      "df_resid": num(raw.df_resid),
                                       "matrix_rank": int(np.linalg.matrix_rank(X))}
     # independent cross-check with numpy lstsq (column-scaled)
     d = np.linalg.norm(X, axis=0)
@@ -583,8 +579,8 @@ def fe_case(name, effects, team, period, X, y, note=None, error=None, **flags):
         "bse": flist(res.bse[:k]),
         "tvalues": flist(res.tvalues[:k]),
         "pvalues": flist(res.pvalues[:k]),
-        "ssr": fnum(res.ssr),
-        "df_resid": fnum(res.df_resid),
+        "ssr": num(res.ssr),
+        "df_resid": num(res.df_resid),
         "nobs": n,
     }
     return case
@@ -769,10 +765,10 @@ def trend_statsmodels(values, shift=None):
     assert np.all((yv - c) + c == yv)
     res = sm.OLS(yv - c, sm.add_constant(t[m])).fit()
     ci = np.asarray(res.conf_int(alpha=0.05))[1]
-    return {"n": n, "slope": fnum(res.params[1]), "intercept": fnum(res.params[0] + c),
-            "slope_se": fnum(res.bse[1]), "t": fnum(res.tvalues[1]),
-            "p_value": fnum(res.pvalues[1]), "ci_low": fnum(ci[0]), "ci_high": fnum(ci[1]),
-            "r2": fnum(res.rsquared)}
+    return {"n": n, "slope": num(res.params[1]), "intercept": num(res.params[0] + c),
+            "slope_se": num(res.bse[1]), "t": num(res.tvalues[1]),
+            "p_value": num(res.pvalues[1]), "ci_low": num(ci[0]), "ci_high": num(ci[1]),
+            "r2": num(res.rsquared)}
 
 
 def trend_exact(values):
@@ -802,7 +798,7 @@ def trend_exact(values):
         tv, p = None, None
     q = st.t.ppf(0.975, df)
     return {"n": n, "slope": float(slope), "intercept": float(icpt), "slope_se": se,
-            "t": fnum(tv), "p_value": fnum(p),
+            "t": num(tv), "p_value": num(p),
             "ci_low": float(slope) - q * se, "ci_high": float(slope) + q * se,
             "r2": float(sty * sty / (stt * syy))}
 

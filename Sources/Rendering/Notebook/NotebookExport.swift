@@ -1,3 +1,4 @@
+import Analysis
 import Ingest
 
 /// `scorecard export notebook`: a Jupyter notebook that reads the same data with pandas,
@@ -55,39 +56,16 @@ public struct NotebookExport: Sendable {
         }
     }
 
-    /// The forecast settings as used, and target/drivers as given (nil: the defaults).
-    public struct ForecastSettings: Sendable, Equatable {
+    /// The forecast as run: target and drivers as used, and the options as given (their `target`
+    /// and `drivers` nil for the defaults; `backtest` the origins recomputed, 0 for none).
+    public struct ForecastSettings: Sendable {
         public var target: String
         public var drivers: [String]
-        public var targetOption: String?
-        public var driversOption: [String]?
-        public var horizon: Int
-        public var lags: Int
-        public var confidence: Double
-        /// Backtest origins (0: none).
-        public var backtest: Int
-        /// `--transform`, `--seasonal`, `--team-trends`, `--calibration` as given (their raw values).
-        public var transform: String
-        public var seasonal: String
-        public var teamTrends: String
-        public var calibration: String
-        public init(
-            target: String, drivers: [String], targetOption: String?, driversOption: [String]?, horizon: Int, lags: Int, confidence: Double,
-            backtest: Int,
-            transform: String = "auto", seasonal: String = "auto", teamTrends: String = "auto", calibration: String = "auto"
-        ) {
+        public var options: ForecastAnalysis.Options
+        public init(target: String, drivers: [String], options: ForecastAnalysis.Options) {
             self.target = target
             self.drivers = drivers
-            self.targetOption = targetOption
-            self.driversOption = driversOption
-            self.horizon = horizon
-            self.lags = lags
-            self.confidence = confidence
-            self.backtest = backtest
-            self.transform = transform
-            self.seasonal = seasonal
-            self.teamTrends = teamTrends
-            self.calibration = calibration
+            self.options = options
         }
     }
 
@@ -165,37 +143,37 @@ public struct NotebookExport: Sendable {
             "parameters",
             "PARAMS = json.loads(" + Self.pythonString(parametersJSON()) + ")\n"
                 + "print(json.dumps({k: v for k, v in PARAMS.items() if k not in ('teams', 'measures')}, indent=1, ensure_ascii=False))")
-        nb.markdown("data-intro", NotebookPython.dataIntro)
+        nb.markdown("data-intro", NotebookMarkdown.dataIntro)
         nb.code("data", NotebookPython.data)
-        nb.markdown("scorecard-intro", NotebookPython.scorecardIntro)
+        nb.markdown("scorecard-intro", NotebookMarkdown.scorecardIntro)
         nb.code("scorecard", NotebookPython.scorecard)
-        nb.markdown("compare-intro", NotebookPython.compareIntro)
+        nb.markdown("compare-intro", NotebookMarkdown.compareIntro)
         nb.code("compare", NotebookPython.compare)
         var roiDone = false
         for section in sections {
             switch section {
             case .trend(let table):
-                nb.markdown("trend-intro", NotebookPython.trendIntro)
+                nb.markdown("trend-intro", NotebookMarkdown.trendIntro)
                 nb.code("trend-scorecard", engineCell(["trend": table]))
-                nb.markdown("trend-recompute-intro", NotebookPython.trendRecomputeIntro)
+                nb.markdown("trend-recompute-intro", NotebookMarkdown.trendRecomputeIntro)
                 nb.code("trend-recompute", NotebookPython.trendRecompute)
                 nb.code("trend-compare", NotebookPython.trendCompare)
-                nb.markdown("trend-plot-intro", NotebookPython.trendPlotIntro)
+                nb.markdown("trend-plot-intro", NotebookMarkdown.trendPlotIntro)
                 nb.code("trend-plot", NotebookPython.trendPlot)
             case .leadLag(let summary, let lags):
-                nb.markdown("leadlag-intro", NotebookPython.leadLagIntro)
+                nb.markdown("leadlag-intro", NotebookMarkdown.leadLagIntro)
                 nb.code("leadlag-scorecard", engineCell(["leadlag": summary, "leadlag_lags": lags]))
-                nb.markdown("leadlag-recompute-intro", NotebookPython.leadLagRecomputeIntro)
-                nb.code("leadlag-recompute", NotebookPython.leadLagRecompute)
-                nb.code("leadlag-compare", NotebookPython.leadLagCompare)
-                nb.markdown("leadlag-plot-intro", NotebookPython.leadLagPlotIntro)
-                nb.code("leadlag-plot", NotebookPython.leadLagPlot)
+                nb.markdown("leadlag-recompute-intro", NotebookMarkdown.leadLagRecomputeIntro)
+                nb.code("leadlag-recompute", NotebookPython.leadlagRecompute)
+                nb.code("leadlag-compare", NotebookPython.leadlagCompare)
+                nb.markdown("leadlag-plot-intro", NotebookMarkdown.leadLagPlotIntro)
+                nb.code("leadlag-plot", NotebookPython.leadlagPlot)
             case .rank(let table):
                 if !roiDone {
                     addROI(to: &nb)
                     roiDone = true
                 }
-                nb.markdown("rank-intro", NotebookPython.rankIntro)
+                nb.markdown("rank-intro", NotebookMarkdown.rankIntro)
                 nb.code("rank-scorecard", engineCell(["rank": table]))
                 nb.code("rank-compare", NotebookPython.rankCompare)
                 nb.code("rank-plot", NotebookPython.rankPlot)
@@ -204,7 +182,7 @@ public struct NotebookExport: Sendable {
                     addROI(to: &nb)
                     roiDone = true
                 }
-                nb.markdown("quartiles-intro", NotebookPython.quartilesIntro)
+                nb.markdown("quartiles-intro", NotebookMarkdown.quartilesIntro)
                 nb.code("quartiles-scorecard", engineCell(["quartiles": table]))
                 nb.code("quartiles-recompute", NotebookPython.quartilesRecompute)
                 nb.code("quartiles-compare", NotebookPython.quartilesCompare)
@@ -212,21 +190,21 @@ public struct NotebookExport: Sendable {
             case .forecast(let table, let backtest):
                 var tables = [("forecast", table)]
                 if let backtest { tables.append(("forecast_backtest", backtest)) }
-                nb.markdown("forecast-intro", NotebookPython.forecastIntro)
+                nb.markdown("forecast-intro", NotebookMarkdown.forecastIntro)
                 nb.code("forecast-scorecard", engineCell(tables))
                 nb.code("forecast-recompute", NotebookPython.forecastRecompute)
                 nb.code("forecast-compare", NotebookPython.forecastCompare)
                 nb.code("forecast-plot", NotebookPython.forecastPlot)
             }
         }
-        nb.markdown("agreement-intro", NotebookPython.agreementIntro)
+        nb.markdown("agreement-intro", NotebookMarkdown.agreementIntro)
         nb.code("agreement", NotebookPython.agreement)
         return nb
     }
 
     private func addROI(to nb: inout Notebook) {
-        nb.markdown("roi-intro", NotebookPython.roiIntro)
-        nb.code("roi-recompute", NotebookPython.roi)
+        nb.markdown("roi-intro", NotebookMarkdown.roiIntro)
+        nb.code("roi-recompute", NotebookPython.roiRecompute)
     }
 
     private func engineCell(_ tables: KeyValuePairs<String, ResultTable>) -> String {
@@ -254,8 +232,8 @@ public struct NotebookExport: Sendable {
         lines.append(
             "\"engine\": \(s("scorecard \(engineVersion)")), \"contract\": \"METHODS.md\", \"analyses\": \(list(sections.map(\.name)))")
         lines.append(
-            "\"measurements\": \(s(measurementsPath)), \"more_measurements\": \(list(moreMeasurementsPaths)), \"scorecard\": \(opt(scorecardPath))"
-        )
+            "\"measurements\": \(s(measurementsPath)), \"more_measurements\": \(list(moreMeasurementsPaths)), "
+                + "\"scorecard\": \(opt(scorecardPath))")
         lines.append(
             "\"selection\": {\"teams\": \(list(selection.teams)), \"measures\": \(list(selection.measures)), "
                 + "\"from\": \(opt(selection.from)), \"to\": \(opt(selection.to)), \"last\": \(selection.last.map(String.init) ?? "null")}")
@@ -274,12 +252,13 @@ public struct NotebookExport: Sendable {
                     + "\"pairs\": [\(pairs.joined(separator: ", "))]}")
         }
         if let f = forecast {
+            let o = f.options
             lines.append(
                 "\"forecast\": {\"target\": \(s(f.target)), \"drivers\": \(list(f.drivers)), "
-                    + "\"target_option\": \(opt(f.targetOption)), \"drivers_option\": \(f.driversOption.map(list) ?? "null"), "
-                    + "\"horizon\": \(f.horizon), \"lags\": \(f.lags), \"confidence\": \(Self.number(f.confidence)), \"backtest\": \(f.backtest), "
-                    + "\"transform\": \(s(f.transform)), \"seasonal\": \(s(f.seasonal)), \"team_trends\": \(s(f.teamTrends)), "
-                    + "\"calibration\": \(s(f.calibration))}")
+                    + "\"target_option\": \(opt(o.target)), \"drivers_option\": \(o.drivers.map(list) ?? "null"), "
+                    + "\"horizon\": \(o.horizon), \"lags\": \(o.lags), \"confidence\": \(Self.number(o.confidence)), "
+                    + "\"backtest\": \(o.backtest), \"transform\": \(s(o.transform.rawValue)), \"seasonal\": \(s(o.seasonal.rawValue)), "
+                    + "\"team_trends\": \(s(o.teamTrends.rawValue)), \"calibration\": \(s(o.calibration.rawValue))}")
         }
         lines.append("\"measures\": \(list(p.measures))")
         lines.append("\"teams\": \(list(p.teams))")

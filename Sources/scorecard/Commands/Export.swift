@@ -87,15 +87,12 @@ struct ExportNotebook: ParsableCommand {
                 case .quartiles:
                     sections.append(.quartiles(ResultTable(quartiles: try QuartileAnalysis.run(data), forPeople: false)))
                 case .forecast:
-                    let result = try ForecastAnalysis.run(data, options: model.analysisOptions(backtest: backtest))
+                    let options = model.analysisOptions(backtest: backtest)
+                    let result = try ForecastAnalysis.run(data, options: options)
                     sections.append(
                         .forecast(
                             ResultTable(forecast: result, withTotal: false), backtest: backtest > 0 ? ResultTable(backtest: result) : nil))
-                    forecast = .init(
-                        target: result.target, drivers: result.drivers, targetOption: model.target, driversOption: model.driverList,
-                        horizon: model.horizon, lags: model.lags, confidence: model.confidence, backtest: backtest,
-                        transform: model.transform.rawValue, seasonal: model.seasonal.rawValue,
-                        teamTrends: model.teamTrends.rawValue, calibration: model.calibration.rawValue)
+                    forecast = .init(target: result.target, drivers: result.drivers, options: options)
                 case .all:
                     break
                 }
