@@ -126,7 +126,7 @@ extension ForecastEngine {
                     }
                 }
                 u[width - 1] = z[i * P + c]
-                u.withUnsafeBufferPointer { sweep.moments.add(team: i, time: Double(t), $0.baseAddress!) }
+                sweep.moments.add(team: i, time: Double(t), u)
                 if slot >= 0 { sweep.slotRows[slot] += 1 }
             }
         }
