@@ -267,18 +267,25 @@ final class ForecastEngine {
         }
         var fit = fitted
         if key.cutoff < panel.periodCount - 1 { fit.dropResiduals() }
+        let rho = Self.withinPeriodCorrelation(sums: rs, squares: qs, counts: ns, scale: fitted.scale)
+        return Fit(key: key, fit: fit, dense: dense, seasonSlots: slots, baseSlot: base, rho: rho)
+    }
+
+    /// Predictions from origin o for `teams` (those with complete regressors at o and training rows);
+    /// `adjust` changes a team's lag row first (a scenario's drivers at the origin).
+    /// ρ, the correlation of two teams' residuals in the same target period, from the per-period
+    /// sums, sums of squares and counts of the residuals: Σₜ ((Σe)² − Σe²) over Σₜ nₜ(nₜ − 1) s²,
+    /// clamped to [0, 1] (0 without two residuals in a period or with s² = 0).
+    static func withinPeriodCorrelation(sums rs: [Double], squares qs: [Double], counts ns: [Int], scale: Double) -> Double {
         var num = 0.0
         var den = 0.0
         for t in 0..<rs.count where ns[t] > 1 {
             num += rs[t] * rs[t] - qs[t]
             den += Double(ns[t] * (ns[t] - 1))
         }
-        let rho = den > 0 && fitted.scale > 0 ? Swift.min(1, Swift.max(0, num / (fitted.scale * den))) : 0
-        return Fit(key: key, fit: fit, dense: dense, seasonSlots: slots, baseSlot: base, rho: rho)
+        return den > 0 && scale > 0 ? Swift.min(1, Swift.max(0, num / (scale * den))) : 0
     }
 
-    /// Predictions from origin o for `teams` (those with complete regressors at o and training rows);
-    /// `adjust` changes a team's lag row first (a scenario's drivers at the origin).
     func predict(_ f: Fit, origin o: Int, teams: [Int], adjust: ((Int, inout [Double]) -> Void)? = nil) -> [Prediction] {
         var use: [Int] = []
         var x: [Double] = []

@@ -126,7 +126,7 @@ extension ForecastEngine {
                     }
                 }
                 u[width - 1] = z[i * P + c]
-                u.withUnsafeBufferPointer { sweep.moments.add(team: i, time: Double(t), $0.baseAddress!) }
+                sweep.moments.add(team: i, time: Double(t), u)
                 if slot >= 0 { sweep.slotRows[slot] += 1 }
             }
         }
@@ -183,13 +183,7 @@ extension ForecastEngine {
         }
         var fit = fitted
         fit.setSumOfSquaredResiduals(ssr)
-        var num = 0.0
-        var den = 0.0
-        for t in 0..<rs.count where ns[t] > 1 {
-            num += rs[t] * rs[t] - qs[t]
-            den += Double(ns[t] * (ns[t] - 1))
-        }
-        let rho = den > 0 && fit.scale > 0 ? Swift.min(1, Swift.max(0, num / (fit.scale * den))) : 0
+        let rho = ForecastEngine.withinPeriodCorrelation(sums: rs, squares: qs, counts: ns, scale: fit.scale)
         return Fit(key: key, fit: fit, dense: dense, seasonSlots: slots, baseSlot: base, rho: rho)
     }
 }

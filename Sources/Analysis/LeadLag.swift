@@ -1,4 +1,3 @@
-import Dispatch
 import Distributions
 import Foundation
 import Ingest
@@ -7,83 +6,133 @@ import LinearAlgebra
 /// Do leading indicators lead? Pooled lag correlations and panel Granger tests with team and
 /// period fixed effects, BH q-values and a verdict per strategy-map link (METHODS.md, Lead-lag).
 public struct LeadLagResult: Sendable {
+    /// What the data say of a pair's hypothesis (METHODS.md's verdict rules, `LeadLagAnalysis.verdict`).
     public enum Verdict: String, Sendable, CaseIterable {
+        /// The forward Granger test is significant (q < 0.05) and r has the hypothesis' sign.
         case supported
+        /// The forward test is significant but r has the opposite sign.
         case contradicted
+        /// Only the reverse test (lagger → leader) is significant.
         case reversed
+        /// Neither test is significant.
         case notSupported = "not supported"
+        /// No forward Granger test could be computed (or r is undefined where a sign needs it).
         case insufficientData = "insufficient data"
     }
 
     /// One lag of one pair: OLS y[i,t+k] ~ x[i,t] + team + period effects.
     public struct LagRow: Sendable, Equatable {
+        /// The leading measure x.
         public var leader: String
+        /// The lagging measure y.
         public var lagger: String
+        /// k: y is taken k periods after x.
         public var lag: Int
+        /// Observations (team-periods with both values).
         public var n: Int
         /// Partial correlation t / sqrt(t² + df); nil when undefined.
         public var r: Double?
+        /// t statistic of x's coefficient; nil when undefined.
         public var t: Double?
+        /// Two-sided p-value of t (Student t, residual df); nil when undefined.
         public var pValue: Double?
         /// Why undefined (too few rows, rank-deficient).
         public var reason: String?
     }
 
+    /// A panel Granger test: do p lags of x add to p lags of y, with team and period effects?
     public struct Granger: Sendable, Equatable {
         /// Lag order chosen by BIC.
         public var lags: Int
+        /// F statistic of dropping the x lags.
         public var f: Double
+        /// Upper tail of F(numeratorDF, denominatorDF) at `f`.
         public var pValue: Double
+        /// Numerator degrees of freedom of the F test: p, the x lags dropped.
         public var numeratorDF: Int
+        /// The unrestricted model's residual degrees of freedom.
         public var denominatorDF: Int
+        /// Observations of the test (rows complete for p lags).
         public var n: Int
     }
 
+    /// One leader → lagger pair: best lag, Granger tests both ways, q-values and verdict.
     public struct Pair: Sendable, Equatable {
+        /// The leading measure.
         public var leader: String
+        /// The lagging measure.
         public var lagger: String
         /// The hypothesis' sign, for scorecard links that give one.
         public var sign: LinkSign?
         /// Whether the pair is a strategy-map link of the scorecard.
         public var isLink: Bool
+        /// The lag 1…K with the largest |r| among those with enough sample; nil when none.
         public var bestLag: Int?
+        /// r at the best lag.
         public var r: Double?
+        /// p-value of r at the best lag.
         public var pValue: Double?
+        /// Leader → lagger Granger test; nil when undefined.
         public var granger: Granger?
+        /// BH q-value of `granger` over every defined forward and reverse test.
         public var grangerQ: Double?
+        /// Lagger → leader Granger test at the same lag order.
         public var reverse: Granger?
+        /// BH q-value of `reverse`.
         public var reverseQ: Double?
+        /// METHODS.md's verdict.
         public var verdict: Verdict
+        /// Why some statistic is undefined or left out, in words.
         public var notes: [String]
     }
 
     /// Per-team statistics (`--per-team`): the same tests on each team alone (constant only).
     public struct TeamRow: Sendable, Equatable {
+        /// The team's name.
         public var team: String
+        /// The leading measure.
         public var leader: String
+        /// The lagging measure.
         public var lagger: String
+        /// The team's best lag, as for the pooled pair.
         public var bestLag: Int?
+        /// r at the team's best lag.
         public var r: Double?
+        /// p-value of r at the team's best lag.
         public var pValue: Double?
+        /// The team's forward Granger test.
         public var granger: Granger?
     }
 
+    /// K, the largest lag tried.
     public var maxLag: Int
+    /// One entry per pair asked for, in order.
     public var pairs: [Pair]
+    /// Every lag 0…K of every pair.
     public var lags: [LagRow]
+    /// Per-team rows (`perTeam` only), team-major.
     public var teams: [TeamRow]
+    /// The pairs' notes, each prefixed with its pair.
     public var notes: [AnalysisNote]
 
+    /// Pairs whose verdict is `supported`.
     public var supportedCount: Int { pairs.filter { $0.verdict == .supported }.count }
 }
 
+/// The lead-lag analysis: which pairs to test, the tests (on the two-way fixed-effects engine,
+/// `LinearAlgebra/FixedEffects/`), the BH family and the verdicts.
 public enum LeadLagAnalysis {
     /// A pair to test, leader → lagger.
     public struct PairSpec: Sendable, Equatable {
+        /// The leading measure's id.
         public var leader: String
+        /// The lagging measure's id.
         public var lagger: String
+        /// The hypothesis' sign, when the scorecard gives one.
         public var sign: LinkSign?
+        /// Whether the pair is a strategy-map link.
         public var isLink: Bool
+        /// A pair of measure ids, optionally with a sign and as a link.
         public init(leader: String, lagger: String, sign: LinkSign? = nil, isLink: Bool = false) {
             self.leader = leader
             self.lagger = lagger
@@ -115,7 +164,7 @@ public enum LeadLagAnalysis {
 
     /// The period effects' normal equations are periods × periods for every lag of a pair, two
     /// pairs at a time: checked against `--max-cells` before any is allocated (issue #16). The
-    /// periods counted are those holding a value of a pair's measures (`PeriodEffectsSystem`
+    /// periods counted are those holding a value of a pair's measures (the engine's `PeriodEffectsSystem`
     /// keeps only those), so a stray row a century away costs nothing.
     static func checkPeriodEffectsBudget(_ dataset: Dataset, pairs: [PairSpec], maxLag: Int) throws {
         let panel = dataset.panel
@@ -174,31 +223,25 @@ public enum LeadLagAnalysis {
                 })
         let tally = progress.map { ProgressTally(total: specs.count * (perTeam ? 1 + panel.teamCount : 1), report: $0) }
         // Pairs are independent: spread them over the cores.
-        var computed = [PairComputation?](repeating: nil, count: specs.count)
-        BLASThreads.singleThreaded {
-            computed.withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let out = out
-                DispatchQueue.concurrentPerform(iterations: specs.count) { i in
-                    let x = panel.measureIndex(specs[i].leader)!
-                    let y = panel.measureIndex(specs[i].lagger)!
-                    var c = PairComputation(panel: panel, teams: allTeams, x: x, y: y, maxLag: k)
-                    if let name = [specs[i].leader, specs[i].lagger].first(where: flat.contains) { c.undefine(becauseOf: name) }
-                    out[i] = c
-                    tally?.add()
-                }
-            }
+        let computed = Parallel.map(specs.count) { i in
+            let x = panel.measureIndex(specs[i].leader)!
+            let y = panel.measureIndex(specs[i].lagger)!
+            var c = PairComputation(panel: panel, teams: allTeams, x: x, y: y, maxLag: k)
+            if let name = [specs[i].leader, specs[i].lagger].first(where: flat.contains) { c.undefine(becauseOf: name) }
+            tally?.add()
+            return c
         }
         // BH over all defined forward and reverse Granger p-values.
         var ps: [Double?] = []
         for c in computed {
-            ps.append(c!.forward?.pValue)
-            ps.append(c!.reverse?.pValue)
+            ps.append(c.forward?.pValue)
+            ps.append(c.reverse?.pValue)
         }
         let qs = Statistics.benjaminiHochberg(ps)
         var pairs: [LeadLagResult.Pair] = []
         var lags: [LeadLagResult.LagRow] = []
         for (i, spec) in specs.enumerated() {
-            let c = computed[i]!
+            let c = computed[i]
             var pair = LeadLagResult.Pair(
                 leader: spec.leader, lagger: spec.lagger, sign: spec.sign, isLink: spec.isLink, bestLag: c.bestLag,
                 r: c.bestLag.flatMap { c.lags[$0].r }, pValue: c.bestLag.flatMap { c.lags[$0].pValue },
@@ -215,22 +258,17 @@ public enum LeadLagAnalysis {
         }
         var teamRows: [LeadLagResult.TeamRow] = []
         if perTeam {
-            var perTeamComputed = [PairComputation?](repeating: nil, count: specs.count * panel.teamCount)
-            BLASThreads.singleThreaded {
-                perTeamComputed.withUnsafeMutableBufferPointer { out in
-                    nonisolated(unsafe) let out = out
-                    DispatchQueue.concurrentPerform(iterations: out.count) { j in
-                        let (team, i) = (j / specs.count, j % specs.count)
-                        out[j] = PairComputation(
-                            panel: panel, teams: [team], x: panel.measureIndex(specs[i].leader)!,
-                            y: panel.measureIndex(specs[i].lagger)!, maxLag: k)
-                        tally?.add()
-                    }
-                }
+            let perTeamComputed = Parallel.map(specs.count * panel.teamCount) { j in
+                let (team, i) = (j / specs.count, j % specs.count)
+                let c = PairComputation(
+                    panel: panel, teams: [team], x: panel.measureIndex(specs[i].leader)!,
+                    y: panel.measureIndex(specs[i].lagger)!, maxLag: k)
+                tally?.add()
+                return c
             }
             for j in 0..<perTeamComputed.count {
                 let (team, i) = (j / specs.count, j % specs.count)
-                let c = perTeamComputed[j]!
+                let c = perTeamComputed[j]
                 teamRows.append(
                     LeadLagResult.TeamRow(
                         team: panel.teams[team], leader: specs[i].leader, lagger: specs[i].lagger, bestLag: c.bestLag,
@@ -262,8 +300,8 @@ public enum LeadLagAnalysis {
 /// The statistics of one leader → lagger pair on a set of teams.
 ///
 /// Every regression here is y ~ regressors + team and period effects on a mask of the
-/// teams × periods grid, so each is a `GridFixedEffects` residual-maker (no dummy columns)
-/// followed by a `NestedRegressions` factor: the BIC search over lag orders is one factor of
+/// teams × periods grid, computed by the fixed-effects engine (`PairGrid`, no dummy columns)
+/// as a `NestedRegressions` factor: the BIC search over lag orders is one factor of
 /// the interleaved columns [y₁ x₁ y₂ x₂ … y_P x_P | y], and each Granger test one factor of
 /// [y₁…y_p x₁…x_p | y]. Results equal `FixedEffectsFit` on the same rows (tests compare).
 struct PairComputation: Sendable {
@@ -323,14 +361,22 @@ struct PairComputation: Sendable {
         forward = nil
         reverse = nil
         notes = [
-            "\(measure): \(TeamVariation.reason) (every team has the same value in every period), which the period effects absorb: lag correlations and Granger tests undefined, left out of the BH family"
+            "\(measure): \(TeamVariation.reason) (every team has the same value in every period), which the period effects "
+                + "absorb: lag correlations and Granger tests undefined, left out of the BH family"
         ]
     }
 
     init(panel: Panel, teams: [Int], x: Int, y: Int, maxLag: Int) {
-        let grid = PanelGrid(panel: panel, teams: teams, x: x, y: y)
-        let (x, y) = (PanelGrid.leader, PanelGrid.lagger)
-        lags = grid.lagCorrelations(x: x, y: y, maxLag: maxLag)
+        // The pair's two series, team by team ([team][leader, lagger][period]).
+        var values: [Double] = []
+        values.reserveCapacity(teams.count * 2 * panel.periodCount)
+        for team in teams {
+            values.append(contentsOf: panel.series(team: team, measure: x))
+            values.append(contentsOf: panel.series(team: team, measure: y))
+        }
+        let grid = PairGrid(rows: teams.count, periods: panel.periodCount, values: values)
+        let (x, y) = (PairGrid.leader, PairGrid.lagger)
+        lags = grid.lagRegressions(x: x, y: y, maxLag: maxLag).map(Lag.init)
         // Best lag: largest |r| over the lags 1…K with enough sample; within 1e-10 relative
         // counts as a tie, the smaller lag wins.
         let eligible = Self.eligibleForBestLag(lags)
@@ -339,9 +385,10 @@ struct PairComputation: Sendable {
         if !skipped.isEmpty {
             let span = lags.map(\.periods).max() ?? 0
             let unit = span == 1 ? panel.frequency.rawValue : panel.frequency.rawValue + "s"
+            let spans = skipped.count == 1 ? "its sample spans" : "each sample spans"
             notes.append(
-                "\(Self.describe(lags: skipped)) not considered for the best lag: \(skipped.count == 1 ? "its sample spans" : "each sample spans") fewer than half of the \(span) \(unit) of lag 0's, or leaves fewer than \(Self.minimumBestLagDF) residual df"
-            )
+                "\(Self.describe(lags: skipped)) not considered for the best lag: \(spans) fewer than half of the \(span) \(unit) "
+                    + "of lag 0's, or leaves fewer than \(Self.minimumBestLagDF) residual df")
         }
         var best: (Int, Double)?
         for k in 1..<Swift.max(lags.count, 1) where eligible[k] {
@@ -370,518 +417,28 @@ struct PairComputation: Sendable {
     }
 }
 
-/// One pair's two series on the chosen teams × periods, copied team by team into one
-/// contiguous block ([team][leader, lagger][period]): the panel keeps a team's measures
-/// together, so a series read straight from it jumps a page per team, and every regression
-/// of the pair (13 lags, 3 Granger designs) sweeps the series again.
-struct PanelGrid {
-    /// Slot of the leader and the lagger in `values`.
-    static let leader = 0, lagger = 1
-    let values: [Double]
-    /// Offset of each grid row's block in `values`.
-    let rowOffsets: [Int]
-    let rows: Int
-    let periods: Int
-
-    init(panel: Panel, teams: [Int], x: Int, y: Int) {
-        let p = panel.periodCount
-        rows = teams.count
-        periods = p
-        rowOffsets = (0..<teams.count).map { $0 * 2 * p }
-        var scaled = [Double](unsafeUninitializedCapacity: teams.count * 2 * p) { out, count in
-            panel.values.withUnsafeBufferPointer { v in
-                for (r, team) in teams.enumerated() {
-                    let block = out.baseAddress! + r * 2 * p
-                    block.initialize(from: v.baseAddress! + panel.offset(team: team, measure: x), count: p)
-                    (block + p).initialize(from: v.baseAddress! + panel.offset(team: team, measure: y), count: p)
-                }
-            }
-            count = teams.count * 2 * p
-        }
-        // r, t, F and p do not change when x or y is scaled: each series far from 1 in magnitude
-        // (1e-300, 1e300) is scaled by an exact power of two, so its squares stay representable.
-        for slot in [PanelGrid.leader, PanelGrid.lagger] {
-            var m = 0.0
-            for r in 0..<teams.count {
-                for i in 0..<p where Swift.abs(scaled[r * 2 * p + slot * p + i]) > m { m = Swift.abs(scaled[r * 2 * p + slot * p + i]) }
-            }
-            let k = PowerOfTwoScale.factor(for: m)
-            if k == 1 { continue }
-            for r in 0..<teams.count {
-                for i in 0..<p { scaled[r * 2 * p + slot * p + i] *= k }
-            }
-        }
-        values = scaled
+extension PairComputation.Lag {
+    /// A lag's regression with its t turned into r (the partial correlation) and p.
+    init(_ regression: LagRegression) {
+        self.init(lag: regression.lag, n: regression.n, reason: regression.reason, periods: regression.periods, df: regression.df)
+        guard let t = regression.t else { return }
+        self.t = t
+        pValue = StudentT(degreesOfFreedom: Double(df)).twoSidedPValue(t)
+        r = t / (t * t + Double(df)).squareRoot()
     }
+}
 
-    /// Rows whose leader and lagger are both present in every period.
-    var isComplete: [Bool] {
-        values.withUnsafeBufferPointer { v in
-            (0..<rows).map { r in
-                let block = v.baseAddress! + rowOffsets[r]
-                for i in 0..<(2 * periods) where block[i].isNaN { return false }
-                return true
-            }
-        }
-    }
-
-    /// Start of slot m's series shifted by `shift` periods, relative to a row's block.
-    func start(_ m: Int, shift: Int) -> Int { m * periods + shift }
-
-    /// Every lag 0…K of y[i,t+k] ~ x[i,t] + team + period effects in two sweeps over the pair:
-    /// the first gathers, team by team and lag by lag, the team means, the period sums of the
-    /// demeaned values and the period effects' normal equations (`PeriodEffectsSystem`); the
-    /// second, after one small solve per lag, the residuals' moments. Lags whose sample has no
-    /// complete team (connectivity must then be checked) or whose moments lost digits go
-    /// through `lagCorrelation`, which keeps the residuals.
-    func lagCorrelations(x: Int, y: Int, maxLag: Int) -> [PairComputation.Lag] {
-        let lags = (0...maxLag).filter { $0 < periods }
-        let count = lags.count
-        var systems = lags.map { PeriodEffectsSystem(periods: periods - $0) }
-        // Per lag: period sums of the demeaned x then y, `2 (P − k)` values from sumOffset[l].
-        var sumOffset = [Int](repeating: 0, count: count + 1)
-        for (l, k) in lags.enumerated() { sumOffset[l + 1] = sumOffset[l] + 2 * (periods - k) }
-        var sums = [Double](repeating: 0, count: sumOffset[count])
-        var means = [Double](repeating: 0, count: count * rows * 2)
-        var moments = [PairMoments](repeating: PairMoments(), count: count)
-        var cells = [Int32](repeating: 0, count: periods)
-        // Teams with both series complete: every lag's sample is a contiguous run, so their
-        // sums are vector loops and their period effects O(1) (most teams, most of the time).
-        let complete = isComplete
-        values.withUnsafeBufferPointer { v in
-            cells.withUnsafeMutableBufferPointer { cb in
-                sums.withUnsafeMutableBufferPointer { sp in
-                    for r in 0..<rows {
-                        let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
-                        let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
-                        if complete[r] {
-                            for (l, k) in lags.enumerated() {
-                                let width = periods - k
-                                let (sx, sxx) = VectorKernels.sumAndSquares(xs, width)
-                                let (sy, syy) = VectorKernels.sumAndSquares(ys + k, width)
-                                let (mx, my) = (sx / Double(width), sy / Double(width))
-                                means[(l * rows + r) * 2] = mx
-                                means[(l * rows + r) * 2 + 1] = my
-                                moments[l].rawXX += sxx
-                                moments[l].rawYY += syy
-                                let base = sp.baseAddress! + sumOffset[l]
-                                moments[l].demeanedXX += VectorKernels.demeanInto(xs, mean: mx, sums: base, width)
-                                moments[l].demeanedYY += VectorKernels.demeanInto(ys + k, mean: my, sums: base + width, width)
-                                systems[l].addCompleteTeam()
-                            }
-                            continue
-                        }
-                        for (l, k) in lags.enumerated() {
-                            let width = periods - k
-                            var n = 0
-                            var (sx, sy, sxx, syy) = (0.0, 0.0, 0.0, 0.0)
-                            for t in 0..<width where !xs[t].isNaN && !ys[t + k].isNaN {
-                                cb[n] = Int32(truncatingIfNeeded: t)
-                                n += 1
-                                let (a, b) = (xs[t], ys[t + k])
-                                sx += a
-                                sy += b
-                                sxx += a * a
-                                syy += b * b
-                            }
-                            if n == 0 { continue }
-                            let (mx, my) = (sx / Double(n), sy / Double(n))
-                            means[(l * rows + r) * 2] = mx
-                            means[(l * rows + r) * 2 + 1] = my
-                            moments[l].rawXX += sxx
-                            moments[l].rawYY += syy
-                            let base = sumOffset[l]
-                            var (dxx, dyy) = (0.0, 0.0)
-                            for c in 0..<n {
-                                let t = Int(cb[c])
-                                let (dx, dy) = (xs[t] - mx, ys[t + k] - my)
-                                dxx += dx * dx
-                                dyy += dy * dy
-                                sp[base + t] += dx
-                                sp[base + width + t] += dy
-                            }
-                            moments[l].demeanedXX += dxx
-                            moments[l].demeanedYY += dyy
-                            systems[l].addTeam(UnsafeBufferPointer(rebasing: cb[0..<n]))
-                        }
-                    }
-                }
-            }
-        }
-        // Per lag: its verdict so far, and the period effects of x then y when projected.
-        var result = lags.map { PairComputation.Lag(lag: $0, n: 0) }
-        var decided = [Bool](repeating: false, count: count)
-        var effects = [[Double]](repeating: [], count: count)
-        var dfs = [Int](repeating: 0, count: count)
-        for (l, k) in lags.enumerated() {
-            let system = systems[l]
-            result[l].n = system.observationCount
-            let g = system.teamCount
-            let periodsPresent = system.periodCount
-            dfs[l] = system.observationCount - (g > 1 ? g + periodsPresent - 1 : 1) - 1
-            result[l].periods = periodsPresent
-            result[l].df = dfs[l]
-            if dfs[l] < 1 {
-                result[l] = fail(result[l], "too few observations (\(system.observationCount))")
-                decided[l] = true
-                continue
-            }
-            let width = periods - k
-            if g > 1 && periodsPresent > 1 {
-                guard system.hasCompleteTeam, let solved = system.factorised() else {
-                    result[l] = lagCorrelation(x: x, y: y, lag: k)
-                    decided[l] = true
-                    continue
-                }
-                effects[l] = solved.effects(fromPeriodSums: Array(sums[sumOffset[l]..<sumOffset[l + 1]]), columns: 2)
-            } else {
-                effects[l] = [Double](repeating: 0, count: 2 * width)
-            }
-        }
-        // Σ over a complete team's periods of each lag's effects, for its mean effect.
-        let effectTotals = lags.indices.map { l -> (Double, Double) in
-            guard !decided[l] else { return (0, 0) }
-            let width = periods - lags[l]
-            return effects[l].withUnsafeBufferPointer {
-                (VectorKernels.sum($0.baseAddress!, width), VectorKernels.sum($0.baseAddress! + width, width))
-            }
-        }
-        values.withUnsafeBufferPointer { v in
-            for r in 0..<rows {
-                let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
-                let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
-                if complete[r] {
-                    for (l, k) in lags.enumerated() where !decided[l] {
-                        let width = periods - k
-                        let cx = means[(l * rows + r) * 2] - effectTotals[l].0 / Double(width)
-                        let cy = means[(l * rows + r) * 2 + 1] - effectTotals[l].1 / Double(width)
-                        let m = effects[l].withUnsafeBufferPointer { e in
-                            VectorKernels.residualMoments(
-                                x: xs, y: ys + k, ex: e.baseAddress!, ey: e.baseAddress! + width, cx: cx, cy: cy, width)
-                        }
-                        moments[l].xx += m.xx
-                        moments[l].xy += m.xy
-                        moments[l].yy += m.yy
-                    }
-                    continue
-                }
-                for (l, k) in lags.enumerated() where !decided[l] {
-                    let width = periods - k
-                    effects[l].withUnsafeBufferPointer { e in
-                        var n = 0
-                        var (ex, ey) = (0.0, 0.0)
-                        for t in 0..<width where !xs[t].isNaN && !ys[t + k].isNaN {
-                            n += 1
-                            ex += e[t]
-                            ey += e[width + t]
-                        }
-                        if n == 0 { return }
-                        let cx = means[(l * rows + r) * 2] - ex / Double(n)
-                        let cy = means[(l * rows + r) * 2 + 1] - ey / Double(n)
-                        var (xx, xy, yy) = (0.0, 0.0, 0.0)
-                        for t in 0..<width where !xs[t].isNaN && !ys[t + k].isNaN {
-                            let rx = xs[t] - cx - e[t]
-                            let ry = ys[t + k] - cy - e[width + t]
-                            xx += rx * rx
-                            xy += rx * ry
-                            yy += ry * ry
-                        }
-                        moments[l].xx += xx
-                        moments[l].xy += xy
-                        moments[l].yy += yy
-                    }
-                }
-            }
-        }
-        for (l, k) in lags.enumerated() where !decided[l] {
-            result[l] = finish(result[l], moments[l], df: dfs[l]) ?? lagCorrelation(x: x, y: y, lag: k)
-        }
-        for k in count..<(maxLag + 1) {
-            result.append(fail(PairComputation.Lag(lag: k, n: 0), "too few observations (0)"))
-        }
-        return result
-    }
-
-    /// r, t and p from residual moments; nil when digits were lost — the effects took almost
-    /// all of a column, or the fit is almost perfect — and the residuals themselves are needed.
-    func finish(_ row: PairComputation.Lag, _ m: PairMoments, df: Int) -> PairComputation.Lag? {
-        if m.xx.squareRoot() <= PivotedQR.defaultRankTolerance * m.rawXX.squareRoot() || m.xx == 0 {
-            return fail(row, "rank-deficient (x constant within the fixed effects)")
-        }
-        let ssr = m.yy - m.xy * m.xy / m.xx
-        guard m.xx * 1e6 >= m.demeanedXX && m.yy * 1e6 >= m.demeanedYY && ssr > 1e-6 * m.yy else { return nil }
-        let t = m.xy * Double(df).squareRoot() / (m.xx * ssr).squareRoot()
-        var row = row
-        row.t = t
-        row.pValue = StudentT(degreesOfFreedom: Double(df)).twoSidedPValue(t)
-        row.r = t / (t * t + Double(df)).squareRoot()
-        return row
-    }
-
-    /// y[i,t+k] ~ x[i,t] + team + period effects (period of the dependent value).
-    func lagCorrelation(x: Int, y: Int, lag k: Int) -> PairComputation.Lag {
-        var row = PairComputation.Lag(lag: k, n: 0)
-        guard k < periods else { return fail(row, "too few observations (0)") }
-        let width = periods - k
-        let mask = [Bool](unsafeUninitializedCapacity: rows * width) { m, count in
-            values.withUnsafeBufferPointer { v in
-                for r in 0..<rows {
-                    let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
-                    let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: k)
-                    let out = m.baseAddress! + r * width
-                    for t in 0..<width { out[t] = !xs[t].isNaN && !ys[t].isNaN }
-                }
-            }
-            count = rows * width
-        }
-        let effects = GridFixedEffects(mask: mask, rows: rows, periods: width)
-        row.n = effects.observationCount
-        let df = effects.observationCount - effects.absorbedParameters - 1
-        row.periods = effects.periodCount
-        row.df = df
-        if df < 1 { return fail(row, "too few observations (\(row.n))") }
-        if effects.problem != nil { return fail(row, "rank-deficient (the teams share too few periods for period effects)") }
-        // The fallback of `lagCorrelations`: residuals stored, factored by `NestedRegressions`.
-        let (z, raw) = values.withUnsafeBufferPointer {
-            effects.residualise($0, rowOffsets: rowOffsets, starts: [start(x, shift: 0), start(y, shift: k)])
-        }
-        let fit = NestedRegressions(z, rawNorms: raw)
-        guard fit.factor != nil else { return fail(row, "rank-deficient (x constant within the fixed effects)") }
-        let t = fit.tValue(ofLastOf: 1, residualDegreesOfFreedom: Double(df))
-        guard t.isFinite else { return fail(row, "no residual variation") }
-        row.t = t
-        row.pValue = StudentT(degreesOfFreedom: Double(df)).twoSidedPValue(t)
-        row.r = t / (t * t + Double(df)).squareRoot()
-        return row
-    }
-
-    private func fail(_ row: PairComputation.Lag, _ reason: String) -> PairComputation.Lag {
-        var row = row
-        row.reason = reason
-        return row
-    }
-
-    /// For every cell, how many consecutive periods up to and including it have both x and y.
-    func jointRuns(_ x: Int, _ y: Int) -> [Int32] {
-        [Int32](unsafeUninitializedCapacity: rows * periods) { runs, count in
-            values.withUnsafeBufferPointer { v in
-                for r in 0..<rows {
-                    let xs = v.baseAddress! + rowOffsets[r] + start(x, shift: 0)
-                    let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: 0)
-                    let out = runs.baseAddress! + r * periods
-                    var run: Int32 = 0
-                    for t in 0..<periods {
-                        run = xs[t].isNaN || ys[t].isNaN ? 0 : run + 1
-                        out[t] = run
-                    }
-                }
-            }
-            count = rows * periods
-        }
-    }
-
-    /// Effects on the rows complete for order q: y[i,t] present and x, y present at t−1…t−q.
-    /// Grid column t is period t + q.
-    func grangerEffects(response y: Int, runs: [Int32], q: Int) -> GridFixedEffects? {
-        guard q < periods else { return nil }
-        let width = periods - q
-        let mask = [Bool](unsafeUninitializedCapacity: rows * width) { m, count in
-            values.withUnsafeBufferPointer { v in
-                runs.withUnsafeBufferPointer { rp in
-                    for r in 0..<rows {
-                        let ys = v.baseAddress! + rowOffsets[r] + start(y, shift: q)
-                        let run = rp.baseAddress! + r * periods + q - 1
-                        let out = m.baseAddress! + r * width
-                        for t in 0..<width { out[t] = run[t] >= q && !ys[t].isNaN }
-                    }
-                }
-            }
-            count = rows * width
-        }
-        return GridFixedEffects(mask: mask, rows: rows, periods: width)
-    }
-
-    /// Residual df of the unrestricted Granger model with p lags of each on these effects.
-    static func residualDF(_ e: GridFixedEffects, p: Int) -> Int { e.observationCount - e.absorbedParameters - 2 * p }
-
+/// The Granger tests of a pair: the BIC choice of the lag order and the F test, on the
+/// engine's fits of the designs (`PairGrid.designFit`).
+extension PairGrid {
     enum OrderResult {
         case success(Int)
         case failure(String)
     }
 
-    /// Rows complete for order q: y[i,t] present and x, y present at t−1…t−q (grid column t
-    /// is period t + q). Writes the team's grid columns into `cells`, returns their number.
-    @inline(__always)
-    func completeRows(
-        _ r: Int, response y: Int, runs: UnsafePointer<Int32>, q: Int, values v: UnsafePointer<Double>,
-        into cells: UnsafeMutablePointer<Int32>
-    ) -> Int {
-        let width = periods - q
-        let ys = v + rowOffsets[r] + start(y, shift: q)
-        let run = runs + r * periods + q - 1
-        var n = 0
-        for t in 0..<width where run[t] >= q && !ys[t].isNaN {
-            cells[n] = Int32(truncatingIfNeeded: t)
-            n += 1
-        }
-        return n
-    }
-
-    /// Observations and parameters absorbed by the effects on the rows complete for q.
-    func sampleCounts(response y: Int, runs: [Int32], q: Int) -> (n: Int, absorbed: Int) {
-        guard q < periods else { return (0, 1) }
-        var perPeriod = [Bool](repeating: false, count: periods - q)
-        var (n, g) = (0, 0)
-        var cells = [Int32](repeating: 0, count: periods)
-        values.withUnsafeBufferPointer { v in
-            runs.withUnsafeBufferPointer { rp in
-                cells.withUnsafeMutableBufferPointer { cb in
-                    for r in 0..<rows {
-                        let c = completeRows(r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
-                        if c == 0 { continue }
-                        n += c
-                        g += 1
-                        for i in 0..<c { perPeriod[Int(cb[i])] = true }
-                    }
-                }
-            }
-        }
-        let present = perPeriod.count { $0 }
-        return (n, g > 1 ? g + present - 1 : 1)
-    }
-
-    enum DesignFit {
-        case fitted(NestedRegressions)
-        /// The team and period effects are not of full rank on this sample.
-        case effectsNotOfFullRank
-    }
-
-    /// The regression of the last column on the others, with team and period effects, over
-    /// the rows complete for q; columns are `starts` into each row's block. Two sweeps: team
-    /// means, period sums and the effects' normal equations, then the residuals' Gram matrix
-    /// accumulated team by team in a small buffer — the N × c residual matrix is never
-    /// stored. Samples where that would lose digits (see `NestedRegressions.fromGram`) or
-    /// whose connectivity must be checked (no complete team) take `GridFixedEffects`.
-    func designFit(response y: Int, runs: [Int32], q: Int, starts: [Int]) -> DesignFit {
-        let c = starts.count
-        let width = periods - q
-        var system = PeriodEffectsSystem(periods: width)
-        var means = [Double](repeating: 0, count: rows * c)
-        var sums = [Double](repeating: 0, count: c * width)
-        var raw = [Double](repeating: 0, count: c)
-        var demeaned = [Double](repeating: 0, count: c)
-        var local = [Double](repeating: 0, count: c * periods)
-        var cells = [Int32](repeating: 0, count: periods)
-        values.withUnsafeBufferPointer { v in
-            runs.withUnsafeBufferPointer { rp in
-                cells.withUnsafeMutableBufferPointer { cb in
-                    local.withUnsafeMutableBufferPointer { lb in
-                        sums.withUnsafeMutableBufferPointer { sp in
-                            for r in 0..<rows {
-                                let n = completeRows(
-                                    r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
-                                if n == 0 { continue }
-                                if n == width {
-                                    // Every row of the window: contiguous, vector loops, O(1) effects.
-                                    for j in 0..<c {
-                                        let src = v.baseAddress! + rowOffsets[r] + starts[j]
-                                        let (sum, ss) = VectorKernels.sumAndSquares(src, n)
-                                        let mean = sum / Double(n)
-                                        means[r * c + j] = mean
-                                        raw[j] += ss
-                                        demeaned[j] += VectorKernels.demeanInto(src, mean: mean, sums: sp.baseAddress! + j * width, n)
-                                    }
-                                    system.addCompleteTeam()
-                                    continue
-                                }
-                                for j in 0..<c {
-                                    let src = v.baseAddress! + rowOffsets[r] + starts[j]
-                                    let col = lb.baseAddress! + j * periods
-                                    var (sum, ss) = (0.0, 0.0)
-                                    for i in 0..<n {
-                                        let value = src[Int(cb[i])]
-                                        col[i] = value
-                                        sum += value
-                                        ss += value * value
-                                    }
-                                    let mean = sum / Double(n)
-                                    means[r * c + j] = mean
-                                    raw[j] += ss
-                                    var ds = 0.0
-                                    for i in 0..<n {
-                                        let d = col[i] - mean
-                                        ds += d * d
-                                        sp[j * width + Int(cb[i])] += d
-                                    }
-                                    demeaned[j] += ds
-                                }
-                                system.addTeam(UnsafeBufferPointer(start: cb.baseAddress!, count: n))
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let observations = system.observationCount
-        var effect = [Double](repeating: 0, count: c * width)
-        if system.teamCount > 1 && system.periodCount > 1 {
-            guard system.hasCompleteTeam, let solved = system.factorised() else {
-                return materialisedFit(response: y, runs: runs, q: q, starts: starts)
-            }
-            effect = solved.effects(fromPeriodSums: sums, columns: c)
-        }
-        var accumulator = GramAccumulator(columns: c, blockRows: Swift.max(2048, periods))
-        values.withUnsafeBufferPointer { v in
-            runs.withUnsafeBufferPointer { rp in
-                cells.withUnsafeMutableBufferPointer { cb in
-                    effect.withUnsafeBufferPointer { e in
-                        for r in 0..<rows {
-                            let n = completeRows(r, response: y, runs: rp.baseAddress!, q: q, values: v.baseAddress!, into: cb.baseAddress!)
-                            if n == 0 { continue }
-                            let contiguous = n == width
-                            accumulator.appendRows(n) { base, leading in
-                                for j in 0..<c {
-                                    let src = v.baseAddress! + rowOffsets[r] + starts[j]
-                                    let col = base + j * leading
-                                    let ej = e.baseAddress! + j * width
-                                    if contiguous {
-                                        let shift = means[r * c + j] - VectorKernels.sum(ej, n) / Double(n)
-                                        for t in 0..<n { col[t] = src[t] - shift - ej[t] }
-                                    } else {
-                                        var eSum = 0.0
-                                        for i in 0..<n { eSum += ej[Int(cb[i])] }
-                                        let shift = means[r * c + j] - eSum / Double(n)
-                                        for i in 0..<n {
-                                            let t = Int(cb[i])
-                                            col[i] = src[t] - shift - ej[t]
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let gram = accumulator.result()
-        if let fit = NestedRegressions.fromGram(
-            gram, rawNorms: raw.map { $0.squareRoot() }, demeanedSquares: demeaned, observationCount: observations)
-        {
-            return .fitted(fit)
-        }
-        return materialisedFit(response: y, runs: runs, q: q, starts: starts)
-    }
-
-    /// `designFit` through the stored residuals (Householder QR where needed).
-    func materialisedFit(response y: Int, runs: [Int32], q: Int, starts: [Int]) -> DesignFit {
-        guard let effects = grangerEffects(response: y, runs: runs, q: q), effects.problem == nil else { return .effectsNotOfFullRank }
-        let (z, raw) = values.withUnsafeBufferPointer { effects.residualise($0, rowOffsets: rowOffsets, starts: starts) }
-        return .fitted(NestedRegressions(z, rawNorms: raw))
-    }
-
     /// The lag order with the smallest BIC of the unrestricted model, all candidates on the
     /// common sample of the largest order that leaves df ≥ 1.
-    func grangerOrder(x: Int, y: Int, runs: [Int32], maxP: Int) -> OrderResult {
+    func grangerOrder(x: Int, y: Int, runs: JointRuns, maxP: Int) -> OrderResult {
         var found: (p: Int, n: Int, absorbed: Int)?
         for p in stride(from: maxP, through: 1, by: -1) {
             let (n, absorbed) = sampleCounts(response: y, runs: runs, q: p)
@@ -917,7 +474,7 @@ struct PanelGrid {
     }
 
     /// F test of dropping the x lags, on every row complete for p.
-    func granger(x: Int, y: Int, runs: [Int32], p: Int) -> LeadLagResult.Granger? {
+    func granger(x: Int, y: Int, runs: JointRuns, p: Int) -> LeadLagResult.Granger? {
         let (n, absorbed) = sampleCounts(response: y, runs: runs, q: p)
         let df = n - absorbed - 2 * p
         guard n > 0, df >= 1 else { return nil }

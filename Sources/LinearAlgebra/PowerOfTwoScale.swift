@@ -12,7 +12,7 @@ public enum PowerOfTwoScale {
     }
 
     /// The largest |value| of a buffer, NaNs skipped.
-    public static func largestMagnitude(_ p: UnsafePointer<Double>, _ n: Int) -> Double {
+    static func largestMagnitude(_ p: UnsafePointer<Double>, _ n: Int) -> Double {
         var m = 0.0
         for i in 0..<n {
             let a = Swift.abs(p[i])

@@ -79,10 +79,8 @@ import Testing
         #expect(effects.problem == nil)
         #expect(effects.observationCount == ys.count)
         #expect(Double(effects.observationCount - effects.absorbedParameters - c.regressors) == reference.residualDegreesOfFreedom)
-        let (z, raw) = values.withUnsafeBufferPointer {
-            effects.residualise(
-                $0, rowOffsets: (0..<c.teams).map { $0 * columns * c.periods }, starts: (0..<columns).map { $0 * c.periods })
-        }
+        let (z, raw) = effects.residualise(
+            values, rowOffsets: (0..<c.teams).map { $0 * columns * c.periods }, starts: (0..<columns).map { $0 * c.periods })
         let fit = NestedRegressions(z, rawNorms: raw)
         #expect(fit.firstDependentRegressor == nil)
         let ssr = fit.sumOfSquaredResiduals(regressors: c.regressors)
@@ -123,9 +121,8 @@ import Testing
             }
         }
         let effects = GridFixedEffects(mask: [Bool](repeating: true, count: teams * periods), rows: teams, periods: periods)
-        let (z, raw) = values.withUnsafeBufferPointer {
-            effects.residualise($0, rowOffsets: (0..<teams).map { $0 * 2 * periods }, starts: [0, periods])
-        }
+        let (z, raw) = effects.residualise(
+            values, rowOffsets: (0..<teams).map { $0 * 2 * periods }, starts: [0, periods])
         let fit = NestedRegressions(z, rawNorms: raw)
         #expect(fit.firstDependentRegressor == 0)
         #expect(fit.factor == nil)
@@ -142,9 +139,8 @@ import Testing
             }
         }
         let effects = GridFixedEffects(mask: [Bool](repeating: true, count: teams * periods), rows: teams, periods: periods)
-        let (z, raw) = values.withUnsafeBufferPointer {
-            effects.residualise($0, rowOffsets: (0..<teams).map { $0 * 2 * periods }, starts: [0, periods])
-        }
+        let (z, raw) = effects.residualise(
+            values, rowOffsets: (0..<teams).map { $0 * 2 * periods }, starts: [0, periods])
         let fit = NestedRegressions(z, rawNorms: raw)
         #expect(fit.firstDependentRegressor == nil)
         #expect(fit.sumOfSquaredResiduals(regressors: 1) <= 1e-20 * fit.sumOfSquaredResiduals(regressors: 0))

@@ -8,9 +8,11 @@
 public struct TeamTrendMoments: Sendable {
     /// Columns of u; the response is the last.
     public let width: Int
+    /// Teams (dense 0..<teamCount) the moments have room for.
     public let teamCount: Int
-    /// Rows added per team, and in all.
+    /// Rows added per team.
     public private(set) var rows: [Int]
+    /// Rows added in all.
     public private(set) var observationCount = 0
     var t0: [Double]
     var u0: [Double]
@@ -25,6 +27,7 @@ public struct TeamTrendMoments: Sendable {
 
     @inline(__always) func packed(_ a: Int) -> Int { a * width - a * (a - 1) / 2 }
 
+    /// Empty moments for `teams` teams of rows of `width` columns.
     public init(teams: Int, width: Int) {
         self.width = width
         teamCount = teams
@@ -40,7 +43,13 @@ public struct TeamTrendMoments: Sendable {
     }
 
     /// Adds a row of team `i` at time t; `u` holds `width` values.
-    public mutating func add(team i: Int, time t: Double, _ u: UnsafePointer<Double>) {
+    public mutating func add(team i: Int, time t: Double, _ u: [Double]) {
+        precondition(u.count == width, "one value per column expected")
+        u.withUnsafeBufferPointer { add(team: i, time: t, $0.baseAddress!) }
+    }
+
+    /// `add` from a buffer of `width` values.
+    mutating func add(team i: Int, time t: Double, _ u: UnsafePointer<Double>) {
         let w = width
         if rows[i] == 0 {
             t0[i] = t
