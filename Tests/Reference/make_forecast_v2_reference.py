@@ -270,7 +270,13 @@ class Model:
                 q = sorted(std)[rank - 1]
             if len(ratios) >= 3:
                 kappa2 = max(1.0, float(np.mean(ratios)))
-        return dict(trends=trends, q=q, kappa2=kappa2, n=len(std))
+        return dict(trends=trends, q=q, kappa2=kappa2, n=len(std), k=len(ratios) if kappa2 > 1 else 0)
+
+
+def organisation_df(w, df_resid):
+    """The organisation figure's t df (docs/DECISIONS.md): k, the window origins behind kappa^2, where kappa^2 > 1
+    binds (a variance estimated from k squared errors); the fit's residual df where kappa^2 = 1."""
+    return w["k"] if w["kappa2"] > 1 else df_resid
 
 
 def load_model(dataset, target, drivers, p, transform, trends, calibration, seasonal, confidence):
@@ -305,7 +311,7 @@ def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", tre
         tq = float(st.t.ppf(1 - alpha / 2, res.df_resid))
         q = w["q"] if w["q"] is not None else tq
         models.append(dict(horizon=h, trends=bool(w["trends"]), q=q, calibrated=bool(w["q"] is not None), window_rows=w["n"],
-                           df=res.df_resid, rho=f["rho"], kappa2=w["kappa2"]))
+                           df=res.df_resid, rho=f["rho"], kappa2=w["kappa2"], total_df=organisation_df(w, res.df_resid)))
         names = [f"{m}_lag{j}" for m in M.measures for j in range(p)]
         for j, name in enumerate(names):
             col = res.params.shape[0] - len(names) + j
@@ -323,7 +329,7 @@ def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", tre
                 point, lo, hi = q_["z"], q_["z"] - half, q_["z"] + half
             fc.append(dict(team=q_["team"], measure=target, period=panel.label(L + h), horizon=h, forecast=point, lower=lo, upper=hi))
         T, V = M.organisation(f, preds)
-        half = tq * math.sqrt(w["kappa2"] * V)
+        half = float(st.t.ppf(1 - alpha / 2, organisation_df(w, res.df_resid))) * math.sqrt(w["kappa2"] * V)
         totals.append(dict(horizon=h, period=panel.label(L + h), teams=len(preds), forecast=T, lower=T - half, upper=T + half))
 
     # backtest
@@ -366,7 +372,7 @@ def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", tre
                         a["cov"] += 1
             if allin:
                 T, V = M.organisation(f, preds)
-                half = tq * math.sqrt(w["kappa2"] * V)
+                half = float(st.t.ppf(1 - alpha / 2, organisation_df(w, f["res"].df_resid))) * math.sqrt(w["kappa2"] * V)
                 members = [q_["team"] for q_ in preds]
                 actual = [M.series[target][tm][o + h] for tm in members]
                 agg = sum(actual) if aggregation == "sum" else sum(actual) / len(actual)
