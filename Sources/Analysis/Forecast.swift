@@ -10,49 +10,77 @@ import LinearAlgebra
 /// The machinery is `ForecastEngine`; team effects and trends are taken out within each
 /// team (`TeamTrendFit`), never as dummy columns.
 public struct ForecastResult: Sendable {
+    /// One team's forecast at one horizon, with its prediction interval, in the target's unit.
     public struct Row: Sendable, Equatable {
+        /// The team's name.
         public var team: String
+        /// The target period, origin + horizon.
         public var period: Period
+        /// Periods ahead of the origin (1 ... H).
         public var horizon: Int
+        /// The point forecast: ẑ on the level scale, the mean exp(ẑ + v/2) on the log scale.
         public var forecast: Double
+        /// Lower end of the prediction interval (exp of the model-scale bound on the log scale).
         public var lower: Double
+        /// Upper end of the prediction interval.
         public var upper: Double
     }
 
     /// The organisation figure: the total (`sum` targets) or the mean over teams (`mean`, `last`).
     public struct Total: Sendable, Equatable {
+        /// Periods ahead of the origin.
         public var horizon: Int
+        /// The target period, origin + horizon.
         public var period: Period
+        /// The teams with a forecast at this horizon, which the figure covers.
         public var teams: Int
+        /// T: the sum (or mean) of the teams' point forecasts.
         public var forecast: Double
+        /// T − t(1 − α/2, df)·√(κ²V), df from `HorizonModel.totalDF`.
         public var lower: Double
+        /// T + t(1 − α/2, df)·√(κ²V).
         public var upper: Double
     }
 
+    /// One lag coefficient of the fit at a horizon (team effects, trends and seasons absorbed).
     public struct Coefficient: Sendable, Equatable {
+        /// The fit's horizon.
         public var horizon: Int
         /// `<measure>_lag<k>`: the measure (logged on the log scale) k periods before the origin.
         public var term: String
+        /// The OLS estimate on the model scale (logs where the target or the measure is logged).
         public var estimate: Double
+        /// Its standard error.
         public var standardError: Double
     }
 
     /// Partial F-test of dropping all lags of one driver.
     public struct DriverTest: Sendable, Equatable {
+        /// The fit's horizon.
         public var horizon: Int
+        /// The driver whose lags are dropped.
         public var driver: String
+        /// The F statistic (nil when the restricted model cannot be fitted).
         public var f: Double?
+        /// P(F > f) under the null that the driver adds nothing.
         public var pValue: Double?
+        /// The number of lags dropped (p).
         public var numeratorDF: Int
+        /// The unrestricted fit's residual degrees of freedom.
         public var denominatorDF: Int
     }
 
+    /// One model's backtest scores at one horizon, pooled over the origins.
     public struct BacktestRow: Sendable, Equatable {
         /// `arx`, `naive`, `snaive` or `total`.
         public var model: String
+        /// Periods ahead of each origin.
         public var horizon: Int
+        /// The rows scored (teams × origins; origins for `total`).
         public var n: Int
+        /// Mean absolute percentage error over the rows whose actual is not 0.
         public var mape: Double?
+        /// Mean absolute error scaled by each team's own mean one-step change up to the origin.
         public var mase: Double?
         /// Share of actuals inside the interval (`arx`, `total`).
         public var coverage: Double?
@@ -60,67 +88,109 @@ public struct ForecastResult: Sendable {
 
     /// What was decided at a horizon of the forecast, and why.
     public struct HorizonModel: Sendable, Equatable {
+        /// The horizon decided.
         public var horizon: Int
+        /// Whether team trends are in the model.
         public var trends: Bool
+        /// Why (or why not), in words.
         public var trendReason: String
         /// The interval's multiplier on the model scale, and whether it is the window's
         /// split-conformal quantile (else t(1 − α/2, df)).
         public var q: Double
+        /// Whether q is the split-conformal quantile of the window's standardised errors.
         public var calibrated: Bool
         /// Standardised errors in the calibration window (of the trend setting chosen).
         public var windowRows: Int
+        /// The fit's residual degrees of freedom.
         public var df: Double
+        /// The residuals' mean cross-team correlation ρ, clamped to [0, 1].
         public var rho: Double
+        /// The organisation figure's calibration multiplier κ² (>= 1; 1 without calibration).
         public var kappa2: Double
+        /// The window origins behind κ² (0 when κ² was not calibrated).
         public var kappaOrigins: Int
+        /// The degrees of freedom of the organisation figure's t multiplier (`ForecastAnalysis.organisationDF`).
+        public var totalDF: Double { ForecastAnalysis.organisationDF(kappa2: kappa2, kappaOrigins: kappaOrigins, fitDF: df) }
     }
 
+    /// The measure forecast.
     public var target: String
+    /// The drivers whose lags are regressors.
     public var drivers: [String]
+    /// p: the lags of the target and of each driver.
     public var lags: Int
+    /// H: the longest horizon.
     public var horizon: Int
+    /// The intervals' level (1 − α).
     public var confidence: Double
     /// `log` or `none`, and why.
     public var transform: String
+    /// Why that scale, in words.
     public var transformReason: String
+    /// The scale elasticity b of `--transform auto` (nil when not computed).
     public var elasticity: Double?
     /// Whether season dummies were used, and of what (`month of year` ...).
     public var seasonal: String?
+    /// How teams combine into the organisation figure.
     public var aggregation: Aggregation
+    /// What was decided at each horizon.
     public var models: [HorizonModel]
+    /// The team forecasts, by team then horizon.
     public var rows: [Row]
+    /// The organisation figure per horizon.
     public var totals: [Total]
+    /// The lag coefficients per horizon.
     public var coefficients: [Coefficient]
+    /// Each driver's partial F-test per horizon.
     public var driverTests: [DriverTest]
+    /// `--backtest`: the scores of `arx`, `naive`, `snaive` and `total` per horizon.
     public var backtest: [BacktestRow]
+    /// The backtest's origins.
     public var backtestOrigins: [Period]
+    /// Teams left out and why, the scale's and season's caveats.
     public var notes: [AnalysisNote]
     /// `--scenario`: baseline, scenario and difference per team and for the organisation figure.
     public var scenario: ScenarioOutcome? = nil
 }
 
+/// `scorecard forecast`: the model of METHODS.md "Forecast" on a dataset (`run`).
 public enum ForecastAnalysis {
+    /// `--transform`: the scale of the target (auto: the elasticity test).
     public enum Transform: String, Sendable, CaseIterable { case auto, log, none }
+    /// `--seasonal`: season dummies by the data's frequency, or none.
     public enum Seasonal: String, Sendable, CaseIterable { case auto, none }
+    /// `--team-trends`: team trends where they forecast better (auto), always, or never.
     public enum TeamTrends: String, Sendable, CaseIterable { case auto, on, off }
+    /// `--calibration`: the interval's q and κ² from the window of earlier origins (auto), or Student t.
     public enum Calibration: String, Sendable, CaseIterable { case auto, none }
 
+    /// What to forecast, how, and how far.
     public struct Options: Sendable {
+        /// The measure forecast (nil: the scorecard's roi return).
         public var target: String?
+        /// The drivers (nil: the measures linked directly into the target).
         public var drivers: [String]?
+        /// H: forecast 1 ... H periods ahead.
         public var horizon = 3
+        /// p: lags of the target and of each driver.
         public var lags = 2
+        /// The intervals' level (1 − α).
         public var confidence = 0.95
         /// Backtest origins (0: forecast only).
         public var backtest = 0
+        /// The target's scale.
         public var transform = Transform.auto
+        /// Season dummies or none.
         public var seasonal = Seasonal.auto
+        /// Team trends: chosen, always or never.
         public var teamTrends = TeamTrends.auto
+        /// Calibrated or Student t intervals.
         public var calibration = Calibration.auto
         /// Calibration-window origins (METHODS.md's K).
         public var window = 6
         /// A what-if on the drivers at the origin (forecast only, not the backtest).
         public var scenario: ForecastScenario?
+        /// Options with METHODS.md's defaults for whatever is not given.
         public init(
             target: String? = nil, drivers: [String]? = nil, horizon: Int = 3, lags: Int = 2, confidence: Double = 0.95, backtest: Int = 0,
             transform: Transform = .auto, seasonal: Seasonal = .auto, teamTrends: TeamTrends = .auto, calibration: Calibration = .auto
@@ -225,7 +295,8 @@ public enum ForecastAnalysis {
             throw InputError(
                 file: file,
                 problem:
-                    "--transform log: team \"\(panel.teams[i])\", period \(panel.period(at: t)), measure \"\(target)\" is \("\(panel[i, y, t])"); the log needs values > 0",
+                    "--transform log: team \"\(panel.teams[i])\", period \(panel.period(at: t)), measure \"\(target)\" is "
+                    + "\("\(panel[i, y, t])"); the log needs values > 0",
                 expected: "--transform none or auto for data with zero or negative values")
         }
 
@@ -297,8 +368,10 @@ public enum ForecastAnalysis {
                     let shown = { (v: Double) in String(format: "%.3f", v) }
                     reason =
                         trends
-                        ? "team trends: they forecast better over the last \(origins.count) origins (scaled error \(shown(a)) vs \(shown(b)))"
-                        : "no team trends: they do not forecast better over the last \(origins.count) origins (scaled error \(shown(a)) vs \(shown(b)) without)"
+                        ? "team trends: they forecast better over the last \(origins.count) origins "
+                            + "(scaled error \(shown(a)) vs \(shown(b)))"
+                        : "no team trends: they do not forecast better over the last \(origins.count) origins "
+                            + "(scaled error \(shown(a)) vs \(shown(b)) without)"
                 }
                 chosen = trends ? with : without
             }
@@ -326,19 +399,24 @@ public enum ForecastAnalysis {
                         return InputError(
                             file: file,
                             problem:
-                                "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (the season dummies cannot be told apart from the team effects\(key.trends ? " and trends" : "") and lags on \(panel.periodCount) periods of history)",
+                                "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient "
+                                + "(the season dummies cannot be told apart from the team effects\(key.trends ? " and trends" : "") "
+                                + "and lags on \(panel.periodCount) periods of history)",
                             expected: "--seasonal none, or a longer history")
                     }
                     return InputError(
                         file: file,
                         problem:
-                            "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (\(columns[column]) (measure \"\(names[column / p])\") is constant within every team, linear in time within teams with trends, or collinear with the other regressors)",
+                            "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (\(columns[column]) "
+                            + "(measure \"\(names[column / p])\") is constant within every team, linear in time within teams with trends, "
+                            + "or collinear with the other regressors)",
                         expected: "drivers that vary within teams; drop it with --drivers, or --team-trends off")
                 case .tooFewObservations(let n, let k):
                     return InputError(
                         file: file,
                         problem:
-                            "forecast of \"\(target)\" at horizon \(h): \(n) complete rows for \(k) parameters (team effects\(key.trends ? ", team trends" : ""), \(p) lags of \(names.joined(separator: ", ")), seasons)",
+                            "forecast of \"\(target)\" at horizon \(h): \(n) complete rows for \(k) parameters "
+                            + "(team effects\(key.trends ? ", team trends" : ""), \(p) lags of \(names.joined(separator: ", ")), seasons)",
                         expected: "more history than --lags \(p) and --horizon \(h) need, or fewer drivers or lags, or --team-trends off")
                 default: break
                 }
@@ -350,7 +428,8 @@ public enum ForecastAnalysis {
             return InputError(
                 file: file,
                 problem:
-                    "forecast of \"\(target)\" at horizon \(h): no team has \(p) consecutive periods of \(names.joined(separator: ", ")) followed \(h) period\(h == 1 ? "" : "s") later by a value",
+                    "forecast of \"\(target)\" at horizon \(h): no team has \(p) consecutive periods of \(names.joined(separator: ", ")) "
+                    + "followed \(h) period\(h == 1 ? "" : "s") later by a value",
                 expected: "a longer history, or smaller --lags/--horizon")
         }
 
@@ -370,7 +449,8 @@ public enum ForecastAnalysis {
                 notes.append(
                     AnalysisNote(
                         team: panel.teams[i], measure: target,
-                        "no forecast: \(names[k]) is missing in \(when), which the lags from the last period \(panel.lastPeriod) need\(k > 0 ? " (a blank driver cell does not move the team's origin back)" : "")"
+                        "no forecast: \(names[k]) is missing in \(when), which the lags from the last period \(panel.lastPeriod) need"
+                            + (k > 0 ? " (a blank driver cell does not move the team's origin back)" : "")
                     ))
             } else {
                 complete.append(i)
@@ -417,7 +497,8 @@ public enum ForecastAnalysis {
                     notes.append(
                         AnalysisNote(
                             team: panel.teams[i], measure: target,
-                            "no forecast at horizon \(h): the team has no training row (too little history for \(p) lags and \(h) period\(h == 1 ? "" : "s") ahead)"
+                            "no forecast at horizon \(h): the team has no training row "
+                                + "(too little history for \(p) lags and \(h) period\(h == 1 ? "" : "s") ahead)"
                         ))
                 }
                 var crossing: [String] = []
@@ -444,18 +525,21 @@ public enum ForecastAnalysis {
                     notes.append(
                         AnalysisNote(
                             measure: target,
-                            "horizon \(h): the interval of \(crossing.count) team\(crossing.count == 1 ? "" : "s") crosses 0 on the level scale: \(crossing.joined(separator: ", "))"
+                            "horizon \(h): the interval of \(crossing.count) team\(crossing.count == 1 ? "" : "s") crosses 0 "
+                                + "on the level scale: \(crossing.joined(separator: ", "))"
                         ))
                 }
                 if let pr = preds.first, pr.unseenSlot {
                     notes.append(
                         AnalysisNote(
                             measure: target,
-                            "horizon \(h): no training row falls in the season of \(panel.period(at: last + h)), so its forecasts have no seasonal term"
+                            "horizon \(h): no training row falls in the season of \(panel.period(at: last + h)), "
+                                + "so its forecasts have no seasonal term"
                         ))
                 }
                 if let (total, sd) = engine.organisation(f, preds, aggregation: aggregation) {
-                    let half = StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2) * (w.kappa2.squareRoot() * sd)
+                    let df = organisationDF(kappa2: w.kappa2, kappaOrigins: w.kappaOrigins, fitDF: f.df)
+                    let half = StudentT(degreesOfFreedom: df).quantile(1 - alpha / 2) * (w.kappa2.squareRoot() * sd)
                     totals.append(
                         .init(
                             horizon: h, period: panel.period(at: last + h), teams: preds.count, forecast: total * fy,
@@ -480,7 +564,8 @@ public enum ForecastAnalysis {
             notes.append(
                 AnalysisNote(
                     measure: target,
-                    "the organisation \(aggregation == .sum ? "total" : "mean") covers \(t.teams) of \(panel.teamCount) teams (the others are named above)"
+                    "the organisation \(aggregation == .sum ? "total" : "mean") covers \(t.teams) of \(panel.teamCount) teams "
+                        + "(the others are named above)"
                 ))
         }
 
@@ -542,7 +627,8 @@ public enum ForecastAnalysis {
                     // The organisation figure, where every team with a forecast has an actual.
                     if all, let (total, sd) = engine.organisation(f, preds, aggregation: aggregation) {
                         let actual = aggregation == .sum ? actualSum : actualSum / Double(preds.count)
-                        let half = StudentT(degreesOfFreedom: f.df).quantile(1 - alpha / 2) * w.kappa2.squareRoot() * sd
+                        let df = organisationDF(kappa2: w.kappa2, kappaOrigins: w.kappaOrigins, fitDF: f.df)
+                        let half = StudentT(degreesOfFreedom: df).quantile(1 - alpha / 2) * w.kappa2.squareRoot() * sd
                         // Its MASE scale: the same teams' aggregate, one-step changes up to the origin.
                         var changes = 0.0
                         var count = 0
@@ -589,6 +675,14 @@ public enum ForecastAnalysis {
             seasonal: engine.seasonal ? seasonName(panel.frequency) : nil, aggregation: aggregation, models: models,
             rows: rows, totals: totals, coefficients: coefficients, driverTests: driverTests,
             backtest: backtest, backtestOrigins: origins, notes: notes, scenario: scenario)
+    }
+
+    /// The degrees of freedom of the organisation figure's interval T ± t(1 − α/2, df)·√(κ²V): those of the
+    /// variance actually used (docs/DECISIONS.md). Where the window's κ² > 1 binds, the variance κ²V is
+    /// estimated from the k squared errors of the window origins behind κ², so df = k; where κ² = 1 (the floor,
+    /// no calibration, fewer than 3 origins) it is s²-based and df is the fit's residual df.
+    public static func organisationDF(kappa2: Double, kappaOrigins: Int, fitDF: Double) -> Double {
+        kappa2 > 1 && kappaOrigins > 0 ? Double(kappaOrigins) : fitDF
     }
 
     static func seasonName(_ f: Frequency) -> String {

@@ -7,6 +7,7 @@ import LinearAlgebra
 /// (`80`) — for the scenario's teams, and every horizon is predicted again from the same fit.
 /// The difference of the two predictions has its own interval, from the fit's covariance.
 public struct ForecastScenario: Sendable, Equatable {
+    /// How one driver's value at the origin changes.
     public enum Change: Sendable, Equatable {
         /// x + a
         case add(Double)
@@ -16,18 +17,23 @@ public struct ForecastScenario: Sendable, Equatable {
         case set(Double)
     }
 
+    /// One `--scenario MEASURE=CHANGE` argument: the driver and how its value at the origin changes.
     public struct Shift: Sendable, Equatable {
+        /// The driver whose value at the origin changes.
         public var measure: String
+        /// The change: an amount, a share of the value, or a value.
         public var change: Change
         /// As written after `=`: `+2`, `-5%`, `80`.
         public var text: String
 
+        /// A change of `measure` as parsed from `text`.
         public init(measure: String, change: Change, text: String) {
             self.measure = measure
             self.change = change
             self.text = text
         }
 
+        /// The driver's value after the change, from its value `x`.
         public func apply(_ x: Double) -> Double {
             switch change {
             case .add(let a): x + a
@@ -43,10 +49,12 @@ public struct ForecastScenario: Sendable, Equatable {
         }
     }
 
+    /// The driver changes, applied together.
     public var shifts: [Shift]
     /// The teams whose drivers change (nil: every team).
     public var teams: [String]?
 
+    /// A scenario of `shifts` for `teams` (nil: every team).
     public init(shifts: [Shift], teams: [String]? = nil) {
         self.shifts = shifts
         self.teams = teams
@@ -103,23 +111,34 @@ extension ForecastResult {
     public struct ScenarioRow: Sendable, Equatable {
         /// A team, or `(total)` for the organisation figure.
         public var team: String
+        /// The target period, origin + horizon.
         public var period: Period
+        /// Periods ahead of the origin.
         public var horizon: Int
+        /// The forecast as it is (its point forecast; the mean on the log scale).
         public var baseline: Double
+        /// The same prediction with the drivers changed at the origin.
         public var scenario: Double
+        /// scenario − baseline.
         public var difference: Double
+        /// The difference's confidence interval: Student t on the fit's df times √Var(D).
         public var lower: Double
+        /// Upper end of the difference's confidence interval.
         public var upper: Double
     }
 
+    /// What `--scenario` produced: the changes, per team and horizon, and the organisation figure.
     public struct ScenarioOutcome: Sendable, Equatable {
+        /// The driver changes of the scenario.
         public var shifts: [ForecastScenario.Shift]
         /// The period whose driver values changed (the forecast's origin L).
         public var origin: Period
         /// The teams whose drivers changed and that have a forecast (at the first horizon),
         /// of the teams with a forecast.
         public var teams: Int
+        /// The teams with a forecast at the first horizon.
         public var forecastTeams: Int
+        /// One row per scenario team with a forecast and horizon.
         public var rows: [ScenarioRow]
         /// The organisation figure's rows (team `(total)`), one per horizon.
         public var totals: [ScenarioRow]
@@ -149,7 +168,8 @@ struct ScenarioPlan {
             guard panel.measureIndex(shift.measure) != nil else {
                 throw refuse(
                     "\"\(shift.measure)\" is not a measure of the data",
-                    "a driver of \"\(target)\" (\(driverList))\(Dataset.suggestion(shift.measure, among: drivers.isEmpty ? panel.measures : drivers))"
+                    "a driver of \"\(target)\" (\(driverList))"
+                        + Dataset.suggestion(shift.measure, among: drivers.isEmpty ? panel.measures : drivers)
                 )
             }
             guard let d = drivers.firstIndex(of: shift.measure) else {
@@ -184,7 +204,9 @@ struct ScenarioPlan {
                     throw InputError(
                         .usage, file: "command line",
                         problem:
-                            "--scenario \"\(shift.measure)=\(shift.text)\": team \"\(panel.teams[i])\", period \(panel.period(at: origin)), measure \"\(shift.measure)\" would be \(moved) (from \(x)); the model takes its log (its values are all > 0), which needs a value > 0",
+                            "--scenario \"\(shift.measure)=\(shift.text)\": team \"\(panel.teams[i])\", "
+                            + "period \(panel.period(at: origin)), measure \"\(shift.measure)\" would be \(moved) (from \(x)); "
+                            + "the model takes its log (its values are all > 0), which needs a value > 0",
                         expected: "a change that leaves it above 0 for every team of the scenario, or --transform none")
                 }
             }

@@ -50,6 +50,7 @@ struct ForecastTests {
             #expect(close(ours.kappa2, try #require(m.double("kappa2"))), "\(reference) h=\(h) kappa2 \(ours.kappa2)")
             #expect(close(ours.rho, try #require(m.double("rho")), relative: 1e-7, absolute: 1e-9), "\(reference) h=\(h) rho \(ours.rho)")
             #expect(ours.df == (try #require(m.double("df"))))
+            #expect(ours.totalDF == (try #require(m.double("total_df"))), "\(reference) h=\(h) the figure's df \(ours.totalDF)")
         }
         let rows = try #require(ref["forecast"] as? [[String: Any]])
         #expect(f.rows.count == rows.count, "\(reference): \(f.rows.count) rows vs \(rows.count)")
@@ -114,7 +115,8 @@ struct ForecastTests {
         for t in ["A", "B", "C"] {
             for m in 1...12 {
                 csv +=
-                    "\(t),2024-\(m < 10 ? "0" : "")\(m),revenue,\(Double(m * 10 + Int(t.utf8.first!) % 7))\n\(t),2024-\(m < 10 ? "0" : "")\(m),flat,5\n"
+                    "\(t),2024-\(m < 10 ? "0" : "")\(m),revenue,\(Double(m * 10 + Int(t.utf8.first!) % 7))\n"
+                    + "\(t),2024-\(m < 10 ? "0" : "")\(m),flat,5\n"
             }
         }
         csv += "D,2024-03,revenue,-4\n"

@@ -19,14 +19,14 @@ Per row, from the forecasts at each backtest origin o (`scorecard forecast DIR -
 coverage exactly), it also reports:
 - team coverage by size third: teams ranked within each organisation by the mean of their present
   target values, split into thirds (np.array_split);
-- the organisation figure (METHODS.md "Forecast"): its coverage T ± t(1-a/2, df)*sqrt(k2*V), and the
-  diagnostics behind it, read from the CLI's notes (rho, k2 and the number k of window origins it
-  came from; df from the driver F-test's denominator): mean z0^2 = (actual - T)^2 / V (the variance
-  the figure really needs relative to V; 1 when V is right), mean k2, mean z^2 = (actual - T)^2 / (k2 V);
-- two readings of the figure's interval for the lead (prototypes, not the engine): the multiplier
-  t(1-a/2, k) instead of t(1-a/2, df) wherever k2 comes from k >= 3 window origins (k2 is a variance
-  estimated from k squared errors, so the studentised error has about k degrees of freedom), and
-  the same only where the calibration binds (k2 > 1).
+- the organisation figure (METHODS.md "Forecast"): its coverage T ± t(1-a/2, df)*sqrt(k2*V), df = k where
+  k2 > 1 binds and the fit's df otherwise (docs/DECISIONS.md), and the diagnostics behind it, read from the
+  CLI's notes (rho, k2 and the number k of window origins it came from; the fit's df from the driver
+  F-test's denominator): mean z0^2 = (actual - T)^2 / V (the variance the figure really needs relative to V;
+  1 when V is right), mean k2, mean z^2 = (actual - T)^2 / (k2 V);
+- two other readings of the figure's multiplier, from the same rows (not the engine): t(1-a/2, df) with the
+  fit's df throughout (the engine before the df decision), and t(1-a/2, k) wherever k2 comes from k >= 3
+  window origins, binding or not.
 
 Usage (from the repository root, after `swift build -c release`):
 
@@ -81,7 +81,8 @@ def per_origin(binary, d, cal, B=6, H=3):
         for n in f["notes"]:
             m = re.match(r"horizon (\d+): .*ρ = ([0-9.eE+-]+)(?:, κ² = ([0-9.]+)(?: from (\d+) window origins)?)?", n)
             if m:
-                info.setdefault(int(m[1]), {}).update(rho=float(m[2]), k2=float(m[3] or 1), k=int(m[4] or 0))
+                info.setdefault(int(m[1]), {}).update(rho=float(m[2]), k2=float(m[3] or 1), k=int(m[4] or 0),
+                                                      binds="the figure's interval uses t with" in n)
             m = re.match(r"horizon (\d+): dropping .* F\(\d+, (\d+)\)", n)
             if m:
                 info.setdefault(int(m[1]), {})["df"] = int(m[2])
@@ -96,7 +97,7 @@ def per_origin(binary, d, cal, B=6, H=3):
             elif all((t, o + h) in actual for t in members[h]):
                 a = sum(actual[(t, o + h)] for t in members[h])
                 i = info[h]
-                t = student_t.ppf(0.975, i["df"])
+                t = student_t.ppf(0.975, i["k"] if i["binds"] else i["df"])  # the engine's df (DECISIONS.md)
                 sd = (r["upper"] - r["lower"]) / 2 / t  # sqrt(k2 V)
                 orgs.append(dict(h=h, err=a - r["forecast"], sd=sd, V=sd * sd / i["k2"], k2=i["k2"], k=i["k"], rho=i["rho"], df=i["df"],
                                  covered=r["lower"] <= a <= r["upper"]))
@@ -104,14 +105,13 @@ def per_origin(binary, d, cal, B=6, H=3):
 
 
 def org_table(orgs):
-    """The organisation figure's coverage under METHODS and two readings, and its diagnostics."""
+    """The organisation figure's coverage (the engine's) and two other readings, and its diagnostics."""
     o = pd.DataFrame(orgs)
     z0 = o.err ** 2 / o.V
     tk = np.where(o.k >= 3, student_t.ppf(0.975, np.maximum(o.k, 1)), student_t.ppf(0.975, o.df))
     tdf = student_t.ppf(0.975, o.df)
-    tb = np.where(o.k2 > 1, tk, tdf)
     cov = lambda q: 100 * float((o.err.abs() <= q * o.sd).mean())
-    return dict(n=len(o), methods=100 * float(o.covered.mean()), tk=cov(tk), tbind=cov(tb), z0=float(z0.mean()),
+    return dict(n=len(o), methods=100 * float(o.covered.mean()), tk=cov(tk), tdf=cov(tdf), z0=float(z0.mean()),
                 z0med=float(z0.median()), k2=float(o.k2.mean()), bind=100 * float((o.k2 > 1).mean()),
                 z=float((o.err ** 2 / (o.k2 * o.V)).mean()), rho=float(o.rho.mean()), k=float(o.k.mean()),
                 no_k2=100 * float((o.err.abs() <= tdf * np.sqrt(o.V)).mean()))
@@ -186,11 +186,12 @@ def main():
                 by = t.groupby("third").covered.agg(["mean", "size"])
                 print(f"| {cal} | " + " | ".join(f"{100 * by.loc[k, 'mean']:.1f} ({by.loc[k, 'size']})" for k in range(3)) + " |")
             print("\nOrganisation figure (pooled over horizons and organisations; z0² = (actual − T)² / V, z² = (actual − T)² / (κ²V)):\n")
-            print("| calibration | n | coverage (METHODS) | without κ² | with t(k) | with t(k) where κ² > 1 | mean z0² | median z0² | mean κ² | κ² > 1 in % | mean z² | mean ρ | mean k |")
+            print("| calibration | n | coverage (engine: t(k) where κ² > 1) | t(df) throughout (before) | without κ² | with t(k) wherever k ≥ 3 "
+                  "| mean z0² | median z0² | mean κ² | κ² > 1 in % | mean z² | mean ρ | mean k |")
             print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
             for cal in cals:
                 g = org_table(rows[cal][1])
-                print(f"| {cal} | {g['n']} | {g['methods']:.1f} | {g['no_k2']:.1f} | {g['tk']:.1f} | {g['tbind']:.1f} | {g['z0']:.2f} | {g['z0med']:.2f} | "
+                print(f"| {cal} | {g['n']} | {g['methods']:.1f} | {g['tdf']:.1f} | {g['no_k2']:.1f} | {g['tk']:.1f} | {g['z0']:.2f} | {g['z0med']:.2f} | "
                       f"{g['k2']:.2f} | {g['bind']:.0f} | {g['z']:.2f} | {g['rho']:.4f} | {g['k']:.1f} |")
 
 

@@ -50,7 +50,7 @@ import numpy as np
 import scipy.stats as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scorecard_reference import SEASON_LENGTH, clean, load_model, write_json  # noqa: E402  (the model of METHODS.md)
+from scorecard_reference import SEASON_LENGTH, clean, load_model, organisation_df, write_json  # noqa: E402  (the model of METHODS.md)
 
 
 def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", trends="auto", calibration="auto",
@@ -68,7 +68,7 @@ def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", tre
         tq = float(st.t.ppf(1 - alpha / 2, res.df_resid))
         q = w["q"] if w["q"] is not None else tq
         models.append(dict(horizon=h, trends=bool(w["trends"]), q=q, calibrated=bool(w["q"] is not None), window_rows=w["n"],
-                           df=res.df_resid, rho=f["rho"], kappa2=w["kappa2"]))
+                           df=res.df_resid, rho=f["rho"], kappa2=w["kappa2"], total_df=organisation_df(w, res.df_resid)))
         names = [f"{m}_lag{j}" for m in M.measures for j in range(p)]
         for j, name in enumerate(names):
             col = res.params.shape[0] - len(names) + j
@@ -85,7 +85,7 @@ def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", tre
             else:
                 point, lo, hi = q_["z"], q_["z"] - half, q_["z"] + half
             fc.append(dict(team=q_["team"], measure=target, period=panel.label(L + h), horizon=h, forecast=point, lower=lo, upper=hi))
-        T, half = M.organisation_interval(f, preds, w["kappa2"])
+        T, half = M.organisation_interval(f, preds, w)
         totals.append(dict(horizon=h, period=panel.label(L + h), teams=len(preds), forecast=T, lower=T - half, upper=T + half))
 
     # backtest
@@ -127,7 +127,7 @@ def run(dataset, target=None, drivers=None, H=3, p=2, B=6, transform="auto", tre
                     if name == "arx" and lo <= yv <= hi:
                         a["cov"] += 1
             if allin:
-                T, half = M.organisation_interval(f, preds, w["kappa2"])
+                T, half = M.organisation_interval(f, preds, w)
                 members = [q_["team"] for q_ in preds]
                 actual = [M.series[target][tm][o + h] for tm in members]
                 agg = sum(actual) if aggregation == "sum" else sum(actual) / len(actual)

@@ -319,6 +319,12 @@ def season_slot(freq, index):
     return None
 
 
+
+def organisation_df(w, df_resid):
+    """The organisation figure's t df (docs/DECISIONS.md): k, the window origins behind kappa^2, where kappa^2 > 1
+    binds (a variance estimated from k squared errors); the fit's residual df where kappa^2 = 1."""
+    return w["k"] if w["kappa2"] > 1 else df_resid
+
 class Model:
     """The forecast model of METHODS.md "Forecast" on a panel, the plain way: for every fit an
     explicit dense design [team dummies | team x t | season dummies | lag columns] fitted with
@@ -468,11 +474,12 @@ class Model:
         V = s2 * ((w ** 2).sum() + rho * (w.sum() ** 2 - (w ** 2).sum())) + w @ X0 @ f["res"].cov_params() @ X0.T @ w
         return T, V
 
-    def organisation_interval(self, f, preds, kappa2):
-        """The organisation figure T and its interval's half width t(1 - alpha/2, df) * sqrt(kappa2 * V)."""
+    def organisation_interval(self, f, preds, w):
+        """The organisation figure T and its interval's half width t(1 - alpha/2, df) * sqrt(kappa2 * V), df from
+        organisation_df (w: the calibration window's result)."""
         T, V = self.organisation(f, preds)
-        tq = float(st.t.ppf(1 - self.alpha / 2, f["res"].df_resid))
-        return T, tq * math.sqrt(kappa2 * V)
+        tq = float(st.t.ppf(1 - self.alpha / 2, organisation_df(w, f["res"].df_resid)))
+        return T, tq * math.sqrt(w["kappa2"] * V)
 
     def s_scale(self, team, c):
         s = self.series[self.target][team][: c + 1]
@@ -526,7 +533,7 @@ class Model:
                 q = sorted(std)[rank - 1]
             if len(ratios) >= 3:
                 kappa2 = max(1.0, float(np.mean(ratios)))
-        return dict(trends=trends, q=q, kappa2=kappa2, n=len(std))
+        return dict(trends=trends, q=q, kappa2=kappa2, n=len(std), k=len(ratios) if kappa2 > 1 else 0)
 
 
 def load_model(dataset, target, drivers, p, transform, trends, calibration, seasonal, confidence):

@@ -26,17 +26,21 @@ extension ResultTable {
         let level = f.confidence * 100
         let confidence = level == level.rounded() && level.magnitude < 1e15 ? String(Int(level)) : PeopleTable.statistic(level)
         var headline =
-            "\(f.target) forecast from \(f.drivers.isEmpty ? "its own lags" : f.drivers.joined(separator: ", ")) (\(f.lags) lags, team effects\(f.seasonal.map { ", seasons by \($0)" } ?? ""), \(confidence)% prediction intervals)"
+            "\(f.target) forecast from \(f.drivers.isEmpty ? "its own lags" : f.drivers.joined(separator: ", ")) "
+            + "(\(f.lags) lags, team effects\(f.seasonal.map { ", seasons by \($0)" } ?? ""), \(confidence)% prediction intervals)"
         if let t = f.totals.first {
             headline +=
-                "; organisation \(figure) \(t.period): \(PeopleTable.format(t.forecast, style: amount)) (\(PeopleTable.format(t.lower, style: amount)) to \(PeopleTable.format(t.upper, style: amount)), \(t.teams) teams)"
+                "; organisation \(figure) \(t.period): \(PeopleTable.format(t.forecast, style: amount)) "
+                + "(\(PeopleTable.format(t.lower, style: amount)) to \(PeopleTable.format(t.upper, style: amount)), \(t.teams) teams)"
         }
         headline += ". " + ForecastTable.summary(f)
         var notes = ForecastTable.modelNotes(f) + f.notes.map(\.description)
         for t in f.driverTests {
             if let p = t.pValue, let F = t.f {
                 notes.append(
-                    "horizon \(t.horizon): dropping \(t.driver) F(\(t.numeratorDF), \(t.denominatorDF)) = \(PeopleTable.statistic(F)), p = \(PeopleTable.formatProbability(p))\(p < 0.05 ? " — it carries the forecast" : " — it adds nothing significant")"
+                    "horizon \(t.horizon): dropping \(t.driver) F(\(t.numeratorDF), \(t.denominatorDF)) = \(PeopleTable.statistic(F)), "
+                        + "p = \(PeopleTable.formatProbability(p))"
+                        + (p < 0.05 ? " — it carries the forecast" : " — it adds nothing significant")
                 )
             }
         }
@@ -69,7 +73,8 @@ extension ResultTable {
             notes.append(
                 "horizon \(h): skill 1 − MASE_model/MASE_benchmark: \(skills)"
                     + (m.coverage.map {
-                        "; the \(PeopleTable.statistic(f.confidence * 100))% interval covered \(PeopleTable.statistic($0 * 100))% of \(m.n) actuals"
+                        "; the \(PeopleTable.statistic(f.confidence * 100))% interval covered "
+                            + "\(PeopleTable.statistic($0 * 100))% of \(m.n) actuals"
                     } ?? "")
                     + (row("total", h).flatMap { t in
                         t.coverage.map { "; the organisation figure's covered \(PeopleTable.statistic($0 * 100))% of \(t.n)" }
@@ -121,7 +126,8 @@ enum ForecastTable {
                 m.trendReason.hasSuffix("as asked") ? m.trendReason : "no team trends (they do not forecast better over the window)")
         } else {
             parts.append(
-                "team trends at horizon\(kept.count == 1 ? "" : "s") \(kept.joined(separator: ", ")) only (where they forecast better over the window)"
+                "team trends at horizon\(kept.count == 1 ? "" : "s") \(kept.joined(separator: ", ")) only "
+                    + "(where they forecast better over the window)"
             )
         }
         let calibrated = f.models.filter(\.calibrated).count
@@ -137,9 +143,15 @@ enum ForecastTable {
         for m in f.models {
             let q =
                 m.calibrated
-                ? "interval multiplier q = \(PeopleTable.statistic(m.q)) calibrated on \(m.windowRows) standardised errors of the earlier origins (split-conformal)"
-                : "interval multiplier q = t(df \(PeopleTable.statistic(m.df))) = \(PeopleTable.statistic(m.q))\(m.windowRows < 20 ? " (\(m.windowRows) window errors, fewer than 20 to calibrate on)" : "")"
-            let kappa = m.kappaOrigins > 0 ? ", κ² = \(PeopleTable.statistic(m.kappa2)) from \(m.kappaOrigins) window origins" : ""
+                ? "interval multiplier q = \(PeopleTable.statistic(m.q)) calibrated on \(m.windowRows) standardised errors "
+                    + "of the earlier origins (split-conformal)"
+                : "interval multiplier q = t(df \(PeopleTable.statistic(m.df))) = \(PeopleTable.statistic(m.q))"
+                    + (m.windowRows < 20 ? " (\(m.windowRows) window errors, fewer than 20 to calibrate on)" : "")
+            var kappa = m.kappaOrigins > 0 ? ", κ² = \(PeopleTable.statistic(m.kappa2)) from \(m.kappaOrigins) window origins" : ""
+            if m.kappa2 > 1 && m.kappaOrigins > 0 {
+                let k = m.kappaOrigins
+                kappa += "; the figure's interval uses t with \(k) df: the multiplier κ² was estimated on \(k) earlier origins"
+            }
             notes.append("horizon \(m.horizon): \(m.trendReason); \(q); organisation figure ρ = \(PeopleTable.statistic(m.rho))\(kappa)")
         }
         return notes
@@ -170,16 +182,19 @@ extension ResultTable {
         let origin = s.map { "in \($0.origin)" } ?? ""
         let teams = s.map { $0.teams == $0.forecastTeams ? "all \($0.teams)" : "\($0.teams) of \($0.forecastTeams)" } ?? "0"
         var headline =
-            "Scenario \(change) \(origin), for \(teams) teams with a forecast: \(f.target) baseline, scenario and difference (\(confidence)% confidence interval of the difference)"
+            "Scenario \(change) \(origin), for \(teams) teams with a forecast: \(f.target) baseline, scenario and difference "
+            + "(\(confidence)% confidence interval of the difference)"
         let figure = f.aggregation == .sum ? "total" : "mean over teams"
         if let t = s?.totals.first {
             headline +=
-                "; organisation \(figure) \(t.period): \(PeopleTable.format(t.difference, style: amount)) (\(PeopleTable.format(t.lower, style: amount)) to \(PeopleTable.format(t.upper, style: amount)))"
+                "; organisation \(figure) \(t.period): \(PeopleTable.format(t.difference, style: amount)) "
+                + "(\(PeopleTable.format(t.lower, style: amount)) to \(PeopleTable.format(t.upper, style: amount)))"
         }
         headline += ". " + ForecastTable.summary(f)
         let notes =
             [
-                "the difference of two predictions from one fit; its interval uses the fit's covariance and Student t (not the forecast's calibration: no new noise enters a difference)"
+                "the difference of two predictions from one fit; its interval uses the fit's covariance and Student t "
+                    + "(not the forecast's calibration: no new noise enters a difference)"
             ]
             + ForecastTable.modelNotes(f) + f.notes.map(\.description)
         self.init(

@@ -188,10 +188,10 @@ def window(logs, o, h):
         trends = TEAM_TRENDS == "on"
         std, _, ratios = tally(trends)
     if CALIBRATION == "none":
-        return trends, None, 1.0
+        return trends, None, 1.0, 0
     rank = math.ceil((len(std) + 1) * (1 - ALPHA))
     q = sorted(std)[rank - 1] if len(std) >= 20 and rank <= len(std) else None
-    return trends, q, max(1.0, float(np.mean(ratios))) if len(ratios) >= 3 else 1.0
+    return trends, q, max(1.0, float(np.mean(ratios))) if len(ratios) >= 3 else 1.0, len(ratios)
 
 
 L = P - 1
@@ -199,7 +199,7 @@ LOGS = decide_scale(L)
 print("scale:", "log" if LOGS[0] else "levels")
 forecast_rows = []
 for h in range(1, H + 1):
-    trends, q, kappa2 = window(LOGS, L, h)
+    trends, q, kappa2, k_win = window(LOGS, L, h)
     f = fit(LOGS, L, h, trends)
     tq = st.t.ppf(1 - ALPHA / 2, f["res"].df_resid)
     q = tq if q is None else q
@@ -220,7 +220,7 @@ if B:
         for h in range(1, H + 1):
             if o + h > L:
                 continue
-            trends, q, kappa2 = window(logs, o, h)
+            trends, q, kappa2, k_win = window(logs, o, h)
             f = fit(logs, o, h, trends)
             if f is None:
                 continue
@@ -248,7 +248,7 @@ if B:
             members = [p["team"] for p in preds]
             if members and all(not np.isnan(SER[TARGET][tm][o + h]) for tm in members):
                 T, V = organisation(f, preds)
-                half = tq * math.sqrt(kappa2 * V)
+                half = (st.t.ppf(1 - ALPHA / 2, k_win) if kappa2 > 1 else tq) * math.sqrt(kappa2 * V)
                 agg = lambda vals: sum(vals) if AGG == "sum" else sum(vals) / len(vals)
                 actual = agg([SER[TARGET][tm][o + h] for tm in members])
                 hist = [None if any(np.isnan(SER[TARGET][tm][t]) for tm in members) else agg([SER[TARGET][tm][t] for tm in members])
