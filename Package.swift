@@ -38,10 +38,11 @@ let package = Package(
                                          .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "SampleData", dependencies: ["Distributions", "Rendering"]),
         .target(name: "Analysis", dependencies: ["Distributions", "LinearAlgebra", "Ingest"]),
-        // Notebook/python/*.py are the source of NotebookPython.generated.swift (python/generate.py), not resources.
+        // Notebook/python/*.py are the notebook's Python: compiled in as `NotebookPython` by NotebookCellsPlugin at
+        // build time (not resources: a scorecard copied to /usr/local/bin carries no resource bundle).
         .target(
             name: "Rendering", dependencies: ["Analysis", "Ingest", "CXLSXWriter", .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["Notebook/python"]),
+            exclude: ["Notebook/python"], plugins: ["NotebookCellsPlugin"]),
         .executableTarget(
             name: "scorecard",
             dependencies: [
@@ -49,6 +50,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        // MARK: - Build tools
+        // Writes NotebookPython (Swift) from Rendering's Notebook/python/*.py at build time.
+        .executableTarget(name: "NotebookCells"),
+        .plugin(
+            name: "NotebookCellsPlugin", capability: .buildTool(), dependencies: ["NotebookCells"],
+            path: "Sources/NotebookCellsPlugin"),
 
         // MARK: - Unit test bundles
         .target(name: "TestSupport", path: "Tests/TestSupport"),

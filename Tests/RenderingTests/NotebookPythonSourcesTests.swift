@@ -3,15 +3,15 @@ import Testing
 
 @testable import Rendering
 
-/// The notebook's Python has one home, Sources/Rendering/Notebook/python/*.py; the Swift copy
-/// (NotebookPython.generated.swift, written by python/generate.py) must say the same, cell by
-/// cell, as notebooks-export/check.py demands of the committed notebooks.
+/// The notebook's Python has one home, Sources/Rendering/Notebook/python/*.py; the cells compiled
+/// into the binary (NotebookPython, written at build time by the NotebookCells tool through
+/// NotebookCellsPlugin) must say the same, cell by cell: this cuts the files independently.
 @Suite struct NotebookPythonSourcesTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources/Rendering/Notebook/python")
-    static let regenerate = "stale: run python3 Sources/Rendering/Notebook/python/generate.py"
+    static let regenerate = "the compiled cells differ from python/*.py: see Sources/NotebookCells"
 
-    /// generate.py's cut of a file: a `# %% ID` line starts a cell, which runs to the next one,
+    /// The cut of a file: a `# %% ID` line starts a cell, which runs to the next one,
     /// trailing blank lines dropped; what precedes the first marker is the file's header.
     static func cells(of text: String) -> [(id: String, source: String)] {
         var cells: [(id: String, lines: [Substring])] = []
@@ -29,9 +29,9 @@ import Testing
         }
     }
 
-    @Test func generatedSwiftMatchesThePythonFiles() throws {
+    @Test func compiledCellsMatchThePythonFiles() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path)
-            .filter { $0.hasSuffix(".py") && $0 != "generate.py" }.sorted()
+            .filter { $0.hasSuffix(".py") }.sorted()
         #expect(names == Set(NotebookPython.cells.map(\.file)).sorted(), "\(Self.regenerate)")
         let ids = NotebookPython.cells.map(\.id)
         #expect(Set(ids).count == ids.count, "a cell id is used twice")

@@ -4,9 +4,8 @@
 # Source of the Python cells of `scorecard export notebook` (issue #17). Each `# %% CELL-ID` line starts
 # a code cell with that id; the cell is the text up to the next marker, trailing blank lines dropped.
 # The cells of all files run in one namespace, in the notebook's order (NotebookExport.notebook()):
-# names used here may come from earlier cells. After editing, run
-#     python3 Sources/Rendering/Notebook/python/generate.py
-# which writes NotebookPython.generated.swift (a test fails while that copy is stale), then
+# names used here may come from earlier cells. The build compiles these files into the binary as
+# `NotebookPython` (the NotebookCells tool, run by NotebookCellsPlugin): after editing, rebuild and run
 # notebooks-export/regenerate.sh.
 
 
