@@ -4,7 +4,8 @@
 /// editors and terminals can jump to the place. Line and column are 1-based; a column counts
 /// Unicode scalars of the line (a BOM at the start of the file is not counted).
 public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What kind of failure, which fixes the exit code (sysexits.h).
+    /// What kind of failure, which fixes the exit code (sysexits.h; the command line maps
+    /// kinds to codes in `Sources/scorecard/ExitStatus.swift`).
     public enum Kind: Sendable, Equatable {
         /// The data is malformed or inconsistent (exit 65, `EX_DATAERR`).
         case badData
@@ -53,15 +54,6 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         ControlEscaping.escape(expected.isEmpty ? "\(location): \(problem)" : "\(location): \(problem); expected \(expected)")
     }
-
-    public var exitCode: Int32 {
-        switch kind {
-        case .badData, .limit: return 65
-        case .missingInput: return 66
-        case .usage: return 64
-        case .inputOutput: return 74
-        }
-    }
 }
 
 /// Several input problems found in one pass (`scorecard validate` reports them all at once).
@@ -75,7 +67,6 @@ public struct InputErrors: Error, Sendable, CustomStringConvertible {
         self.measuresSeen = measuresSeen
     }
     public var description: String { errors.map(\.description).joined(separator: "\n") }
-    public var exitCode: Int32 { errors.map(\.exitCode).max() ?? 65 }
 }
 
 /// Something worth telling the user that does not stop the work (e.g. a measure in the
