@@ -22,6 +22,32 @@ public struct AnalysisError: Error, Sendable, Equatable {
         /// (`cells` nil: more than 2^63).
         case periodEffectsTooLarge(
             file: String, cells: Int?, systems: Int, periods: Int, first: Period, last: Period, limit: Int)
+        /// No forecast target was asked for and the scorecard has no roi to take it from.
+        case noForecastTarget
+        /// The forecast's target `measure` is not a measure of the data; `hint` follows the list.
+        case targetNotInData(measures: [String], hint: String)
+        /// The drivers asked for name `measure` twice.
+        case driverRepeated
+        /// A backtest of `origins` origins needs more than `origins + 1` periods; the window has `periods`.
+        case backtestTooLong(origins: Int, periods: Int)
+        /// The log scale was asked for, but `team`'s `measure` is `value` (not above 0) in `period`.
+        case logOfNonPositive(file: String, period: Period, value: Double)
+        /// The forecast's regression cannot be fitted: `problem` says why, `remedy` what would help.
+        case forecastUnfit(file: String, problem: String, remedy: ForecastRemedy)
+    }
+
+    /// What would let a forecast that cannot be fitted be fitted (the command line names the
+    /// flags that do it).
+    public enum ForecastRemedy: Sendable, Equatable {
+        /// No season dummies, or a longer history.
+        case noSeasonsOrLongerHistory
+        /// Drivers that vary within teams: drop the one named, or no team trends.
+        case dropDriverOrNoTeamTrends
+        /// More history than `lags` lags and horizon `horizon` need, fewer drivers or lags, or
+        /// no team trends.
+        case moreHistory(lags: Int, horizon: Int)
+        /// A longer history, or fewer lags or a shorter horizon.
+        case longerHistoryOrFewerLags
     }
 
     /// The team concerned, when there is one.

@@ -208,26 +208,25 @@ public enum ForecastAnalysis {
         }
     }
 
-    /// - Throws: `InputError` when the target or a driver is unknown or repeated (usage), when
-    ///   `--transform log` meets a value <= 0, when no team has the history the lags and horizon
-    ///   need, or the design is rank-deficient (e.g. a constant driver).
+    /// - Throws: `AnalysisError` when there is no target, the target is unknown or a driver
+    ///   repeated, the backtest is too long, the log scale meets a value <= 0, no team has the
+    ///   history the lags and horizon need, or the design is rank-deficient (e.g. a constant
+    ///   driver); `InputError` (usage) when a driver is unknown or is the target.
     public static func run(_ dataset: Dataset, options o: Options) throws -> ForecastResult {
         let panel = dataset.panel
         let file = dataset.location.measurements
         guard let target = o.target ?? dataset.scorecard?.roi?.returnMeasure else {
-            throw InputError(
-                .usage, file: "command line", problem: "no target measure", expected: "--target MEASURE, or an roi in the scorecard")
+            throw AnalysisError(.noForecastTarget)
         }
         guard let y = panel.measureIndex(target) else {
-            throw InputError(
-                .usage, file: "command line", problem: "--target \"\(target)\" is not a measure of the data",
-                expected: "one of \(panel.measures.joined(separator: ", "))\(Dataset.suggestion(target, among: panel.measures))")
+            throw AnalysisError(
+                measure: target, .targetNotInData(measures: panel.measures, hint: Dataset.suggestion(target, among: panel.measures)))
         }
         var drivers: [String] = []
         for d in o.drivers ?? (dataset.scorecard?.links ?? []).filter({ $0.to == target && $0.from != target }).map(\.from) {
             if drivers.contains(d) {
                 guard o.drivers == nil else {
-                    throw InputError(.usage, file: "command line", problem: "--drivers names \"\(d)\" twice", expected: "each driver once")
+                    throw AnalysisError(measure: d, .driverRepeated)
                 }
                 continue
             }
@@ -248,10 +247,7 @@ public enum ForecastAnalysis {
             driverIndices.append(i)
         }
         if o.backtest > 0 && panel.periodCount - 1 - o.backtest < 1 {
-            throw InputError(
-                .usage, file: "command line",
-                problem: "--backtest \(o.backtest) needs more than \(o.backtest + 1) periods (the window has \(panel.periodCount))",
-                expected: "fewer origins or a longer window")
+            throw AnalysisError(.backtestTooLong(origins: o.backtest, periods: panel.periodCount))
         }
         let names = [target] + drivers
         let p = o.lags
@@ -292,12 +288,8 @@ public enum ForecastAnalysis {
             }
         }
         if o.transform == .log, let (i, t) = engine.firstNonPositive(y, upTo: last) {
-            throw InputError(
-                file: file,
-                problem:
-                    "--transform log: team \"\(panel.teams[i])\", period \(panel.period(at: t)), measure \"\(target)\" is "
-                    + "\("\(panel[i, y, t])"); the log needs values > 0",
-                expected: "--transform none or auto for data with zero or negative values")
+            throw AnalysisError(
+                team: panel.teams[i], measure: target, .logOfNonPositive(file: file, period: panel.period(at: t), value: panel[i, y, t]))
         }
 
         // The calibration window of origin `at`, horizon h (METHODS.md).
@@ -390,34 +382,31 @@ public enum ForecastAnalysis {
             return w
         }
 
-        func refusal(_ h: Int, _ key: ForecastEngine.FitKey) -> InputError {
+        func refusal(_ h: Int, _ key: ForecastEngine.FitKey) -> Error {
+            func unfit(_ problem: String, _ remedy: AnalysisError.ForecastRemedy) -> AnalysisError {
+                AnalysisError(measure: target, .forecastUnfit(file: file, problem: problem, remedy: remedy))
+            }
             if let e = engine.errors[key] as? LinearAlgebraError {
                 let columns = engine.lagNames
                 switch e {
                 case .rankDeficient(_, _, let column):
                     guard column < columns.count else {
-                        return InputError(
-                            file: file,
-                            problem:
-                                "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient "
-                                + "(the season dummies cannot be told apart from the team effects\(key.trends ? " and trends" : "") "
-                                + "and lags on \(panel.periodCount) periods of history)",
-                            expected: "--seasonal none, or a longer history")
+                        return unfit(
+                            "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (the season dummies cannot be told"
+                                + " apart from the team effects\(key.trends ? " and trends" : "") and lags on \(panel.periodCount) periods"
+                                + " of history)",
+                            .noSeasonsOrLongerHistory)
                     }
-                    return InputError(
-                        file: file,
-                        problem:
-                            "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (\(columns[column]) "
-                            + "(measure \"\(names[column / p])\") is constant within every team, linear in time within teams with trends, "
-                            + "or collinear with the other regressors)",
-                        expected: "drivers that vary within teams; drop it with --drivers, or --team-trends off")
+                    return unfit(
+                        "forecast of \"\(target)\" at horizon \(h): the design is rank-deficient (\(columns[column]) (measure"
+                            + " \"\(names[column / p])\") is constant within every team, linear in time within teams with trends,"
+                            + " or collinear with the other regressors)",
+                        .dropDriverOrNoTeamTrends)
                 case .tooFewObservations(let n, let k):
-                    return InputError(
-                        file: file,
-                        problem:
-                            "forecast of \"\(target)\" at horizon \(h): \(n) complete rows for \(k) parameters "
-                            + "(team effects\(key.trends ? ", team trends" : ""), \(p) lags of \(names.joined(separator: ", ")), seasons)",
-                        expected: "more history than --lags \(p) and --horizon \(h) need, or fewer drivers or lags, or --team-trends off")
+                    return unfit(
+                        "forecast of \"\(target)\" at horizon \(h): \(n) complete rows for \(k) parameters (team effects"
+                            + "\(key.trends ? ", team trends" : ""), \(p) lags of \(names.joined(separator: ", ")), seasons)",
+                        .moreHistory(lags: p, horizon: h))
                 default: break
                 }
             }
@@ -425,12 +414,10 @@ public enum ForecastAnalysis {
                 return InputError(
                     file: file, problem: "forecast of \"\(target)\" at horizon \(h): \(e)", expected: "data that supports the regression")
             }
-            return InputError(
-                file: file,
-                problem:
-                    "forecast of \"\(target)\" at horizon \(h): no team has \(p) consecutive periods of \(names.joined(separator: ", ")) "
-                    + "followed \(h) period\(h == 1 ? "" : "s") later by a value",
-                expected: "a longer history, or smaller --lags/--horizon")
+            return unfit(
+                "forecast of \"\(target)\" at horizon \(h): no team has \(p) consecutive periods of"
+                    + " \(names.joined(separator: ", ")) followed \(h) period\(h == 1 ? "" : "s") later by a value",
+                .longerHistoryOrFewerLags)
         }
 
         let decided = decideScale(last)

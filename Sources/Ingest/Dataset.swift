@@ -5,21 +5,24 @@ import Glibc
 /// Where a dataset's files are: a folder holding `measurements.csv` and `scorecard.yml`,
 /// or the two files named separately.
 public struct DatasetLocation: Sendable, Equatable {
+    /// The measurements file (`-` for standard input, or a database or workbook source).
     public var measurements: String
-    /// More measurements files read into the same panel (`--data a.csv --data b.csv`).
+    /// More measurements files read into the same panel, after `measurements`.
     public var moreMeasurements: [String] = []
     /// nil when the analysis runs without a scorecard (measures then default to direction
     /// `higher` and aggregation `mean`, with no perspective, targets, links or ROI).
     public var scorecard: String?
 
+    /// The measurements file and the scorecard (nil: none).
     public init(measurements: String, scorecard: String?) {
         self.measurements = measurements
         self.scorecard = scorecard
     }
 
-    /// Resolves a dataset argument and the `--data`/`--scorecard` options.
-    /// - Throws: `InputError` (.usage) when neither or conflicting inputs are given,
-    ///   (.missingInput) when the folder does not hold the files.
+    /// Resolves a dataset argument (a folder, a file, or `-` for standard input) and the
+    /// measurements and scorecard files named apart.
+    /// - Throws: `SelectionError` when neither or conflicting inputs are given, or a scorecard
+    ///   is required and there is none; `InputError` (.missingInput) when the path does not exist.
     public static func resolve(
         folder: String?, data: String?, scorecard: String?, scorecardRequired: Bool = false
     ) throws -> DatasetLocation {
@@ -27,16 +30,10 @@ public struct DatasetLocation: Sendable, Equatable {
         var card = scorecard
         if folder == "-" {
             // Standard input holds the measurements.
-            if data != nil {
-                throw InputError(.usage, file: "command line", problem: "both - and --data name the measurements", expected: "one of them")
-            }
+            if data != nil { throw SelectionError.measurementsNamedTwice(argument: nil) }
             measurements = "-"
         } else if let folder, MeasurementsReader.isOtherSource(folder) {
-            if data != nil {
-                throw InputError(
-                    .usage, file: folder, problem: "both a dataset argument and --data name the measurements",
-                    expected: "one of them")
-            }
+            if data != nil { throw SelectionError.measurementsNamedTwice(argument: folder) }
             measurements = folder
         } else if let folder {
             var st = stat()
@@ -55,44 +52,34 @@ public struct DatasetLocation: Sendable, Equatable {
                     } else if access(base + "/scorecard.yaml", F_OK) == 0 {
                         card = base + "/scorecard.yaml"
                     } else if scorecardRequired {
-                        throw InputError(
-                            .missingInput, file: candidate, problem: "the dataset folder has no scorecard.yml",
-                            expected: "scorecard.yml beside measurements.csv, or --scorecard FILE")
+                        throw SelectionError.folderHasNoScorecard(candidate: candidate)
                     }
                 }
             } else {
-                if data != nil {
-                    throw InputError(
-                        .usage, file: folder, problem: "both a dataset argument and --data name the measurements",
-                        expected: "one of them")
-                }
+                if data != nil { throw SelectionError.measurementsNamedTwice(argument: folder) }
                 measurements = folder
             }
         }
-        guard let measurements else {
-            throw InputError(
-                .usage, file: "command line", problem: "no dataset given",
-                expected: "a dataset folder (scorecard trend datasets/b2b-73) or --data FILE [--scorecard FILE]")
-        }
-        if scorecardRequired && card == nil {
-            throw InputError(
-                .usage, file: "command line", problem: "this analysis needs a scorecard",
-                expected: "a dataset folder with scorecard.yml, or --scorecard FILE")
-        }
+        guard let measurements else { throw SelectionError.noDataset }
+        if scorecardRequired && card == nil { throw SelectionError.needsScorecard }
         return DatasetLocation(measurements: measurements, scorecard: card)
     }
 }
 
 /// Which part of the panel an analysis sees (METHODS.md, Windows; and the team/measure filters).
 public struct PanelSelection: Sendable, Equatable {
+    /// Only these teams (empty: every team).
     public var teams: [String] = []
+    /// Only these measures (empty: every measure).
     public var measures: [String] = []
+    /// The window's first period, as written (nil: the data's first).
     public var from: String?
+    /// The window's last period, as written (nil: the data's last).
     public var to: String?
+    /// The last `last` calendar periods, ending at `to` (nil: from `from`).
     public var last: Int?
-    /// The flags the user typed for `from` and `to`, named in errors (`status --period` is a `to`).
-    public var fromFlag = "--from"
-    public var toFlag = "--to"
+
+    /// A selection of teams, measures and window; the defaults select everything.
     public init(teams: [String] = [], measures: [String] = [], from: String? = nil, to: String? = nil, last: Int? = nil) {
         self.teams = teams
         self.measures = measures
@@ -104,8 +91,11 @@ public struct PanelSelection: Sendable, Equatable {
 
 /// A loaded, cross-checked dataset: the panel and (optionally) its scorecard.
 public struct Dataset: Sendable {
+    /// The measurements as a dense teams × measures × periods panel.
     public var panel: Panel
+    /// The scorecard, when the dataset has one.
     public var scorecard: Scorecard?
+    /// Where the files were read from.
     public var location: DatasetLocation
     /// Non-fatal remarks (measures in the data that the scorecard does not name, …).
     public var notes: [InputNote]
@@ -115,6 +105,7 @@ public struct Dataset: Sendable {
     /// column left out): said once on standard error by every command.
     public var readingNotes: [InputNote] = []
 
+    /// A dataset from parts already read and checked (`load` reads and checks the files).
     public init(panel: Panel, scorecard: Scorecard?, location: DatasetLocation, notes: [InputNote]) {
         self.panel = panel
         self.scorecard = scorecard
@@ -186,7 +177,8 @@ public struct Dataset: Sendable {
                     InputError(
                         file: scorecard.file, line: line,
                         problem:
-                            "measure \(NameSpelling.spelt(name)) is measure \(NameSpelling.spelt(other)) in another Unicode normalisation form",
+                            "measure \(NameSpelling.spelt(name)) is measure \(NameSpelling.spelt(other))"
+                            + " in another Unicode normalisation form",
                         expected: NameSpelling.expected))
             }
         }
@@ -215,12 +207,12 @@ public struct Dataset: Sendable {
         }
         let extra = measures.filter { !inCard.contains(Array($0.utf8)) }
         if !extra.isEmpty {
+            let names = extra.map { "\"\($0)\"" }.joined(separator: ", ")
             notes.append(
                 InputNote(
                     file: scorecard.file,
-                    message:
-                        "\(extra.count) measure\(extra.count == 1 ? "" : "s") in the data but not in the scorecard (analysed as direction higher, aggregation mean, no perspective): \(extra.map { "\"\($0)\"" }.joined(separator: ", "))"
-                ))
+                    message: "\(extra.count) measure\(extra.count == 1 ? "" : "s") in the data but not in the scorecard"
+                        + " (analysed as direction higher, aggregation mean, no perspective): \(names)"))
         }
         return errors
     }
@@ -228,8 +220,8 @@ public struct Dataset: Sendable {
     /// " (did you mean "x"?)" for a close name, else "".
     public static func suggestion(_ name: String, among names: [String]) -> String {
         if let other = names.first(where: { NameSpelling.differOnlyInForm($0, name) }) {
-            return
-                " (\(NameSpelling.spelt(other)) is the same text in another Unicode normalisation form than \(NameSpelling.spelt(name)); names compare byte for byte)"
+            return " (\(NameSpelling.spelt(other)) is the same text in another Unicode normalisation form"
+                + " than \(NameSpelling.spelt(name)); names compare byte for byte)"
         }
         let best = names.map { ($0, editDistance(name, $0)) }.min { $0.1 < $1.1 }
         guard let (candidate, d) = best, d <= 2, d < name.count else { return "" }
@@ -255,74 +247,48 @@ public struct Dataset: Sendable {
     }
 
     /// The dataset cut by team/measure filters and the window, checked against the data.
-    /// - Throws: `InputError` (.usage) for unknown names, bad or empty windows.
+    /// - Throws: `SelectionError` for unknown names, bad or empty windows (the command line
+    ///   words it for the flag the user typed).
     public func selecting(_ selection: PanelSelection) throws -> Dataset {
         var out = self
         var panel = self.panel
-        func periodArgument(_ text: String, _ flag: String) throws -> Period {
+        let first = panel.firstPeriod
+        let last = panel.lastPeriod
+        func periodArgument(_ text: String, _ bound: SelectionError.Bound) throws -> Period {
             guard let p = Period(text), p.frequency == panel.frequency else {
-                throw InputError(
-                    .usage, file: "command line", problem: "\(flag) \(text) is not a \(panel.frequency.rawValue)",
-                    expected:
-                        "a period like the data's, e.g. \(panel.frequency.example) (the data runs \(panel.firstPeriod) to \(panel.lastPeriod))"
-                )
+                throw SelectionError.notAPeriodOfTheData(bound, text: text, frequency: panel.frequency, first: first, last: last)
             }
             return p
         }
-        if let last = selection.last {
-            if selection.from != nil {
-                throw InputError(
-                    .usage, file: "command line", problem: "--last with --from", expected: "--last N (optionally with --to), or --from/--to"
-                )
-            }
-            if last < 1 {
-                throw InputError(.usage, file: "command line", problem: "--last \(last)", expected: "a whole number of periods, 1 or more")
-            }
+        if let count = selection.last {
+            if selection.from != nil { throw SelectionError.lastWithFrom }
+            if count < 1 { throw SelectionError.lastNotPositive(count) }
         }
         if selection.from != nil || selection.to != nil || selection.last != nil {
-            var lo = panel.firstPeriod
-            var hi = panel.lastPeriod
-            if let t = selection.to { hi = try periodArgument(t, selection.toFlag) }
-            if let f = selection.from { lo = try periodArgument(f, selection.fromFlag) }
+            var lo = first
+            var hi = last
+            if let t = selection.to { hi = try periodArgument(t, .to) }
+            if let f = selection.from { lo = try periodArgument(f, .from) }
             if let n = selection.last { lo = hi.advanced(by: -(n - 1)) }
             // Name the bound the user gave when the other one is the data's own end.
-            if selection.from != nil && selection.to == nil && lo > panel.lastPeriod {
-                throw InputError(
-                    .usage, file: "command line",
-                    problem: "\(selection.fromFlag) \(lo) is after the data's last period, \(panel.lastPeriod)",
-                    expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
+            if selection.from != nil && selection.to == nil && lo > last {
+                throw SelectionError.fromAfterData(lo, first: first, last: last)
             }
-            if selection.to != nil && selection.from == nil && selection.last == nil && hi < panel.firstPeriod {
-                throw InputError(
-                    .usage, file: "command line",
-                    problem: "\(selection.toFlag) \(hi) is before the data's first period, \(panel.firstPeriod)",
-                    expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
+            if selection.to != nil && selection.from == nil && selection.last == nil && hi < first {
+                throw SelectionError.toBeforeData(hi, first: first, last: last)
             }
-            if lo > hi {
-                throw InputError(
-                    .usage, file: "command line", problem: "the window \(lo) to \(hi) is empty", expected: "--from at or before --to")
-            }
-            let a = Swift.max(panel.firstPeriod.distance(to: lo), 0)
-            let b = Swift.min(panel.firstPeriod.distance(to: hi), panel.periodCount - 1)
-            if a > b {
-                throw InputError(
-                    .usage, file: "command line", problem: "the window \(lo) to \(hi) holds no data",
-                    expected: "a window that overlaps the data's periods, \(panel.firstPeriod) to \(panel.lastPeriod)")
-            }
+            if lo > hi { throw SelectionError.emptyWindow(from: lo, to: hi) }
+            let a = Swift.max(first.distance(to: lo), 0)
+            let b = Swift.min(first.distance(to: hi), panel.periodCount - 1)
+            if a > b { throw SelectionError.windowHoldsNoData(from: lo, to: hi, first: first, last: last) }
             panel = panel.slicing(periods: a..<(b + 1))
-            if panel.presentCount == 0 {
-                throw InputError(
-                    .usage, file: "command line", problem: "the window \(lo) to \(hi) holds no values",
-                    expected: "a window with data (the data runs \(self.panel.firstPeriod) to \(self.panel.lastPeriod))")
-            }
+            if panel.presentCount == 0 { throw SelectionError.windowHoldsNoValues(from: lo, to: hi, first: first, last: last) }
         }
         var teamIndices: [Int]?
         if !selection.teams.isEmpty {
             teamIndices = try selection.teams.map { name in
                 guard let i = panel.teamIndex(name) else {
-                    throw InputError(
-                        .usage, file: "command line", problem: "--team \"\(name)\" is not a team in the data",
-                        expected: "one of the \(panel.teamCount) teams\(Dataset.suggestion(name, among: panel.teams))")
+                    throw SelectionError.teamNotInData(name, teamCount: panel.teamCount, hint: Dataset.suggestion(name, among: panel.teams))
                 }
                 return i
             }
@@ -332,9 +298,8 @@ public struct Dataset: Sendable {
         if !selection.measures.isEmpty {
             measureIndices = try selection.measures.map { name in
                 guard let i = panel.measureIndex(name) else {
-                    throw InputError(
-                        .usage, file: "command line", problem: "--measure \"\(name)\" is not a measure in the data",
-                        expected: "one of \(panel.measures.joined(separator: ", "))\(Dataset.suggestion(name, among: panel.measures))")
+                    throw SelectionError.measureNotInData(
+                        name, measures: panel.measures, hint: Dataset.suggestion(name, among: panel.measures))
                 }
                 return i
             }

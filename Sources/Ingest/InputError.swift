@@ -4,7 +4,8 @@
 /// editors and terminals can jump to the place. Line and column are 1-based; a column counts
 /// Unicode scalars of the line (a BOM at the start of the file is not counted).
 public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What kind of failure, which fixes the exit code (sysexits.h).
+    /// What kind of failure, which fixes the exit code (sysexits.h; the command line maps
+    /// kinds to codes in `Sources/scorecard/ExitStatus.swift`).
     public enum Kind: Sendable, Equatable {
         /// The data is malformed or inconsistent (exit 65, `EX_DATAERR`).
         case badData
@@ -59,16 +60,6 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         ControlEscaping.escape(expected.isEmpty ? "\(location): \(problem)" : "\(location): \(problem); expected \(expected)")
     }
-
-    /// The process exit code METHODS.md assigns: 64 usage, 65 bad data or a limit, 66 missing input, 74 I/O.
-    public var exitCode: Int32 {
-        switch kind {
-        case .badData, .limit: return 65
-        case .missingInput: return 66
-        case .usage: return 64
-        case .inputOutput: return 74
-        }
-    }
 }
 
 /// Several input problems found in one pass (`scorecard validate` reports them all at once).
@@ -85,8 +76,6 @@ public struct InputErrors: Error, Sendable, CustomStringConvertible {
     }
     /// One problem per line.
     public var description: String { errors.map(\.description).joined(separator: "\n") }
-    /// The largest exit code of the problems (65 when there are none).
-    public var exitCode: Int32 { errors.map(\.exitCode).max() ?? 65 }
 }
 
 /// Something worth telling the user that does not stop the work (e.g. a measure in the

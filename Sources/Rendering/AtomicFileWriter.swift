@@ -56,7 +56,7 @@ public final class AtomicFileWriter {
         guard stat(path, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFREG,
             InputFiles.identities.contains(FileIdentity(existing))
         else { return }
-        var error = OutputError(path: path, action: "cannot create", code: EEXIST, exitCode: OutputError.cannotCreate)
+        var error = OutputError(path: path, action: "cannot create", code: EEXIST, kind: .cannotCreate)
         error.reason = "it is an input of this command (the same file, through any link); write the output elsewhere"
         throw error
     }
@@ -76,7 +76,7 @@ public final class AtomicFileWriter {
 
         let (directory, name) = Self.split(path)
         if name.isEmpty || name == "." || name == ".." {
-            throw OutputError(path: path, action: "cannot create", code: EISDIR, exitCode: OutputError.cannotCreate)
+            throw OutputError(path: path, action: "cannot create", code: EISDIR, kind: .cannotCreate)
         }
         try Self.refuseInput(path)
         var existing = stat()
@@ -86,7 +86,7 @@ public final class AtomicFileWriter {
             case S_IFREG:
                 break
             case S_IFDIR:
-                throw OutputError(path: path, action: "cannot create", code: EISDIR, exitCode: OutputError.cannotCreate)
+                throw OutputError(path: path, action: "cannot create", code: EISDIR, kind: .cannotCreate)
             default:
                 _ = Self.sigpipeIgnored
                 let opened = open(path, O_WRONLY | O_CLOEXEC)
@@ -94,7 +94,7 @@ public final class AtomicFileWriter {
                     let error = errno
                     throw OutputError(
                         path: path, action: "cannot open", code: error,
-                        exitCode: OutputError.isCreationFailure(error) ? OutputError.cannotCreate : OutputError.inputOutput)
+                        kind: OutputError.isCreationFailure(error) ? .cannotCreate : .inputOutput)
                 }
                 descriptor = opened
                 temporaryPath = nil
@@ -132,7 +132,7 @@ public final class AtomicFileWriter {
         }
         throw OutputError(
             path: path, action: "cannot create", code: lastError,
-            exitCode: OutputError.isCreationFailure(lastError) ? OutputError.cannotCreate : OutputError.inputOutput)
+            kind: OutputError.isCreationFailure(lastError) ? .cannotCreate : .inputOutput)
     }
 
     deinit {
@@ -155,7 +155,7 @@ public final class AtomicFileWriter {
         // it wanted.
         if temporaryPath == nil && error == EPIPE { exit(0) }
         discard()
-        throw OutputError(path: path, action: "cannot write", code: error, exitCode: OutputError.inputOutput)
+        throw OutputError(path: path, action: "cannot write", code: error, kind: .inputOutput)
     }
 
     /// Makes the output durable and visible under `path`. When writing in place this only
@@ -167,7 +167,7 @@ public final class AtomicFileWriter {
             if ownsDescriptor && close(descriptor) != 0 {
                 let error = errno
                 descriptor = -1
-                throw OutputError(path: path, action: "cannot write", code: error, exitCode: OutputError.inputOutput)
+                throw OutputError(path: path, action: "cannot write", code: error, kind: .inputOutput)
             }
             descriptor = -1
             return
@@ -175,21 +175,21 @@ public final class AtomicFileWriter {
         if fsync(descriptor) != 0 {
             let error = errno
             discard()
-            throw OutputError(path: path, action: "cannot write", code: error, exitCode: OutputError.inputOutput)
+            throw OutputError(path: path, action: "cannot write", code: error, kind: .inputOutput)
         }
         let closed = close(descriptor)
         let closeError = errno
         descriptor = -1
         if closed != 0 {
             discard()
-            throw OutputError(path: path, action: "cannot write", code: closeError, exitCode: OutputError.inputOutput)
+            throw OutputError(path: path, action: "cannot write", code: closeError, kind: .inputOutput)
         }
         if rename(temporaryPath, path) != 0 {
             let error = errno
             discard()
             throw OutputError(
                 path: path, action: "cannot create", code: error,
-                exitCode: OutputError.isCreationFailure(error) ? OutputError.cannotCreate : OutputError.inputOutput)
+                kind: OutputError.isCreationFailure(error) ? .cannotCreate : .inputOutput)
         }
         finished = true
         if let slot { TemporaryFileRegistry.unregister(slot) }
@@ -231,7 +231,7 @@ public final class AtomicFileWriter {
         let error = bytes.withUnsafeBytes { writeAll(STDOUT_FILENO, $0) }
         guard let error else { return }
         if error == EPIPE { exit(0) }
-        throw OutputError(path: "-", action: "cannot write", code: error, exitCode: OutputError.inputOutput)
+        throw OutputError(path: "-", action: "cannot write", code: error, kind: .inputOutput)
     }
 
     /// Removes every temporary file of writers still in progress. Async-signal-safe, for

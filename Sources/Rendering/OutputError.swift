@@ -6,9 +6,10 @@ import Musl
 import Darwin
 #endif
 
-/// An output that could not be written, carrying the exit code METHODS.md assigns:
-/// 73 when the file cannot be created (missing directory, no permission, a directory in
-/// the way), 74 for other I/O errors (disk full, I/O error while writing).
+/// An output that could not be written, and which kind of failure it is: the file cannot be
+/// created (missing directory, no permission, a directory in the way), or another I/O error
+/// (disk full, I/O error while writing). The command line maps the kind to METHODS.md's exit
+/// code (`Sources/scorecard/ExitStatus.swift`).
 public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The output path as the user gave it (`-` for standard output).
     public var path: String
@@ -18,25 +19,31 @@ public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
     public var reason: String
     /// The `errno` value.
     public var code: Int32
-    /// 73 (EX_CANTCREAT) or 74 (EX_IOERR).
-    public var exitCode: Int32
+    /// Which kind of failure.
+    public var kind: Kind
 
-    public static let cannotCreate: Int32 = 73
-    public static let inputOutput: Int32 = 74
+    /// The kinds of output failure.
+    public enum Kind: Sendable, Equatable {
+        /// The output cannot be created here (`EX_CANTCREAT`).
+        case cannotCreate
+        /// Another I/O error, e.g. while writing (`EX_IOERR`).
+        case inputOutput
+    }
 
-    public init(path: String, action: String, code: Int32, exitCode: Int32) {
+    /// The failure `action` on `path` with `errno` value `code`.
+    public init(path: String, action: String, code: Int32, kind: Kind) {
         self.path = path
         self.action = action
         self.code = code
         self.reason = String(cString: strerror(code))
-        self.exitCode = exitCode
+        self.kind = kind
     }
 
     /// One line for standard error, e.g. `cannot create 'out/trend.csv': No such file or directory`.
     public var description: String { "\(action) '\(path)': \(reason)" }
 
-    /// Errors that mean "this file cannot be created here" (exit 73) rather than an I/O
-    /// failure (exit 74), for `open` and `rename`.
+    /// Errors that mean "this file cannot be created here" (`.cannotCreate`) rather than an
+    /// I/O failure (`.inputOutput`), for `open` and `rename`.
     static func isCreationFailure(_ code: Int32) -> Bool {
         switch code {
         case ENOENT, ENOTDIR, EACCES, EPERM, EROFS, EISDIR, ENAMETOOLONG, ELOOP, EEXIST, ENOTEMPTY:

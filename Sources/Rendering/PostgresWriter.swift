@@ -25,13 +25,13 @@ public enum PostgresWriter {
     /// The provenance of one run, shared with the SQLite writer.
     public typealias Run = DatabaseRun
 
-    /// - Throws: `OutputError` (73: the table exists with `fail`, or has other columns for
-    ///   `append`; 74: the server cannot be reached or refuses the write).
+    /// - Throws: `OutputError` (`.cannotCreate`: the table exists with `fail`, or has other
+    ///   columns for `append`; `.inputOutput`: the server cannot be reached or refuses the write).
     public static func write(_ table: ResultTable, to location: PostgresLocation, ifExists: IfExists, run: Run) throws(OutputError) {
         table.checkShape()
         let label = location.label
-        func failure(_ e: PostgresError, _ action: String, exit: Int32 = OutputError.inputOutput) -> OutputError {
-            OutputError(path: label, action: action, reason: e.description, exitCode: exit)
+        func failure(_ e: PostgresError, _ action: String, kind: OutputError.Kind = .inputOutput) -> OutputError {
+            OutputError(path: label, action: action, reason: e.description, kind: kind)
         }
         let connection: PostgresConnection
         do {
@@ -77,7 +77,7 @@ public enum PostgresWriter {
                     throw OutputErrorBox(
                         OutputError(
                             path: label, action: "will not overwrite",
-                            reason: "the table exists (use --if-exists replace or --if-exists append)", exitCode: OutputError.cannotCreate))
+                            reason: "the table exists (use --if-exists replace or --if-exists append)", kind: .cannotCreate))
                 case .replace:
                     try connection.execute("DROP TABLE \(name)")
                 case .append:
@@ -91,7 +91,7 @@ public enum PostgresWriter {
                                 path: label, action: "cannot append to",
                                 reason:
                                     "the table's columns (\(have.joined(separator: ", "))) are not this analysis' (\(wanted.joined(separator: ", ")))",
-                                exitCode: OutputError.cannotCreate))
+                                kind: .cannotCreate))
                     }
                 }
             }
@@ -130,7 +130,7 @@ public enum PostgresWriter {
             throw failure(e, "cannot write")
         } catch {
             try? connection.execute("ROLLBACK")
-            throw OutputError(path: label, action: "cannot write", reason: "\(error)", exitCode: OutputError.inputOutput)
+            throw OutputError(path: label, action: "cannot write", reason: "\(error)", kind: .inputOutput)
         }
     }
 
@@ -175,8 +175,8 @@ struct OutputErrorBox: Error {
 
 extension OutputError {
     /// A failure described by its own text (a database's message) rather than an errno.
-    public init(path: String, action: String, reason: String, exitCode: Int32) {
-        self.init(path: path, action: action, code: 0, exitCode: exitCode)
+    public init(path: String, action: String, reason: String, kind: Kind) {
+        self.init(path: path, action: action, code: 0, kind: kind)
         self.reason = reason
     }
 }

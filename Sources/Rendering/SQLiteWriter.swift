@@ -23,7 +23,7 @@ public enum SQLiteWriter {
             queue = try DatabaseQueue(path: location.path, configuration: configuration)
         } catch {
             throw OutputError(
-                path: label, action: "cannot open the SQLite database", reason: reason(error), exitCode: OutputError.inputOutput)
+                path: label, action: "cannot open the SQLite database", reason: reason(error), kind: .inputOutput)
         }
         let kinds = table.columnKinds
         let wanted = table.columns.map(\.name) + ["run_id", "row_number"]
@@ -44,7 +44,7 @@ public enum SQLiteWriter {
                             OutputError(
                                 path: label, action: "will not overwrite",
                                 reason: "the table exists (use --if-exists replace or --if-exists append)",
-                                exitCode: OutputError.cannotCreate))
+                                kind: .cannotCreate))
                     case .replace:
                         try db.execute(sql: "DROP TABLE \(name.quotedDatabaseIdentifier)")
                     case .append:
@@ -55,7 +55,7 @@ public enum SQLiteWriter {
                                     path: label, action: "cannot append to",
                                     reason:
                                         "the table's columns (\(have.joined(separator: ", "))) are not this analysis' (\(wanted.joined(separator: ", ")))",
-                                    exitCode: OutputError.cannotCreate))
+                                    kind: .cannotCreate))
                         }
                     }
                 }
@@ -105,7 +105,7 @@ public enum SQLiteWriter {
         } catch let box as OutputErrorBox {
             throw box.error
         } catch {
-            throw OutputError(path: label, action: "cannot write", reason: reason(error), exitCode: OutputError.inputOutput)
+            throw OutputError(path: label, action: "cannot write", reason: reason(error), kind: .inputOutput)
         }
     }
 

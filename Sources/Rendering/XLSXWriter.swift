@@ -21,7 +21,7 @@ public enum XLSXWriter {
         var template = Array((String(cString: getenv("TMPDIR") ?? strdup("/tmp")) + "/scorecard-xlsx-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         let path = String(cString: template.map { UInt8(bitPattern: $0) } + [])
-        guard fd >= 0 else { throw OutputError(path: path, action: "cannot create", code: errno, exitCode: OutputError.cannotCreate) }
+        guard fd >= 0 else { throw OutputError(path: path, action: "cannot create", code: errno, kind: .cannotCreate) }
         close(fd)
         _ = TemporaryFileRegistry.handlersInstalled
         let slot = TemporaryFileRegistry.register(path)
@@ -31,7 +31,7 @@ public enum XLSXWriter {
         }
         try build(tables, at: path)
         guard let file = fopen(path, "rb") else {
-            throw OutputError(path: path, action: "cannot read", code: errno, exitCode: OutputError.inputOutput)
+            throw OutputError(path: path, action: "cannot read", code: errno, kind: .inputOutput)
         }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -45,7 +45,7 @@ public enum XLSXWriter {
     }
 
     static func failure(_ path: String, _ error: lxw_error) -> OutputError {
-        var e = OutputError(path: path, action: "cannot write the workbook", code: EIO, exitCode: OutputError.inputOutput)
+        var e = OutputError(path: path, action: "cannot write the workbook", code: EIO, kind: .inputOutput)
         e.reason = String(cString: lxw_strerror(error))
         return e
     }
@@ -53,7 +53,7 @@ public enum XLSXWriter {
     static func build(_ tables: [ResultTable], at path: String) throws(OutputError) {
         guard let workbook = workbook_new(path) else {
             throw OutputError(
-                path: path, action: "cannot create the workbook", code: errno == 0 ? EIO : errno, exitCode: OutputError.cannotCreate)
+                path: path, action: "cannot create the workbook", code: errno == 0 ? EIO : errno, kind: .cannotCreate)
         }
         var formats = Formats(workbook: workbook)
         var names: Set<String> = []

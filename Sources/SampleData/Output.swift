@@ -94,9 +94,9 @@ struct AtomicFileSet {
 }
 
 extension GeneratorError {
-    /// An output failure as the generator reports it: 73 cannot create, 74 other I/O.
+    /// An output failure as the generator reports it: cannot create, or other I/O.
     init(_ error: OutputError) {
-        self.init(error.exitCode == OutputError.cannotCreate ? .cannotCreate : .io, error.description, path: error.path)
+        self.init(error.kind == .cannotCreate ? .cannotCreate : .io, error.description, path: error.path)
     }
 }
 

@@ -4,13 +4,50 @@ import Ingest
 import Rendering
 import SampleData
 
-/// The exit codes METHODS.md lists (sysexits.h), and the one place an error becomes one.
+/// The exit codes METHODS.md lists (sysexits.h), the whole table in one place: every error
+/// type says which kind of failure it is, and only this file turns kinds into numbers.
+///
+/// - 0 done (notes allowed);
+/// - 64 usage, a flag or request that does not fit: ArgumentParser's `ValidationError` (its own
+///   code, the same number), `InputError.Kind.usage`, `SelectionError`, `AnalysisError` (through
+///   the message it becomes), `GeneratorError.Kind.invalidSpec`;
+/// - 65 bad data, or a limit exceeded: `InputError.Kind.badData` and `.limit`;
+/// - 66 an input missing: `InputError.Kind.missingInput`;
+/// - 73 an output that cannot be created: `OutputError.Kind.cannotCreate`, `GeneratorError.Kind.cannotCreate`;
+/// - 74 other I/O: `InputError.Kind.inputOutput`, `OutputError.Kind.inputOutput`, `GeneratorError.Kind.io`.
 enum ExitStatus {
     static let usage: Int32 = 64
     static let dataError: Int32 = 65
     static let noInput: Int32 = 66
     static let cannotCreate: Int32 = 73
     static let ioError: Int32 = 74
+
+    static func code(_ kind: InputError.Kind) -> Int32 {
+        switch kind {
+        case .usage: usage
+        case .badData, .limit: dataError
+        case .missingInput: noInput
+        case .inputOutput: ioError
+        }
+    }
+
+    static func code(_ kind: OutputError.Kind) -> Int32 {
+        switch kind {
+        case .cannotCreate: cannotCreate
+        case .inputOutput: ioError
+        }
+    }
+
+    static func code(_ kind: GeneratorError.Kind) -> Int32 {
+        switch kind {
+        case .invalidSpec: usage
+        case .cannotCreate: cannotCreate
+        case .io: ioError
+        }
+    }
+
+    /// Several input problems: the most severe code among them (65 when there are none).
+    static func code(_ errors: InputErrors) -> Int32 { errors.errors.map { code($0.kind) }.max() ?? dataError }
 
     /// Prints `error` on standard error and returns its exit code; nil for an error that is
     /// not ours (ArgumentParser's own, which it reports itself).
@@ -19,24 +56,20 @@ enum ExitStatus {
         case let e as InputErrors:
             for error in e.errors { printError("\(error)") }
             if e.errors.count > 1 { printError("\(e.errors.count) problems") }
-            return e.exitCode
+            return code(e)
         case let e as InputError:
             printError("\(e)")
-            return e.exitCode
+            return code(e.kind)
         case let e as AnalysisError:
-            let message = e.message
-            printError("\(message)")
-            return message.exitCode
+            return report(e.message)
+        case let e as SelectionError:
+            return report(e.message())
         case let e as OutputError:
             printError("scorecard: \(e)")
-            return e.exitCode
+            return code(e.kind)
         case let e as GeneratorError:
             printError("scorecard: \(e)")
-            switch e.kind {
-            case .invalidSpec: return usage
-            case .cannotCreate: return cannotCreate
-            case .io: return ioError
-            }
+            return code(e.kind)
         default:
             return nil
         }
@@ -56,9 +89,7 @@ extension AnalysisError {
                 .usage, file: "command line", problem: "--period \(period) is not a period of the data",
                 expected: "a \(frequency.rawValue) from \(first) to \(last)")
         case .teamNotInData(let teamCount, let hint):
-            return InputError(
-                .usage, file: "command line", problem: "--team \"\(team ?? "")\" is not a team in the data",
-                expected: "one of the \(teamCount) teams\(hint)")
+            return SelectionError.teamNotInData(team ?? "", teamCount: teamCount, hint: hint).message()
         case .roiMeasureNotSelected(let returnMeasure, let costMeasure):
             return InputError(
                 .usage, file: "command line", problem: "the roi measure \"\(measure ?? "")\" is not in the selected data",
@@ -70,11 +101,93 @@ extension AnalysisError {
         case .periodEffectsTooLarge(let file, let cells, let systems, let periods, let first, let last, let limit):
             return InputError(
                 .limit, file: file,
-                problem:
-                    "the lead-lag's period effects would take \(cells.map(String.init) ?? "more than 2^63") cells (\(systems) systems of \(periods) × \(periods) periods with data, \(first) to \(last))",
-                expected:
-                    "at most \(limit) cells (raise the limit with --max-cells, cut the periods with --from/--to/--last, or lower --max-lag)"
-            )
+                problem: "the lead-lag's period effects would take \(cells.map(String.init) ?? "more than 2^63") cells"
+                    + " (\(systems) systems of \(periods) × \(periods) periods with data, \(first) to \(last))",
+                expected: "at most \(limit) cells (raise the limit with --max-cells, cut the periods with --from/--to/--last,"
+                    + " or lower --max-lag)")
+        case .noForecastTarget:
+            return InputError(
+                .usage, file: "command line", problem: "no target measure", expected: "--target MEASURE, or an roi in the scorecard")
+        case .targetNotInData(let measures, let hint):
+            return InputError(
+                .usage, file: "command line", problem: "--target \"\(measure ?? "")\" is not a measure of the data",
+                expected: "one of \(measures.joined(separator: ", "))\(hint)")
+        case .driverRepeated:
+            return InputError(
+                .usage, file: "command line", problem: "--drivers names \"\(measure ?? "")\" twice", expected: "each driver once")
+        case .backtestTooLong(let origins, let periods):
+            return InputError(
+                .usage, file: "command line",
+                problem: "--backtest \(origins) needs more than \(origins + 1) periods (the window has \(periods))",
+                expected: "fewer origins or a longer window")
+        case .logOfNonPositive(let file, let period, let value):
+            return InputError(
+                file: file,
+                problem: "--transform log: team \"\(team ?? "")\", period \(period), measure \"\(measure ?? "")\" is \(value);"
+                    + " the log needs values > 0",
+                expected: "--transform none or auto for data with zero or negative values")
+        case .forecastUnfit(let file, let problem, let remedy):
+            let expected =
+                switch remedy {
+                case .noSeasonsOrLongerHistory: "--seasonal none, or a longer history"
+                case .dropDriverOrNoTeamTrends: "drivers that vary within teams; drop it with --drivers, or --team-trends off"
+                case .moreHistory(let lags, let horizon):
+                    "more history than --lags \(lags) and --horizon \(horizon) need, or fewer drivers or lags, or --team-trends off"
+                case .longerHistoryOrFewerLags: "a longer history, or smaller --lags/--horizon"
+                }
+            return InputError(file: file, problem: problem, expected: expected)
+        }
+    }
+}
+
+extension SelectionError {
+    /// The message for the flags the user typed: `--data`, `--scorecard`, `--from`, `--to`
+    /// (`toFlag`: `status --period` is the window's last period), `--last`, `--team`, `--measure`
+    /// (Ingest names none).
+    func message(toFlag: String = "--to") -> InputError {
+        func usage(_ problem: String, _ expected: String) -> InputError {
+            InputError(.usage, file: "command line", problem: problem, expected: expected)
+        }
+        switch self {
+        case .notAPeriodOfTheData(let bound, let text, let frequency, let first, let last):
+            return usage(
+                "\(bound == .from ? "--from" : toFlag) \(text) is not a \(frequency.rawValue)",
+                "a period like the data's, e.g. \(frequency.example) (the data runs \(first) to \(last))")
+        case .lastWithFrom:
+            return usage("--last with --from", "--last N (optionally with --to), or --from/--to")
+        case .lastNotPositive(let count):
+            return usage("--last \(count)", "a whole number of periods, 1 or more")
+        case .fromAfterData(let from, let first, let last):
+            return usage(
+                "--from \(from) is after the data's last period, \(last)",
+                "a window that overlaps the data's periods, \(first) to \(last)")
+        case .toBeforeData(let to, let first, let last):
+            return usage(
+                "\(toFlag) \(to) is before the data's first period, \(first)",
+                "a window that overlaps the data's periods, \(first) to \(last)")
+        case .emptyWindow(let from, let to):
+            return usage("the window \(from) to \(to) is empty", "--from at or before --to")
+        case .windowHoldsNoData(let from, let to, let first, let last):
+            return usage("the window \(from) to \(to) holds no data", "a window that overlaps the data's periods, \(first) to \(last)")
+        case .windowHoldsNoValues(let from, let to, let first, let last):
+            return usage("the window \(from) to \(to) holds no values", "a window with data (the data runs \(first) to \(last))")
+        case .teamNotInData(let team, let teamCount, let hint):
+            return usage("--team \"\(team)\" is not a team in the data", "one of the \(teamCount) teams\(hint)")
+        case .measureNotInData(let measure, let measures, let hint):
+            return usage("--measure \"\(measure)\" is not a measure in the data", "one of \(measures.joined(separator: ", "))\(hint)")
+        case .measurementsNamedTwice(nil):
+            return usage("both - and --data name the measurements", "one of them")
+        case .measurementsNamedTwice(let argument?):
+            return InputError(
+                .usage, file: argument, problem: "both a dataset argument and --data name the measurements", expected: "one of them")
+        case .folderHasNoScorecard(let candidate):
+            return InputError(
+                .missingInput, file: candidate, problem: "the dataset folder has no scorecard.yml",
+                expected: "scorecard.yml beside measurements.csv, or --scorecard FILE")
+        case .noDataset:
+            return usage("no dataset given", "a dataset folder (scorecard trend datasets/b2b-73) or --data FILE [--scorecard FILE]")
+        case .needsScorecard:
+            return usage("this analysis needs a scorecard", "a dataset folder with scorecard.yml, or --scorecard FILE")
         }
     }
 }
@@ -84,6 +197,7 @@ extension ExitStatus {
     /// of the flags, anything else as it describes itself.
     static func describe(_ error: Error) -> String {
         if let e = error as? AnalysisError { return e.message.description }
+        if let e = error as? SelectionError { return e.message().description }
         return "\(error)"
     }
 }

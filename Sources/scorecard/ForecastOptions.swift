@@ -15,8 +15,9 @@ struct ForecastModelOptions: ParsableArguments {
     @OptionGroup var horizonOption: HorizonOption
     var horizon: Int { horizonOption.horizon }
 
-    @OptionGroup var lagsOption: ForecastLagsOption
-    var lags: Int { lagsOption.lags }
+    @Option(help: "Forecast: lags of the target and of each driver.")
+    var lags: Int = 2
+    static let lagsRange = 1...60
 
     @Option(help: "Prediction interval level.")
     var confidence: Double = 0.95
@@ -51,6 +52,7 @@ struct ForecastModelOptions: ParsableArguments {
     }
 
     func validate() throws {
+        try checkRange("--lags", lags, Self.lagsRange)
         if !(confidence > 0 && confidence < 1) {
             throw ValidationError("--confidence \(confidence): expected a level between 0 and 1, e.g. 0.95")
         }
@@ -58,7 +60,8 @@ struct ForecastModelOptions: ParsableArguments {
         // bounds are infinite, so the level is refused rather than printed with empty bounds (issue #16).
         if !(1 - (1 - confidence) / 2 < 1) {
             throw ValidationError(
-                "--confidence \(confidence): too close to 1 for a bounded interval (1 − α/2 rounds to 1 in double precision); expected at most 0.9999999999999998"
+                "--confidence \(confidence): too close to 1 for a bounded interval (1 − α/2 rounds to 1 in double precision);"
+                    + " expected at most 0.9999999999999998"
             )
         }
     }

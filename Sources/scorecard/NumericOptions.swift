@@ -9,11 +9,15 @@ func checkRange(_ flag: String, _ value: Int, _ range: ClosedRange<Int>) throws 
     if !range.contains(value) { throw ValidationError("\(flag) \(value): expected \(range.lowerBound) to \(range.upperBound)") }
 }
 
-/// `--max-lag K`: the largest lag of the lead-lag analysis (leadlag, map, report, export).
-struct MaxLagOption: ParsableArguments {
+/// The lead-lag analysis' options (METHODS.md "Lead-lag"), declared once for every command that
+/// runs it: `leadlag`, `map`, `report` and `export notebook` (`--pair`, `--all-cross`, `--per-lag`
+/// differ by command and stay with each). `--max-lag K`: the largest lag.
+struct LeadLagOptions: ParsableArguments {
     static let range = 0...1000
 
-    @Option(name: .customLong("max-lag"), help: "Largest lag K (default: 12 months, 4 quarters, 13 weeks, 3 years, 7 days).")
+    @Option(
+        name: .customLong("max-lag"),
+        help: ArgumentHelp("Largest lag K (default: 12 months, 4 quarters, 13 weeks, 3 years, 7 days).", valueName: "k"))
     var maxLag: Int?
 
     func validate() throws {
@@ -30,17 +34,5 @@ struct HorizonOption: ParsableArguments {
 
     func validate() throws {
         try checkRange("--horizon", horizon, Self.range)
-    }
-}
-
-/// `--lags P`: lags of the forecast's target and of each driver (forecast, export).
-struct ForecastLagsOption: ParsableArguments {
-    static let range = 1...60
-
-    @Option(help: "Forecast: lags of the target and of each driver.")
-    var lags: Int = 2
-
-    func validate() throws {
-        try checkRange("--lags", lags, Self.range)
     }
 }

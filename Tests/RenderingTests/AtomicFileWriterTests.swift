@@ -80,7 +80,7 @@ import Testing
             try AtomicFileWriter.write([1, 2, 3], to: path)
             Issue.record("write should fail")
         } catch {
-            #expect(error.exitCode == 73)
+            #expect(error.kind == .cannotCreate)  // exit 73
             #expect(error.code == ENOENT)
             #expect(error.path == path)
             #expect(error.description == "cannot create '\(path)': No such file or directory")
@@ -105,7 +105,7 @@ import Testing
                 try AtomicFileWriter.write([1, 2, 3], to: target)
                 Issue.record("wrote onto the input through \(target)")
             } catch {
-                #expect(error.exitCode == 73)
+                #expect(error.kind == .cannotCreate)  // exit 73
                 #expect(
                     error.description.hasSuffix(
                         "it is an input of this command (the same file, through any link); write the output elsewhere"))
@@ -123,7 +123,7 @@ import Testing
     @Test func directoryAtTargetIsExit73() {
         let directory = TestSupport.makeTemporaryDirectory()
         defer { TestSupport.removeDirectory(directory) }
-        #expect(throws: OutputError(path: directory, action: "cannot create", code: EISDIR, exitCode: 73)) {
+        #expect(throws: OutputError(path: directory, action: "cannot create", code: EISDIR, kind: .cannotCreate)) {
             try AtomicFileWriter.write([1], to: directory)
         }
         #expect(throws: OutputError.self) { try AtomicFileWriter.write([1], to: directory + "/") }
@@ -137,7 +137,7 @@ import Testing
             try AtomicFileWriter.write([1], to: directory + "/plain/trend.csv")
             Issue.record("write should fail")
         } catch {
-            #expect(error.exitCode == 73)
+            #expect(error.kind == .cannotCreate)  // exit 73
             #expect(error.code == ENOTDIR)
         }
     }
@@ -160,7 +160,7 @@ import Testing
             try AtomicFileWriter.write([1], to: directory + "/scorecard-test-trend.csv")
             Issue.record("write should fail")
         } catch {
-            #expect(error.exitCode == 73)
+            #expect(error.kind == .cannotCreate)  // exit 73
             #expect([EACCES, EPERM, EROFS].contains(error.code))
         }
         if directory == scratch {
@@ -193,7 +193,7 @@ import Testing
             try AtomicFileWriter.write(Array("x".utf8), to: link)
             Issue.record("write should fail")
         } catch {
-            #expect(error.exitCode == 74)
+            #expect(error.kind == .inputOutput)  // exit 74
             #expect(error.code == ENOSPC)
             #expect(error.description == "cannot write '\(link)': No space left on device")
         }

@@ -25,6 +25,8 @@ public struct ReportInput: Sendable {
     /// Teams in the data before a --team selection (nil: not known), to warn that organisation
     /// targets do not fit a part of the organisation.
     public var teamsInData: Int?
+    /// The ROI ranking, for the workbook's rank sheet (nil: none).
+    public var ranking: Ranking?
 
     public init(
         dataset: Dataset, organisation: Panel, status: StatusReport, trend: TrendResult, quartiles: QuartileComparison?,

@@ -41,8 +41,8 @@ struct ExportNotebook: ParsableCommand {
             valueName: "file"))
     var output: String?
 
-    @OptionGroup var maxLagOption: MaxLagOption
-    var maxLag: Int? { maxLagOption.maxLag }
+    @OptionGroup(title: "Lead-lag") var leadLagOptions: LeadLagOptions
+    var maxLag: Int? { leadLagOptions.maxLag }
 
     @OptionGroup(title: "Forecast model (--analysis forecast or all; the same flags as `scorecard forecast`)") var model:
         ForecastModelOptions
@@ -100,7 +100,7 @@ struct ExportNotebook: ParsableCommand {
             progress?.finish()
             let base = path == "-" ? "." : directory(of: path)
             guard let folder = realPath(base) else {
-                throw OutputError(path: path, action: "cannot create", code: errno, exitCode: OutputError.cannotCreate)
+                throw OutputError(path: path, action: "cannot create", code: errno, kind: .cannotCreate)
             }
             func relative(_ file: String) throws -> String {
                 guard let resolved = realPath(file) else {

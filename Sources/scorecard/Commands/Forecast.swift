@@ -38,14 +38,16 @@ struct Forecast: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "What if a driver were different at the origin: MEASURE=+N or =-N (add), =+N% or =-N% (relative), =N (set); repeat for several drivers. Prints baseline, scenario and difference with its interval.",
+            "What if a driver were different at the origin: MEASURE=+N or =-N (add), =+N% or =-N% (relative), =N (set);"
+                + " repeat for several drivers. Prints baseline, scenario and difference with its interval.",
             valueName: "measure=change"))
     var scenario: [String] = []
 
     @Option(
         name: .customLong("scenario-team"),
         help: ArgumentHelp(
-            "Change the drivers of this team only (repeatable; default every team). The fit is the same: unlike --team, it does not cut the panel.",
+            "Change the drivers of this team only (repeatable; default every team)."
+                + " The fit is the same: unlike --team, it does not cut the panel.",
             valueName: "name"))
     var scenarioTeams: [String] = []
 

@@ -40,7 +40,8 @@ struct Generate: ParsableCommand {
     @Option(
         name: .customLong("common-shock"),
         help: ArgumentHelp(
-            "Relative size S of a shock shared by all teams each month (revenue × (1 + S·g), g standard normal); 0: none.", valueName: "S"))
+            "Relative size S of a shock shared by all teams each month (revenue × (1 + S·g), g standard normal); 0: none.",
+            valueName: "S"))
     var commonShock: Double = 0
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Folder to write (created if missing).", valueName: "dir"))
@@ -73,7 +74,8 @@ struct Generate: ParsableCommand {
             throw ExitCode(ExitStatus.report(e)!)
         }
         print(
-            "wrote \(output)/measurements.csv, scorecard.yml, truth.json (\(teams) teams × \(periods) months × \(measures) measures, seed \(seed))"
+            "wrote \(output)/measurements.csv, scorecard.yml, truth.json"
+                + " (\(teams) teams × \(periods) months × \(measures) measures, seed \(seed))"
         )
     }
 }

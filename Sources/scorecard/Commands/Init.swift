@@ -52,9 +52,10 @@ struct Init: ParsableCommand {
                 try AtomicFileWriter.writeToStandardOutput(Array(yaml.utf8))
             } else {
                 try AtomicFileWriter.write(Array(yaml.utf8), to: output)
+                let panel = read.panel
                 printError(
-                    "wrote \(output): \(read.panel.measureCount) measures, \(read.panel.teamCount) teams, \(read.panel.periodCount) \(read.panel.frequency.rawValue)s; next: scorecard validate \(data) --scorecard \(output)"
-                )
+                    "wrote \(output): \(panel.measureCount) measures, \(panel.teamCount) teams, \(panel.periodCount)"
+                        + " \(panel.frequency.rawValue)s; next: scorecard validate \(data) --scorecard \(output)")
             }
         }
     }

@@ -20,8 +20,8 @@ struct LeadLag: ParsableCommand {
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var output: OutputOptions
 
-    @OptionGroup var maxLagOption: MaxLagOption
-    var maxLag: Int? { maxLagOption.maxLag }
+    @OptionGroup(title: "Lead-lag") var leadLagOptions: LeadLagOptions
+    var maxLag: Int? { leadLagOptions.maxLag }
 
     @Option(
         name: .customLong("pair"), parsing: .upToNextOption,

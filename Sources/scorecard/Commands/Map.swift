@@ -21,8 +21,8 @@ struct Map: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically); - for standard output.", valueName: "file"))
     var output: String?
 
-    @OptionGroup var maxLagOption: MaxLagOption
-    var maxLag: Int? { maxLagOption.maxLag }
+    @OptionGroup(title: "Lead-lag") var leadLagOptions: LeadLagOptions
+    var maxLag: Int? { leadLagOptions.maxLag }
 
     @Flag(name: .customLong("no-color"), help: "No colours in the table.")
     var noColor = false

@@ -60,14 +60,15 @@ struct Status: ParsableCommand {
         }
         try execute {
             var data = try dataset.load(scorecardRequired: true, writing: output.paths)
-            var window = PanelSelection(from: from, to: period)
-            window.toFlag = "--period"
-            data = try data.selecting(window)
+            do {
+                data = try data.selecting(PanelSelection(from: from, to: period))
+            } catch let e as SelectionError {
+                throw e.message(toFlag: "--period")  // status's last period is --period
+            }
             if teams {
                 for name in teamNames where data.panel.teamIndex(name) == nil {
-                    throw InputError(
-                        .usage, file: "command line", problem: "--team \"\(name)\" is not a team in the data",
-                        expected: "one of the \(data.panel.teamCount) teams\(Dataset.suggestion(name, among: data.panel.teams))")
+                    let hint = Dataset.suggestion(name, among: data.panel.teams)
+                    throw SelectionError.teamNotInData(name, teamCount: data.panel.teamCount, hint: hint)
                 }
                 let chosen = teamNames.isEmpty ? data.panel.teams : Array(Set(teamNames)).sorted()
                 let reports = try chosen.map { try StatusAnalysis.run(data, period: period, team: $0, rule: ScoringRule(cap: cap)) }

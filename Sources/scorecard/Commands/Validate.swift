@@ -19,14 +19,15 @@ struct Validate: ParsableCommand {
             let present = p.presentCount
             let cells = p.values.count
             print(
-                "\(d.location.measurements): \(p.teamCount) teams × \(p.measureCount) measures × \(p.periodCount) \(p.frequency.rawValue)s (\(p.firstPeriod) to \(p.lastPeriod)); \(present) values, \(cells - present) missing"
-            )
+                "\(d.location.measurements): \(p.teamCount) teams × \(p.measureCount) measures × \(p.periodCount)"
+                    + " \(p.frequency.rawValue)s (\(p.firstPeriod) to \(p.lastPeriod)); \(present) values, \(cells - present) missing")
             if let s = d.scorecard {
                 let objectives = s.perspectives.reduce(0) { $0 + $1.objectives.count }
                 let initiatives = s.perspectives.reduce(0) { $0 + $1.objectives.reduce(0) { $0 + $1.initiatives.count } }
+                let roi = s.roi.map { ", roi = (\($0.returnMeasure) − \($0.costMeasure)) / \($0.costMeasure)" } ?? ", no roi"
                 print(
-                    "\(s.file): \(s.perspectives.count) perspectives, \(objectives) objectives, \(s.measures.count) measures, \(initiatives) initiatives, \(s.links.count) links\(s.roi.map { ", roi = (\($0.returnMeasure) − \($0.costMeasure)) / \($0.costMeasure)" } ?? ", no roi")"
-                )
+                    "\(s.file): \(s.perspectives.count) perspectives, \(objectives) objectives, \(s.measures.count) measures,"
+                        + " \(initiatives) initiatives, \(s.links.count) links\(roi)")
             } else {
                 print("no scorecard: measures are analysed as direction higher, aggregation mean")
             }
