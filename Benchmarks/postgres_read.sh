@@ -4,6 +4,8 @@
 # `scorecard validate postgres://…?table=bench_tidy` (COPY through libpq into the panel) side by
 # side with `psql -c "COPY bench_tidy TO STDOUT"` > /dev/null on the same table, alternating,
 # ROUNDS times each; wall time and peak RSS (GNU time) per run, then the medians and their ratio.
+# The same set read from its CSV file (`scorecard validate measurements.csv`, both cores) runs in
+# the same rounds; each reader's peak RSS is compared with the panel's size plus 64 MiB.
 #
 #   Benchmarks/postgres_read.sh            # a throwaway cluster (Tests/Postgres/cluster.sh)
 #   PGHOST=… PGPORT=… Benchmarks/postgres_read.sh   # an existing server (PG* variables)
@@ -33,6 +35,7 @@ echo "rows: $rows; panel: 5000 × 30 × 60 cells × 8 bytes = $((5000 * 30 * 60 
 for round in $(seq "$rounds"); do
     /usr/bin/time -f "psql %e %M" -a -o "$work/times" psql -X -q -c "COPY bench_tidy TO STDOUT WITH (FORMAT csv, HEADER)" > /dev/null
     /usr/bin/time -f "scorecard %e %M" -a -o "$work/times" "$bin" validate "$url" > /dev/null
+    /usr/bin/time -f "csv %e %M" -a -o "$work/times" "$bin" validate "$work/data/measurements.csv" > /dev/null
 done
 python3 - "$work/times" <<'PY'
 import statistics, sys
@@ -44,4 +47,8 @@ for name, r in runs.items():
     print(f"{name:10s} wall {', '.join(f'{s:.2f}' for s, _ in r)} s; median {statistics.median(s for s, _ in r):.2f} s; peak RSS max {max(k for _, k in r) / 1024:.0f} MiB")
 ratio = statistics.median(s for s, _ in runs["scorecard"]) / statistics.median(s for s, _ in runs["psql"])
 print(f"scorecard / psql COPY (median wall): {ratio:.2f}x")
+panel = 5000 * 30 * 60 * 8 / 1048576
+for name in ("scorecard", "csv"):
+    peak = max(k for _, k in runs[name]) / 1024
+    print(f"{name}: peak {peak:.0f} MiB = panel {panel:.1f} MiB + {peak - panel:.1f} MiB (target: below panel + 64 MiB = {panel + 64:.1f} MiB)")
 PY

@@ -16,10 +16,15 @@ import Glibc
 public enum MeasurementsReader {
     /// Files smaller than this are parsed on one core.
     static let parallelThreshold = 4 << 20
-    static let blockSize = 8 << 20
+    /// The read buffer of each parser: 2 MiB reads cost no more than 8 MiB ones, and the
+    /// buffers count against the reader's memory beside the panel.
+    static let blockSize = 2 << 20
 
+    /// What a read gives: the panel, the notes to show, and the rows read.
     public struct Result: Sendable {
+        /// The dense panel of every value read.
         public var panel: Panel
+        /// Things worth telling that are not errors (a column left out, dates read as months …).
         public var notes: [InputNote]
         /// Number of data rows (tidy) or cells (wide) read, missing ones included.
         public var rowCount: Int
@@ -81,9 +86,19 @@ public enum MeasurementsReader {
         var all: [SegmentParser] = []
         defer { for item in all { item.cells.deallocate() } }
         var errors: [InputError] = []
+        var notes: [InputNote] = []
+        // Each source's labels and how its problems found at the merge are located.
+        var relocators: [String: @Sendable (InputError) -> InputError] = [:]
+        var sheets: [SheetLines] = []
         for path in paths {
             if isOtherSource(path) {
-                do { all.append(try otherSegment(path, limits: limits, options: options)) } catch let e as InputErrors {
+                do {
+                    let other = try otherSegment(path, limits: limits, options: options)
+                    all.append(other.parser)
+                    notes += other.notes
+                    relocators[other.parser.file] = other.relocate
+                    if let sheet = other.sheet { sheets.append(sheet) }
+                } catch let e as InputErrors {
                     errors += e.errors
                 }
                 continue
@@ -96,6 +111,11 @@ public enum MeasurementsReader {
                 errors += e.errors
             }
         }
+        func located(_ error: InputError) -> InputError {
+            var e = relocators[error.file].map { $0(error) } ?? error
+            for sheet in sheets { e.problem = sheet.rewordedMentions(e.problem) }
+            return e
+        }
         // One frequency across files.
         if let first = all.first(where: { $0.frequency != nil }), let frequency = first.frequency {
             for s in all {
@@ -104,13 +124,20 @@ public enum MeasurementsReader {
                     InputError(
                         file: s.file, line: s.frequencyLine, column: 1,
                         problem:
-                            "period \(s.frequencyLabel) is a \(f.rawValue), but \(first.file) line \(first.frequencyLine) has \(first.frequencyLabel), a \(frequency.rawValue)",
+                            "period \(s.frequencyLabel) is a \(f.rawValue), but \(first.file) line \(first.frequencyLine) has "
+                            + "\(first.frequencyLabel), a \(frequency.rawValue)",
                         expected: "one frequency in every file: every period a \(frequency.rawValue) such as \(frequency.example)"))
                 break
             }
         }
-        if !errors.isEmpty { throw InputErrors(Array(errors.prefix(limits.maxErrors))) }
-        return try merge(all, file: paths[0], limits: limits, options: options)
+        if !errors.isEmpty { throw InputErrors(Array(errors.prefix(limits.maxErrors)).map(located)) }
+        do {
+            var result = try merge(&all, file: paths[0], limits: limits, options: options)
+            result.notes = notes + result.notes
+            return result
+        } catch let e as InputErrors {
+            throw InputErrors(e.errors.map(located), measuresSeen: e.measuresSeen)
+        }
     }
 
     /// Opens a measurements file without blocking (a FIFO is refused, not waited on) and
@@ -155,9 +182,9 @@ public enum MeasurementsReader {
     static func read(
         source: some ByteSource, size: Int, file: String, limits: ReadLimits, threads: Int, options: ReadOptions = ReadOptions()
     ) throws -> Result {
-        let parsed = try segments(source: source, size: size, file: file, limits: limits, threads: threads, options: options)
+        var parsed = try segments(source: source, size: size, file: file, limits: limits, threads: threads, options: options)
         defer { for item in parsed { item.cells.deallocate() } }
-        return try merge(parsed, file: file, limits: limits, options: options)
+        return try merge(&parsed, file: file, limits: limits, options: options)
     }
 
     /// The file parsed into one or two segments, line numbers made absolute and duplicates
@@ -458,13 +485,15 @@ public enum MeasurementsReader {
             return InputError(
                 file: here.file, line: here.line,
                 problem:
-                    "\(what) \(NameSpelling.spelt(names[later])) is \(what) \(NameSpelling.spelt(names[earlier])) of \(at) in another Unicode normalisation form",
+                    "\(what) \(NameSpelling.spelt(names[later])) is \(what) \(NameSpelling.spelt(names[earlier])) of \(at) in another "
+                    + "Unicode normalisation form",
                 expected: NameSpelling.expected)
         }
     }
 
-    static func merge(_ segments: [SegmentParser], file: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result
-    {
+    static func merge(
+        _ segments: inout [SegmentParser], file: String, limits: ReadLimits, options: ReadOptions = ReadOptions()
+    ) throws -> Result {
         var errors = segments.flatMap(\.errors)
         let summaries = invalidSummaries(segments, options: options)
         // Global names in first-seen order, then sorted bytewise.
@@ -521,106 +550,23 @@ public enum MeasurementsReader {
                 InputError(
                     .limit, file: file,
                     problem:
-                        "the panel would have \(teams) teams × \(measures) measures × \(periods) periods (\(first) to \(last)) = \(overflow || overflow2 ? "more than 2^63" : String(total)) cells",
+                        "the panel would have \(teams) teams × \(measures) measures × \(periods) periods (\(first) to \(last)) = "
+                        + "\(overflow || overflow2 ? "more than 2^63" : String(total)) cells",
                     expected: "at most \(limits.maxPanelCells) cells (raise with --max-cells, or cut the periods with --from/--to)")
             ])
         }
-        // Global team → its local index in each segment (−1 when absent).
-        var localTeam = [[Int]](repeating: [Int](repeating: -1, count: teams), count: segments.count)
-        for si in segments.indices { for lt in 0..<segments[si].teams.count { localTeam[si][teamRank[teamMaps[si][lt]]] = lt } }
-        let localMeasureRanks = segments.indices.map { si in measureMaps[si].map { measureRank[$0] } }
-        // Teams are copied by global rank, on both cores for a large panel: each thread owns a
-        // contiguous range of teams, so it writes (NaN first, then the cells) only its own blocks.
-        let blockCells = measures * periods
-        let parts = total >= 1 << 20 ? 2 : 1
-        // Read-only from here on; the threads below only read them.
-        nonisolated(unsafe) let segs = segments
-        let owners = localTeam
-        let teamNames = teamTable
-        let measureNames = measureTable
-        let (teamIndex, measureIndex) = (teamMaps, measureMaps)
-        // (segment, error): duplicates are reported file by file, in line order.
-        var partErrors = [[(Int, InputError)]](repeating: [], count: parts)
-        let values = [Double](unsafeUninitializedCapacity: total) { out, count in
-            // Transparent huge pages for the panel before anything touches it: one fault per
-            // 2 MiB instead of 512 (this machine's THP is "madvise").
-            if total * 8 >= 4 << 20, let base = out.baseAddress {
-                let huge = 2 << 20
-                let start = (Int(bitPattern: base) + huge - 1) / huge * huge
-                let end = (Int(bitPattern: base) + total * 8) / huge * huge
-                if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 14) }  // MADV_HUGEPAGE
-            }
-            nonisolated(unsafe) let out = out
-            partErrors.withUnsafeMutableBufferPointer { pe in
-                nonisolated(unsafe) let pe = pe
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    let range = (teams * part / parts)..<(teams * (part + 1) / parts)
-                    var seen: [Bool] = []
-                    for t in range {
-                        let block = out.baseAddress! + t * blockCells
-                        block.initialize(repeating: .nan, count: blockCells)
-                        // A team in more than one segment (the split fell among its rows) can
-                        // hold a key in both: those cells are checked one by one.
-                        let holders = segs.indices.filter { owners[$0][t] >= 0 }
-                        let shared = holders.count > 1
-                        if shared { seen = [Bool](repeating: false, count: blockCells) }
-                        for si in holders {
-                            let seg = segs[si]
-                            let c = seg.cells
-                            let lt = owners[si][t]
-                            let slot0 = c.slot(of: minPeriod)
-                            for lm in 0..<seg.measures.count {
-                                let m = localMeasureRanks[si][lm]
-                                let dst = block + m * periods
-                                for p in 0..<periods {
-                                    let (line, value) = c.cell(team: lt, measure: lm, slot: slot0 + p)
-                                    if line == 0 { continue }
-                                    if shared {
-                                        if seen[m * periods + p] {
-                                            var firstLine = 0
-                                            var firstFile = seg.file
-                                            for earlier in holders where earlier < si {
-                                                let e = segs[earlier]
-                                                guard let em = (0..<e.measures.count).first(where: { localMeasureRanks[earlier][$0] == m })
-                                                else { continue }
-                                                let (l, _) = e.cells.cell(
-                                                    team: owners[earlier][t], measure: em, slot: e.cells.slot(of: minPeriod) + p)
-                                                if l != 0 {
-                                                    firstLine = Int(l) + e.lineOffset
-                                                    firstFile = e.file
-                                                }
-                                            }
-                                            // Several files (--data a --data b): each error names its own file.
-                                            pe[part].append(
-                                                (
-                                                    si,
-                                                    SegmentParser.duplicateError(
-                                                        file: seg.file, team: teamNames.name(teamIndex[si][lt]),
-                                                        measure: measureNames.name(measureIndex[si][lm]),
-                                                        period: Period(frequency: frequency, ordinal: Int(minPeriod) + p),
-                                                        firstLine: firstLine,
-                                                        line: Int(line) + seg.lineOffset, firstFile: firstFile == seg.file ? nil : firstFile
-                                                    )
-                                                ))
-                                            continue
-                                        }
-                                        seen[m * periods + p] = true
-                                    }
-                                    dst[p] = value
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            count = total
-        }
+        // Chunk by chunk into the panel, each freed once copied.
+        let filled = PanelFill(
+            teamRank: teamRank, measureRank: measureRank, teamMaps: teamMaps, measureMaps: measureMaps, teamNames: teamTable,
+            measureNames: measureTable, frequency: frequency, minPeriod: minPeriod, measures: measures, periods: periods,
+            markUsed: frequency == .day && options.frequency == nil
+        ).fill(&segments)
         // A key in both halves of the file is a duplicate too; reported in file order.
-        let duplicateErrors = partErrors.flatMap { $0 }.sorted { ($0.0, $0.1.line ?? 0) < ($1.0, $1.1.line ?? 0) }.map(\.1)
-        if !duplicateErrors.isEmpty {
+        if !filled.duplicates.isEmpty {
             throw InputErrors(
-                Array(duplicateErrors.prefix(limits.maxErrors)), measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
+                Array(filled.duplicates.prefix(limits.maxErrors)), measuresSeen: (0..<measureTable.count).map { measureTable.name($0) })
         }
+        let values = filled.values
         var panel = Panel(
             teams: teamOrder.map { teamTable.name($0) }, measures: measureOrder.map { measureTable.name($0) },
             frequency: frequency, firstPeriod: Period(frequency: frequency, ordinal: Int(minPeriod)),
@@ -631,7 +577,7 @@ public enum MeasurementsReader {
                 InputNote(file: file, message: "the first column has no name (row numbers, as R's write.csv writes them): left out"))
         }
         if frequency == .day && options.frequency == nil,
-            let (coarser, note) = detectFrequency(segments, minPeriod: minPeriod, periods: periods)
+            let (coarser, note) = detectFrequency(used: filled.used, minPeriod: minPeriod)
         {
             panel = panel.regrouped(into: coarser)
             notes.append(InputNote(file: file, message: note))
@@ -667,9 +613,12 @@ public enum MeasurementsReader {
                 InputError(
                     file: first.file, line: 1, column: first.columns.headerColumns[k],
                     problem:
-                        "column \"\(column)\": \(count) value\(count == 1 ? " is" : "s are") not \(options.lenient ? "numbers even leniently" : exported ? "plain numbers" : "numbers"), like \(example.text) (line \(example.line))",
+                        "column \"\(column)\": \(count) value\(count == 1 ? " is" : "s are") not "
+                        + "\(options.lenient ? "numbers even leniently" : exported ? "plain numbers" : "numbers"), like \(example.text) "
+                        + "(line \(example.line))",
                     expected: exported
-                        ? "plain decimal numbers; for numbers as exports write them (currency, thousands separators, %), use --lenient-numbers (or data: {numbers: lenient} in scorecard.yml)"
+                        ? "plain decimal numbers; for numbers as exports write them (currency, thousands separators, %), use "
+                            + "--lenient-numbers (or data: {numbers: lenient} in scorecard.yml)"
                         : "decimal numbers, or empty/NA/NaN/null for missing values"))
         }
         return out
@@ -678,16 +627,7 @@ public enum MeasurementsReader {
     /// Dates with at most one in each month (or quarter, or year, all in the same month of
     /// it) are monthly (quarterly, yearly) data: month-end exports would otherwise be
     /// hundreds of mostly empty days. Needs at least three dates; `--frequency` decides instead.
-    static func detectFrequency(_ segments: [SegmentParser], minPeriod: Int32, periods: Int) -> (Frequency, String)? {
-        var used = [Bool](repeating: false, count: periods)
-        for s in segments {
-            let slot0 = s.cells.slot(of: minPeriod)
-            for t in 0..<s.teams.count {
-                for m in 0..<s.measures.count {
-                    for p in 0..<periods where !used[p] && s.cells.cell(team: t, measure: m, slot: slot0 + p).0 != 0 { used[p] = true }
-                }
-            }
-        }
+    static func detectFrequency(used: [Bool], minPeriod: Int32) -> (Frequency, String)? {
         let days = used.indices.filter { used[$0] }.map { Period(frequency: .day, ordinal: Int(minPeriod) + $0) }
         guard days.count >= 3 else { return nil }
         let months = days.map { $0.within(.month)!.ordinal }
@@ -699,18 +639,21 @@ public enum MeasurementsReader {
         if monthsOfYear.count == 1 {
             return (
                 .year,
-                "\(kind) read as years: \(days.count) dates, at most one a year, all in one month (\(days[0]) → \(days[0].within(.year)!)); pass --frequency to choose"
+                "\(kind) read as years: \(days.count) dates, at most one a year, all in one month (\(days[0]) → "
+                    + "\(days[0].within(.year)!)); pass --frequency to choose"
             )
         }
         if monthsOfQuarter.count == 1 && Set(days.map { $0.within(.quarter)! }).count == days.count {
             return (
                 .quarter,
-                "\(kind) read as quarters: \(days.count) dates, at most one a quarter (\(days[0]) → \(days[0].within(.quarter)!)); pass --frequency to choose"
+                "\(kind) read as quarters: \(days.count) dates, at most one a quarter (\(days[0]) → \(days[0].within(.quarter)!)); pass "
+                    + "--frequency to choose"
             )
         }
         return (
             .month,
-            "\(kind) read as months: \(days.count) dates, at most one a month (\(days[0]) → \(days[0].within(.month)!)); pass --frequency to choose"
+            "\(kind) read as months: \(days.count) dates, at most one a month (\(days[0]) → \(days[0].within(.month)!)); pass "
+                + "--frequency to choose"
         )
     }
 }

@@ -51,7 +51,8 @@ public enum PostgresWriter {
                 try connection.execute(
                     """
                     CREATE TABLE IF NOT EXISTS \(runs) (
-                        run_id bigserial PRIMARY KEY, analysis text NOT NULL, result_table text NOT NULL, source text NOT NULL, content_sha256 text NOT NULL,
+                        run_id bigserial PRIMARY KEY, analysis text NOT NULL, result_table text NOT NULL, source text NOT NULL, \
+                        content_sha256 text NOT NULL,
                         frequency text, window_from text, window_to text, options jsonb, methods_version text, engine text,
                         created_at timestamptz NOT NULL DEFAULT now())
                     """)
@@ -74,24 +75,17 @@ public enum PostgresWriter {
                 switch ifExists {
                 case .fail:
                     try? connection.execute("ROLLBACK")
-                    throw OutputErrorBox(
-                        OutputError(
-                            path: label, action: "will not overwrite",
-                            reason: "the table exists (use --if-exists replace or --if-exists append)", kind: .cannotCreate))
+                    throw OutputErrorBox.tableExists(label)
                 case .replace:
                     try connection.execute("DROP TABLE \(name)")
                 case .append:
                     let have = try connection.column(
-                        "SELECT attname FROM pg_attribute WHERE attrelid = \(regclass)::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+                        "SELECT attname FROM pg_attribute WHERE attrelid = \(regclass)::regclass AND attnum > 0 AND NOT attisdropped "
+                            + "ORDER BY attnum"
                     ).compactMap { $0 }
                     if have != wanted {
                         try? connection.execute("ROLLBACK")
-                        throw OutputErrorBox(
-                            OutputError(
-                                path: label, action: "cannot append to",
-                                reason:
-                                    "the table's columns (\(have.joined(separator: ", "))) are not this analysis' (\(wanted.joined(separator: ", ")))",
-                                kind: .cannotCreate))
+                        throw OutputErrorBox.columnsDiffer(label, have: have, wanted: wanted)
                     }
                 }
             }
@@ -171,6 +165,23 @@ public enum PostgresWriter {
 struct OutputErrorBox: Error {
     var error: OutputError
     init(_ e: OutputError) { error = e }
+
+    /// `--if-exists fail` (the default) on a table that exists: the same words for every database.
+    static func tableExists(_ label: String) -> OutputErrorBox {
+        OutputErrorBox(
+            OutputError(
+                path: label, action: "will not overwrite", reason: "the table exists (use --if-exists replace or --if-exists append)",
+                kind: .cannotCreate))
+    }
+
+    /// `--if-exists append` to a table whose columns are not the analysis' own.
+    static func columnsDiffer(_ label: String, have: [String], wanted: [String]) -> OutputErrorBox {
+        OutputErrorBox(
+            OutputError(
+                path: label, action: "cannot append to",
+                reason: "the table's columns (\(have.joined(separator: ", "))) are not this analysis' (\(wanted.joined(separator: ", ")))",
+                kind: .cannotCreate))
+    }
 }
 
 extension OutputError {

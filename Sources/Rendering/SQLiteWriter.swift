@@ -32,7 +32,8 @@ public enum SQLiteWriter {
                 try db.execute(
                     sql: """
                         CREATE TABLE IF NOT EXISTS scorecard_runs (
-                            run_id INTEGER PRIMARY KEY AUTOINCREMENT, analysis TEXT NOT NULL, result_table TEXT NOT NULL, source TEXT NOT NULL, content_sha256 TEXT NOT NULL,
+                            run_id INTEGER PRIMARY KEY AUTOINCREMENT, analysis TEXT NOT NULL, result_table TEXT NOT NULL, source \
+                            TEXT NOT NULL, content_sha256 TEXT NOT NULL,
                             frequency TEXT, window_from TEXT, window_to TEXT, options TEXT, methods_version TEXT, engine TEXT,
                             created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))
                         """)
@@ -40,22 +41,13 @@ public enum SQLiteWriter {
                 if exists {
                     switch ifExists {
                     case .fail:
-                        throw OutputErrorBox(
-                            OutputError(
-                                path: label, action: "will not overwrite",
-                                reason: "the table exists (use --if-exists replace or --if-exists append)",
-                                kind: .cannotCreate))
+                        throw OutputErrorBox.tableExists(label)
                     case .replace:
                         try db.execute(sql: "DROP TABLE \(name.quotedDatabaseIdentifier)")
                     case .append:
                         let have = try db.columns(in: name).map(\.name)
                         if have != wanted {
-                            throw OutputErrorBox(
-                                OutputError(
-                                    path: label, action: "cannot append to",
-                                    reason:
-                                        "the table's columns (\(have.joined(separator: ", "))) are not this analysis' (\(wanted.joined(separator: ", ")))",
-                                    kind: .cannotCreate))
+                            throw OutputErrorBox.columnsDiffer(label, have: have, wanted: wanted)
                         }
                     }
                 }
@@ -82,7 +74,8 @@ public enum SQLiteWriter {
                 let list = wanted.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
                 let insert = try db.makeStatement(
                     sql:
-                        "INSERT INTO \(name.quotedDatabaseIdentifier) (\(list)) VALUES (\(Array(repeating: "?", count: wanted.count).joined(separator: ", ")))"
+                        "INSERT INTO \(name.quotedDatabaseIdentifier) (\(list)) VALUES "
+                        + "(\(Array(repeating: "?", count: wanted.count).joined(separator: ", ")))"
                 )
                 let pauseAfter = WritePause.afterRows
                 for (index, row) in table.rows.enumerated() {

@@ -36,7 +36,8 @@ struct ExcelSourceTests {
         #expect(r.stdout.isEmpty)
         #expect(
             r.stderr
-                == "\(Self.fixtures)/openpyxl-tidy-dates.xlsx[Read me]!A1: header \"Sales data exported for the scorecard\" is not a measurements header; expected a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)\n"
+                == "\(Self.fixtures)/openpyxl-tidy-dates.xlsx[Read me]!A1: header \"Sales data exported for the scorecard\" is not a "
+                + "measurements header; expected a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide)\n"
         )
     }
 
@@ -45,7 +46,8 @@ struct ExcelSourceTests {
         #expect(r.status == 64)
         #expect(
             r.stderr
-                == "\(Self.fixtures)/b2b-3-teams.csv: --sheet \"Data\" names a sheet, but the measurements are not an Excel workbook; expected --sheet only with an .xlsx workbook\n"
+                == "\(Self.fixtures)/b2b-3-teams.csv: --sheet \"Data\" names a sheet, but the measurements are not an Excel workbook; "
+                + "expected --sheet only with an .xlsx workbook\n"
         )
     }
 

@@ -40,7 +40,8 @@ struct PostgresOutputTests {
         #expect(try readBack(table, columns: columns) == csv.stdout, "\(analysis)")
         // Each row names its run, and the run its provenance.
         let run = try PostgreSQLServer.psql(
-            "SELECT r.analysis, r.source, length(r.content_sha256), r.window_from, r.window_to, r.options->>'analysis' FROM scorecard_runs r WHERE r.run_id = (SELECT DISTINCT run_id FROM \(table))"
+            "SELECT r.analysis, r.source, length(r.content_sha256), r.window_from, r.window_to, r.options->>'analysis' FROM "
+                + "scorecard_runs r WHERE r.run_id = (SELECT DISTINCT run_id FROM \(table))"
         )
         #expect(run == "\(analysis[0])|datasets/b2b-73/measurements.csv|64|2023-01|2025-12|\(analysis[0])\n")
     }
@@ -63,14 +64,16 @@ struct PostgresOutputTests {
         #expect(other.status == 73)
         #expect(
             other.stderr.hasPrefix(
-                "scorecard: cannot append to '\(url)': the table's columns (rank, team, roi, return, cost, quartile, note, run_id, row_number) are not this analysis' (team, measure, n,"
+                "scorecard: cannot append to '\(url)': the table's columns (rank, team, roi, return, cost, quartile, note, run_id, "
+                    + "row_number) are not this analysis' (team, measure, n,"
             ), "\(other.stderr)")
         // Server down: exit 74, nothing written anywhere.
         let down = try scorecard(["rank", "datasets/b2b-73", "--output", "postgres://127.0.0.1:1/postgres?table=x"])
         #expect(down.status == 74)
         #expect(
             down.stderr.hasPrefix(
-                "scorecard: cannot connect to PostgreSQL for 'postgres://127.0.0.1:1/postgres?table=x': connection to server at \"127.0.0.1\", port 1 failed: Connection refused"
+                "scorecard: cannot connect to PostgreSQL for 'postgres://127.0.0.1:1/postgres?table=x': connection to server at "
+                    + "\"127.0.0.1\", port 1 failed: Connection refused"
             ), "\(down.stderr)")
     }
 
@@ -85,7 +88,8 @@ struct PostgresOutputTests {
         let url = try PostgreSQLServer.server().url + "?table=" + table
         #expect(try scorecard(["trend", "datasets/b2b-73", "--output", url]).status == 0)
         let before = try PostgreSQLServer.psql(
-            "SELECT count(*), min(run_id), (SELECT count(*) FROM scorecard_runs) >= 1, md5(string_agg(t::text, '' ORDER BY row_number)) FROM \(table) t"
+            "SELECT count(*), min(run_id), (SELECT count(*) FROM scorecard_runs) >= 1, md5(string_agg(t::text, '' ORDER BY row_number)) "
+                + "FROM \(table) t"
         )
         let runsBefore = try PostgreSQLServer.psql("SELECT count(*) FROM scorecard_runs WHERE result_table = '\(table)'")
         let app = "scorecard-signal-\(UUID().uuidString.prefix(8))"
@@ -114,7 +118,8 @@ struct PostgresOutputTests {
         #expect(gone)
         #expect(
             try PostgreSQLServer.psql(
-                "SELECT count(*), min(run_id), (SELECT count(*) FROM scorecard_runs) >= 1, md5(string_agg(t::text, '' ORDER BY row_number)) FROM \(table) t"
+                "SELECT count(*), min(run_id), (SELECT count(*) FROM scorecard_runs) >= 1, md5(string_agg(t::text, '' ORDER BY "
+                    + "row_number)) FROM \(table) t"
             ) == before)
         #expect(try PostgreSQLServer.psql("SELECT count(*) FROM scorecard_runs WHERE result_table = '\(table)'") == runsBefore)
         #expect(runsBefore == "1\n")

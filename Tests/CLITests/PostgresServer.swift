@@ -125,7 +125,8 @@ enum PostgreSQLServer {
             try psql(
                 """
                 CREATE TABLE b2b_wide AS SELECT team, period, \(columns) FROM b2b_tidy GROUP BY team, period ORDER BY period DESC, team;
-                CREATE TABLE b2b_teams AS SELECT row_number() OVER (ORDER BY team) AS id, team AS name FROM (SELECT DISTINCT team FROM b2b_tidy) t;
+                CREATE TABLE b2b_teams AS SELECT row_number() OVER (ORDER BY team) AS id, team AS name FROM (SELECT DISTINCT team \
+                FROM b2b_tidy) t;
                 CREATE TABLE b2b_facts AS SELECT k.id AS team_id, f.period::date AS period_start, f.measure, f.value::numeric AS value
                     FROM (SELECT team, (period || '-01') AS period, measure, value FROM b2b_tidy) f JOIN b2b_teams k ON k.name = f.team;
                 """)

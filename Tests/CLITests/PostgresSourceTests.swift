@@ -25,7 +25,8 @@ struct PostgresSourceTests {
 
     @Test(arguments: [
         "table=b2b_tidy", "table=b2b_wide",
-        "query=SELECT k.name AS team, to_char(f.period_start, 'YYYY-MM') AS period, f.measure, f.value FROM b2b_facts f JOIN b2b_teams k ON k.id = f.team_id",
+        "query=SELECT k.name AS team, to_char(f.period_start, 'YYYY-MM') AS period, f.measure, f.value FROM b2b_facts f JOIN b2b_teams k "
+            + "ON k.id = f.team_id",
     ])
     func everyAnalysisEqualsTheCSVPath(_ source: String) throws {
         try PostgreSQLServer.sample.get()
@@ -46,7 +47,10 @@ struct PostgresSourceTests {
         #expect(r.status == 74)
         #expect(
             r.stderr == """
-                postgres://127.0.0.1:1/postgres?table=b2b_tidy: cannot connect to PostgreSQL: connection to server at "127.0.0.1", port 1 failed: Connection refused; Is the server running on that host and accepting TCP/IP connections?; expected a reachable PostgreSQL server (check the host and port, PGHOST and PGPORT) and credentials in PGPASSWORD or ~/.pgpass
+                postgres://127.0.0.1:1/postgres?table=b2b_tidy: cannot connect to PostgreSQL: connection to server at \
+                "127.0.0.1", port 1 failed: Connection refused; Is the server running on that host and accepting TCP/IP \
+                connections?; expected a reachable PostgreSQL server (check the host and port, PGHOST and PGPORT) and credentials \
+                in PGPASSWORD or ~/.pgpass
 
                 """)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
@@ -60,7 +64,9 @@ struct PostgresSourceTests {
         #expect(r.status == 74)
         #expect(
             r.stderr == """
-                \(url): cannot connect to PostgreSQL: connection to server at "\(server.environment["PGHOST"]!)", port \(server.environment["PGPORT"]!) failed: FATAL: password authentication failed for user "scorecard"; expected the right password in PGPASSWORD or ~/.pgpass
+                \(url): cannot connect to PostgreSQL: connection to server at "\(server.environment["PGHOST"]!)", port \
+                \(server.environment["PGPORT"]!) failed: FATAL: password authentication failed for user "scorecard"; expected the \
+                right password in PGPASSWORD or ~/.pgpass
 
                 """)
         for text in [r.stderr, r.stdout] {
@@ -72,7 +78,8 @@ struct PostgresSourceTests {
         #expect(inURL.status == 64)
         #expect(
             inURL.stderr
-                == "command line: the PostgreSQL URL holds a password (user:password@); expected the password in PGPASSWORD or ~/.pgpass, never on the command line\n"
+                == "command line: the PostgreSQL URL holds a password (user:password@); expected the password in PGPASSWORD or "
+                + "~/.pgpass, never on the command line\n"
         )
     }
 
@@ -82,7 +89,8 @@ struct PostgresSourceTests {
             """
             DROP TABLE IF EXISTS null_team;
             CREATE TABLE null_team (team text, period text, measure text, value double precision);
-            INSERT INTO null_team VALUES ('North', '2024-01', 'revenue', 1), (NULL, '2024-02', 'revenue', 2), ('North', '2024-03', 'revenue', 3);
+            INSERT INTO null_team VALUES ('North', '2024-01', 'revenue', 1), (NULL, '2024-02', 'revenue', 2), ('North', \
+            '2024-03', 'revenue', 3);
             """)
         let url = server.url + "?query=SELECT * FROM null_team ORDER BY period"
         let r = try scorecard(["trend", url])
@@ -99,7 +107,8 @@ struct PostgresSourceTests {
             """
             DROP TABLE IF EXISTS text_value;
             CREATE TABLE text_value (team text, period text, measure text, value text);
-            INSERT INTO text_value SELECT 'T' || (i % 3), '2024-' || lpad((1 + i / 3)::text, 2, '0'), 'revenue', i::text FROM generate_series(0, 29) i;
+            INSERT INTO text_value SELECT 'T' || (i % 3), '2024-' || lpad((1 + i / 3)::text, 2, '0'), 'revenue', i::text FROM \
+            generate_series(0, 29) i;
             UPDATE text_value SET value = 'abc' WHERE team = 'T1' AND period = '2024-05';
             """)
         let url = server.url + "?table=text_value"
@@ -108,7 +117,8 @@ struct PostgresSourceTests {
         // The UPDATE moved the row to the end of the table.
         #expect(
             r.stderr
-                == "\(url): row 30, column value: value \"abc\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value\n"
+                == "\(url): row 30, column value: value \"abc\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or "
+                + "empty/NA/NaN/null for a missing value\n"
         )
     }
 
@@ -163,17 +173,20 @@ struct PostgresSourceTests {
         #expect(missing.status == 66)
         #expect(
             missing.stderr
-                == "\(server.url)?table=no_such_table: cannot read the table: relation \"no_such_table\" does not exist (SQLSTATE 42P01); expected an existing table (and schema) the user may read\n"
+                == "\(server.url)?table=no_such_table: cannot read the table: relation \"no_such_table\" does not exist (SQLSTATE "
+                + "42P01); expected an existing table (and schema) the user may read\n"
         )
         let bad = try scorecard(["trend", server.url + "?query=SELEC 1"])
         #expect(bad.status == 64)
         #expect(
             bad.stderr
-                == "\(server.url)?query=SELEC 1: the server refused the query: syntax error at or near \"SELEC\" (SQLSTATE 42601); expected a query the server accepts\n"
+                == "\(server.url)?query=SELEC 1: the server refused the query: syntax error at or near \"SELEC\" (SQLSTATE 42601); "
+                + "expected a query the server accepts\n"
         )
         // A query cannot change data: the read runs in a read-only transaction.
         try PostgreSQLServer.psql(
-            "DROP TABLE IF EXISTS keep_me; CREATE TABLE keep_me (team text, period text, measure text, value float8); INSERT INTO keep_me VALUES ('A', '2024-01', 'x', 1)"
+            "DROP TABLE IF EXISTS keep_me; CREATE TABLE keep_me (team text, period text, measure text, value float8); INSERT INTO "
+                + "keep_me VALUES ('A', '2024-01', 'x', 1)"
         )
         let writing = try scorecard(["trend", server.url + "?query=DELETE FROM keep_me RETURNING *"])
         #expect(writing.status == 74 || writing.status == 64)
@@ -187,7 +200,8 @@ struct PostgresSourceTests {
             """
             CREATE SCHEMA IF NOT EXISTS sales; DROP TABLE IF EXISTS sales."Monthly Figures";
             CREATE TABLE sales."Monthly Figures" (team text, period text, revenue float8, cost float8);
-            INSERT INTO sales."Monthly Figures" SELECT 'T' || (i % 2), '2024-' || lpad((1 + i / 2)::text, 2, '0'), i * 1.5, i FROM generate_series(0, 11) i;
+            INSERT INTO sales."Monthly Figures" SELECT 'T' || (i % 2), '2024-' || lpad((1 + i / 2)::text, 2, '0'), i * 1.5, i \
+            FROM generate_series(0, 11) i;
             """)
         let url = server.url + "?schema=sales&table=Monthly%20Figures"
         let r = try scorecard(["validate", url])

@@ -35,7 +35,8 @@ struct SQLiteTests {
             try db.execute(
                 sql: """
                     CREATE TABLE b2b_wide AS SELECT team, period, \(columns) FROM b2b_tidy GROUP BY team, period ORDER BY period DESC, team;
-                    CREATE TABLE b2b_teams AS SELECT row_number() OVER (ORDER BY team) AS id, team AS name FROM (SELECT DISTINCT team FROM b2b_tidy);
+                    CREATE TABLE b2b_teams AS SELECT row_number() OVER (ORDER BY team) AS id, team AS name FROM (SELECT DISTINCT \
+                    team FROM b2b_tidy);
                     CREATE TABLE b2b_facts AS SELECT k.id AS team_id, f.period || '-01' AS period_start, f.measure, f.value
                         FROM b2b_tidy f JOIN b2b_teams k ON k.name = f.team;
                     """)
@@ -79,7 +80,8 @@ struct SQLiteTests {
 
     @Test(arguments: [
         "table=b2b_tidy", "table=b2b_wide",
-        "query=SELECT k.name AS team, substr(f.period_start, 1, 7) AS period, f.measure, f.value FROM b2b_facts f JOIN b2b_teams k ON k.id = f.team_id",
+        "query=SELECT k.name AS team, substr(f.period_start, 1, 7) AS period, f.measure, f.value FROM b2b_facts f JOIN b2b_teams k ON "
+            + "k.id = f.team_id",
     ])
     func everyAnalysisEqualsTheCSVPath(_ source: String) throws {
         let db = try Self.sampleDatabase()
@@ -135,7 +137,9 @@ struct SQLiteTests {
             let run = try Row.fetchOne(
                 db,
                 sql:
-                    "SELECT r.analysis, r.source, length(r.content_sha256), r.window_from, r.window_to, json_extract(r.options, '$.analysis'), (SELECT count(DISTINCT run_id) FROM \(table)) FROM scorecard_runs r WHERE r.run_id = (SELECT DISTINCT run_id FROM \(table))"
+                    "SELECT r.analysis, r.source, length(r.content_sha256), r.window_from, r.window_to, json_extract(r.options, "
+                    + "'$.analysis'), (SELECT count(DISTINCT run_id) FROM \(table)) FROM scorecard_runs r WHERE r.run_id = (SELECT "
+                    + "DISTINCT run_id FROM \(table))"
             )!
             #expect(run[0] as String == analysis[0])
             #expect(run[1] as String == "datasets/b2b-73/measurements.csv")
@@ -169,7 +173,8 @@ struct SQLiteTests {
         #expect(other.status == 73)
         #expect(
             other.stderr.hasPrefix(
-                "scorecard: cannot append to '\(url)': the table's columns (rank, team, roi, return, cost, quartile, note, run_id, row_number) are not this analysis' (team, measure, n,"
+                "scorecard: cannot append to '\(url)': the table's columns (rank, team, roi, return, cost, quartile, note, run_id, "
+                    + "row_number) are not this analysis' (team, measure, n,"
             ), "\(other.stderr)")
         // The refused runs left no row in scorecard_runs (one transaction): 3 runs were written, the replace dropped none of them.
         #expect(try DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM scorecard_runs") } == 3)
@@ -214,7 +219,8 @@ struct SQLiteTests {
             try db.execute(
                 sql: """
                     CREATE TABLE null_team (team TEXT, period TEXT, measure TEXT, value REAL);
-                    INSERT INTO null_team VALUES ('North', '2024-01', 'revenue', 1), (NULL, '2024-02', 'revenue', 2), ('North', '2024-03', 'revenue', 3);
+                    INSERT INTO null_team VALUES ('North', '2024-01', 'revenue', 1), (NULL, '2024-02', 'revenue', 2), ('North', \
+                    '2024-03', 'revenue', 3);
                     CREATE TABLE text_value (team TEXT, period TEXT, measure TEXT, value);
                     """)
             for i in 0..<30 {
@@ -228,14 +234,16 @@ struct SQLiteTests {
         #expect(null.status == 65)
         #expect(
             null.stderr
-                == "\(nullURL): query row 2, column team: an empty team name in the team column; expected a non-empty team name in UTF-8 text\n"
+                == "\(nullURL): query row 2, column team: an empty team name in the team column; expected a non-empty team name in UTF-8 "
+                + "text\n"
         )
         let textURL = "sqlite:\(path)?table=text_value"
         let text = try scorecard(["trend", textURL])
         #expect(text.status == 65)
         #expect(
             text.stderr
-                == "\(textURL): row 14, column value: value \"abc\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value\n"
+                == "\(textURL): row 14, column value: value \"abc\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, "
+                + "or empty/NA/NaN/null for a missing value\n"
         )
     }
 

@@ -25,7 +25,8 @@ struct ByteStreamTests {
         do {
             let r = try read()
             return
-                "\(r.panel.teams) \(r.panel.measures) \(r.panel.firstPeriod) \(r.panel.periodCount) \(r.panel.values.map { $0.isNaN ? "NaN" : "\($0)" }) \(r.rowCount)"
+                "\(r.panel.teams) \(r.panel.measures) \(r.panel.firstPeriod) \(r.panel.periodCount) "
+                + "\(r.panel.values.map { $0.isNaN ? "NaN" : "\($0)" }) \(r.rowCount)"
         } catch {
             return "\(error)"
         }

@@ -67,7 +67,8 @@ struct ExportFormatsTests {
         #expect(r.panel.periodCount == 4)
         #expect(
             r.notes.map(\.description) == [
-                "m.csv: note: month-end dates read as months: 3 dates, at most one a month (2024-01-31 → 2024-01); pass --frequency to choose"
+                "m.csv: note: month-end dates read as months: 3 dates, at most one a month (2024-01-31 → 2024-01); pass --frequency to "
+                    + "choose"
             ])
         // Quarter ends, one a quarter: quarterly.
         let q = try MeasurementsReader.read(text: "team,period,x\nA,2024-03-31,1\nA,2024-06-30,2\nA,2024-12-31,3\n", file: "m.csv")

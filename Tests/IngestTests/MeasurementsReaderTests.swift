@@ -42,7 +42,8 @@ struct MeasurementsReaderTests {
     @Test func awkwardButValid() throws {
         // BOM, CRLF, quoted names with commas, quotes, line breaks and non-ASCII; missing tokens.
         let text =
-            "\u{FEFF}team,period,measure,value\r\n\"Acme, \"\"North\"\"\",2024,rev,1.5\r\n\"Zürich\nTeam\",2024,rev,NaN\r\nNA,2025,rev,null\r\nNA,2026,\"rev\",\"7\"\r\n"
+            "\u{FEFF}team,period,measure,value\r\n\"Acme, "
+            + "\"\"North\"\"\",2024,rev,1.5\r\n\"Zürich\nTeam\",2024,rev,NaN\r\nNA,2025,rev,null\r\nNA,2026,\"rev\",\"7\"\r\n"
         let p = try read(text)
         #expect(p.teams == ["Acme, \"North\"", "NA", "Zürich\nTeam"])
         #expect(p.frequency == .year)
@@ -87,39 +88,48 @@ struct MeasurementsReaderTests {
         ),
         (
             "team,period,measure,value\nA,2024-01,x,\"1,5\"\n",
-            "m.csv:2:14: value \"1,5\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value; use a point as the decimal separator and no thousands separators"
+            "m.csv:2:14: value \"1,5\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a "
+                + "missing value; use a point as the decimal separator and no thousands separators"
         ),
         (
             "team,period,measure,value\nA,2024-01,x,1e400\n",
-            "m.csv:2:13: value \"1e400\" is not a finite number; expected a decimal number within ±1.8e308, or empty/NA/NaN/null for a missing value"
+            "m.csv:2:13: value \"1e400\" is not a finite number; expected a decimal number within ±1.8e308, or empty/NA/NaN/null for a "
+                + "missing value"
         ),
         (
             "team,period,measure,value\nA,2024-01,x,inf\n",
-            "m.csv:2:13: value \"inf\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value"
+            "m.csv:2:13: value \"inf\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a "
+                + "missing value"
         ),
         (
             "team,period,measure,value\nA,2024-01,x,na\n",
-            "m.csv:2:13: value \"na\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value"
+            "m.csv:2:13: value \"na\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a "
+                + "missing value"
         ),
         (
             "team,period,measure,value\nA,2024-13,x,1\n",
-            "m.csv:2:3: period \"2024-13\" is not a period; expected a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31, or a date such as 2024/01/31, 31/01/2024 (with --date-order dmy) or Jan 2024"
+            "m.csv:2:3: period \"2024-13\" is not a period; expected a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or "
+                + "day 2024-01-31, or a date such as 2024/01/31, 31/01/2024 (with --date-order dmy) or Jan 2024"
         ),
         (
             "team,period,measure,value\nA,01/2024,x,1\n",
-            "m.csv:2:3: period \"01/2024\" is not a period; expected a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31, or a date such as 2024/01/31, 31/01/2024 (with --date-order dmy) or Jan 2024"
+            "m.csv:2:3: period \"01/2024\" is not a period; expected a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or "
+                + "day 2024-01-31, or a date such as 2024/01/31, 31/01/2024 (with --date-order dmy) or Jan 2024"
         ),
         (
             "team,period,measure,value\nA,2024-01,x,1\nA,2024-Q2,x,1\n",
-            "m.csv:3:3: period 2024-Q2 is a quarter, but line 2 has 2024-01, a month; expected one frequency per dataset: every period a month such as 2024-01"
+            "m.csv:3:3: period 2024-Q2 is a quarter, but line 2 has 2024-01, a month; expected one frequency per dataset: every period a "
+                + "month such as 2024-01"
         ),
         (
             "team,period,measure,value\nA,2024-01,x,1\nA,2024-01,x,2\n",
-            "m.csv:3:1: duplicate row for team \"A\", period 2024-01, measure \"x\" (first on line 2); expected one value per team, period and measure"
+            "m.csv:3:1: duplicate row for team \"A\", period 2024-01, measure \"x\" (first on line 2); expected one value per team, "
+                + "period and measure"
         ),
         (
             "team,period,measure,value\nA,2024-01,x,1\nA,2024-01,x,\n",
-            "m.csv:3:1: duplicate row for team \"A\", period 2024-01, measure \"x\" (first on line 2); expected one value per team, period and measure"
+            "m.csv:3:1: duplicate row for team \"A\", period 2024-01, measure \"x\" (first on line 2); expected one value per team, "
+                + "period and measure"
         ),
         (
             "team,period,measure,value\n\"A,2024-01,x,1\n",
@@ -127,7 +137,8 @@ struct MeasurementsReaderTests {
         ),
         (
             "team,period,measure,value\nA\"b,2024-01,x,1\n",
-            "m.csv:2:2: a double quote inside an unquoted field; expected the whole field in double quotes, with inner quotes doubled (\"a \"\"b\"\" c\")"
+            "m.csv:2:2: a double quote inside an unquoted field; expected the whole field in double quotes, with inner quotes doubled "
+                + "(\"a \"\"b\"\" c\")"
         ),
         (
             "team,period,measure,value\n\"A\"b,2024-01,x,1\n",
@@ -149,7 +160,10 @@ struct MeasurementsReaderTests {
         ("team,period,measure,value\n", "m.csv:2:1: no data rows after the header; expected at least one row of measurements"),
         (
             "name,date,kpi,value\nA,2024-01,x,1\n",
-            "m.csv:1:1: header \"name,date,kpi,value\" is not a measurements header; expected a header row team,period,measure,value (tidy) or team,period,<measure>,… (wide); or name the columns with --team-column, --period-column (and --measure-column, --value-column)"
+            "m.csv:1:1: header \"name,date,kpi,value\" is not a measurements header; expected a header row team,period,measure,value "
+                + "(tidy) or team,period,<measure>,… (wide); or name the columns with --team-column, --period-column "
+                + "(and --measure-column, "
+                + "--value-column)"
         ),
         (
             "team,period,x,x\nA,2024-01,1,2\n",
@@ -158,7 +172,8 @@ struct MeasurementsReaderTests {
         ("team,period,x,\nA,2024-01,1,2\n", "m.csv:1:15: an empty measure name in the header; expected a name for every measure column"),
         (
             "team,period,x,y\nÄ,2024-01,1,zz\n",
-            "m.csv:2:13: value \"zz\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value"
+            "m.csv:2:13: value \"zz\" is not a number; expected a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a "
+                + "missing value"
         ),
     ])
     func reportsWhereAndWhat(_ text: String, _ message: String) {
@@ -209,6 +224,47 @@ struct MeasurementsReaderTests {
         } catch { Issue.record("\(error)") }
     }
 
+    /// The cell store keeps lines compactly per (team, period) and cuts its axes once 256 teams
+    /// are in (issue #15): rows sorted by team, by period or by measure (whose lines of one team
+    /// and period lie 72,000 apart, past 16 bits, so their chunks switch to full lines) give one
+    /// panel, value for value, and a late duplicate still names the first row's line.
+    @Test func rowOrderNeverChangesThePanel() throws {
+        let teams = 300
+        let measures = 3
+        let periods = 120
+        func row(_ t: Int, _ m: Int, _ p: Int) -> String {
+            let team = "T" + String(String(t + 1000).dropFirst())
+            let month = String(String(p % 12 + 101).dropFirst())
+            return "\(team),\(2015 + p / 12)-\(month),m\(m),\(t * 1000 + p * 5 + m)\n"
+        }
+        var byTeam = "team,period,measure,value\n"
+        for t in 0..<teams { for p in 0..<periods { for m in 0..<measures { byTeam += row(t, m, p) } } }
+        var byPeriod = "team,period,measure,value\n"
+        for p in 0..<periods { for t in 0..<teams { for m in 0..<measures { byPeriod += row(t, m, p) } } }
+        var byMeasure = "team,period,measure,value\n"
+        for m in 0..<measures { for p in 0..<periods { for t in 0..<teams { byMeasure += row(t, m, p) } } }
+        let panels = try [byTeam, byPeriod, byMeasure].map { try MeasurementsReader.read(text: $0, file: "m.csv").panel }
+        #expect(panels[0].teamCount == teams && panels[0].measureCount == measures && panels[0].periodCount == periods)
+        #expect(panels[0][7, 2, 100] == Double(7 * 1000 + 100 * 5 + 2))
+        #expect(panels[0].presentCount == teams * measures * periods)
+        #expect(panels[1] == panels[0])
+        #expect(panels[2] == panels[0])
+        // A late duplicate of the first row and of the row just before it, in a chunk of full lines.
+        for (t, m, p, team, period, measure, first) in [
+            (0, 0, 0, "T000", "2015-01", "m0", 2), (299, 2, 119, "T299", "2024-12", "m2", 108_001),
+        ] {
+            #expect(throws: InputErrors.self) { try MeasurementsReader.read(text: byMeasure + row(t, m, p), file: "m.csv") }
+            do { _ = try MeasurementsReader.read(text: byMeasure + row(t, m, p), file: "m.csv") } catch let e as InputErrors {
+                #expect(
+                    e.errors.map(\.description) == [
+                        "m.csv:108002:1: duplicate row for team \"\(team)\", period \(period), measure \"\(measure)\" "
+                            + "(first on line \(first)); "
+                            + "expected one value per team, period and measure"
+                    ])
+            }
+        }
+    }
+
     /// Two halves on two cores give exactly what one core gives, duplicates across the split included.
     @Test func parallelSplitMatchesSerial() throws {
         var csv = "team,period,measure,value\n"
@@ -232,7 +288,8 @@ struct MeasurementsReaderTests {
         } catch let e as InputErrors {
             #expect(
                 e.errors.map(\.description) == [
-                    "\(path):180002:1: duplicate row for team \"T,0\", period 2024-01, measure \"m0\" (first on line 2); expected one value per team, period and measure"
+                    "\(path):180002:1: duplicate row for team \"T,0\", period 2024-01, measure \"m0\" (first on line 2); expected one "
+                        + "value per team, period and measure"
                 ])
         }
         // An error in the second half names its absolute line.

@@ -105,8 +105,8 @@ extension MeasurementsReader {
     /// A stream read into a panel (tests, and every source that is not a file).
     static func read(stream: inout some ByteStream, file: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> Result
     {
-        let parsed = [try segment(stream: &stream, file: file, limits: limits, options: options)]
+        var parsed = [try segment(stream: &stream, file: file, limits: limits, options: options)]
         defer { for item in parsed { item.cells.deallocate() } }
-        return try merge(parsed, file: file, limits: limits, options: options)
+        return try merge(&parsed, file: file, limits: limits, options: options)
     }
 }

@@ -71,38 +71,31 @@ enum DecimalParser {
         var digits = 0
         var exponent = 0
         var truncated = false
-        while i < end, p[i] &- 48 < 10 {
+        // Digits, then a point and more digits: past the 19th significant digit an integer digit
+        // only scales (and a fraction digit is dropped); a leading zero of a fraction scales.
+        var fraction = false
+        while i < end {
             let d = UInt64(p[i] &- 48)
+            if d >= 10 {
+                if p[i] != 46 || fraction { break }  // .
+                fraction = true
+                i += 1
+                continue
+            }
             digits += 1
             if significant > 0 || d != 0 {
                 if significant < 19 {
                     mantissa = mantissa &* 10 &+ d
                     significant += 1
+                    if fraction { exponent -= 1 }
                 } else {
-                    exponent += 1
+                    if !fraction { exponent += 1 }
                     truncated = truncated || d != 0
                 }
+            } else if fraction {
+                exponent -= 1
             }
             i += 1
-        }
-        if i < end, p[i] == 46 {  // .
-            i += 1
-            while i < end, p[i] &- 48 < 10 {
-                let d = UInt64(p[i] &- 48)
-                digits += 1
-                if significant > 0 || d != 0 {
-                    if significant < 19 {
-                        mantissa = mantissa &* 10 &+ d
-                        significant += 1
-                        exponent -= 1
-                    } else {
-                        truncated = truncated || d != 0
-                    }
-                } else {
-                    exponent -= 1
-                }
-                i += 1
-            }
         }
         if digits == 0 { return .invalid }
         if i < end, p[i] == 101 || p[i] == 69 {  // e E

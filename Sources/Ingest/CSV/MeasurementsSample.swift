@@ -5,7 +5,9 @@ import Glibc
 /// The header and first records of a measurements file as text, for `scorecard init` to
 /// guess which column is which before the file is read for real.
 public struct MeasurementsSample: Sendable {
+    /// The header row's names, as written.
     public var headers: [String]
+    /// The first records' fields, as written (quotes undone).
     public var rows: [[String]]
 
     /// Reads at most `maxBytes` from the start of the file (a BOM skipped) and splits whole
@@ -72,6 +74,8 @@ public struct MeasurementsSample: Sendable {
         return nil
     }
 
+    /// What a value cell holds: nothing (or a missing-value token), a plain number, a number as
+    /// exports write it (currency, thousands separators, %), or text.
     public enum NumberKind: Equatable { case missing, plain, exported, text }
 
     /// How a value cell reads: missing, a plain number, a number only as exports write it, or text.

@@ -100,7 +100,8 @@ struct SegmentParser {
         InputError(
             file: file, line: line, column: 1,
             problem:
-                "duplicate row for team \"\(team)\", period \(period), measure \"\(measure)\" (first \(firstFile.map { "in \($0), " } ?? "")on line \(firstLine))",
+                "duplicate row for team \"\(team)\", period \(period), measure \"\(measure)\" (first "
+                + "\(firstFile.map { "in \($0), " } ?? "")on line \(firstLine))",
             expected: "one value per team, period and measure\(firstFile == nil ? "" : " across all files")")
     }
     /// The physical line of the next record (relative numbering for a second segment).
@@ -394,10 +395,14 @@ struct SegmentParser {
             let (a, o1) = teams.count.multipliedReportingOverflow(by: measureCount)
             let (extent, o2) = a.multipliedReportingOverflow(by: hi - lo + 1)
             var problem: String?
-            if o1 || o2 || extent > limits.maxPanelCells || !cells.ensure(team: team, measure: measure, period: period) {
+            if o1 || o2 || extent > limits.maxPanelCells
+                || !cells.ensure(
+                    team: team, measure: measure, period: period, measures: measureCount, periods: lo...hi)
+            {
                 let frequency = self.frequency ?? .month
                 let span =
-                    "\(teams.count) teams × \(measureCount) measures × \(hi - lo + 1) \(frequency.rawValue)s, \(Period(frequency: frequency, ordinal: lo)) to \(Period(frequency: frequency, ordinal: hi)), so far"
+                    "\(teams.count) teams × \(measureCount) measures × \(hi - lo + 1) \(frequency.rawValue)s, "
+                    + "\(Period(frequency: frequency, ordinal: lo)) to \(Period(frequency: frequency, ordinal: hi)), so far"
                 problem =
                     cells.allocationFailed
                     ? "no memory left for the panel (\(span))"
@@ -525,7 +530,8 @@ struct SegmentParser {
                 report(
                     b, recordStart: recordStart, at: f.start,
                     problem:
-                        "period \(text) is a \(unfit.frequency.rawValue), which does not fall into one \(target.rawValue) (--frequency \(target.rawValue))",
+                        "period \(text) is a \(unfit.frequency.rawValue), which does not fall into one \(target.rawValue) (--frequency "
+                        + "\(target.rawValue))",
                     expected: "--frequency \(unfit.frequency.rawValue) or a coarser frequency the data's periods nest in")
             } else if periodProblem == .needsOrder {
                 report(
@@ -535,7 +541,8 @@ struct SegmentParser {
                 report(
                     b, recordStart: recordStart, at: f.start, problem: "period \(text) is not a period",
                     expected:
-                        "a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31, or a date such as 2024/01/31, 31/01/2024 (with --date-order dmy) or Jan 2024"
+                        "a month 2024-01, quarter 2024-Q1, ISO week 2024-W05, year 2024 or day 2024-01-31, or a date such as 2024/01/31, "
+                        + "31/01/2024 (with --date-order dmy) or Jan 2024"
                 )
             }
             return nil
@@ -545,7 +552,8 @@ struct SegmentParser {
                 report(
                     b, recordStart: recordStart, at: f.start,
                     problem:
-                        "period \(period) is a \(period.frequency.rawValue), but line \(frequencyLine) has \(frequencyLabel), a \(frequency.rawValue)",
+                        "period \(period) is a \(period.frequency.rawValue), but line \(frequencyLine) has \(frequencyLabel), a "
+                        + "\(frequency.rawValue)",
                     expected: "one frequency per dataset: every period a \(frequency.rawValue) such as \(frequency.example)")
                 return nil
             }

@@ -20,20 +20,49 @@ extension MeasurementsReader {
         return nil
     }
 
-    static func otherSegment(_ path: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> SegmentParser {
-        if SQLiteLocation.isURL(path) { return try SQLiteReader.segment(SQLiteLocation(parsing: path), limits: limits, options: options) }
-        if Workbook.isWorkbookPath(path) { return try ExcelReader.segment(path: path, limits: limits, options: options).0 }
-        return try PostgresReader.segment(PostgresLocation(parsing: path), limits: limits, options: options)
+    /// A source that is not a CSV file, parsed for `--data a --data b`: its segment, its notes
+    /// (a workbook's "read the first of N sheets"), and how a problem found at the merge is
+    /// located in the source's own terms.
+    struct OtherSegment {
+        var parser: SegmentParser
+        var notes: [InputNote]
+        var relocate: @Sendable (InputError) -> InputError
+        /// A workbook's sheet, whose rows other files' problems may name.
+        var sheet: SheetLines? = nil
+    }
+
+    static func otherSegment(_ path: String, limits: ReadLimits, options: ReadOptions = ReadOptions()) throws -> OtherSegment {
+        if Workbook.isWorkbookPath(path) {
+            let (parser, notes, map) = try ExcelReader.segment(path: path, limits: limits, options: options)
+            return OtherSegment(parser: parser, notes: notes, relocate: { map.relocate($0) }, sheet: map)
+        }
+        let parser: SegmentParser
+        let label: String
+        let rowWord: String
+        if SQLiteLocation.isURL(path) {
+            let location = try SQLiteLocation(parsing: path)
+            parser = try SQLiteReader.segment(location, limits: limits, options: options)
+            label = location.label
+            rowWord = location.rowWord
+        } else {
+            let location = try PostgresLocation(parsing: path)
+            parser = try PostgresReader.segment(location, limits: limits, options: options)
+            label = location.label
+            rowWord = location.rowWord
+        }
+        let header = parser.headerNames
+        return OtherSegment(
+            parser: parser, notes: [], relocate: { MeasurementsReader.relocate($0, label: label, rowWord: rowWord, header: header) })
     }
 
     /// One source's segment merged into measurements, its problems located as the source names them.
     static func mergeOne(
         _ segment: SegmentParser, label: String, rowWord: String, limits: ReadLimits, options: ReadOptions = ReadOptions()
     ) throws -> Result {
-        let parsed = [segment]
+        var parsed = [segment]
         defer { for item in parsed { item.cells.deallocate() } }
         do {
-            return try merge(parsed, file: label, limits: limits, options: options)
+            return try merge(&parsed, file: label, limits: limits, options: options)
         } catch let e as InputErrors {
             throw InputErrors(
                 e.errors.map { relocate($0, label: label, rowWord: rowWord, header: parsed[0].headerNames) }, measuresSeen: e.measuresSeen)

@@ -13,6 +13,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public var sqlState: String?
     /// The connection itself failed (refused, authentication, lost).
     public var connectionFailed: Bool
+    /// The message, with its SQLSTATE when there is one.
     public var description: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
 
     /// As an input problem: exit 74 for the connection and the server's own failures
@@ -180,12 +181,14 @@ public final class PostgresConnection {
         guard PQresultStatus(r) == PGRES_COPY_IN else { throw error(of: r) }
     }
 
+    /// Sends rows of a `COPY … FROM STDIN` (CSV text, whole or in pieces).
     public func copyIn(_ bytes: UnsafeBufferPointer<UInt8>) throws(PostgresError) {
         guard bytes.count > 0 else { return }
         let ok = bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(connection, $0.baseAddress, Int32($0.count)) }
         if ok != 1 { throw lastError() }
     }
 
+    /// Ends a `COPY … FROM STDIN`; throws the server's error when it refused the rows.
     public func endCopyIn() throws(PostgresError) {
         if PQputCopyEnd(connection, nil) != 1 { throw lastError() }
         var failure: PostgresError?

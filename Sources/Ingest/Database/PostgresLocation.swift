@@ -6,17 +6,24 @@
 /// no secret is ever on a command line, in `ps`, or in a message. Parts the URL leaves out
 /// (host, port, user, database) also fall back to libpq's environment (PGHOST, PGPORT …).
 public struct PostgresLocation: Sendable, Equatable {
+    /// Server host (or Unix socket folder); nil: libpq's default (PGHOST).
     public var host: String?
+    /// Server port; nil: libpq's default (PGPORT).
     public var port: String?
+    /// User name; nil: libpq's default (PGUSER).
     public var user: String?
+    /// Database name; nil: libpq's default (PGDATABASE).
     public var database: String?
+    /// `?schema=`: the schema of `table`; nil: the search path.
     public var schema: String?
     /// Exactly one of `table` and `query` is set.
     public var table: String?
+    /// `?query=`: a SELECT whose rows are the measurements.
     public var query: String?
     /// The URL as given (it holds no secret), for messages and provenance.
     public var label: String
 
+    /// Whether the argument is a PostgreSQL URL (`postgres://` or `postgresql://`).
     public static func isURL(_ text: String) -> Bool {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
@@ -26,7 +33,8 @@ public struct PostgresLocation: Sendable, Equatable {
     public init(parsing text: String, tableRequired: Bool = false) throws {
         label = text
         let expected =
-            "postgres://[user@]host[:port]/database?table=NAME or ?query=SELECT … (optionally &schema=NAME); the password comes from PGPASSWORD or ~/.pgpass"
+            "postgres://[user@]host[:port]/database?table=NAME or ?query=SELECT … (optionally &schema=NAME); the password comes from "
+            + "PGPASSWORD or ~/.pgpass"
         func fail(_ problem: String) -> InputError { InputError(.usage, file: "command line", problem: problem, expected: expected) }
         guard let schemeEnd = text.range(of: "://") else { throw fail("\"\(text)\" is not a PostgreSQL URL") }
         var rest = Substring(text[schemeEnd.upperBound...])

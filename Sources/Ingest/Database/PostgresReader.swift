@@ -17,7 +17,8 @@ enum PostgresReader {
         let sql: String
         do throws(PostgresError) {
             try connection.execute(
-                "BEGIN TRANSACTION READ ONLY; SET LOCAL client_encoding = 'UTF8'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL extra_float_digits = 1; SET LOCAL IntervalStyle = 'iso_8601'"
+                "BEGIN TRANSACTION READ ONLY; SET LOCAL client_encoding = 'UTF8'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL "
+                    + "extra_float_digits = 1; SET LOCAL IntervalStyle = 'iso_8601'"
             )
             if let table = location.table {
                 var name = try connection.identifier(table)

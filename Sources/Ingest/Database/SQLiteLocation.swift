@@ -2,13 +2,16 @@
 /// `sqlite:path.db?query=SELECT …` (the path relative to the working folder; `%XX`
 /// escapes decoded as in a PostgreSQL URL).
 public struct SQLiteLocation: Sendable, Equatable {
+    /// The database file's path.
     public var path: String
     /// Exactly one of `table` and `query` is set.
     public var table: String?
+    /// `?query=`: a SELECT whose rows are the measurements.
     public var query: String?
     /// The argument as given, for messages and provenance.
     public var label: String
 
+    /// Whether the argument names a SQLite database (`sqlite:`).
     public static func isURL(_ text: String) -> Bool { text.hasPrefix("sqlite:") }
 
     /// - Throws: `InputError` (.usage) naming the part that is wrong.

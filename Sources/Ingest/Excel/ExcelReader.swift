@@ -17,19 +17,21 @@ enum ExcelReader {
         var map: SheetLines
     }
 
-    static func segment(path: String, limits: ReadLimits, options: ReadOptions) throws -> (SegmentParser, [InputNote]) {
+    /// The sheet's segment with its problems located, its notes, and the map that locates
+    /// problems found later (at the merge).
+    static func segment(path: String, limits: ReadLimits, options: ReadOptions) throws -> (SegmentParser, [InputNote], SheetLines) {
         let located = try locate(path: path, limits: limits, options: options)
         var parser = located.parser
         parser.errors = parser.errors.map { located.map.relocate($0) }
-        return (parser, located.notes)
+        return (parser, located.notes, located.map)
     }
 
     static func read(path: String, limits: ReadLimits, options: ReadOptions) throws -> MeasurementsReader.Result {
         let located = try locate(path: path, limits: limits, options: options)
-        let parsed = [located.parser]
+        var parsed = [located.parser]
         defer { for item in parsed { item.cells.deallocate() } }
         do {
-            var result = try MeasurementsReader.merge(parsed, file: located.map.label, limits: limits, options: options)
+            var result = try MeasurementsReader.merge(&parsed, file: located.map.label, limits: limits, options: options)
             result.notes = located.notes + result.notes
             return result
         } catch let e as InputErrors {
@@ -57,7 +59,8 @@ enum ExcelReader {
                     InputNote(
                         file: path,
                         message:
-                            "the workbook has \(book.sheets.count) sheets (\(names)): read the first, \"\(sheet.name)\"; choose another with --sheet"
+                            "the workbook has \(book.sheets.count) sheets (\(names)): read the first, \"\(sheet.name)\"; choose another "
+                            + "with --sheet"
                     ))
             }
         }
@@ -114,7 +117,52 @@ struct SheetLines: Sendable {
         e.file = label + "!" + (field.map { SheetLines.columnName($0) + String(row) } ?? "\(row):\(row)")
         e.line = nil
         e.column = nil
+        e.problem = reworded(e.problem, field: field)
         return e
+    }
+
+    /// Another file's problem that names a line of this sheet ("(first in book.xlsx[Sheet1], on
+    /// line 3)", "but book.xlsx[Sheet1] line 3 has"), with the sheet's row instead.
+    func rewordedMentions(_ problem: String) -> String {
+        var out = ""
+        var rest = Substring(problem)
+        while let range = rest.firstRange(of: label) {
+            out += rest[..<range.upperBound]
+            rest = rest[range.upperBound...]
+            for joint in [", on line ", " line "] where rest.hasPrefix(joint) {
+                let digits = rest.dropFirst(joint.count).prefix { $0.isASCII && $0.isNumber }
+                guard let line = Int(digits) else { continue }
+                out += (joint == " line " ? " row " : ", on row ") + String(row(ofLine: line))
+                rest = rest.dropFirst(joint.count + digits.count)
+                break
+            }
+        }
+        return out + rest
+    }
+
+    /// The CSV reader's words for other lines of the same sheet, in the sheet's terms: "(first
+    /// on line 17)" → "(first on row 17)", an example value's "(line 17)" → "(at C17)" (in the
+    /// problem's column), "but line 17 has" → "but row 17 has", "of line 17" → "of row 17".
+    /// A line of another file ("(first in a.csv, on line 3)") is that file's and stays.
+    func reworded(_ problem: String, field: Int?) -> String {
+        guard problem.contains("line ") else { return problem }
+        var out = ""
+        var rest = Substring(problem)
+        let prefixes = ["(first on ", "(", "but ", "of "]
+        while let range = rest.firstRange(of: "line ") {
+            let before = rest[..<range.lowerBound]
+            let digits = rest[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
+            guard let prefix = prefixes.first(where: { before.hasSuffix($0) }), let line = Int(digits) else {
+                out += rest[..<range.upperBound]
+                rest = rest[range.upperBound...]
+                continue
+            }
+            out += before
+            let row = row(ofLine: line)
+            if prefix == "(", let field { out += "at \(SheetLines.columnName(field))\(row)" } else { out += "row \(row)" }
+            rest = rest[range.upperBound...].dropFirst(digits.count)
+        }
+        return out + rest
     }
 
     /// The field holding the header's `column`-th Unicode scalar.
@@ -297,7 +345,8 @@ struct SheetReader {
         if column < fields || column <= previous {
             throw InputErrors([
                 malformed(
-                    "cells out of order (column \(SheetLines.columnName(column)) after \(SheetLines.columnName(Swift.max(previous, fields - 1))))"
+                    "cells out of order (column \(SheetLines.columnName(column)) after "
+                        + "\(SheetLines.columnName(Swift.max(previous, fields - 1))))"
                 )
             ])
         }
@@ -326,7 +375,7 @@ struct SheetReader {
         }
         var text: [UInt8]
         switch type {
-        case Array("s".utf8):
+        case CellType.shared:
             guard let i = Int(String(decoding: trimmed(value), as: UTF8.self)), i >= 0, i < book.stringCount else {
                 cellError(
                     "shared string \"\(String(decoding: value, as: UTF8.self))\" does not exist (the workbook has \(book.stringCount))",
@@ -334,18 +383,18 @@ struct SheetReader {
                 return
             }
             text = Array(book.string(i))
-        case Array("str".utf8), Array("inlineStr".utf8):
+        case CellType.formulaText, CellType.inline:
             text = XMLScanner.unescapeXstring(value)
-        case Array("b".utf8):
+        case CellType.boolean:
             text = Array((trimmed(value) == [49] ? "TRUE" : "FALSE").utf8)
-        case Array("e".utf8):
+        case CellType.error:
             let code = String(decoding: trimmed(value), as: UTF8.self)
             if code == "#N/A" { return }  // not available: a missing value
             cellError(
                 "the cell holds the error value \(code)",
                 expected: "a value, or an empty cell or #N/A for a missing one (fix the formula)")
             return
-        case Array("d".utf8):
+        case CellType.date:
             // An ISO 8601 date (strict OOXML): the day, with its time unless midnight.
             text = trimmed(value)
             if text.count >= 19 && text[10] == 84 {
@@ -363,7 +412,20 @@ struct SheetReader {
         fields = column + 1
     }
 
+    /// The cell types (`t="…"`) read differently from a number, made once: a pattern built in
+    /// the `switch` would allocate for every cell.
+    enum CellType {
+        static let shared = Array("s".utf8)
+        static let formulaText = Array("str".utf8)
+        static let inline = Array("inlineStr".utf8)
+        static let boolean = Array("b".utf8)
+        static let error = Array("e".utf8)
+        static let date = Array("d".utf8)
+    }
+
     func trimmed(_ v: [UInt8]) -> [UInt8] {
+        // Most cells have no blanks around them: the array itself, not a copy.
+        if let f = v.first, let l = v.last, !XMLScanner.isSpace(f) && !XMLScanner.isSpace(l) { return v }
         var s = v[...]
         while let f = s.first, XMLScanner.isSpace(f) { s.removeFirst() }
         while let l = s.last, XMLScanner.isSpace(l) { s.removeLast() }

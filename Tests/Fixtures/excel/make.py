@@ -138,6 +138,41 @@ def corpus():
           8: [("A8", s(5)), ("B8", n(43889.5, 1)), ("C8", s(6)), ("D8", n(0.125, 2))],
           9: [("A9", s(5)), ("B9", n(43920, 1)), ("C9", s(6)), ("D9", n(7))]}
     case("ok-xlsx-1904-dates-na-gaps", book, ok, strings=STRINGS, date1904=True)
+    # Issue #15: every place a message names is the sheet's, never a line of the CSV it renders as.
+    # The header on row 2 (row 1 blank), a duplicate of row 3 on row 6.
+    dup = {2: [("A2", s(0)), ("B2", s(1)), ("C2", s(2)), ("D2", s(3))],
+           3: [("A3", s(4)), ("B3", inline("2024-01")), ("C3", s(6)), ("D3", n(10))],
+           4: [("A4", s(5)), ("B4", inline("2024-01")), ("C4", s(6)), ("D4", n(12))],
+           6: [("A6", s(4)), ("B6", inline("2024-01")), ("C6", s(6)), ("D6", n(11))]}
+    case("xlsx-duplicate-row", book, dup, strings=STRINGS)
+    # Values as exports write them: each cell, then the column's summary with its first example's cell.
+    case("xlsx-values-exported", book, {**HEADER,
+         2: [("A2", s(4)), ("B2", inline("2024-01")), ("C2", s(6)), ("D2", inline("$1,200"))],
+         4: [("A4", s(5)), ("B4", inline("2024-01")), ("C4", s(6)), ("D4", inline("$3,400"))]}, strings=STRINGS)
+    # A month, then a quarter three rows further (row 3 blank).
+    case("xlsx-frequency-mixed", book, {**HEADER,
+         2: [("A2", s(4)), ("B2", inline("2024-01")), ("C2", s(6)), ("D2", n(10))],
+         4: [("A4", s(5)), ("B4", inline("2024-Q2")), ("C4", s(6)), ("D4", n(12))]}, strings=STRINGS)
+    # With several --data files, a workbook's note (of two sheets, the first read) is kept,
+    # and a key in the CSV that the sheet has too names the sheet's row.
+    for name, extra in [("ok-xlsx-two-sheets-with-csv",
+                         "East,2024-02,revenue,13\nWest,2024-02,revenue,14\nEast,2024-03,revenue,15\nWest,2024-03,revenue,17\n"),
+                        ("xlsx-duplicate-across-files", "West,2024-02,revenue,14\nEast,2024-01,revenue,9\n")]:
+        folder = os.path.join(CORPUS, name)
+        os.makedirs(folder, exist_ok=True)
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "Data"
+        ws.append([])
+        ws.append(["team", "period", "measure", "value"])
+        ws.append(["East", "2024-01", "revenue", 10])
+        ws.append(["West", "2024-01", "revenue", 12])
+        wb.create_sheet("Targets").append(["team", "target"])
+        save(wb, os.path.join(folder, "book.xlsx"))
+        with open(os.path.join(folder, "more.csv"), "w") as f:
+            f.write("team,period,measure,value\n" + extra)
+        with open(os.path.join(folder, "args.txt"), "w") as f:
+            f.write("\n".join(["trend", "--data", "book.xlsx", "--data", "more.csv", "--format", "csv", "--output", "out.csv"]) + "\n")
     # A zip bomb: 64 MiB of shared strings in a few hundred kB, against --max-cells 1000 (64 kB of text).
     bomb = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>'
             + "A" * (64 << 20) + "</t></si></sst>")
