@@ -34,8 +34,12 @@ let package = Package(
         // kept apart from the matrices as swift-numerics keeps RealModule apart.
         .target(name: "Distributions"),
         .target(name: "LinearAlgebra", dependencies: ["Distributions", "CLapack"]),
-        .target(name: "Ingest", dependencies: ["CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
-                                         .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "CLibPQ", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .target(name: "SampleData", dependencies: ["Distributions", "Rendering"]),
         .target(name: "Analysis", dependencies: ["Distributions", "LinearAlgebra", "Ingest"]),
         // Notebook/python/*.py are the notebook's Python: compiled in as `NotebookPython` by NotebookCellsPlugin at
@@ -61,12 +65,17 @@ let package = Package(
         // MARK: - Unit test bundles
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions"], resources: [.copy("Reference")]),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["Distributions", "LinearAlgebra", "TestSupport"], resources: [.copy("Reference")]),
+        .testTarget(
+            name: "LinearAlgebraTests", dependencies: ["Distributions", "LinearAlgebra", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "SampleData", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Analysis", "Ingest", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["scorecard", "atomic-write-probe", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["scorecard", "atomic-write-probe", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Streams a file through AtomicFileWriter and pauses, for InterruptTests' signals.
         .executableTarget(name: "atomic-write-probe", dependencies: ["Rendering"], path: "Tests/AtomicWriteProbe"),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Distributions", "Ingest", "Rendering", "SampleData", "TestSupport"], resources: [.copy("Reference")]),
+        .testTarget(
+            name: "AnalysisTests", dependencies: ["Analysis", "Distributions", "Ingest", "Rendering", "SampleData", "TestSupport"],
+            resources: [.copy("Reference")]),
     ]
 )
