@@ -59,21 +59,11 @@ public final class PostgresConnection {
     public init(_ location: PostgresLocation) throws(PostgresError) {
         var keywords: [String] = ["fallback_application_name"]
         var values: [String] = ["scorecard"]
-        if let host = location.host {
-            keywords.append("host")
-            values.append(host)
-        }
-        if let port = location.port {
-            keywords.append("port")
-            values.append(port)
-        }
-        if let user = location.user {
-            keywords.append("user")
-            values.append(user)
-        }
-        if let database = location.database {
-            keywords.append("dbname")
-            values.append(database)
+        for case (let keyword, let value?) in [
+            ("host", location.host), ("port", location.port), ("user", location.user), ("dbname", location.database),
+        ] {
+            keywords.append(keyword)
+            values.append(value)
         }
         if getenv("PGCONNECT_TIMEOUT") == nil {
             keywords.append("connect_timeout")
