@@ -34,6 +34,42 @@ public struct AnalysisError: Error, Sendable, Equatable {
         case logOfNonPositive(file: String, period: Period, value: Double)
         /// The forecast's regression cannot be fitted: `problem` says why, `remedy` what would help.
         case forecastUnfit(file: String, problem: String, remedy: ForecastRemedy)
+        /// A driver asked for (`measure`) is not a measure of the data; `hint` follows the list.
+        case driverNotInData(hint: String)
+        /// A driver asked for (`measure`) is the forecast's target.
+        case driverIsTarget
+        /// `measure`, one of the pair `leader` → `lagger` asked for, is not in the selected data.
+        case pairMeasureNotInData(leader: String, lagger: String, hint: String)
+        /// A scenario's change as written (`spec`, e.g. `customer_satisfaction=5%`) cannot be read.
+        case scenarioUnreadable(spec: String, ScenarioProblem)
+        /// The scenario's teams name `team` twice.
+        case scenarioTeamRepeated
+        /// The scenario changes `measure`, which is not a measure of the data (`change` as
+        /// written, e.g. `+2`); `hint` follows the expected list.
+        case scenarioNotAMeasure(change: String, target: String, drivers: [String], hint: String)
+        /// The scenario changes `measure`, a measure of the data but not a driver of `target`.
+        case scenarioNotADriver(change: String, target: String, drivers: [String])
+        /// The scenario's team `team` is not a team of the data; `hint` follows.
+        case scenarioTeamNotInData(hint: String)
+        /// The change `change` of the logged driver `measure` leaves `team`'s value in `period`
+        /// at `value` (from `before`), where its log needs a value above 0.
+        case scenarioLeavesLogNonPositive(change: String, period: Period, value: Double, before: Double)
+    }
+
+    /// Why a scenario's change as written cannot be read.
+    public enum ScenarioProblem: Sendable, Equatable {
+        /// No `=` between the measure and its change.
+        case noEquals
+        /// Nothing before `=`.
+        case noMeasure
+        /// Nothing after `=`.
+        case noChange
+        /// `text` ends in `%` without a sign (`5%`): a relative change needs one.
+        case percentWithoutSign(String)
+        /// `text` is not a number.
+        case notANumber(String)
+        /// The measure `measure` is changed twice in the scenario.
+        case changedTwice(String)
     }
 
     /// What would let a forecast that cannot be fitted be fitted (the command line names the

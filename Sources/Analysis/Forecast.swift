@@ -86,6 +86,18 @@ public struct ForecastResult: Sendable {
         public var coverage: Double?
     }
 
+    /// Why the target is on the scale it is (`transform`).
+    public enum ScaleReason: Sendable, Equatable {
+        /// The scale was asked for (`ForecastAnalysis.Transform.log` or `.none`).
+        case asked
+        /// Levels: `team` has `value` (not above 0) in `period`, and the log needs values > 0.
+        case nonPositive(team: String, value: Double, period: Period)
+        /// Levels: fewer than 5 teams with 3 changes to tell whether variability grows with team size.
+        case tooFewTeams
+        /// The elasticity test over `teams` teams: the log scale when the elasticity b >= 0.5.
+        case elasticity(Double, teams: Int)
+    }
+
     /// What was decided at a horizon of the forecast, and why.
     public struct HorizonModel: Sendable, Equatable {
         /// The horizon decided.
@@ -117,16 +129,18 @@ public struct ForecastResult: Sendable {
     public var target: String
     /// The drivers whose lags are regressors.
     public var drivers: [String]
+    /// Whether the drivers were asked for (`Options.drivers`), else taken from the scorecard's links.
+    public var driversAsked: Bool
     /// p: the lags of the target and of each driver.
     public var lags: Int
     /// H: the longest horizon.
     public var horizon: Int
     /// The intervals' level (1 − α).
     public var confidence: Double
-    /// `log` or `none`, and why.
+    /// `log` or `none`.
     public var transform: String
-    /// Why that scale, in words.
-    public var transformReason: String
+    /// Why that scale (Rendering words it).
+    public var scaleReason: ScaleReason
     /// The scale elasticity b of `--transform auto` (nil when not computed).
     public var elasticity: Double?
     /// Whether season dummies were used, and of what (`month of year` ...).
@@ -208,10 +222,10 @@ public enum ForecastAnalysis {
         }
     }
 
-    /// - Throws: `AnalysisError` when there is no target, the target is unknown or a driver
-    ///   repeated, the backtest is too long, the log scale meets a value <= 0, no team has the
-    ///   history the lags and horizon need, or the design is rank-deficient (e.g. a constant
-    ///   driver); `InputError` (usage) when a driver is unknown or is the target.
+    /// - Throws: `AnalysisError` when there is no target, the target is unknown, a driver is
+    ///   unknown, repeated or the target, the backtest is too long, the log scale meets a value
+    ///   <= 0, no team has the history the lags and horizon need, the design is rank-deficient
+    ///   (e.g. a constant driver), or a scenario's change does not fit the model.
     public static func run(_ dataset: Dataset, options o: Options) throws -> ForecastResult {
         let panel = dataset.panel
         let file = dataset.location.measurements
@@ -235,15 +249,9 @@ public enum ForecastAnalysis {
         var driverIndices: [Int] = []
         for d in drivers {
             guard let i = panel.measureIndex(d) else {
-                throw InputError(
-                    .usage, file: "command line", problem: "driver \"\(d)\" is not a measure of the data",
-                    expected: "measures of the data\(Dataset.suggestion(d, among: panel.measures))")
+                throw AnalysisError(measure: d, .driverNotInData(hint: Dataset.suggestion(d, among: panel.measures)))
             }
-            if i == y {
-                throw InputError(
-                    .usage, file: "command line", problem: "driver \"\(d)\" is the target",
-                    expected: "drivers other than the target (its own lags are always in the model)")
-            }
+            if i == y { throw AnalysisError(measure: d, .driverIsTarget) }
             driverIndices.append(i)
         }
         if o.backtest > 0 && panel.periodCount - 1 - o.backtest < 1 {
@@ -255,36 +263,20 @@ public enum ForecastAnalysis {
         let alpha = 1 - o.confidence
         let aggregation = MeasureInfo(target, scorecard: dataset.scorecard).aggregation
         var notes: [AnalysisNote] = []
-        if drivers.isEmpty {
-            notes.append(
-                AnalysisNote(
-                    measure: target,
-                    o.drivers != nil
-                        ? "no drivers: --drivers asked for none, so the model uses the target's own lags only"
-                        : "no drivers: the model uses the target's own lags only (no scorecard link leads into it)"))
-        }
         let engine = ForecastEngine(panel: panel, target: y, drivers: driverIndices, names: names, lags: p, seasonal: o.seasonal == .auto)
         let fy = engine.factor[0]
 
         // Scale at an origin: METHODS.md's elasticity test, or as asked.
-        func decideScale(_ at: Int) -> (logTarget: Bool, reason: String, b: Double?) {
+        func decideScale(_ at: Int) -> (logTarget: Bool, reason: ForecastResult.ScaleReason, b: Double?) {
             switch o.transform {
-            case .log: return (true, "log scale, as asked (--transform log)", nil)
-            case .none: return (false, "levels, as asked (--transform none)", nil)
+            case .log: return (true, .asked, nil)
+            case .none: return (false, .asked, nil)
             case .auto:
                 if let (i, t) = engine.firstNonPositive(y, upTo: at) {
-                    return (
-                        false,
-                        "levels: \(panel.teams[i]) has \("\(panel[i, y, t])") in \(panel.period(at: t)), and the log needs values > 0", nil
-                    )
+                    return (false, .nonPositive(team: panel.teams[i], value: panel[i, y, t], period: panel.period(at: t)), nil)
                 }
-                guard let (b, n) = engine.elasticity(upTo: at) else {
-                    return (false, "levels: fewer than 5 teams with 3 changes to tell whether variability grows with team size", nil)
-                }
-                let shown = String(format: "%.2f", b)
-                return b >= 0.5
-                    ? (true, "log scale: variability grows with team size, elasticity \(shown) over \(n) teams", b)
-                    : (false, "levels: variability does not grow with team size, elasticity \(shown) over \(n) teams", b)
+                guard let (b, n) = engine.elasticity(upTo: at) else { return (false, .tooFewTeams, nil) }
+                return (b >= 0.5, .elasticity(b, teams: n), b)
             }
         }
         if o.transform == .log, let (i, t) = engine.firstNonPositive(y, upTo: last) {
@@ -657,8 +649,8 @@ public enum ForecastAnalysis {
             }
         }
         return ForecastResult(
-            target: target, drivers: drivers, lags: p, horizon: o.horizon, confidence: o.confidence,
-            transform: scale.logTarget ? "log" : "none", transformReason: decided.reason, elasticity: decided.b,
+            target: target, drivers: drivers, driversAsked: o.drivers != nil, lags: p, horizon: o.horizon, confidence: o.confidence,
+            transform: scale.logTarget ? "log" : "none", scaleReason: decided.reason, elasticity: decided.b,
             seasonal: engine.seasonal ? seasonName(panel.frequency) : nil, aggregation: aggregation, models: models,
             rows: rows, totals: totals, coefficients: coefficients, driverTests: driverTests,
             backtest: backtest, backtestOrigins: origins, notes: notes, scenario: scenario)

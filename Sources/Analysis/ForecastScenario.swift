@@ -60,45 +60,38 @@ public struct ForecastScenario: Sendable, Equatable {
         self.teams = teams
     }
 
-    static let form = "MEASURE=+N or =-N (add), =+N% or =-N% (a relative change), or =N (set), e.g. customer_satisfaction=+2"
-
-    /// Parses `--scenario` arguments (`MEASURE=+2`, `MEASURE=-5%`, `MEASURE=80`); whether the
+    /// Parses changes as written (`MEASURE=+2`, `MEASURE=-5%`, `MEASURE=80`); whether the
     /// measure is a driver is checked against the data by `ForecastAnalysis.run`.
-    /// - Throws: a usage `InputError` naming the argument and what was expected.
+    /// - Throws: `AnalysisError` `.scenarioUnreadable` (the change as written and what is wrong
+    ///   with it) or `.scenarioTeamRepeated`.
     public static func parse(_ specs: [String], teams: [String]? = nil) throws -> ForecastScenario {
         var shifts: [Shift] = []
         for spec in specs {
-            func refuse(_ problem: String, _ expected: String = form) -> InputError {
-                InputError(.usage, file: "command line", problem: "--scenario \"\(spec)\": \(problem)", expected: expected)
+            func refuse(_ problem: AnalysisError.ScenarioProblem) -> AnalysisError {
+                AnalysisError(.scenarioUnreadable(spec: spec, problem))
             }
             // The last `=` splits: a measure name may hold one, a change never does.
-            guard let eq = spec.lastIndex(of: "=") else { throw refuse("no \"=\" between the measure and its change") }
+            guard let eq = spec.lastIndex(of: "=") else { throw refuse(.noEquals) }
             let measure = String(spec[..<eq])
             let text = String(spec[spec.index(after: eq)...])
-            guard !measure.isEmpty else { throw refuse("no measure before \"=\"") }
-            guard !text.isEmpty else { throw refuse("no change after \"=\"") }
+            guard !measure.isEmpty else { throw refuse(.noMeasure) }
+            guard !text.isEmpty else { throw refuse(.noChange) }
             let signed = text.hasPrefix("+") || text.hasPrefix("-")
             let change: Change
             if text.hasSuffix("%") {
-                guard signed else {
-                    throw refuse("\"\(text)\" is a percentage without a sign", "=+N% or =-N% for a relative change (=N sets the value)")
-                }
-                guard let v = DecimalNumber.parse(String(text.dropLast())) else { throw refuse("\"\(text.dropLast())\" is not a number") }
+                guard signed else { throw refuse(.percentWithoutSign(text)) }
+                guard let v = DecimalNumber.parse(String(text.dropLast())) else { throw refuse(.notANumber(String(text.dropLast()))) }
                 change = .relative(v / 100)
             } else {
-                guard let v = DecimalNumber.parse(text) else { throw refuse("\"\(text)\" is not a number") }
+                guard let v = DecimalNumber.parse(text) else { throw refuse(.notANumber(text)) }
                 change = signed ? .add(v) : .set(v)
             }
-            if shifts.contains(where: { $0.measure == measure }) {
-                throw refuse("\"\(measure)\" is changed twice", "each driver once in the scenario")
-            }
+            if shifts.contains(where: { $0.measure == measure }) { throw refuse(.changedTwice(measure)) }
             shifts.append(Shift(measure: measure, change: change, text: text))
         }
         if let teams {
             var seen = Set<String>()
-            for t in teams where !seen.insert(t).inserted {
-                throw InputError(.usage, file: "command line", problem: "--scenario-team names \"\(t)\" twice", expected: "each team once")
-            }
+            for t in teams where !seen.insert(t).inserted { throw AnalysisError(team: t, .scenarioTeamRepeated) }
         }
         return ForecastScenario(shifts: shifts, teams: teams)
     }
@@ -153,31 +146,20 @@ struct ScenarioPlan {
     let teams: Set<Int>
     let origin: Int
 
-    /// - Throws: usage `InputError`s: a measure that is not a driver, a team not in the data,
+    /// - Throws: `AnalysisError`s: a measure that is not a driver, a team not in the data,
     ///   a change that leaves a logged driver at or below 0 (naming team, period, measure).
     init(_ s: ForecastScenario, engine: ForecastEngine, scale: ForecastEngine.Scale, target: String, drivers: [String], origin: Int) throws
     {
         let panel = engine.panel
         var shifts: [(Int, ForecastScenario.Shift)] = []
         for shift in s.shifts {
-            func refuse(_ problem: String, _ expected: String) -> InputError {
-                InputError(
-                    .usage, file: "command line", problem: "--scenario \"\(shift.measure)=\(shift.text)\": \(problem)", expected: expected)
-            }
-            let driverList = drivers.isEmpty ? "the model has none" : "its drivers are \(drivers.joined(separator: ", "))"
             guard panel.measureIndex(shift.measure) != nil else {
-                throw refuse(
-                    "\"\(shift.measure)\" is not a measure of the data",
-                    "a driver of \"\(target)\" (\(driverList))"
-                        + Dataset.suggestion(shift.measure, among: drivers.isEmpty ? panel.measures : drivers)
-                )
+                let hint = Dataset.suggestion(shift.measure, among: drivers.isEmpty ? panel.measures : drivers)
+                throw AnalysisError(
+                    measure: shift.measure, .scenarioNotAMeasure(change: shift.text, target: target, drivers: drivers, hint: hint))
             }
             guard let d = drivers.firstIndex(of: shift.measure) else {
-                throw refuse(
-                    shift.measure == target
-                        ? "\"\(target)\" is the target, not a driver"
-                        : "\"\(shift.measure)\" is not a driver of \"\(target)\" (\(driverList))",
-                    "a driver of the forecast; add it with --drivers")
+                throw AnalysisError(measure: shift.measure, .scenarioNotADriver(change: shift.text, target: target, drivers: drivers))
             }
             shifts.append((d + 1, shift))
         }
@@ -185,9 +167,7 @@ struct ScenarioPlan {
         if let names = s.teams {
             for name in names {
                 guard let i = panel.teams.firstIndex(of: name) else {
-                    throw InputError(
-                        .usage, file: "command line", problem: "--scenario-team \"\(name)\" is not a team of the data",
-                        expected: "a team of the data\(Dataset.suggestion(name, among: panel.teams))")
+                    throw AnalysisError(team: name, .scenarioTeamNotInData(hint: Dataset.suggestion(name, among: panel.teams)))
                 }
                 teams.insert(i)
             }
@@ -201,13 +181,9 @@ struct ScenarioPlan {
                 guard !x.isNaN else { continue }
                 let moved = shift.apply(x)
                 if !(moved > 0) || !moved.isFinite {
-                    throw InputError(
-                        .usage, file: "command line",
-                        problem:
-                            "--scenario \"\(shift.measure)=\(shift.text)\": team \"\(panel.teams[i])\", "
-                            + "period \(panel.period(at: origin)), measure \"\(shift.measure)\" would be \(moved) (from \(x)); "
-                            + "the model takes its log (its values are all > 0), which needs a value > 0",
-                        expected: "a change that leaves it above 0 for every team of the scenario, or --transform none")
+                    throw AnalysisError(
+                        team: panel.teams[i], measure: shift.measure,
+                        .scenarioLeavesLogNonPositive(change: shift.text, period: panel.period(at: origin), value: moved, before: x))
                 }
             }
         }

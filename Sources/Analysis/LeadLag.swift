@@ -196,7 +196,7 @@ public enum LeadLagAnalysis {
     ///   - maxLag: K; defaults to the frequency's (12 months, 4 quarters, 13 weeks, 3 years, 7 days).
     ///   - perTeam: also run the tests team by team.
     ///   - progress: told (done, total) as pairs (and per-team computations) finish, from any thread.
-    /// - Throws: `InputError` (.usage) when a pair names a measure not in the data.
+    /// - Throws: `AnalysisError` (`.pairMeasureNotInData`) when a pair names a measure not in the data.
     public static func run(
         _ dataset: Dataset, pairs specs: [PairSpec], maxLag: Int? = nil, perTeam: Bool = false,
         progress: (@Sendable (Int, Int) -> Void)? = nil
@@ -204,10 +204,9 @@ public enum LeadLagAnalysis {
         let panel = dataset.panel
         for s in specs {
             for name in [s.leader, s.lagger] where panel.measureIndex(name) == nil {
-                throw InputError(
-                    .usage, file: "command line",
-                    problem: "measure \"\(name)\" of the pair \(s.leader) → \(s.lagger) is not in the selected data",
-                    expected: "measures of the data\(Dataset.suggestion(name, among: panel.measures))")
+                throw AnalysisError(
+                    measure: name,
+                    .pairMeasureNotInData(leader: s.leader, lagger: s.lagger, hint: Dataset.suggestion(name, among: panel.measures)))
             }
         }
         let k = maxLag ?? panel.frequency.defaultMaxLag
@@ -412,7 +411,7 @@ struct PairComputation: Sendable {
                 notes.append("Granger test undefined: \(reason)")
             }
         } else {
-            notes.append("Granger test undefined: --max-lag 0 leaves no lag to test")
+            notes.append("Granger test undefined: a largest lag of 0 leaves no lag to test")
         }
     }
 }

@@ -136,7 +136,59 @@ extension AnalysisError {
                 case .longerHistoryOrFewerLags: "a longer history, or smaller --lags/--horizon"
                 }
             return InputError(file: file, problem: problem, expected: expected)
+        case .driverNotInData(let hint):
+            return usage("driver \"\(measure ?? "")\" is not a measure of the data", "measures of the data\(hint)")
+        case .driverIsTarget:
+            return usage(
+                "driver \"\(measure ?? "")\" is the target", "drivers other than the target (its own lags are always in the model)")
+        case .pairMeasureNotInData(let leader, let lagger, let hint):
+            return usage(
+                "measure \"\(measure ?? "")\" of the pair \(leader) → \(lagger) is not in the selected data", "measures of the data\(hint)")
+        case .scenarioUnreadable(let spec, let problem):
+            let form = "MEASURE=+N or =-N (add), =+N% or =-N% (a relative change), or =N (set), e.g. customer_satisfaction=+2"
+            let (what, expected) =
+                switch problem {
+                case .noEquals: ("no \"=\" between the measure and its change", form)
+                case .noMeasure: ("no measure before \"=\"", form)
+                case .noChange: ("no change after \"=\"", form)
+                case .percentWithoutSign(let text):
+                    ("\"\(text)\" is a percentage without a sign", "=+N% or =-N% for a relative change (=N sets the value)")
+                case .notANumber(let text): ("\"\(text)\" is not a number", form)
+                case .changedTwice(let measure): ("\"\(measure)\" is changed twice", "each driver once in the scenario")
+                }
+            return usage("--scenario \"\(spec)\": \(what)", expected)
+        case .scenarioTeamRepeated:
+            return usage("--scenario-team names \"\(team ?? "")\" twice", "each team once")
+        case .scenarioNotAMeasure(let change, let target, let drivers, let hint):
+            return usage(
+                "--scenario \"\(measure ?? "")=\(change)\": \"\(measure ?? "")\" is not a measure of the data",
+                "a driver of \"\(target)\" (\(Self.driverList(drivers)))\(hint)")
+        case .scenarioNotADriver(let change, let target, let drivers):
+            let m = measure ?? ""
+            return usage(
+                "--scenario \"\(m)=\(change)\": "
+                    + (m == target
+                        ? "\"\(target)\" is the target, not a driver"
+                        : "\"\(m)\" is not a driver of \"\(target)\" (\(Self.driverList(drivers)))"),
+                "a driver of the forecast; add it with --drivers")
+        case .scenarioTeamNotInData(let hint):
+            return usage("--scenario-team \"\(team ?? "")\" is not a team of the data", "a team of the data\(hint)")
+        case .scenarioLeavesLogNonPositive(let change, let period, let value, let before):
+            let m = measure ?? ""
+            return usage(
+                "--scenario \"\(m)=\(change)\": team \"\(team ?? "")\", period \(period), measure \"\(m)\" would be \(value) "
+                    + "(from \(before)); the model takes its log (its values are all > 0), which needs a value > 0",
+                "a change that leaves it above 0 for every team of the scenario, or --transform none")
         }
+    }
+
+    /// `the model has none` or `its drivers are a, b`, for the scenario's messages.
+    private static func driverList(_ drivers: [String]) -> String {
+        drivers.isEmpty ? "the model has none" : "its drivers are \(drivers.joined(separator: ", "))"
+    }
+
+    private func usage(_ problem: String, _ expected: String) -> InputError {
+        InputError(.usage, file: "command line", problem: problem, expected: expected)
     }
 }
 

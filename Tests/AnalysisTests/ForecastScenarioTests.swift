@@ -113,41 +113,53 @@ struct ForecastScenarioTests {
         #expect(s.shifts.map(\.change) == [.add(2), .relative(-0.05), .set(80), .add(-1)])
         #expect(s.shifts.map(\.measure) == ["a", "b", "c", "x=y"])
         #expect(s.shifts[1].apply(200) == 190)
-        for (spec, message) in [
-            ("a", "no \"=\""), ("=2", "no measure"), ("a=", "no change"), ("a=5%", "a percentage without a sign"),
-            ("a=+2x", "\"+2x\" is not a number"), ("a=inf", "\"inf\" is not a number"), ("a=+nan%", "\"+nan\" is not a number"),
+        for (spec, problem): (String, AnalysisError.ScenarioProblem) in [
+            ("a", .noEquals), ("=2", .noMeasure), ("a=", .noChange), ("a=5%", .percentWithoutSign("5%")),
+            ("a=+2x", .notANumber("+2x")), ("a=inf", .notANumber("inf")), ("a=+nan%", .notANumber("+nan")),
         ] {
-            do {
-                _ = try ForecastScenario.parse([spec])
-                Issue.record("\(spec) was accepted")
-            } catch let e as InputError {
-                #expect(e.kind == .usage && e.description.contains(message), "\(e)")
-            }
+            let e = try #require(throws: AnalysisError.self) { try ForecastScenario.parse([spec]) }
+            #expect(e.why == .scenarioUnreadable(spec: spec, problem), "\(spec)")
         }
+        let twice = try #require(throws: AnalysisError.self) { try ForecastScenario.parse(["a=+1", "a=-1"]) }
+        #expect(twice.why == .scenarioUnreadable(spec: "a=-1", .changedTwice("a")))
+        let teamTwice = try #require(throws: AnalysisError.self) { try ForecastScenario.parse(["a=+1"], teams: ["T", "U", "T"]) }
+        #expect(teamTwice.team == "T" && teamTwice.why == .scenarioTeamRepeated)
         let data = try Self.load("Tests/Fixtures/forecast-additive")
-        for (spec, team, message) in [
-            ("revenue=+1", nil, "\"revenue\" is the target, not a driver"),
-            ("sales_cost=+1", nil, "\"sales_cost\" is not a driver of \"revenue\" (its drivers are customer_satisfaction)"),
-            ("customer_satisfactoin=+1", nil, "did you mean \"customer_satisfaction\"?"),
-            ("customer_satisfaction=+1", "Team 99", "--scenario-team \"Team 99\" is not a team of the data"),
+        let drivers = ["customer_satisfaction"]
+        for (spec, team, expected): (String, String?, AnalysisError) in [
+            ("revenue=+1", nil, AnalysisError(measure: "revenue", .scenarioNotADriver(change: "+1", target: "revenue", drivers: drivers))),
+            (
+                "sales_cost=+1", nil,
+                AnalysisError(measure: "sales_cost", .scenarioNotADriver(change: "+1", target: "revenue", drivers: drivers))
+            ),
+            (
+                "customer_satisfactoin=+1", nil,
+                AnalysisError(
+                    measure: "customer_satisfactoin",
+                    .scenarioNotAMeasure(
+                        change: "+1", target: "revenue", drivers: drivers, hint: " (did you mean \"customer_satisfaction\"?)"))
+            ),
         ] {
             var options = ForecastAnalysis.Options()
             options.scenario = try ForecastScenario.parse([spec], teams: team.map { [$0] })
-            do {
-                _ = try ForecastAnalysis.run(data, options: options)
-                Issue.record("\(spec) was accepted")
-            } catch let e as InputError {
-                #expect(e.kind == .usage && e.description.contains(message), "\(e)")
-            }
+            let e = try #require(throws: AnalysisError.self) { try ForecastAnalysis.run(data, options: options) }
+            #expect(e == expected, "\(spec)")
+        }
+        var unknownTeam = ForecastAnalysis.Options()
+        unknownTeam.scenario = try ForecastScenario.parse(["customer_satisfaction=+1"], teams: ["Team 99"])
+        let team = try #require(throws: AnalysisError.self) { try ForecastAnalysis.run(data, options: unknownTeam) }
+        guard case .scenarioTeamNotInData = team.why, team.team == "Team 99" else {
+            Issue.record("\(team)")
+            return
         }
         // A logged driver pushed to or below 0.
         var options = ForecastAnalysis.Options(transform: .log)
         options.scenario = try ForecastScenario.parse(["customer_satisfaction=-100%"])
-        do {
-            _ = try ForecastAnalysis.run(data, options: options)
-            Issue.record("a log of 0 was accepted")
-        } catch let e as InputError {
-            #expect(e.kind == .usage && e.description.contains("measure \"customer_satisfaction\" would be 0.0"), "\(e)")
+        let e = try #require(throws: AnalysisError.self) { try ForecastAnalysis.run(data, options: options) }
+        guard case .scenarioLeavesLogNonPositive(let change, _, let value, let before) = e.why else {
+            Issue.record("\(e)")
+            return
         }
+        #expect(e.measure == "customer_satisfaction" && e.team != nil && change == "-100%" && value == 0 && before > 0)
     }
 }

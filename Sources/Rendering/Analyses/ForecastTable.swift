@@ -34,7 +34,7 @@ extension ResultTable {
                 + "(\(PeopleTable.format(t.lower, style: amount)) to \(PeopleTable.format(t.upper, style: amount)), \(t.teams) teams)"
         }
         headline += ". " + ForecastTable.summary(f)
-        var notes = ForecastTable.modelNotes(f) + f.notes.map(\.description)
+        var notes = ForecastTable.modelNotes(f) + ForecastTable.notes(f)
         for t in f.driverTests {
             if let p = t.pValue, let F = t.f {
                 notes.append(
@@ -94,7 +94,7 @@ extension ResultTable {
         self.init(
             analysis: "forecast_backtest",
             columns: ["model", "horizon", "n", "mape", "mase", "coverage"].map { Column($0, alignment: $0 == "model" ? .left : nil) },
-            rows: rows, notes: notes + f.notes.map(\.description), headline: "Backtest of \(f.target)\(origins): \(verdict)")
+            rows: rows, notes: notes + ForecastTable.notes(f), headline: "Backtest of \(f.target)\(origins): \(verdict)")
     }
 
     /// The driver report: each coefficient with its standard error, by horizon.
@@ -117,7 +117,7 @@ extension ResultTable {
 enum ForecastTable {
     /// The header's second sentence: scale, season, trends and calibration, and why.
     static func summary(_ f: ForecastResult) -> String {
-        var parts = [f.transformReason, f.seasonal.map { "season dummies by \($0)" } ?? "no season dummies"]
+        var parts = [ForecastTable.scaleReason(f), f.seasonal.map { "season dummies by \($0)" } ?? "no season dummies"]
         let kept = f.models.filter(\.trends).map { String($0.horizon) }
         if kept.count == f.models.count, let m = f.models.first {
             parts.append(m.trendReason.hasSuffix("as asked") ? m.trendReason : "team trends (they forecast better over the window)")
@@ -138,8 +138,34 @@ enum ForecastTable {
         return parts.joined(separator: "; ")
     }
 
+    /// Why the target is on its scale, in the words of the flag (`--transform`) when it was asked for.
+    static func scaleReason(_ f: ForecastResult) -> String {
+        switch f.scaleReason {
+        case .asked: f.transform == "log" ? "log scale, as asked (--transform log)" : "levels, as asked (--transform none)"
+        case .nonPositive(let team, let value, let period): "levels: \(team) has \(value) in \(period), and the log needs values > 0"
+        case .tooFewTeams: "levels: fewer than 5 teams with 3 changes to tell whether variability grows with team size"
+        case .elasticity(let b, let teams):
+            b >= 0.5
+                ? "log scale: variability grows with team size, elasticity \(String(format: "%.2f", b)) over \(teams) teams"
+                : "levels: variability does not grow with team size, elasticity \(String(format: "%.2f", b)) over \(teams) teams"
+        }
+    }
+
+    /// The forecast's notes: why there are no drivers (when there are none), then the analysis's.
+    static func notes(_ f: ForecastResult) -> [String] {
+        var notes: [String] = []
+        if f.drivers.isEmpty {
+            let why =
+                f.driversAsked
+                ? "no drivers: --drivers asked for none, so the model uses the target's own lags only"
+                : "no drivers: the model uses the target's own lags only (no scorecard link leads into it)"
+            notes.append(AnalysisNote(measure: f.target, why).description)
+        }
+        return notes + f.notes.map(\.description)
+    }
+
     static func modelNotes(_ f: ForecastResult) -> [String] {
-        var notes = ["scale: \(f.transformReason)"]
+        var notes = ["scale: \(ForecastTable.scaleReason(f))"]
         for m in f.models {
             let q =
                 m.calibrated
@@ -196,7 +222,7 @@ extension ResultTable {
                 "the difference of two predictions from one fit; its interval uses the fit's covariance and Student t "
                     + "(not the forecast's calibration: no new noise enters a difference)"
             ]
-            + ForecastTable.modelNotes(f) + f.notes.map(\.description)
+            + ForecastTable.modelNotes(f) + ForecastTable.notes(f)
         self.init(
             analysis: "forecast_scenario",
             columns: ["team", "measure", "period", "horizon", "baseline", "scenario", "difference", "lower", "upper"]

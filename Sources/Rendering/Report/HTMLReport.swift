@@ -580,7 +580,7 @@ public enum HTMLReport {
                 """
             )
         }
-        for n in f.notes { page.note("Forecast: \(n.description)") }
+        for n in ForecastTable.notes(f) { page.note("Forecast: \(n)") }
         page.add("</section>\n")
     }
 
