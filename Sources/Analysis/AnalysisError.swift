@@ -14,6 +14,8 @@ public struct AnalysisError: Error, Sendable, Equatable {
         case periodNotInData(String, frequency: Frequency, first: Period, last: Period)
         /// The team asked for is not in the data; `hint` follows the count (may be empty).
         case teamNotInData(teamCount: Int, hint: String)
+        /// The scorecard (file `scorecard`, nil when there is none) defines no roi.
+        case noROI(scorecard: String?)
         /// The measure selection left out `measure`, which the scorecard's roi needs.
         case roiMeasureNotSelected(returnMeasure: String, costMeasure: String)
         /// A holdout split needs a window of at least two periods.

@@ -56,13 +56,11 @@ public struct Ranking: Sendable {
 /// Computes `Ranking` (METHODS.md, Sales ROI and ranking).
 public enum RankAnalysis {
     /// Ranks every team of the dataset's (windowed) panel by ROI.
-    /// - Throws: `InputError` (.usage) when the scorecard has no `roi`; `AnalysisError` when the
-    ///   measure selection left out one of its measures.
+    /// - Throws: `AnalysisError` when the scorecard has no `roi` or the measure selection left
+    ///   out one of its measures.
     public static func run(_ dataset: Dataset) throws -> Ranking {
         guard let roi = dataset.scorecard?.roi else {
-            throw InputError(
-                .usage, file: dataset.location.scorecard ?? "command line", problem: "the scorecard defines no roi",
-                expected: "roi: {return: <measure>, cost: <measure>} in scorecard.yml")
+            throw AnalysisError(.noROI(scorecard: dataset.location.scorecard))
         }
         let panel = dataset.panel
         guard let r = panel.measureIndex(roi.returnMeasure), let c = panel.measureIndex(roi.costMeasure) else {

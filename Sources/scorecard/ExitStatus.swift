@@ -90,6 +90,10 @@ extension AnalysisError {
                 expected: "a \(frequency.rawValue) from \(first) to \(last)")
         case .teamNotInData(let teamCount, let hint):
             return SelectionError.teamNotInData(team ?? "", teamCount: teamCount, hint: hint).message()
+        case .noROI(let scorecard):
+            return InputError(
+                .usage, file: scorecard ?? "command line", problem: "the scorecard defines no roi",
+                expected: "roi: {return: <measure>, cost: <measure>} in scorecard.yml")
         case .roiMeasureNotSelected(let returnMeasure, let costMeasure):
             return InputError(
                 .usage, file: "command line", problem: "the roi measure \"\(measure ?? "")\" is not in the selected data",
