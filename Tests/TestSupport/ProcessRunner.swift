@@ -1,4 +1,7 @@
-// The one way the test targets run a program: the scorecard binary, python3, psql, a shell.
+// The one way the test targets run a program to its end: the scorecard binary, python3, psql, a shell.
+// Three tests drive Foundation's `Process` themselves, for what a finished run cannot show:
+// a signal sent mid-write (`InterruptTests`, talking to a probe over pipes) and standard error
+// on a pseudo-terminal or a pipe (`ProgressTests`).
 import Foundation
 
 #if canImport(Glibc)
