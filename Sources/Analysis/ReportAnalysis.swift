@@ -59,9 +59,9 @@ public enum ReportAnalysis {
     /// analysis' (done, total) updates.
     public struct Steps {
         /// A new step begins (`report: lead-lag`).
-        public var begin: (String) -> Void
+        public let begin: (String) -> Void
         /// A closure counting `unit`s of the current step.
-        public var counter: (String) -> @Sendable (Int, Int) -> Void
+        public let counter: (String) -> @Sendable (Int, Int) -> Void
 
         /// Steps reported to the two closures.
         public init(begin: @escaping (String) -> Void, counter: @escaping (String) -> @Sendable (Int, Int) -> Void) {

@@ -6,12 +6,12 @@ import Glibc
 /// or the two files named separately.
 public struct DatasetLocation: Sendable, Equatable {
     /// The measurements file (`-` for standard input, or a database or workbook source).
-    public var measurements: String
+    public let measurements: String
     /// More measurements files read into the same panel, after `measurements`.
     public var moreMeasurements: [String] = []
     /// nil when the analysis runs without a scorecard (measures then default to direction
     /// `higher` and aggregation `mean`, with no perspective, targets, links or ROI).
-    public var scorecard: String?
+    public let scorecard: String?
 
     /// The measurements file and the scorecard (nil: none).
     public init(measurements: String, scorecard: String?) {
@@ -73,11 +73,11 @@ public struct PanelSelection: Sendable, Equatable {
     /// Only these measures (empty: every measure).
     public var measures: [String] = []
     /// The window's first period, as written (nil: the data's first).
-    public var from: String?
+    public let from: String?
     /// The window's last period, as written (nil: the data's last).
-    public var to: String?
+    public let to: String?
     /// The last `last` calendar periods, ending at `to` (nil: from `from`).
-    public var last: Int?
+    public let last: Int?
 
     /// A selection of teams, measures and window; the defaults select everything.
     public init(teams: [String] = [], measures: [String] = [], from: String? = nil, to: String? = nil, last: Int? = nil) {
@@ -94,11 +94,11 @@ public struct Dataset: Sendable {
     /// The measurements as a dense teams × measures × periods panel.
     public var panel: Panel
     /// The scorecard, when the dataset has one.
-    public var scorecard: Scorecard?
+    public let scorecard: Scorecard?
     /// Where the files were read from.
-    public var location: DatasetLocation
+    public let location: DatasetLocation
     /// Non-fatal remarks (measures in the data that the scorecard does not name, …).
-    public var notes: [InputNote]
+    public let notes: [InputNote]
     /// The limits it was read with; analyses check their own large allocations against them.
     public var limits = ReadLimits()
     /// What reading the measurements decided on its own (a detected frequency, a row-number

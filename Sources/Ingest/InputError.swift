@@ -20,7 +20,7 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// What kind of failure it is, which fixes the exit code.
-    public var kind: Kind
+    public let kind: Kind
     /// The file (or source, e.g. a postgres:// URL, "command line") the problem is in.
     public var file: String
     /// The 1-based line, when the problem has one.
@@ -30,7 +30,7 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, e.g. `value "1,5" is not a number`.
     public var problem: String
     /// What was expected, e.g. `a decimal number such as 1.5, or empty/NA/NaN/null for missing`.
-    public var expected: String
+    public let expected: String
     /// The 0-based field of the record the problem is in, when the CSV parser knows it;
     /// sources that are not CSV files (a database, a workbook) name their column with it.
     public var field: Int?
@@ -65,10 +65,10 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Several input problems found in one pass (`scorecard validate` reports them all at once).
 public struct InputErrors: Error, Sendable, CustomStringConvertible {
     /// The problems, each located (a measurements reader keeps at most `ReadLimits.maxErrors`).
-    public var errors: [InputError]
+    public let errors: [InputError]
     /// The measure names a measurements file held, when it could be read that far: the
     /// scorecard is still checked against them, so one run reports every problem.
-    public var measuresSeen: [String]?
+    public let measuresSeen: [String]?
     /// Several problems, and the measures read before they stopped the reading.
     public init(_ errors: [InputError], measuresSeen: [String]? = nil) {
         self.errors = errors
@@ -82,11 +82,11 @@ public struct InputErrors: Error, Sendable, CustomStringConvertible {
 /// data that the scorecard does not name).
 public struct InputNote: Sendable, Equatable, CustomStringConvertible {
     /// The file the note is about.
-    public var file: String
+    public let file: String
     /// The 1-based line, when the note has one.
-    public var line: Int?
+    public let line: Int?
     /// What is worth knowing, in words.
-    public var message: String
+    public let message: String
     /// A note about `file` at an optional line.
     public init(file: String, line: Int? = nil, message: String) {
         self.file = file

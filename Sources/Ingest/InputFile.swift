@@ -13,13 +13,13 @@ import Darwin
 /// long-running process, a test suite) is not taken for that input.
 public struct FileIdentity: Hashable, Sendable {
     /// `st_dev`: the device holding the file.
-    public var device: UInt64
+    public let device: UInt64
     /// `st_ino`: the file's inode on that device.
-    public var inode: UInt64
+    public let inode: UInt64
     /// Modification time, whole seconds since 1970 (`st_mtim.tv_sec`).
-    public var modified: Int64
+    public let modified: Int64
     /// The nanoseconds of the modification time (`st_mtim.tv_nsec`).
-    public var modifiedNanoseconds: Int64
+    public let modifiedNanoseconds: Int64
     /// An identity from its parts (tests build them; modification time 0 when not known).
     public init(device: UInt64, inode: UInt64, modified: Int64 = 0, modifiedNanoseconds: Int64 = 0) {
         self.device = device

@@ -23,11 +23,11 @@ public enum MeasurementsReader {
     /// What a read gives: the panel, the notes to show, and the rows read.
     public struct Result: Sendable {
         /// The dense panel of every value read.
-        public var panel: Panel
+        public let panel: Panel
         /// Things worth telling that are not errors (a column left out, dates read as months …).
         public var notes: [InputNote]
         /// Number of data rows (tidy) or cells (wide) read, missing ones included.
-        public var rowCount: Int
+        public let rowCount: Int
     }
 
     /// - Throws: `InputErrors` (every problem found), or a single `InputError` when the file

@@ -11,11 +11,11 @@ public struct Column: Sendable, Equatable {
     }
 
     /// The contract name: CSV header, JSON key.
-    public var name: String
+    public let name: String
     /// The people's header; `name` when nil.
-    public var title: String?
+    public let title: String?
     /// Nil chooses automatically: right when every defined cell is numeric, else left.
-    public var alignment: Alignment?
+    public let alignment: Alignment?
 
     public init(_ name: String, title: String? = nil, alignment: Alignment? = nil) {
         self.name = name

@@ -6,16 +6,16 @@ import Glibc
 /// on what data, with which settings; one row of `scorecard_runs`, which each result row
 /// references by `run_id`.
 public struct DatabaseRun: Sendable {
-    public var analysis: String
-    public var source: String
-    public var contentSHA256: String
-    public var windowFrom: String
-    public var windowTo: String
-    public var frequency: String
+    public let analysis: String
+    public let source: String
+    public let contentSHA256: String
+    public let windowFrom: String
+    public let windowTo: String
+    public let frequency: String
     /// The settings as JSON (the `--with-definitions` sidecar's text).
-    public var options: String
-    public var methodsVersion: String
-    public var engine: String
+    public let options: String
+    public let methodsVersion: String
+    public let engine: String
 
     public init(definitions: Definitions, engineVersion: String) {
         analysis = definitions.analysis

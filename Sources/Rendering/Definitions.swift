@@ -4,10 +4,10 @@ import Ingest
 /// written beside the CSV/JSON (`--with-definitions`) so two exports never silently differ
 /// in meaning.
 public struct Definitions: Sendable {
-    public var analysis: String
-    public var dataset: Dataset
+    public let analysis: String
+    public let dataset: Dataset
     /// The analysis' own settings (max lag, horizon, …) as name → value text.
-    public var parameters: [(String, String)]
+    public let parameters: [(String, String)]
 
     public init(analysis: String, dataset: Dataset, parameters: [(String, String)] = []) {
         self.analysis = analysis

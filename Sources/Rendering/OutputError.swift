@@ -12,15 +12,15 @@ import Darwin
 /// code (`Sources/scorecard/ExitStatus.swift`).
 public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The output path as the user gave it (`-` for standard output).
-    public var path: String
+    public let path: String
     /// What was being attempted, e.g. "cannot create".
-    public var action: String
+    public let action: String
     /// The operating system's text for `code`.
     public var reason: String
     /// The `errno` value.
-    public var code: Int32
+    public let code: Int32
     /// Which kind of failure.
-    public var kind: Kind
+    public let kind: Kind
 
     /// The kinds of output failure.
     public enum Kind: Sendable, Equatable {

@@ -6,21 +6,21 @@
 /// wrong columns of a contract file.
 public struct ResultTable: Sendable, Equatable {
     /// The analysis name, e.g. `trend`; JSON's `"analysis"` and the default file name.
-    public var analysis: String
-    public var columns: [Column]
-    public var rows: [[Cell]]
+    public let analysis: String
+    public let columns: [Column]
+    public let rows: [[Cell]]
     /// Degenerate cases and caveats, in the order they arose; printed after the people's
     /// table and listed in JSON. CSV has no place for them (they go to standard error).
     public var notes: [String]
     /// One line above the people's table, e.g. "Trend per team, 2024-01 to 2024-12".
-    public var headline: String?
+    public let headline: String?
     /// Index of a column whose consecutive equal values form groups in the people's table:
     /// each group gets a blank line and its name, and the column itself is not repeated.
     /// Machine outputs ignore it. Rows are never reordered.
-    public var groupColumn: Int?
+    public let groupColumn: Int?
     /// Optional colour per cell for the people's table (`colors[row][column]`); shorter
     /// or missing rows mean no colour. Used only when rendering with `color: true`.
-    public var colors: [[ANSIColor?]]?
+    public let colors: [[ANSIColor?]]?
     /// Optional people's notation per cell (`styles[row][column]`, see `PeopleStyle`):
     /// percentages, amounts with units, display names. CSV and JSON ignore it.
     public var styles: [[PeopleStyle?]]?

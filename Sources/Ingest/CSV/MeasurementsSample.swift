@@ -6,9 +6,9 @@ import Glibc
 /// guess which column is which before the file is read for real.
 public struct MeasurementsSample: Sendable {
     /// The header row's names, as written.
-    public var headers: [String]
+    public let headers: [String]
     /// The first records' fields, as written (quotes undone).
-    public var rows: [[String]]
+    public let rows: [[String]]
 
     /// Reads at most `maxBytes` from the start of the file (a BOM skipped) and splits whole
     /// records with the reader's own scanner.

@@ -8,11 +8,11 @@ import Glibc
 public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// The server's or libpq's message on one line (the password, if libpq ever echoed
     /// one, replaced by `***`).
-    public var message: String
+    public let message: String
     /// SQLSTATE when the server sent one (`57014` statement timeout, `42P01` no such table …).
-    public var sqlState: String?
+    public let sqlState: String?
     /// The connection itself failed (refused, authentication, lost).
-    public var connectionFailed: Bool
+    public let connectionFailed: Bool
     /// The message, with its SQLSTATE when there is one.
     public var description: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
 

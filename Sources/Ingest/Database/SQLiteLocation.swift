@@ -3,13 +3,13 @@
 /// escapes decoded as in a PostgreSQL URL).
 public struct SQLiteLocation: Sendable, Equatable {
     /// The database file's path.
-    public var path: String
+    public let path: String
     /// Exactly one of `table` and `query` is set.
-    public var table: String?
+    public let table: String?
     /// `?query=`: a SELECT whose rows are the measurements.
-    public var query: String?
+    public let query: String?
     /// The argument as given, for messages and provenance.
-    public var label: String
+    public let label: String
 
     /// Whether the argument names a SQLite database (`sqlite:`).
     public static func isURL(_ text: String) -> Bool { text.hasPrefix("sqlite:") }

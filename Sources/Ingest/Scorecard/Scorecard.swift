@@ -3,15 +3,15 @@
 /// (METHODS.md, "Scorecard file") by `ScorecardLoader`.
 public struct Scorecard: Sendable, Equatable {
     /// The scorecard's `name:` (e.g. "B2B sales scorecard"), used as the title of reports; nil when absent.
-    public var name: String?
+    public let name: String?
     /// The file it was read from, for messages.
-    public var file: String
+    public let file: String
     /// Perspectives in the order they appear in the file.
-    public var perspectives: [PerspectiveBlock]
+    public let perspectives: [PerspectiveBlock]
     /// The strategy map's cause → effect hypotheses (`links:`), in file order; `leadlag` tests each.
-    public var links: [StrategyLink]
+    public let links: [StrategyLink]
     /// The sales-ROI definition (`roi:`); without it `rank` and `quartiles` refuse.
-    public var roi: ROIDefinition?
+    public let roi: ROIDefinition?
     /// How to read the measurements (`data:`); the command line's options win.
     public var data = ReadOptions()
 
@@ -68,9 +68,9 @@ public enum Aggregation: String, Sendable { case sum, mean, last }
 /// Achievement ratios (1.0 = 100% of target) at which a measure turns green and amber; red below amber.
 public struct Thresholds: Sendable, Equatable {
     /// Achievement ratio at or above which a measure is green (default 1.0).
-    public var green: Double
+    public let green: Double
     /// Achievement ratio at or above which a measure is amber (default 0.9).
-    public var amber: Double
+    public let amber: Double
     /// Thresholds as ratios; the loader refuses amber above green.
     public init(green: Double = 1.0, amber: Double = 0.9) {
         self.green = green
@@ -81,11 +81,11 @@ public struct Thresholds: Sendable, Equatable {
 /// One perspective of the file and its objectives.
 public struct PerspectiveBlock: Sendable, Equatable {
     /// Which of the four perspectives.
-    public var perspective: Perspective
+    public let perspective: Perspective
     /// Its objectives, in file order.
-    public var objectives: [Objective]
+    public let objectives: [Objective]
     /// The 1-based line of the perspective's key in the scorecard file, for messages.
-    public var line: Int
+    public let line: Int
     /// A perspective block as read from `line`.
     public init(perspective: Perspective, objectives: [Objective], line: Int) {
         self.perspective = perspective
@@ -97,15 +97,15 @@ public struct PerspectiveBlock: Sendable, Equatable {
 /// A strategic objective: measures that show progress on it and initiatives that pursue it.
 public struct Objective: Sendable, Equatable {
     /// The objective's name as written (e.g. "Grow profitable revenue").
-    public var name: String
+    public let name: String
     /// Weight in the perspective's roll-up; default 1, zero allowed (excluded), negative refused.
-    public var weight: Double
+    public let weight: Double
     /// Its measures, in file order.
-    public var measures: [MeasureDefinition]
+    public let measures: [MeasureDefinition]
     /// Its initiatives, in file order (may be empty).
-    public var initiatives: [Initiative]
+    public let initiatives: [Initiative]
     /// The 1-based line of the objective in the scorecard file.
-    public var line: Int
+    public let line: Int
     /// An objective as read from `line`.
     public init(name: String, weight: Double, measures: [MeasureDefinition], initiatives: [Initiative], line: Int) {
         self.name = name
@@ -119,30 +119,30 @@ public struct Objective: Sendable, Equatable {
 /// One measure of the scorecard: how to read its numbers and what counts as good.
 public struct MeasureDefinition: Sendable, Equatable {
     /// The measure's name in the data.
-    public var id: String
+    public let id: String
     /// Display name; defaults to `id`.
-    public var name: String
+    public let name: String
     /// The unit shown beside values (e.g. USD, %, days); nil when none is given.
-    public var unit: String?
+    public let unit: String?
     /// Which way is better (`higher` / `lower`).
-    public var direction: Direction
+    public let direction: Direction
     /// How a window of periods reduces to one number (`sum`, `mean`, `last` present value) and how teams
     /// combine into the organisation (sum for `sum`, mean otherwise).
-    public var aggregation: Aggregation
+    public let aggregation: Aggregation
     /// The organisation's target per period.
-    public var target: Double?
+    public let target: Double?
     /// Each team's target per period.
-    public var teamTarget: Double?
+    public let teamTarget: Double?
     /// Achievement ratios for green and amber (default 1.0 and 0.9).
-    public var thresholds: Thresholds
+    public let thresholds: Thresholds
     /// Weight in the objective's roll-up; default 1, zero allowed, negative refused.
-    public var weight: Double
+    public let weight: Double
     /// The perspective that holds it.
-    public var perspective: Perspective
+    public let perspective: Perspective
     /// Name of the objective that holds it.
-    public var objective: String
+    public let objective: String
     /// The 1-based line of the measure in the scorecard file.
-    public var line: Int
+    public let line: Int
 
     /// A measure as read; `name` defaults to `id`, weight to 1, thresholds to green 1.0 / amber 0.9.
     public init(
@@ -168,15 +168,15 @@ public struct MeasureDefinition: Sendable, Equatable {
 /// An action taken for an objective (`initiatives:`), listed by `status` with whether it is overdue.
 public struct Initiative: Sendable, Equatable {
     /// The initiative's name (e.g. "Enter mid-market").
-    public var name: String
+    public let name: String
     /// Who owns it (free text), if given.
-    public var owner: String?
+    public let owner: String?
     /// A period label (e.g. `2025-06`), checked against the data's frequency when both are loaded.
-    public var due: String?
+    public let due: String?
     /// Free text (e.g. "in progress"); `done` and `cancelled` (any case) close it.
-    public var status: String?
+    public let status: String?
     /// The 1-based line of the initiative in the scorecard file.
-    public var line: Int
+    public let line: Int
     /// An initiative as read from `line`.
     public init(name: String, owner: String? = nil, due: String? = nil, status: String? = nil, line: Int) {
         self.name = name
@@ -199,13 +199,13 @@ public enum LinkSign: String, Sendable { case positive, negative }
 /// A strategy-map hypothesis: `from` (cause) leads `to` (effect).
 public struct StrategyLink: Sendable, Equatable {
     /// The cause's measure id.
-    public var from: String
+    public let from: String
     /// The effect's measure id.
-    public var to: String
+    public let to: String
     /// The expected sign, when the file gives one.
-    public var sign: LinkSign?
+    public let sign: LinkSign?
     /// The 1-based line of the link in the scorecard file.
-    public var line: Int
+    public let line: Int
     /// A link as read from `line`.
     public init(from: String, to: String, sign: LinkSign?, line: Int) {
         self.from = from
@@ -218,11 +218,11 @@ public struct StrategyLink: Sendable, Equatable {
 /// Sales ROI = (Σ return − Σ cost) / Σ cost over a window (METHODS.md, rank).
 public struct ROIDefinition: Sendable, Equatable {
     /// The measure summed as the return (e.g. revenue), in money.
-    public var returnMeasure: String
+    public let returnMeasure: String
     /// The measure summed as the cost (e.g. sales_cost), in the same money; ROI is undefined when it sums to ≤ 0.
-    public var costMeasure: String
+    public let costMeasure: String
     /// The 1-based line of `roi:` in the scorecard file.
-    public var line: Int
+    public let line: Int
     /// An ROI definition as read from `line`.
     public init(returnMeasure: String, costMeasure: String, line: Int) {
         self.returnMeasure = returnMeasure

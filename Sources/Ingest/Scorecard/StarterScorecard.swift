@@ -6,9 +6,9 @@ public enum StarterScorecard {
     /// A guessed reading of the file, and what was guessed (for standard error).
     public struct Reading: Sendable {
         /// The columns, frequency and number format guessed for the file.
-        public var options: ReadOptions
+        public let options: ReadOptions
         /// What was guessed, one sentence each, for standard error (e.g. "month-end dates read as months").
-        public var said: [String]
+        public let said: [String]
     }
 
     static func words(_ text: String) -> [String] {

@@ -7,10 +7,10 @@ public struct Notebook: Sendable, Equatable {
     public enum Kind: String, Sendable { case markdown, code }
 
     public struct Cell: Sendable, Equatable {
-        public var kind: Kind
+        public let kind: Kind
         /// nbformat 4.5 cell id: 1 to 64 of `A-Z a-z 0-9 - _`.
-        public var id: String
-        public var source: String
+        public let id: String
+        public let source: String
 
         public init(_ kind: Kind, id: String, _ source: String) {
             self.kind = kind

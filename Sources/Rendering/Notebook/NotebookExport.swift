@@ -33,10 +33,10 @@ public struct NotebookExport: Sendable {
 
     /// A strategy-map pair the lead-lag section tested.
     public struct Pair: Sendable, Equatable {
-        public var leader: String
-        public var lagger: String
+        public let leader: String
+        public let lagger: String
         /// `positive`, `negative` or nil.
-        public var sign: String?
+        public let sign: String?
         public init(leader: String, lagger: String, sign: String?) {
             self.leader = leader
             self.lagger = lagger
@@ -46,9 +46,9 @@ public struct NotebookExport: Sendable {
 
     /// The lead-lag settings: K as used, and as given (nil: the frequency's default).
     public struct LeadLagSettings: Sendable, Equatable {
-        public var maxLag: Int
-        public var maxLagOption: Int?
-        public var pairs: [Pair]
+        public let maxLag: Int
+        public let maxLagOption: Int?
+        public let pairs: [Pair]
         public init(maxLag: Int, maxLagOption: Int?, pairs: [Pair]) {
             self.maxLag = maxLag
             self.maxLagOption = maxLagOption
@@ -59,9 +59,9 @@ public struct NotebookExport: Sendable {
     /// The forecast as run: target and drivers as used, and the options as given (their `target`
     /// and `drivers` nil for the defaults; `backtest` the origins recomputed, 0 for none).
     public struct ForecastSettings: Sendable {
-        public var target: String
-        public var drivers: [String]
-        public var options: ForecastAnalysis.Options
+        public let target: String
+        public let drivers: [String]
+        public let options: ForecastAnalysis.Options
         public init(target: String, drivers: [String], options: ForecastAnalysis.Options) {
             self.target = target
             self.drivers = drivers
@@ -70,18 +70,18 @@ public struct NotebookExport: Sendable {
     }
 
     /// The cut dataset the analyses ran on.
-    public var dataset: Dataset
+    public let dataset: Dataset
     /// The selection flags as given.
-    public var selection: PanelSelection
+    public let selection: PanelSelection
     /// Paths of the measurements CSV and scorecard YAML, relative to the notebook's folder.
-    public var measurementsPath: String
+    public let measurementsPath: String
     /// Further measurements files (`--data a.csv --data b.csv`), relative like `measurementsPath`.
-    public var moreMeasurementsPaths: [String]
-    public var scorecardPath: String?
-    public var engineVersion: String
-    public var sections: [Section]
-    public var leadLag: LeadLagSettings?
-    public var forecast: ForecastSettings?
+    public let moreMeasurementsPaths: [String]
+    public let scorecardPath: String?
+    public let engineVersion: String
+    public let sections: [Section]
+    public let leadLag: LeadLagSettings?
+    public let forecast: ForecastSettings?
 
     public init(
         dataset: Dataset, selection: PanelSelection, measurementsPath: String, moreMeasurementsPaths: [String] = [],

@@ -2,10 +2,10 @@
 /// as a dashed line from the last actual, and the prediction interval as a shaded band.
 public struct FanChart: Sendable {
     public struct Point: Sendable {
-        public var period: String
-        public var forecast: Double
-        public var lower: Double
-        public var upper: Double
+        public let period: String
+        public let forecast: Double
+        public let lower: Double
+        public let upper: Double
         public init(period: String, forecast: Double, lower: Double, upper: Double) {
             self.period = period
             self.forecast = forecast
@@ -15,17 +15,17 @@ public struct FanChart: Sendable {
     }
 
     /// Period labels and values of the history (nil: missing, a gap in the line).
-    public var history: [(period: String, value: Double?)]
+    public let history: [(period: String, value: Double?)]
     /// Forecasts for the periods right after the history (horizon 1, 2, …).
-    public var forecast: [Point]
-    public var unit: String?
-    public var yTitle: String
-    public var levelPercent: String
-    public var width: Double
-    public var height: Double
+    public let forecast: [Point]
+    public let unit: String?
+    public let yTitle: String
+    public let levelPercent: String
+    public let width: Double
+    public let height: Double
     /// The first history period's position in its calendar cycle (e.g. month − 1), so that
     /// labels fall on round periods (January and July rather than every fifth month).
-    public var phase: Int
+    public let phase: Int
 
     public init(
         history: [(period: String, value: Double?)], forecast: [Point], unit: String?, yTitle: String, levelPercent: String,

@@ -4,12 +4,12 @@
 /// with a dash.
 public struct Heatmap: Sendable {
     public struct Row: Sendable {
-        public var label: String
+        public let label: String
         /// Strategy-map links are marked with ◆.
-        public var isLink: Bool
+        public let isLink: Bool
         /// r at lags 0…K (nil: undefined).
         public var r: [Double?]
-        public var bestLag: Int?
+        public let bestLag: Int?
         public init(label: String, isLink: Bool, r: [Double?], bestLag: Int?) {
             self.label = label
             self.isLink = isLink
@@ -18,9 +18,9 @@ public struct Heatmap: Sendable {
         }
     }
 
-    public var rows: [Row]
-    public var maxLag: Int
-    public var periodName: String
+    public let rows: [Row]
+    public let maxLag: Int
+    public let periodName: String
 
     public init(rows: [Row], maxLag: Int, periodName: String) {
         self.rows = rows

@@ -4,18 +4,18 @@
 /// units, Cohen's d and the q-value in columns beside it.
 public struct QuartileChart: Sendable {
     public struct Row: Sendable {
-        public var label: String
-        public var unit: String?
-        public var topMean: Double?
-        public var bottomMean: Double?
+        public let label: String
+        public let unit: String?
+        public let topMean: Double?
+        public let bottomMean: Double?
         /// top / bottom; nil when undefined (bottom mean ≤ 0).
-        public var ratio: Double?
-        public var cohensD: Double?
+        public let ratio: Double?
+        public let cohensD: Double?
         /// BH q (measures) or Welch p (the ROI row), for the significance mark.
-        public var q: Double?
-        public var qLabel: String
+        public let q: Double?
+        public let qLabel: String
         /// Lower is better for this measure: a top-quartile value below the bottom's is good.
-        public var lowerIsBetter: Bool
+        public let lowerIsBetter: Bool
 
         public init(
             label: String, unit: String?, topMean: Double?, bottomMean: Double?, ratio: Double?, cohensD: Double?,
@@ -33,9 +33,9 @@ public struct QuartileChart: Sendable {
         }
     }
 
-    public var rows: [Row]
-    public var topLabel: String
-    public var bottomLabel: String
+    public let rows: [Row]
+    public let topLabel: String
+    public let bottomLabel: String
 
     public init(rows: [Row], topLabel: String, bottomLabel: String) {
         self.rows = rows

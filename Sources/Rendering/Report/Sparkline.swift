@@ -3,13 +3,13 @@
 /// unit and the first and last periods under the x axis.
 public struct Sparkline: Sendable {
     /// One value per period of the window; nil where missing (not drawn).
-    public var values: [Double?]
-    public var firstPeriod: String
-    public var lastPeriod: String
+    public let values: [Double?]
+    public let firstPeriod: String
+    public let lastPeriod: String
     /// The OLS trend line (intercept at index 0, slope per period), when fitted.
-    public var trend: (intercept: Double, slope: Double)?
-    public var target: Double?
-    public var unit: String?
+    public let trend: (intercept: Double, slope: Double)?
+    public let target: Double?
+    public let unit: String?
     public var colour: String = Palette.actual
 
     public init(

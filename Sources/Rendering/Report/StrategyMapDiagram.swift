@@ -6,12 +6,12 @@ import Ingest
 /// link an arrow coloured, dashed and labelled by the data's verdict.
 public struct StrategyMapDiagram: Sendable {
     public struct Box: Sendable {
-        public var id: String
-        public var label: String
-        public var perspective: Perspective
-        public var status: StatusReport.Colour?
+        public let id: String
+        public let label: String
+        public let perspective: Perspective
+        public let status: StatusReport.Colour?
         /// e.g. "104% of target".
-        public var detail: String
+        public let detail: String
         public init(id: String, label: String, perspective: Perspective, status: StatusReport.Colour?, detail: String) {
             self.id = id
             self.label = label
@@ -22,10 +22,10 @@ public struct StrategyMapDiagram: Sendable {
     }
 
     public struct Arrow: Sendable {
-        public var from: String
-        public var to: String
-        public var verdict: LeadLagResult.Verdict
-        public var label: String
+        public let from: String
+        public let to: String
+        public let verdict: LeadLagResult.Verdict
+        public let label: String
         public init(from: String, to: String, verdict: LeadLagResult.Verdict, label: String) {
             self.from = from
             self.to = to
@@ -34,8 +34,8 @@ public struct StrategyMapDiagram: Sendable {
         }
     }
 
-    public var boxes: [Box]
-    public var arrows: [Arrow]
+    public let boxes: [Box]
+    public let arrows: [Arrow]
 
     public init(boxes: [Box], arrows: [Arrow]) {
         self.boxes = boxes
