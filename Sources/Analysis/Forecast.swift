@@ -13,77 +13,77 @@ public struct ForecastResult: Sendable {
     /// One team's forecast at one horizon, with its prediction interval, in the target's unit.
     public struct Row: Sendable, Equatable {
         /// The team's name.
-        public var team: String
+        public let team: String
         /// The target period, origin + horizon.
-        public var period: Period
+        public let period: Period
         /// Periods ahead of the origin (1 ... H).
-        public var horizon: Int
+        public let horizon: Int
         /// The point forecast: ẑ on the level scale, the mean exp(ẑ + v/2) on the log scale.
-        public var forecast: Double
+        public let forecast: Double
         /// Lower end of the prediction interval (exp of the model-scale bound on the log scale).
-        public var lower: Double
+        public let lower: Double
         /// Upper end of the prediction interval.
-        public var upper: Double
+        public let upper: Double
     }
 
     /// The organisation figure: the total (`sum` targets) or the mean over teams (`mean`, `last`).
     public struct Total: Sendable, Equatable {
         /// Periods ahead of the origin.
-        public var horizon: Int
+        public let horizon: Int
         /// The target period, origin + horizon.
-        public var period: Period
+        public let period: Period
         /// The teams with a forecast at this horizon, which the figure covers.
-        public var teams: Int
+        public let teams: Int
         /// T: the sum (or mean) of the teams' point forecasts.
-        public var forecast: Double
+        public let forecast: Double
         /// T − t(1 − α/2, df)·√(κ²V), df from `HorizonModel.totalDF`.
-        public var lower: Double
+        public let lower: Double
         /// T + t(1 − α/2, df)·√(κ²V).
-        public var upper: Double
+        public let upper: Double
     }
 
     /// One lag coefficient of the fit at a horizon (team effects, trends and seasons absorbed).
     public struct Coefficient: Sendable, Equatable {
         /// The fit's horizon.
-        public var horizon: Int
+        public let horizon: Int
         /// `<measure>_lag<k>`: the measure (logged on the log scale) k periods before the origin.
-        public var term: String
+        public let term: String
         /// The OLS estimate on the model scale (logs where the target or the measure is logged).
-        public var estimate: Double
+        public let estimate: Double
         /// Its standard error.
-        public var standardError: Double
+        public let standardError: Double
     }
 
     /// Partial F-test of dropping all lags of one driver.
     public struct DriverTest: Sendable, Equatable {
         /// The fit's horizon.
-        public var horizon: Int
+        public let horizon: Int
         /// The driver whose lags are dropped.
-        public var driver: String
+        public let driver: String
         /// The F statistic (nil when the restricted model cannot be fitted).
         public var f: Double?
         /// P(F > f) under the null that the driver adds nothing.
         public var pValue: Double?
         /// The number of lags dropped (p).
-        public var numeratorDF: Int
+        public let numeratorDF: Int
         /// The unrestricted fit's residual degrees of freedom.
-        public var denominatorDF: Int
+        public let denominatorDF: Int
     }
 
     /// One model's backtest scores at one horizon, pooled over the origins.
     public struct BacktestRow: Sendable, Equatable {
         /// `arx`, `naive`, `snaive` or `total`.
-        public var model: String
+        public let model: String
         /// Periods ahead of each origin.
-        public var horizon: Int
+        public let horizon: Int
         /// The rows scored (teams × origins; origins for `total`).
-        public var n: Int
+        public let n: Int
         /// Mean absolute percentage error over the rows whose actual is not 0.
-        public var mape: Double?
+        public let mape: Double?
         /// Mean absolute error scaled by each team's own mean one-step change up to the origin.
-        public var mase: Double?
+        public let mase: Double?
         /// Share of actuals inside the interval (`arx`, `total`).
-        public var coverage: Double?
+        public let coverage: Double?
     }
 
     /// Why the target is on the scale it is (`transform`).
@@ -101,68 +101,68 @@ public struct ForecastResult: Sendable {
     /// What was decided at a horizon of the forecast, and why.
     public struct HorizonModel: Sendable, Equatable {
         /// The horizon decided.
-        public var horizon: Int
+        public let horizon: Int
         /// Whether team trends are in the model.
-        public var trends: Bool
+        public let trends: Bool
         /// Why (or why not), in words.
-        public var trendReason: String
+        public let trendReason: String
         /// The interval's multiplier on the model scale, and whether it is the window's
         /// split-conformal quantile (else t(1 − α/2, df)).
-        public var q: Double
+        public let q: Double
         /// Whether q is the split-conformal quantile of the window's standardised errors.
-        public var calibrated: Bool
+        public let calibrated: Bool
         /// Standardised errors in the calibration window (of the trend setting chosen).
-        public var windowRows: Int
+        public let windowRows: Int
         /// The fit's residual degrees of freedom.
-        public var df: Double
+        public let df: Double
         /// The residuals' mean cross-team correlation ρ, clamped to [0, 1].
-        public var rho: Double
+        public let rho: Double
         /// The organisation figure's calibration multiplier κ² (>= 1; 1 without calibration).
-        public var kappa2: Double
+        public let kappa2: Double
         /// The window origins behind κ² (0 when κ² was not calibrated).
-        public var kappaOrigins: Int
+        public let kappaOrigins: Int
         /// The degrees of freedom of the organisation figure's t multiplier (`ForecastAnalysis.organisationDF`).
         public var totalDF: Double { ForecastAnalysis.organisationDF(kappa2: kappa2, kappaOrigins: kappaOrigins, fitDF: df) }
     }
 
     /// The measure forecast.
-    public var target: String
+    public let target: String
     /// The drivers whose lags are regressors.
-    public var drivers: [String]
+    public let drivers: [String]
     /// Whether the drivers were asked for (`Options.drivers`), else taken from the scorecard's links.
-    public var driversAsked: Bool
+    public let driversAsked: Bool
     /// p: the lags of the target and of each driver.
-    public var lags: Int
+    public let lags: Int
     /// H: the longest horizon.
-    public var horizon: Int
+    public let horizon: Int
     /// The intervals' level (1 − α).
-    public var confidence: Double
+    public let confidence: Double
     /// `log` or `none`.
-    public var transform: String
+    public let transform: String
     /// Why that scale (Rendering words it).
-    public var scaleReason: ScaleReason
+    public let scaleReason: ScaleReason
     /// The scale elasticity b of `--transform auto` (nil when not computed).
-    public var elasticity: Double?
+    public let elasticity: Double?
     /// Whether season dummies were used, and of what (`month of year` ...).
-    public var seasonal: String?
+    public let seasonal: String?
     /// How teams combine into the organisation figure.
-    public var aggregation: Aggregation
+    public let aggregation: Aggregation
     /// What was decided at each horizon.
-    public var models: [HorizonModel]
+    public let models: [HorizonModel]
     /// The team forecasts, by team then horizon.
-    public var rows: [Row]
+    public let rows: [Row]
     /// The organisation figure per horizon.
-    public var totals: [Total]
+    public let totals: [Total]
     /// The lag coefficients per horizon.
-    public var coefficients: [Coefficient]
+    public let coefficients: [Coefficient]
     /// Each driver's partial F-test per horizon.
-    public var driverTests: [DriverTest]
+    public let driverTests: [DriverTest]
     /// `--backtest`: the scores of `arx`, `naive`, `snaive` and `total` per horizon.
-    public var backtest: [BacktestRow]
+    public let backtest: [BacktestRow]
     /// The backtest's origins.
-    public var backtestOrigins: [Period]
+    public let backtestOrigins: [Period]
     /// Teams left out and why, the scale's and season's caveats.
-    public var notes: [AnalysisNote]
+    public let notes: [AnalysisNote]
     /// `--scenario`: baseline, scenario and difference per team and for the organisation figure.
     public var scenario: ScenarioOutcome? = nil
 }

@@ -20,11 +20,11 @@ public struct ForecastScenario: Sendable, Equatable {
     /// One `--scenario MEASURE=CHANGE` argument: the driver and how its value at the origin changes.
     public struct Shift: Sendable, Equatable {
         /// The driver whose value at the origin changes.
-        public var measure: String
+        public let measure: String
         /// The change: an amount, a share of the value, or a value.
-        public var change: Change
+        public let change: Change
         /// As written after `=`: `+2`, `-5%`, `80`.
-        public var text: String
+        public let text: String
 
         /// A change of `measure` as parsed from `text`.
         public init(measure: String, change: Change, text: String) {
@@ -50,9 +50,9 @@ public struct ForecastScenario: Sendable, Equatable {
     }
 
     /// The driver changes, applied together.
-    public var shifts: [Shift]
+    public let shifts: [Shift]
     /// The teams whose drivers change (nil: every team).
-    public var teams: [String]?
+    public let teams: [String]?
 
     /// A scenario of `shifts` for `teams` (nil: every team).
     public init(shifts: [Shift], teams: [String]? = nil) {
@@ -103,29 +103,29 @@ extension ForecastResult {
     /// of two predictions from one fit).
     public struct ScenarioRow: Sendable, Equatable {
         /// A team, or `(total)` for the organisation figure.
-        public var team: String
+        public let team: String
         /// The target period, origin + horizon.
-        public var period: Period
+        public let period: Period
         /// Periods ahead of the origin.
-        public var horizon: Int
+        public let horizon: Int
         /// The forecast as it is (its point forecast; the mean on the log scale).
-        public var baseline: Double
+        public let baseline: Double
         /// The same prediction with the drivers changed at the origin.
-        public var scenario: Double
+        public let scenario: Double
         /// scenario − baseline.
-        public var difference: Double
+        public let difference: Double
         /// The difference's confidence interval: Student t on the fit's df times √Var(D).
-        public var lower: Double
+        public let lower: Double
         /// Upper end of the difference's confidence interval.
-        public var upper: Double
+        public let upper: Double
     }
 
     /// What `--scenario` produced: the changes, per team and horizon, and the organisation figure.
     public struct ScenarioOutcome: Sendable, Equatable {
         /// The driver changes of the scenario.
-        public var shifts: [ForecastScenario.Shift]
+        public let shifts: [ForecastScenario.Shift]
         /// The period whose driver values changed (the forecast's origin L).
-        public var origin: Period
+        public let origin: Period
         /// The teams whose drivers changed and that have a forecast (at the first horizon),
         /// of the teams with a forecast.
         public var teams: Int

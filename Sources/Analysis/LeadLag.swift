@@ -23,97 +23,97 @@ public struct LeadLagResult: Sendable {
     /// One lag of one pair: OLS y[i,t+k] ~ x[i,t] + team + period effects.
     public struct LagRow: Sendable, Equatable {
         /// The leading measure x.
-        public var leader: String
+        public let leader: String
         /// The lagging measure y.
-        public var lagger: String
+        public let lagger: String
         /// k: y is taken k periods after x.
-        public var lag: Int
+        public let lag: Int
         /// Observations (team-periods with both values).
-        public var n: Int
+        public let n: Int
         /// Partial correlation t / sqrt(t² + df); nil when undefined.
-        public var r: Double?
+        public let r: Double?
         /// t statistic of x's coefficient; nil when undefined.
-        public var t: Double?
+        public let t: Double?
         /// Two-sided p-value of t (Student t, residual df); nil when undefined.
-        public var pValue: Double?
+        public let pValue: Double?
         /// Why undefined (too few rows, rank-deficient).
-        public var reason: String?
+        public let reason: String?
     }
 
     /// A panel Granger test: do p lags of x add to p lags of y, with team and period effects?
     public struct Granger: Sendable, Equatable {
         /// Lag order chosen by BIC.
-        public var lags: Int
+        public let lags: Int
         /// F statistic of dropping the x lags.
-        public var f: Double
+        public let f: Double
         /// Upper tail of F(numeratorDF, denominatorDF) at `f`.
-        public var pValue: Double
+        public let pValue: Double
         /// Numerator degrees of freedom of the F test: p, the x lags dropped.
-        public var numeratorDF: Int
+        public let numeratorDF: Int
         /// The unrestricted model's residual degrees of freedom.
-        public var denominatorDF: Int
+        public let denominatorDF: Int
         /// Observations of the test (rows complete for p lags).
-        public var n: Int
+        public let n: Int
     }
 
     /// One leader → lagger pair: best lag, Granger tests both ways, q-values and verdict.
     public struct Pair: Sendable, Equatable {
         /// The leading measure.
-        public var leader: String
+        public let leader: String
         /// The lagging measure.
-        public var lagger: String
+        public let lagger: String
         /// The hypothesis' sign, for scorecard links that give one.
-        public var sign: LinkSign?
+        public let sign: LinkSign?
         /// Whether the pair is a strategy-map link of the scorecard.
-        public var isLink: Bool
+        public let isLink: Bool
         /// The lag 1…K with the largest |r| among those with enough sample; nil when none.
-        public var bestLag: Int?
+        public let bestLag: Int?
         /// r at the best lag.
-        public var r: Double?
+        public let r: Double?
         /// p-value of r at the best lag.
-        public var pValue: Double?
+        public let pValue: Double?
         /// Leader → lagger Granger test; nil when undefined.
-        public var granger: Granger?
+        public let granger: Granger?
         /// BH q-value of `granger` over every defined forward and reverse test.
-        public var grangerQ: Double?
+        public let grangerQ: Double?
         /// Lagger → leader Granger test at the same lag order.
-        public var reverse: Granger?
+        public let reverse: Granger?
         /// BH q-value of `reverse`.
-        public var reverseQ: Double?
+        public let reverseQ: Double?
         /// METHODS.md's verdict.
         public var verdict: Verdict
         /// Why some statistic is undefined or left out, in words.
-        public var notes: [String]
+        public let notes: [String]
     }
 
     /// Per-team statistics (`--per-team`): the same tests on each team alone (constant only).
     public struct TeamRow: Sendable, Equatable {
         /// The team's name.
-        public var team: String
+        public let team: String
         /// The leading measure.
-        public var leader: String
+        public let leader: String
         /// The lagging measure.
-        public var lagger: String
+        public let lagger: String
         /// The team's best lag, as for the pooled pair.
-        public var bestLag: Int?
+        public let bestLag: Int?
         /// r at the team's best lag.
-        public var r: Double?
+        public let r: Double?
         /// p-value of r at the team's best lag.
-        public var pValue: Double?
+        public let pValue: Double?
         /// The team's forward Granger test.
-        public var granger: Granger?
+        public let granger: Granger?
     }
 
     /// K, the largest lag tried.
-    public var maxLag: Int
+    public let maxLag: Int
     /// One entry per pair asked for, in order.
-    public var pairs: [Pair]
+    public let pairs: [Pair]
     /// Every lag 0…K of every pair.
-    public var lags: [LagRow]
+    public let lags: [LagRow]
     /// Per-team rows (`perTeam` only), team-major.
-    public var teams: [TeamRow]
+    public let teams: [TeamRow]
     /// The pairs' notes, each prefixed with its pair.
-    public var notes: [AnalysisNote]
+    public let notes: [AnalysisNote]
 
     /// Pairs whose verdict is `supported`.
     public var supportedCount: Int { pairs.filter { $0.verdict == .supported }.count }
@@ -125,13 +125,13 @@ public enum LeadLagAnalysis {
     /// A pair to test, leader → lagger.
     public struct PairSpec: Sendable, Equatable {
         /// The leading measure's id.
-        public var leader: String
+        public let leader: String
         /// The lagging measure's id.
-        public var lagger: String
+        public let lagger: String
         /// The hypothesis' sign, when the scorecard gives one.
-        public var sign: LinkSign?
+        public let sign: LinkSign?
         /// Whether the pair is a strategy-map link.
-        public var isLink: Bool
+        public let isLink: Bool
         /// A pair of measure ids, optionally with a sign and as a link.
         public init(leader: String, lagger: String, sign: LinkSign? = nil, isLink: Bool = false) {
             self.leader = leader

@@ -4,34 +4,34 @@ import Ingest
 /// Everything `scorecard report` shows, computed by the analyses before rendering starts.
 /// An analysis that could not run leaves its field nil and says why in `problems`.
 public struct ReportInput: Sendable {
-    public var dataset: Dataset
+    public let dataset: Dataset
     /// The organisation as a one-team panel (METHODS.md, organisation level).
-    public var organisation: Panel
-    public var status: StatusReport
+    public let organisation: Panel
+    public let status: StatusReport
     /// The organisation's trend lines (`trend --org`).
-    public var trend: TrendResult
-    public var quartiles: QuartileComparison?
+    public let trend: TrendResult
+    public let quartiles: QuartileComparison?
     /// The scorecard's links (verdicts, and the heatmap unless `heatmap` is set).
-    public var leadLag: LeadLagResult?
+    public let leadLag: LeadLagResult?
     /// Pairs for the heatmap when wider than the links (`--all-cross`).
-    public var heatmap: LeadLagResult?
-    public var forecast: ForecastResult?
+    public let heatmap: LeadLagResult?
+    public let forecast: ForecastResult?
     /// Per period of the window: the sum of the forecast target over the teams in the
     /// organisation total's forecast, so history and forecast are totals of the same teams.
-    public var forecastTotalHistory: [Double?]
+    public let forecastTotalHistory: [Double?]
     /// "section: why it is missing".
-    public var problems: [String]
-    public var engineVersion: String
+    public let problems: [String]
+    public let engineVersion: String
     /// Teams in the data before a --team selection (nil: not known), to warn that organisation
     /// targets do not fit a part of the organisation.
-    public var teamsInData: Int?
+    public let teamsInData: Int?
     /// The ROI ranking, for the workbook's rank sheet (nil: none).
-    public var ranking: Ranking?
+    public let ranking: Ranking?
 
     public init(
         dataset: Dataset, organisation: Panel, status: StatusReport, trend: TrendResult, quartiles: QuartileComparison?,
         leadLag: LeadLagResult?, heatmap: LeadLagResult?, forecast: ForecastResult?, forecastTotalHistory: [Double?],
-        problems: [String], engineVersion: String, teamsInData: Int? = nil
+        problems: [String], engineVersion: String, teamsInData: Int? = nil, ranking: Ranking? = nil
     ) {
         self.dataset = dataset
         self.organisation = organisation
@@ -45,6 +45,7 @@ public struct ReportInput: Sendable {
         self.problems = problems
         self.engineVersion = engineVersion
         self.teamsInData = teamsInData
+        self.ranking = ranking
     }
 }
 

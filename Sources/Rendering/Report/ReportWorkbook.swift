@@ -8,8 +8,7 @@ extension ReportInput {
             dataset: contents.dataset, organisation: contents.organisation, status: contents.status, trend: contents.trend,
             quartiles: contents.quartiles, leadLag: contents.leadLag, heatmap: contents.heatmap, forecast: contents.forecast,
             forecastTotalHistory: contents.forecastTotalHistory, problems: contents.problems, engineVersion: engineVersion,
-            teamsInData: teamsInData)
-        ranking = contents.ranking
+            teamsInData: teamsInData, ranking: contents.ranking)
     }
 
     /// The workbook's sheets: the machine tables of the analyses the HTML report shows (the
