@@ -1,52 +1,29 @@
 import Analysis
 import Ingest
 
-/// Everything `scorecard report` shows, computed by the analyses before rendering starts.
-/// An analysis that could not run leaves its field nil and says why in `problems`.
+/// Everything `scorecard report` shows: the contents Analysis assembled (`ReportContents`,
+/// whose fields read through, as `input.status` or `input.forecast`), with the engine's version
+/// and the count of teams before a `--team` selection. An analysis that could not run left its
+/// field nil and said why in `problems`.
+@dynamicMemberLookup
 public struct ReportInput: Sendable {
-    public let dataset: Dataset
-    /// The organisation as a one-team panel (METHODS.md, organisation level).
-    public let organisation: Panel
-    public let status: StatusReport
-    /// The organisation's trend lines (`trend --org`).
-    public let trend: TrendResult
-    public let quartiles: QuartileComparison?
-    /// The scorecard's links (verdicts, and the heatmap unless `heatmap` is set).
-    public let leadLag: LeadLagResult?
-    /// Pairs for the heatmap when wider than the links (`--all-cross`).
-    public let heatmap: LeadLagResult?
-    public let forecast: ForecastResult?
-    /// Per period of the window: the sum of the forecast target over the teams in the
-    /// organisation total's forecast, so history and forecast are totals of the same teams.
-    public let forecastTotalHistory: [Double?]
-    /// "section: why it is missing".
-    public let problems: [String]
+    /// The report's contents as `ReportAnalysis.run` assembled them.
+    public let contents: ReportContents
+    /// The engine's version, printed in the report's header.
     public let engineVersion: String
     /// Teams in the data before a --team selection (nil: not known), to warn that organisation
     /// targets do not fit a part of the organisation.
     public let teamsInData: Int?
-    /// The ROI ranking, for the workbook's rank sheet (nil: none).
-    public let ranking: Ranking?
 
-    public init(
-        dataset: Dataset, organisation: Panel, status: StatusReport, trend: TrendResult, quartiles: QuartileComparison?,
-        leadLag: LeadLagResult?, heatmap: LeadLagResult?, forecast: ForecastResult?, forecastTotalHistory: [Double?],
-        problems: [String], engineVersion: String, teamsInData: Int? = nil, ranking: Ranking? = nil
-    ) {
-        self.dataset = dataset
-        self.organisation = organisation
-        self.status = status
-        self.trend = trend
-        self.quartiles = quartiles
-        self.leadLag = leadLag
-        self.heatmap = heatmap
-        self.forecast = forecast
-        self.forecastTotalHistory = forecastTotalHistory
-        self.problems = problems
+    /// The report of `contents`, made by engine version `engineVersion`.
+    public init(_ contents: ReportContents, engineVersion: String, teamsInData: Int? = nil) {
+        self.contents = contents
         self.engineVersion = engineVersion
         self.teamsInData = teamsInData
-        self.ranking = ranking
     }
+
+    /// A field of the contents (`input.dataset`, `input.status`, …).
+    public subscript<T>(dynamicMember path: KeyPath<ReportContents, T>) -> T { contents[keyPath: path] }
 }
 
 /// One self-contained HTML page: inline CSS and SVG, no scripts, fonts or links to
