@@ -52,6 +52,34 @@ struct OwnDataTests {
         #expect(again.status == 64 && again.stderr.contains("the file exists"), "\(again.stderr)")
     }
 
+    /// The same export written with decimal commas (`"78.976,48 €"`, `263.000`, `"11,4%"`, `"78,8"`):
+    /// init guesses the decimal comma and lenient numbers, and every analysis reads the numbers
+    /// the point-written file gives, byte for byte in the machine outputs.
+    @Test func decimalCommaExportReadsAsTheSameNumbers() throws {
+        let dir = try cli.scratch()
+        var outputs: [String: [String]] = [:]
+        for fixture in ["crm-export", "crm-export-decimal-comma"] {
+            let data = dir + "/\(fixture).csv"
+            try FileManager.default.copyItem(atPath: Self.fixtures + "/\(fixture)/crm.csv", toPath: data)
+            let card = dir + "/\(fixture).yml"
+            let initialised = try cli.run(["init", data, "--output", card])
+            #expect(initialised.status == 0, "\(fixture): \(initialised.stderr)")
+            let yaml = try String(contentsOfFile: card, encoding: .utf8)
+            #expect(yaml.contains("numbers: lenient"), "\(yaml)")
+            #expect(yaml.contains("decimal: comma") == (fixture == "crm-export-decimal-comma"), "\(yaml)")
+            #expect(
+                initialised.stderr.contains("a comma is the decimal mark") == (fixture == "crm-export-decimal-comma"),
+                "\(initialised.stderr)")
+            for analysis in ["trend", "rank", "quartiles", "forecast"] {
+                let r = try cli.run([analysis, data, "--scorecard", card, "--format", "csv"])
+                #expect(r.status == 0, "\(fixture) \(analysis): \(r.stderr)")
+                outputs[fixture, default: []].append(r.stdout)
+            }
+        }
+        #expect(outputs["crm-export"] == outputs["crm-export-decimal-comma"])
+        #expect(outputs["crm-export"]?.first?.contains("Ana Ruiz,Revenue,18,") == true)
+    }
+
     @Test func optionsOnTheCommandLineReadTheSameAsInit() throws {
         let data = Self.fixtures + "/crm-export/crm.csv"
         let r = try cli.run([

@@ -88,6 +88,37 @@ struct ExportFormatsTests {
         #expect(wide.panel.measures == ["rev"] && wide.panel.values == [5])
     }
 
+    /// With a decimal comma, a point in a value is a thousands separator (lenient) or refused
+    /// (strict), never the decimal mark: `263.000` is 263000, not 263 (the strict fast path
+    /// once read it so). Both cores' paths: a 4 MiB file goes through the two-core split.
+    @Test func decimalCommaNeverReadsAPointAsTheDecimalMark() throws {
+        let values = ["263.000", "\"1.234,5\"", "\"1,5\"", "12", "\"12,5%\"", "\"78.976,48 €\"", "-0", "1e3"]
+        let want: [Double] = [263000, 1234.5, 1.5, 12, 12.5, 78976.48, 0, 1000]
+        let rows = values.enumerated().map { "A,2024-\(String(format: "%02d", $0.offset + 1)),\($0.element)" }
+        let small = "team,period,x\n" + rows.joined(separator: "\n") + "\n"
+        let lenientComma = ReadOptions(lenientNumbers: true, decimalComma: true)
+        let r = try MeasurementsReader.read(text: small, file: "m.csv", options: lenientComma)
+        #expect(r.panel.values == want)
+        // Many teams: the two-core path reads the same numbers.
+        let teams = (0..<11000).map { t in
+            rows.map { "Team \(t) of the sales organisation" + $0.dropFirst() }.joined(separator: "\n")
+        }.joined(separator: "\n")
+        let big = Array(("team,period,x\n" + teams + "\n").utf8)
+        #expect(big.count > 4 << 20)
+        let both = try MeasurementsReader.read(bytes: big, file: "m.csv", threads: 2, options: lenientComma)
+        #expect(both.panel.teamCount == 11000 && Set(both.panel.values) == Set(want))
+        // Strict decimal comma: a point is refused, located, with the decimal comma's example.
+        let strict = ReadOptions(decimalComma: true)
+        let refused = try #require(throws: InputErrors.self) {
+            try MeasurementsReader.read(text: "team,period,x\nA,2024-01,\"1,5\"\nA,2024-02,1.5\n", file: "m.csv", options: strict)
+        }
+        #expect(
+            refused.errors.first?.description
+                == "m.csv:3:11: value \"1.5\" is not a number; expected a decimal number written with a decimal comma, such as -12, "
+                + "3,5 or 1e-3, or empty/NA/NaN/null for a missing value; a point is not the decimal mark with --decimal-comma (with "
+                + "--lenient-numbers it separates thousands: 1.234,5)")
+    }
+
     @Test func periodsSpanTheirDays() {
         #expect(Period("2024-Q1")!.days == Period("2024-01-01")!.ordinal...Period("2024-03-31")!.ordinal)
         #expect(Period("2024-02")!.days == Period("2024-02-01")!.ordinal...Period("2024-02-29")!.ordinal)

@@ -91,7 +91,9 @@ extension MeasurementsReader {
         }
         let bom = head.count >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0
         let (layout, columns, headerEnd) = try parseHeader(Array(head[bom...]), file: file, final: ended, limits: limits, options: options)
-        var parser = SegmentParser(file: file, layout: layout, limits: limits, firstLine: 2, columns: columns, options: options)
+        // A database's numeric columns arrive with a point as their decimal mark.
+        var parser = SegmentParser(
+            file: file, layout: layout, limits: limits, firstLine: 2, columns: columns, options: options, typedNumbers: true)
         do {
             try feed(&parser, stream: &stream, pending: Array(head[(bom + headerEnd)...]), limits: limits)
         } catch {

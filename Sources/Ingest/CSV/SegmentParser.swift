@@ -52,6 +52,10 @@ struct SegmentParser {
     let options: ReadOptions
     /// Canonical tidy layout with strict values: the fast path applies.
     let fastTidy: Bool
+    /// Whether a value with a point is read with a point as its decimal mark whatever the
+    /// options: a workbook's number cells and a database's numeric columns are stored so. Text
+    /// a person wrote (a CSV file) follows `--decimal-comma`.
+    let typedNumbers: Bool
     /// Per field: values that are not numbers, those reported one by one, and the first one
     /// (line, column, text), for the per-column summary with the true count.
     var invalidCounts: [Int]
@@ -125,9 +129,10 @@ struct SegmentParser {
 
     init(
         file: String, layout: MeasurementLayout, limits: ReadLimits, firstLine: Int, columns: ColumnMap? = nil,
-        options: ReadOptions = ReadOptions()
+        options: ReadOptions = ReadOptions(), typedNumbers: Bool = false
     ) {
         self.file = file
+        self.typedNumbers = typedNumbers
         self.layout = layout
         self.limits = limits
         let columns =
@@ -601,7 +606,10 @@ struct SegmentParser {
         case 4 where p[0] == 110 && p[1] == 117 && p[2] == 108 && p[3] == 108: return .nan  // null
         default: break
         }
-        switch DecimalParser.parse(p, n) {
+        // With a decimal comma a point is a thousands separator (lenient) or refused, never the
+        // decimal mark: `263.000` is 263000, which the strict parser would read as 263.
+        let pointInText = options.comma && !typedNumbers && memchr(p, 46, n) != nil
+        switch pointInText ? .invalid : DecimalParser.parse(p, n) {
         case .number(let v):
             return v
         case .overflow:
@@ -626,17 +634,25 @@ struct SegmentParser {
             let hint: String
             if !options.lenient, LenientNumber.parse(p, n, lenient: true, decimalComma: options.comma) != nil {
                 hint = "; for numbers as exports write them (currency, thousands separators, %), use --lenient-numbers"
-            } else if memchr(p, 44, n) != nil || (n > 0 && SegmentParser.looksLikeDecimalComma(p, n)) {
+            } else if options.comma && memchr(p, 46, n) != nil {
+                hint =
+                    options.lenient
+                    ? "; with --decimal-comma a point separates thousands, in groups of three (1.234,5)"
+                    : "; a point is not the decimal mark with --decimal-comma (with --lenient-numbers it separates thousands: 1.234,5)"
+            } else if !options.comma && (memchr(p, 44, n) != nil || (n > 0 && SegmentParser.looksLikeDecimalComma(p, n))) {
                 hint =
                     options.lenient
                     ? "; --decimal-comma reads 1,5 as one and a half" : "; use a point as the decimal separator and no thousands separators"
             } else {
                 hint = ""
             }
+            let example =
+                options.comma
+                ? "a decimal number written with a decimal comma, such as -12, 3,5 or 1e-3" : "a decimal number such as -12, 3.5 or 1e-3"
             report(
                 b, recordStart: recordStart, at: f.start,
                 problem: "value \(text) is not a number\(options.lenient ? " even leniently" : "")",
-                expected: "a decimal number such as -12, 3.5 or 1e-3, or empty/NA/NaN/null for a missing value\(hint)")
+                expected: "\(example), or empty/NA/NaN/null for a missing value\(hint)")
             return nil
         }
     }

@@ -512,7 +512,9 @@ struct SheetReader {
         lastRow = row
         width = columns.fieldCount
         periodField = columns.period
-        parser = SegmentParser(file: label, layout: layout, limits: limits, firstLine: 2, columns: columns, options: options)
+        // A number cell's value is stored with a point as its decimal mark.
+        parser = SegmentParser(
+            file: label, layout: layout, limits: limits, firstLine: 2, columns: columns, options: options, typedNumbers: true)
     }
 
     mutating func hand(final: Bool) throws {

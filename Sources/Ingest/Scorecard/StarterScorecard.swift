@@ -42,7 +42,11 @@ public enum StarterScorecard {
         let usable = headers.indices.filter { !(headers[$0].isEmpty && $0 == 0) }
         func isPeriodColumn(_ i: Int) -> Bool { share(i) { MeasurementsSample.isPeriod($0, order: order) } >= 0.9 }
         func isTextColumn(_ i: Int) -> Bool {
-            share(i) { MeasurementsSample.numberKind($0) == .text && !MeasurementsSample.isPeriod($0, order: order) } >= 0.9
+            // Text with either decimal mark: `78,8` is a number of a file written with decimal commas.
+            share(i) {
+                MeasurementsSample.numberKind($0) == .text && MeasurementsSample.numberKind($0, decimalComma: true) == .text
+                    && !MeasurementsSample.isPeriod($0, order: order)
+            } >= 0.9
         }
 
         var periodIndex: Int?
@@ -88,14 +92,33 @@ public enum StarterScorecard {
             options.dateOrder = order
             said.append("dates are \(order == .dmy ? "day/month/year" : "month/day/year")")
         }
+        let cells = usable.filter { $0 != periodIndex && headers[$0] != options.teamColumn }.flatMap(column)
+        if options.decimalComma == nil && guessesDecimalComma(cells) {
+            options.decimalComma = true
+            said.append("a comma is the decimal mark (1,5 is one and a half)")
+        }
         if options.lenientNumbers == nil {
-            let cells = usable.filter { $0 != periodIndex && headers[$0] != options.teamColumn }.flatMap(column)
             if cells.contains(where: { MeasurementsSample.numberKind($0, decimalComma: options.comma) == .exported }) {
                 options.lenientNumbers = true
                 said.append("numbers are written as exports write them (currency, thousands separators, %): read leniently")
             }
         }
         return Reading(options: options, said: said)
+    }
+
+    /// Whether the values are written with a decimal comma: some value reads as a number only
+    /// with a comma as the decimal mark (`1,5`, `1.234,50 €`, `12,5%`) and none only with a point
+    /// (`1.5`, `$1,234.50`). A value that reads both ways (`1,234`, `263.000`, `12`) settles
+    /// nothing; when both kinds occur the point stays, and the reader locates the others.
+    static func guessesDecimalComma(_ cells: [String]) -> Bool {
+        var onlyComma = false
+        for cell in cells {
+            let point = MeasurementsSample.numberKind(cell, decimalComma: false) != .text
+            let comma = MeasurementsSample.numberKind(cell, decimalComma: true) != .text
+            if point && !comma { return false }
+            if comma && !point { onlyComma = true }
+        }
+        return onlyComma
     }
 
     /// A measure's place, guessed from its name and values.
