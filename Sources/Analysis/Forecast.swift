@@ -142,7 +142,9 @@ public struct ForecastResult: Sendable {
     /// Why that scale (Rendering words it).
     public let scaleReason: ScaleReason
     /// The scale elasticity b of `--transform auto` (nil when not computed).
-    public let elasticity: Double?
+    public var elasticity: Double? {
+        if case .elasticity(let b, _) = scaleReason { b } else { nil }
+    }
     /// Whether season dummies were used, and of what (`month of year` ...).
     public let seasonal: String?
     /// How teams combine into the organisation figure.
@@ -267,16 +269,16 @@ public enum ForecastAnalysis {
         let fy = engine.factor[0]
 
         // Scale at an origin: METHODS.md's elasticity test, or as asked.
-        func decideScale(_ at: Int) -> (logTarget: Bool, reason: ForecastResult.ScaleReason, b: Double?) {
+        func decideScale(_ at: Int) -> (logTarget: Bool, reason: ForecastResult.ScaleReason) {
             switch o.transform {
-            case .log: return (true, .asked, nil)
-            case .none: return (false, .asked, nil)
+            case .log: return (true, .asked)
+            case .none: return (false, .asked)
             case .auto:
                 if let (i, t) = engine.firstNonPositive(y, upTo: at) {
-                    return (false, .nonPositive(team: panel.teams[i], value: panel[i, y, t], period: panel.period(at: t)), nil)
+                    return (false, .nonPositive(team: panel.teams[i], value: panel[i, y, t], period: panel.period(at: t)))
                 }
-                guard let (b, n) = engine.elasticity(upTo: at) else { return (false, .tooFewTeams, nil) }
-                return (b >= 0.5, .elasticity(b, teams: n), b)
+                guard let (b, n) = engine.elasticity(upTo: at) else { return (false, .tooFewTeams) }
+                return (b >= 0.5, .elasticity(b, teams: n))
             }
         }
         if o.transform == .log, let (i, t) = engine.firstNonPositive(y, upTo: last) {
@@ -650,7 +652,7 @@ public enum ForecastAnalysis {
         }
         return ForecastResult(
             target: target, drivers: drivers, driversAsked: o.drivers != nil, lags: p, horizon: o.horizon, confidence: o.confidence,
-            transform: scale.logTarget ? "log" : "none", scaleReason: decided.reason, elasticity: decided.b,
+            transform: scale.logTarget ? "log" : "none", scaleReason: decided.reason,
             seasonal: engine.seasonal ? seasonName(panel.frequency) : nil, aggregation: aggregation, models: models,
             rows: rows, totals: totals, coefficients: coefficients, driverTests: driverTests,
             backtest: backtest, backtestOrigins: origins, notes: notes, scenario: scenario)

@@ -81,13 +81,9 @@ extension AnalysisError {
     var message: InputError {
         switch why {
         case .needsScorecard(let analysis):
-            return InputError(
-                .usage, file: "command line", problem: "\(analysis) needs a scorecard",
-                expected: "a dataset folder with scorecard.yml, or --scorecard FILE")
+            return usage("\(analysis) needs a scorecard", "a dataset folder with scorecard.yml, or --scorecard FILE")
         case .periodNotInData(let period, let frequency, let first, let last):
-            return InputError(
-                .usage, file: "command line", problem: "--period \(period) is not a period of the data",
-                expected: "a \(frequency.rawValue) from \(first) to \(last)")
+            return usage("--period \(period) is not a period of the data", "a \(frequency.rawValue) from \(first) to \(last)")
         case .teamNotInData(let teamCount, let hint):
             return SelectionError.teamNotInData(team ?? "", teamCount: teamCount, hint: hint).message()
         case .noROI(let scorecard):
@@ -95,13 +91,11 @@ extension AnalysisError {
                 .usage, file: scorecard ?? "command line", problem: "the scorecard defines no roi",
                 expected: "roi: {return: <measure>, cost: <measure>} in scorecard.yml")
         case .roiMeasureNotSelected(let returnMeasure, let costMeasure):
-            return InputError(
-                .usage, file: "command line", problem: "the roi measure \"\(measure ?? "")\" is not in the selected data",
-                expected: "a --measure selection that keeps \(returnMeasure) and \(costMeasure)")
+            return usage(
+                "the roi measure \"\(measure ?? "")\" is not in the selected data",
+                "a --measure selection that keeps \(returnMeasure) and \(costMeasure)")
         case .holdoutNeedsTwoPeriods(let periods):
-            return InputError(
-                .usage, file: "command line", problem: "--holdout needs a window of at least 2 periods (it has \(periods))",
-                expected: "a longer window")
+            return usage("--holdout needs a window of at least 2 periods (it has \(periods))", "a longer window")
         case .periodEffectsTooLarge(let file, let cells, let systems, let periods, let first, let last, let limit):
             return InputError(
                 .limit, file: file,
@@ -110,20 +104,15 @@ extension AnalysisError {
                 expected: "at most \(limit) cells (raise the limit with --max-cells, cut the periods with --from/--to/--last,"
                     + " or lower --max-lag)")
         case .noForecastTarget:
-            return InputError(
-                .usage, file: "command line", problem: "no target measure", expected: "--target MEASURE, or an roi in the scorecard")
+            return usage("no target measure", "--target MEASURE, or an roi in the scorecard")
         case .targetNotInData(let measures, let hint):
-            return InputError(
-                .usage, file: "command line", problem: "--target \"\(measure ?? "")\" is not a measure of the data",
-                expected: "one of \(measures.joined(separator: ", "))\(hint)")
+            return usage("--target \"\(measure ?? "")\" is not a measure of the data", "one of \(measures.joined(separator: ", "))\(hint)")
         case .driverRepeated:
-            return InputError(
-                .usage, file: "command line", problem: "--drivers names \"\(measure ?? "")\" twice", expected: "each driver once")
+            return usage("--drivers names \"\(measure ?? "")\" twice", "each driver once")
         case .backtestTooLong(let origins, let periods):
-            return InputError(
-                .usage, file: "command line",
-                problem: "--backtest \(origins) needs more than \(origins + 1) periods (the window has \(periods))",
-                expected: "fewer origins or a longer window")
+            return usage(
+                "--backtest \(origins) needs more than \(origins + 1) periods (the window has \(periods))",
+                "fewer origins or a longer window")
         case .logOfNonPositive(let file, let period, let value):
             return InputError(
                 file: file,
@@ -190,10 +179,6 @@ extension AnalysisError {
     private static func driverList(_ drivers: [String]) -> String {
         drivers.isEmpty ? "the model has none" : "its drivers are \(drivers.joined(separator: ", "))"
     }
-
-    private func usage(_ problem: String, _ expected: String) -> InputError {
-        InputError(.usage, file: "command line", problem: problem, expected: expected)
-    }
 }
 
 extension SelectionError {
@@ -201,9 +186,6 @@ extension SelectionError {
     /// (`toFlag`: `status --period` is the window's last period), `--last`, `--team`, `--measure`
     /// (Ingest names none).
     func message(toFlag: String = "--to") -> InputError {
-        func usage(_ problem: String, _ expected: String) -> InputError {
-            InputError(.usage, file: "command line", problem: problem, expected: expected)
-        }
         switch self {
         case .notAPeriodOfTheData(let bound, let text, let frequency, let first, let last):
             return usage(
@@ -256,4 +238,9 @@ extension ExitStatus {
         if let e = error as? SelectionError { return e.message().description }
         return "\(error)"
     }
+}
+
+/// A request on the command line that does not fit: `command line: problem; expected …` (exit 64).
+private func usage(_ problem: String, _ expected: String) -> InputError {
+    InputError(.usage, file: "command line", problem: problem, expected: expected)
 }

@@ -145,7 +145,7 @@ enum ForecastTable {
         case .nonPositive(let team, let value, let period): "levels: \(team) has \(value) in \(period), and the log needs values > 0"
         case .tooFewTeams: "levels: fewer than 5 teams with 3 changes to tell whether variability grows with team size"
         case .elasticity(let b, let teams):
-            b >= 0.5
+            f.transform == "log"
                 ? "log scale: variability grows with team size, elasticity \(String(format: "%.2f", b)) over \(teams) teams"
                 : "levels: variability does not grow with team size, elasticity \(String(format: "%.2f", b)) over \(teams) teams"
         }
