@@ -244,8 +244,9 @@ public enum MeasurementsReader {
             // the frequency; otherwise parse the whole file on one core.
             let first = parsers[0]
             let second = parsers[1]
-            if !first.endedInsideQuote && !first.stopped
+            if !first.endedInsideQuote && !first.stopped && !second.stopped
                 && (first.frequency == nil || second.frequency == nil || first.frequency == second.frequency)
+                && panelFits(parsers, limits: limits)
             {
                 let offset = first.line - 1
                 parsers[0].wordDuplicates(lineOffset: 0)
@@ -268,6 +269,31 @@ public enum MeasurementsReader {
         }
         only.wordDuplicates(lineOffset: 0)
         return [only]
+    }
+
+    /// Whether the halves' panel together (their names' union × the periods of both) stays inside
+    /// `--max-cells`. Past it a one-core read stops where its panel passes the limit, and what it
+    /// counted up to there (values that are not numbers, per column) is the answer; two halves
+    /// each inside the limit would have counted on.
+    static func panelFits(_ segments: [SegmentParser], limits: ReadLimits) -> Bool {
+        var teams = NameTable()
+        var measures = NameTable()
+        for s in segments {
+            for i in 0..<s.teams.count { _ = s.teams.bytes(i).withUnsafeBufferPointer { teams.intern($0.baseAddress!, $0.count) } }
+            for i in 0..<s.measures.count {
+                _ = s.measures.bytes(i).withUnsafeBufferPointer { measures.intern($0.baseAddress!, $0.count) }
+            }
+        }
+        let withPeriods = segments.filter { $0.minPeriod <= $0.maxPeriod }
+        guard let lo = withPeriods.map(\.minPeriod).min(), let hi = withPeriods.map(\.maxPeriod).max() else { return true }
+        let measureCount: Int
+        switch segments[0].layout {
+        case .tidy: measureCount = measures.count
+        case .wide(let names): measureCount = names.count
+        }
+        let (a, o1) = teams.count.multipliedReportingOverflow(by: measureCount)
+        let (extent, o2) = a.multipliedReportingOverflow(by: Int(hi) - Int(lo) + 1)
+        return !o1 && !o2 && extent <= limits.maxPanelCells
     }
 
     /// Feeds a byte range to a parser block by block (see `feed`).

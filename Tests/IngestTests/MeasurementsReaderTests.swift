@@ -302,6 +302,36 @@ struct MeasurementsReaderTests {
         }
     }
 
+    /// A file past `--max-cells` with values that are not numbers throughout (found by fuzz-csv):
+    /// one core stops where its panel passes the limit, and its per-column count of non-numbers
+    /// is what it saw up to there; two halves, each inside the limit, used to count on (751
+    /// against 714 in the fuzzer's case). Past the limit the two-core path falls back to one.
+    @Test func parallelSplitPastTheCellLimitCountsAsOneCore() throws {
+        var csv = "team,period,measure,value\n"
+        for t in 0..<1500 {
+            for p in 1...7 {
+                for m in 0..<12 { csv += "team \(t),2024-0\(p),measure \(m),\(p == 3 && m == 5 ? "n/a" : String(t * 100 + p * 10 + m))\n" }
+            }
+        }
+        let bytes = Array(csv.utf8)
+        #expect(bytes.count > MeasurementsReader.parallelThreshold)
+        let limits = ReadLimits(maxPanelCells: 100_000, maxErrors: 20)
+        func messages(threads: Int) -> [String] {
+            do {
+                _ = try MeasurementsReader.read(bytes: bytes, file: "m.csv", limits: limits, threads: threads)
+                return []
+            } catch let e as InputErrors {
+                return e.errors.map(\.description)
+            } catch {
+                return ["\(error)"]
+            }
+        }
+        let one = messages(threads: 1)
+        // 100,000 cells of 84 a team: the limit is passed at team 1190's first row, after 1190 "n/a".
+        #expect(one.last?.hasPrefix("m.csv:1:21: column \"value\": 1190 values are not numbers, like \"n/a\" (line 31)") == true, "\(one)")
+        #expect(messages(threads: 2) == one)
+    }
+
     @Test func missingFile() {
         #expect(throws: InputError.self) { _ = try MeasurementsReader.read(path: "/nonexistent/m.csv") }
     }
